@@ -1,0 +1,43 @@
+# Shared by the bin/ scripts: find JDK 25+ and Maven, know where the project lives.
+# Sourced, not executed.
+
+ES_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export ES_HOME
+
+java_major() { # prints the major version of the java binary given, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1
+}
+
+find_jdk25() {
+  local candidate major
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    major=$(java_major "$JAVA_HOME/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null; then echo "$JAVA_HOME"; return 0; fi
+  fi
+  for candidate in /usr/lib/jvm/*25* /usr/lib/jvm/*; do
+    [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+
+use_jdk25() {
+  local jdk
+  if ! jdk=$(find_jdk25); then
+    echo "error: Elastic Stream needs JDK 25 or newer. Set JAVA_HOME to one, or install one under /usr/lib/jvm." >&2
+    exit 1
+  fi
+  export JAVA_HOME="$jdk"
+  export PATH="$JAVA_HOME/bin:$PATH"
+  # Maven's own use of sun.misc.Unsafe warns on 25; the flag is only valid on 25+, hence here and not in .mvn/.
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+}
+
+mvn_cmd() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "error: Maven (mvn) is required to build Elastic Stream; install it (apt-get install -y maven)." >&2
+    exit 1
+  fi
+  mvn -B -ntp "$@"
+}

@@ -1,0 +1,85 @@
+package io.elasticstream.placement.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the rest of the system asks of the placement driver. Every method is asynchronous and
+ * thread-safe. Failures complete the future exceptionally with a {@link PlacementException} subtype,
+ * so callers can map them (e.g. to Kafka error codes) in one place.
+ *
+ * <p>Every mutation of a stream carries the caller's stream epoch and is refused with
+ * {@link PlacementException.FencedEpoch} if a newer writer has opened the stream since.
+ */
+public interface PlacementService {
+
+    // ---- membership -------------------------------------------------------------------------
+
+    /** Registers (or re-registers) a range server so ranges can be placed on it. */
+    CompletableFuture<Void> registerRangeServer(RangeServerInfo server);
+
+    /** Registers (or re-registers) a broker so partitions can be assigned to it. */
+    CompletableFuture<Void> registerBroker(BrokerInfo broker);
+
+    /** Live brokers, ordered by id. */
+    CompletableFuture<List<BrokerInfo>> brokers();
+
+    // ---- topics and partitions --------------------------------------------------------------
+
+    /**
+     * Creates a topic: one stream per partition, partitions assigned to live brokers. Fails with
+     * {@link PlacementException.TopicExists} if the name is taken, {@link PlacementException.NoLiveBroker}
+     * if no broker can own the partitions. Name and config validation is the caller's job.
+     */
+    CompletableFuture<TopicInfo> createTopic(NewTopic topic);
+
+    /** Deletes a topic and its partitions' streams. Fails with {@link PlacementException.UnknownTopic}. */
+    CompletableFuture<Void> deleteTopic(String name);
+
+    CompletableFuture<Optional<TopicInfo>> topic(String name);
+
+    /** Every topic, ordered by name. */
+    CompletableFuture<List<TopicInfo>> topics();
+
+    /**
+     * Subscribes to partition assignment changes. {@code listener} first receives the current
+     * assignment of every partition, then every change (created, owner or epoch changed, deleted) in
+     * order, on one thread.
+     */
+    Subscription watchPartitions(PartitionListener listener);
+
+    // ---- streams and ranges ------------------------------------------------------------------
+
+    /** The stream and its ranges (sealed ones and the open last one, if any). */
+    CompletableFuture<StreamInfo> describeStream(long streamId);
+
+    /**
+     * Makes the caller the stream's writer: raises the epoch by one and returns the stream as of
+     * that epoch. Every older writer is fenced from then on.
+     */
+    CompletableFuture<StreamInfo> openStreamForWrite(long streamId);
+
+    /**
+     * Places a new open range {@code index} starting at {@code startOffset} on {@code replicaCount}
+     * distinct live range servers. The previous range, if any, must be sealed and end at
+     * {@code startOffset}.
+     */
+    CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset);
+
+    /** Records that range {@code index} ends at {@code endOffset} (exclusive). Idempotent for the same end. */
+    CompletableFuture<RangeInfo> sealRange(long streamId, long epoch, int index, long endOffset);
+
+    /** A cancellable subscription. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Receives partition assignment changes; called on one thread, must not block. */
+    interface PartitionListener {
+        void onPartitionChanged(PartitionInfo partition);
+
+        void onPartitionDeleted(String topic, TopicId topicId, int partition);
+    }
+}
