@@ -70,6 +70,14 @@ public interface PlacementService {
     /** Records that range {@code index} ends at {@code endOffset} (exclusive). Idempotent for the same end. */
     CompletableFuture<RangeInfo> sealRange(long streamId, long epoch, int index, long endOffset);
 
+    // ---- producer ids ------------------------------------------------------------------------
+
+    /**
+     * Reserves {@code count} producer ids never handed out before (across restarts and brokers);
+     * completes with the first of the block {@code [first, first + count)}.
+     */
+    CompletableFuture<Long> allocateProducerIds(int count);
+
     /** A cancellable subscription. */
     interface Subscription extends AutoCloseable {
         @Override

@@ -49,6 +49,15 @@ public interface Wal extends AutoCloseable {
     /** Position just past the last durable record: where the next record will go. */
     long endPosition();
 
+    /** Records made durable since this log was opened (monotonic; for metrics and tests). */
+    long appendCount();
+
+    /** Batch syncs (fdatasync calls for group commits) since this log was opened (monotonic). */
+    long syncCount();
+
+    /** Bytes written to segment files, record headers included, since this log was opened (monotonic). */
+    long bytesWritten();
+
     /** Stops accepting appends, waits for the in-flight write to finish, closes files. Idempotent. */
     @Override
     void close();

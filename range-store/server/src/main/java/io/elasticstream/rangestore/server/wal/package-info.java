@@ -3,7 +3,24 @@
  * opaque here; the range store above gives them meaning. Group commit and fdatasync before
  * acknowledgement are this package's promise.
  *
- * <p>Threading: one writer thread per log owns the files' tail; readers use positional reads.
- * Depends on the JDK and {@code io.elasticstream.common} only (no Netty).
+ * <p>Entry points: {@link io.elasticstream.rangestore.server.wal.Wals#open} (picks the engine and logs
+ * it), {@link io.elasticstream.rangestore.server.wal.WalConfig}. Engines:
+ * {@link io.elasticstream.rangestore.server.wal.FileChannelWal} (portable; the io_uring engine will
+ * join it and reuse the on-disk format, {@code SegmentScanner} and {@code WalRecovery}).
+ *
+ * <p>On disk: a directory of segment files named by the 20-digit logical position of their first
+ * record ({@code 00000000000000000000.wal}), plus a {@code wal.lock} file that keeps a second process
+ * out. Each record is {@code crc32c:int | length:int | position:long | payload}; the CRC covers
+ * length, position and payload. Records never span segments and positions are contiguous: a segment
+ * that cannot take the next record is left short and the next one starts at the current end. Opening
+ * a log recovers it: the first torn, stale or corrupt record ends the log, its segment is truncated
+ * there and later segments are deleted (every acknowledged record precedes it, since a batch is
+ * acknowledged only after it and everything before it is synced).
+ *
+ * <p>Threading: one writer thread per log owns the files' tail and completes append futures (in
+ * append order); appenders only enqueue into a bounded queue; readers use positional reads on their own
+ * channels, so an interrupted reader cannot close the writer's channel. Package-private
+ * {@code ...ForTest} hooks hold the writer or inject a write failure, for deterministic tests.
+ * Depends on the JDK, slf4j and {@code io.elasticstream.common} only (no Netty).
  */
 package io.elasticstream.rangestore.server.wal;

@@ -1,0 +1,242 @@
+package io.elasticstream.broker.api;
+
+import io.elasticstream.broker.net.RequestHandler;
+import io.elasticstream.broker.partition.PartitionLog;
+import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.rangestore.protocol.StoredBatch;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.RequestContext;
+
+/**
+ * Fetch: reads whole stored batches from each partition's stream up to the high watermark and returns
+ * them as stored. Long-polls: when less than {@code min.bytes} is available it waits for appends, up to
+ * {@code max.wait.ms}. Limits as Kafka: {@code partitionMaxBytes} per partition and {@code maxBytes} per
+ * response, except that the first partition with data always returns at least one whole batch.
+ *
+ * <p>Fetch sessions (KIP-227) are not created yet: every response carries session id 0, so clients keep
+ * sending full fetch requests; requests for an existing session get FETCH_SESSION_ID_NOT_FOUND.
+ */
+final class FetchApi implements RequestHandler {
+    private final TopicService topics;
+    private final PartitionManager partitions;
+    private final ScheduledExecutorService timer;
+
+    FetchApi(TopicService topics, PartitionManager partitions, ScheduledExecutorService timer) {
+        this.topics = topics;
+        this.partitions = partitions;
+        this.timer = timer;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        FetchRequest req = (FetchRequest) request;
+        FetchMetadata metadata = req.metadata();
+        if (metadata.sessionId() != FetchMetadata.INVALID_SESSION_ID
+                || (metadata.epoch() != FetchMetadata.INITIAL_EPOCH && metadata.epoch() != FetchMetadata.FINAL_EPOCH)) {
+            return CompletableFuture.completedFuture(new FetchResponseData()
+                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(FetchMetadata.INVALID_SESSION_ID));
+        }
+        return topics.namesById().thenCompose(names -> {
+            Map<TopicIdPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>(req.fetchData(names));
+            long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWait()));
+            CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+            attempt(req, context.apiVersion(), wanted, deadlineNs, result);
+            return result;
+        });
+    }
+
+    private void attempt(FetchRequest req, short version, Map<TopicIdPartition, FetchRequest.PartitionData> wanted,
+                         long deadlineNs, CompletableFuture<ApiMessage> result) {
+        List<PartitionRead> reads = new ArrayList<>(wanted.size());
+        for (Map.Entry<TopicIdPartition, FetchRequest.PartitionData> e : wanted.entrySet()) {
+            reads.add(read(e.getKey(), e.getValue(), Math.min(e.getValue().maxBytes, Math.max(req.maxBytes(), 1))));
+        }
+        CompletableFuture.allOf(reads.stream().map(r -> r.done).toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            long available = 0;
+            boolean anyError = false;
+            for (PartitionRead r : reads) {
+                available += r.bytes();
+                anyError |= r.error != Errors.NONE;
+            }
+            long remainingNs = deadlineNs - System.nanoTime();
+            if (available >= req.minBytes() || anyError || remainingNs <= 0) {
+                result.complete(respond(req, version, reads));
+                return;
+            }
+            reads.forEach(PartitionRead::release);
+            waitForData(reads, remainingNs, () -> attempt(req, version, wanted, deadlineNs, result));
+        });
+    }
+
+    /** Runs {@code retry} once: when any partition gets new data, or when the wait times out. */
+    private void waitForData(List<PartitionRead> reads, long remainingNs, Runnable retry) {
+        AtomicBoolean fired = new AtomicBoolean();
+        Runnable once = () -> {
+            if (fired.compareAndSet(false, true)) {
+                retry.run();
+            }
+        };
+        timer.schedule(once, remainingNs, TimeUnit.NANOSECONDS);
+        for (PartitionRead r : reads) {
+            if (r.log != null) {
+                r.log.awaitAppend(once);
+                if (r.log.highWatermark() > r.fetchOffset) {
+                    once.run(); // data arrived between the read and the registration
+                }
+            }
+        }
+    }
+
+    private PartitionRead read(TopicIdPartition tip, FetchRequest.PartitionData data, int maxBytes) {
+        PartitionRead r = new PartitionRead(tip, data.fetchOffset);
+        if (tip.topic() == null) {
+            return r.fail(Errors.UNKNOWN_TOPIC_ID);
+        }
+        TopicPartition tp = tip.topicPartition();
+        PartitionLog log = partitions.get(tp);
+        if (log == null) {
+            r.done = topics.byName(tp.topic()).thenAccept(t -> r.error = t.isPresent()
+                    && tp.partition() >= 0 && tp.partition() < t.get().partitionCount()
+                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            return r;
+        }
+        r.log = log;
+        r.highWatermark = log.highWatermark();
+        r.logStartOffset = log.logStartOffset();
+        if (data.currentLeaderEpoch.isPresent() && data.currentLeaderEpoch.get() >= 0) {
+            int requested = data.currentLeaderEpoch.get();
+            if (requested > log.leaderEpoch()) {
+                return r.fail(Errors.UNKNOWN_LEADER_EPOCH);
+            }
+            if (requested < log.leaderEpoch()) {
+                return r.fail(Errors.FENCED_LEADER_EPOCH);
+            }
+        }
+        if (data.fetchOffset < r.logStartOffset || data.fetchOffset > r.highWatermark) {
+            return r.fail(Errors.OFFSET_OUT_OF_RANGE);
+        }
+        r.done = log.read(data.fetchOffset, Math.max(maxBytes, 1)).handle((batches, err) -> {
+            if (err != null) {
+                r.error = ErrorMapper.toErrors(err);
+            } else {
+                r.batches = batches;
+            }
+            return null;
+        });
+        return r;
+    }
+
+    private static ApiMessage respond(FetchRequest req, short version, List<PartitionRead> reads) {
+        FetchResponseData response = new FetchResponseData().setThrottleTimeMs(0).setErrorCode(Errors.NONE.code())
+                .setSessionId(FetchMetadata.INVALID_SESSION_ID);
+        Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new LinkedHashMap<>();
+        boolean readCommitted = req.isolationLevel() == IsolationLevel.READ_COMMITTED;
+        long budget = req.maxBytes();
+        boolean first = true;
+        for (PartitionRead r : reads) {
+            String key = r.tip.topicId() + "/" + r.tip.topic();
+            FetchResponseData.FetchableTopicResponse topic = byTopic.computeIfAbsent(key, k -> {
+                FetchResponseData.FetchableTopicResponse t = new FetchResponseData.FetchableTopicResponse();
+                if (version >= 13) {
+                    t.setTopicId(r.tip.topicId());
+                } else {
+                    t.setTopic(r.tip.topic());
+                }
+                return t;
+            });
+            FetchResponseData.PartitionData p = new FetchResponseData.PartitionData()
+                    .setPartitionIndex(r.tip.partition())
+                    .setErrorCode(r.error.code())
+                    .setHighWatermark(r.highWatermark)
+                    .setLastStableOffset(r.highWatermark)
+                    .setLogStartOffset(r.logStartOffset)
+                    .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                    .setPreferredReadReplica(-1);
+            ByteBuffer records = r.error == Errors.NONE ? r.take(budget, first) : ByteBuffer.allocate(0);
+            if (records.remaining() > 0) {
+                first = false;
+                budget -= records.remaining();
+            }
+            p.setRecords(MemoryRecords.readableRecords(records));
+            topic.partitions().add(p);
+            r.release();
+        }
+        response.responses().addAll(byTopic.values());
+        return response;
+    }
+
+    /** One partition's part of a fetch attempt. */
+    private static final class PartitionRead {
+        final TopicIdPartition tip;
+        final long fetchOffset;
+        PartitionLog log;
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        volatile Errors error = Errors.NONE;
+        volatile List<StoredBatch> batches = List.of();
+        long highWatermark = -1;
+        long logStartOffset = -1;
+
+        PartitionRead(TopicIdPartition tip, long fetchOffset) {
+            this.tip = tip;
+            this.fetchOffset = fetchOffset;
+        }
+
+        PartitionRead fail(Errors e) {
+            error = e;
+            return this;
+        }
+
+        long bytes() {
+            long n = 0;
+            for (StoredBatch b : batches) {
+                n += b.data().readableBytes();
+            }
+            return n;
+        }
+
+        /** Copies whole batches fitting in {@code budget} bytes (at least one if {@code first}). */
+        ByteBuffer take(long budget, boolean first) {
+            int size = 0;
+            int count = 0;
+            for (StoredBatch b : batches) {
+                int n = b.data().readableBytes();
+                if (size + n > budget && !(first && count == 0)) {
+                    break;
+                }
+                size += n;
+                count++;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            for (int i = 0; i < count; i++) {
+                StoredBatch b = batches.get(i);
+                b.data().getBytes(b.data().readerIndex(), out);
+            }
+            return out.flip();
+        }
+
+        void release() {
+            List<StoredBatch> bs = batches;
+            batches = List.of();
+            bs.forEach(b -> b.data().release());
+        }
+    }
+}

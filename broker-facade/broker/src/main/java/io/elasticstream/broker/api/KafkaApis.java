@@ -1,0 +1,63 @@
+package io.elasticstream.broker.api;
+
+import io.elasticstream.broker.BrokerConfig;
+import io.elasticstream.broker.net.RequestHandler;
+import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.placement.api.PlacementService;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.RequestContext;
+
+/** Advertises and dispatches the Kafka APIs this broker implements. */
+public final class KafkaApis implements RequestHandler {
+    private final Map<ApiKeys, RequestHandler> handlers = new EnumMap<>(ApiKeys.class);
+    private final SupportedApis supported;
+
+    public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
+                     ScheduledExecutorService timer) {
+        handlers.put(ApiKeys.API_VERSIONS, this::apiVersions);
+        handlers.put(ApiKeys.METADATA, new MetadataApi(config, placement, topics, partitions));
+        handlers.put(ApiKeys.PRODUCE, new ProduceApi(config, topics, partitions));
+        handlers.put(ApiKeys.FETCH, new FetchApi(topics, partitions, timer));
+        handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(topics, partitions));
+        handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(new ProducerIdAllocator(placement)));
+        handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics));
+        handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(placement, topics));
+        this.supported = new SupportedApis(handlers.keySet());
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        ApiKeys key = context.header.apiKey();
+        RequestHandler handler = handlers.get(key);
+        if (key != ApiKeys.API_VERSIONS && (handler == null || !supported.supports(key, context.apiVersion()))) {
+            // Kafka closes the connection for a request it does not support.
+            throw new UnsupportedVersionException(key + " v" + context.apiVersion() + " is not supported");
+        }
+        return handler.handle(context, request);
+    }
+
+    private CompletableFuture<ApiMessage> apiVersions(RequestContext context, AbstractRequest request) {
+        ApiVersionsRequest r = (ApiVersionsRequest) request;
+        ApiVersionsResponseData response;
+        if (!context.header.isApiVersionSupported()) {
+            // Parsed as v0 by RequestContext; answer v0 with our ranges so the client can pick a version.
+            response = supported.response(Errors.UNSUPPORTED_VERSION.code());
+        } else if (r.hasUnsupportedRequestVersion() || !r.isValid()) {
+            response = supported.response(Errors.INVALID_REQUEST.code());
+        } else {
+            response = supported.response(Errors.NONE.code());
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,120 @@
+package io.elasticstream.broker.api;
+
+import io.elasticstream.broker.BrokerConfig;
+import io.elasticstream.broker.net.RequestHandler;
+import io.elasticstream.broker.partition.PartitionLog;
+import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.topic.TopicService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestContext;
+
+/**
+ * Produce: validates each partition's batches, appends them to the partition's stream and answers
+ * when they are confirmed (acks -1 and 1: confirmation means durable on ackCount replicas, which is at
+ * least what Kafka's acks=all promises) or at once with no response at all (acks 0). Topics are named
+ * by name up to v12 and by topic id from v13.
+ */
+final class ProduceApi implements RequestHandler {
+    private final BrokerConfig config;
+    private final TopicService topics;
+    private final PartitionManager partitions;
+
+    ProduceApi(BrokerConfig config, TopicService topics, PartitionManager partitions) {
+        this.config = config;
+        this.topics = topics;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        ProduceRequest req = (ProduceRequest) request;
+        boolean byId = context.apiVersion() >= 13;
+        CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
+        CompletableFuture<ApiMessage> response = names.thenCompose(n -> produce(req, byId, n));
+        if (req.acks() == 0) {
+            return response.handle((r, e) -> null); // acks=0: Kafka sends no response at all
+        }
+        return response;
+    }
+
+    private CompletableFuture<ApiMessage> produce(ProduceRequest req, boolean byId, Map<Uuid, String> names) {
+        short acks = req.acks();
+        ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (ProduceRequestData.TopicProduceData topicData : req.data().topicData()) {
+            String topic = byId ? names.get(topicData.topicId()) : topicData.name();
+            TopicProduceResponse topicResponse = new TopicProduceResponse();
+            if (byId) {
+                topicResponse.setTopicId(topicData.topicId());
+            } else {
+                topicResponse.setName(topicData.name());
+            }
+            response.responses().add(topicResponse);
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                PartitionProduceResponse p = new PartitionProduceResponse().setIndex(partitionData.index())
+                        .setBaseOffset(-1).setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP).setLogStartOffset(-1);
+                topicResponse.partitionResponses().add(p);
+                if (acks != 0 && acks != 1 && acks != -1) {
+                    fail(p, Errors.INVALID_REQUIRED_ACKS, null);
+                    continue;
+                }
+                if (topic == null) {
+                    fail(p, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic, partitionData.index());
+                PartitionLog log = partitions.get(tp);
+                if (log == null) {
+                    pending.add(unowned(tp, p));
+                    continue;
+                }
+                CompletableFuture<Long> appended;
+                try {
+                    appended = log.append((MemoryRecords) partitionData.records(), config.messageMaxBytes());
+                } catch (RuntimeException e) {
+                    appended = CompletableFuture.failedFuture(e);
+                }
+                pending.add(appended.handle((base, err) -> {
+                    if (err != null) {
+                        Errors error = ErrorMapper.toErrors(err);
+                        fail(p, error, ErrorMapper.message(err, error));
+                        if (log.isFailed()) {
+                            partitions.reopenIfFailed(tp);
+                        }
+                    } else {
+                        p.setBaseOffset(base).setLogStartOffset(log.logStartOffset());
+                    }
+                    return null;
+                }));
+            }
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
+    }
+
+    /** Not open here: the topic exists but this broker does not lead the partition (yet), or no such partition. */
+    private CompletableFuture<Void> unowned(TopicPartition tp, PartitionProduceResponse p) {
+        return topics.byName(tp.topic()).thenAccept(t -> {
+            boolean exists = t.isPresent() && tp.partition() >= 0 && tp.partition() < t.get().partitionCount();
+            fail(p, exists ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+        });
+    }
+
+    private static void fail(PartitionProduceResponse p, Errors error, String message) {
+        p.setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1);
+    }
+}

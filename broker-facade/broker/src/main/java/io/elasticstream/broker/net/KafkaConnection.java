@@ -1,0 +1,151 @@
+package io.elasticstream.broker.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.network.ClientInformation;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestContext;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.RequestUtils;
+import org.apache.kafka.common.requests.ResponseHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Parses each frame, hands it to the {@link RequestHandler}, and writes
+ * responses strictly in request order. Stops reading while too many responses are pending.
+ */
+final class KafkaConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
+    private static final ListenerName LISTENER = ListenerName.forSecurityProtocol(SecurityProtocol.PLAINTEXT);
+    private static final int MAX_PENDING = 64;
+
+    private final RequestHandler handler;
+    private final String connectionId;
+    /** Owned by the event loop. */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+    KafkaConnection(RequestHandler handler, String connectionId) {
+        this.handler = handler;
+        this.connectionId = connectionId;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        ByteBuffer buffer;
+        try {
+            // One copy to the heap: request objects (and produce records) keep referring to it after this frame.
+            buffer = ByteBuffer.allocate(frame.readableBytes());
+            frame.readBytes(buffer);
+            buffer.flip();
+        } finally {
+            frame.release();
+        }
+        RequestHeader header;
+        RequestContext context;
+        AbstractRequest request;
+        try {
+            header = RequestHeader.parse(buffer);
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            context = new RequestContext(header, connectionId, remote.getAddress(), Optional.of(remote.getPort()),
+                    KafkaPrincipal.ANONYMOUS, LISTENER, SecurityProtocol.PLAINTEXT, ClientInformation.EMPTY, false);
+            request = context.parseRequest(buffer).request;
+        } catch (RuntimeException e) {
+            LOG.warn("Closing connection {} from {}: cannot parse request: {}", connectionId, ctx.channel().remoteAddress(),
+                    e.toString());
+            ctx.close();
+            return;
+        }
+        Pending p = new Pending(header, context, request);
+        pending.add(p);
+        if (pending.size() >= MAX_PENDING) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        CompletableFuture<ApiMessage> response;
+        try {
+            response = handler.handle(context, request);
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        response.whenComplete((body, err) -> {
+            if (ctx.executor().inEventLoop()) {
+                complete(ctx, p, body, err);
+            } else {
+                ctx.executor().execute(() -> complete(ctx, p, body, err));
+            }
+        });
+    }
+
+    private void complete(ChannelHandlerContext ctx, Pending p, ApiMessage body, Throwable err) {
+        p.done = true;
+        if (err != null) {
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            LOG.warn("{} request from {} failed", p.header.apiKey(), connectionId, cause);
+            p.body = p.request.getErrorResponse(0, cause).data();
+        } else {
+            p.body = body;
+        }
+        boolean wrote = false;
+        while (!pending.isEmpty() && pending.peekFirst().done) {
+            Pending head = pending.pollFirst();
+            if (head.body != null) {
+                ctx.write(Unpooled.wrappedBuffer(serialize(head)));
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (pending.size() < MAX_PENDING / 2 && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private static ByteBuffer serialize(Pending p) {
+        ResponseHeader responseHeader = p.header.toResponseHeader();
+        ByteBuffer payload = RequestUtils.serialize(responseHeader.data(), responseHeader.headerVersion(), p.body,
+                p.context.apiVersion());
+        ByteBuffer framed = ByteBuffer.allocate(4 + payload.remaining());
+        framed.putInt(payload.remaining()).put(payload).flip();
+        return framed;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("Closing connection {} from {}: {}", connectionId, ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    /** A request awaiting its turn to be answered. */
+    private static final class Pending {
+        final RequestHeader header;
+        final RequestContext context;
+        final AbstractRequest request;
+        boolean done;
+        ApiMessage body;
+
+        Pending(RequestHeader header, RequestContext context, AbstractRequest request) {
+            this.header = header;
+            this.context = context;
+            this.request = request;
+        }
+    }
+
+    static boolean isApiVersions(RequestHeader header) {
+        return header.apiKey() == ApiKeys.API_VERSIONS;
+    }
+}

@@ -1,0 +1,164 @@
+package io.elasticstream.broker.partition;
+
+import io.elasticstream.broker.records.BatchValidator;
+import io.elasticstream.broker.records.ProducedBatch;
+import io.elasticstream.broker.records.StoredBatchHeader;
+import io.elasticstream.rangestore.protocol.StoredBatch;
+import io.elasticstream.streamclient.api.Stream;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+/**
+ * One partition this broker owns, on its stream. The high watermark is the stream's confirmed offset;
+ * the log start offset is the stream's start.
+ */
+public final class PartitionLog {
+    private static final int REBUILD_READ_BYTES = 4 * 1024 * 1024;
+
+    private final TopicPartition topicPartition;
+    private final Uuid topicId;
+    private final Stream stream;
+    private final int leaderEpoch;
+    private final ProducerStateTable producers = new ProducerStateTable();
+    private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    private volatile boolean failed;
+
+    private PartitionLog(TopicPartition topicPartition, Uuid topicId, Stream stream) {
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.stream = stream;
+        this.leaderEpoch = Math.toIntExact(stream.epoch());
+        stream.onConfirmed(this::wakeWaiters);
+    }
+
+    /** Wraps a freshly opened stream, rebuilding producer state from the stream's batches. */
+    static CompletableFuture<PartitionLog> open(TopicPartition tp, Uuid topicId, Stream stream) {
+        PartitionLog log = new PartitionLog(tp, topicId, stream);
+        return log.rebuildProducerState(stream.startOffset()).thenApply(v -> log);
+    }
+
+    private CompletableFuture<Void> rebuildProducerState(long from) {
+        if (from >= stream.confirmedOffset()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return stream.fetch(from, REBUILD_READ_BYTES).thenCompose(batches -> {
+            long next = from;
+            try {
+                for (StoredBatch b : batches) {
+                    StoredBatchHeader h = StoredBatchHeader.read(b.data().nioBuffer());
+                    if (h.hasProducerId()) {
+                        producers.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(),
+                                b.baseOffset());
+                    }
+                    next = b.endOffset();
+                }
+            } finally {
+                batches.forEach(b -> b.data().release());
+            }
+            if (next == from) {
+                return CompletableFuture.failedFuture(new IllegalStateException(topicPartition
+                        + ": no progress rebuilding producer state at offset " + from));
+            }
+            return rebuildProducerState(next);
+        });
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    public long highWatermark() {
+        return stream.confirmedOffset();
+    }
+
+    public long logStartOffset() {
+        return stream.startOffset();
+    }
+
+    public boolean isFailed() {
+        return failed;
+    }
+
+    /**
+     * Validates and appends the batches of one produce request; completes with the base offset of the
+     * first batch once every batch is confirmed. A retried batch of an idempotent producer completes
+     * with the offset it was first written at, without writing it again.
+     */
+    public CompletableFuture<Long> append(MemoryRecords records, int maxBatchBytes) {
+        List<ProducedBatch> batches = BatchValidator.validate(records, maxBatchBytes);
+        List<CompletableFuture<Long>> appended = new ArrayList<>(batches.size());
+        synchronized (this) {
+            for (ProducedBatch batch : batches) {
+                if (batch.hasProducerId()) {
+                    ProducerStateTable.Check check = producers.check(batch.producerId(), batch.producerEpoch(),
+                            batch.baseSequence(), batch.lastSequence());
+                    if (check.duplicate()) {
+                        appended.add(CompletableFuture.completedFuture(check.duplicateBaseOffset()));
+                        continue;
+                    }
+                }
+                long[] base = {-1};
+                CompletableFuture<Long> f = stream.append(batch.recordCount(), batch.maxTimestamp(),
+                        Unpooled.wrappedBuffer(batch.bytes()), (data, baseOffset) -> {
+                            batch.stamp(baseOffset, leaderEpoch);
+                            base[0] = baseOffset;
+                        }).thenApply(r -> r.baseOffset());
+                if (batch.hasProducerId() && base[0] >= 0) {
+                    producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                            batch.lastSequence(), base[0]);
+                }
+                f.whenComplete((ok, err) -> {
+                    if (err != null) {
+                        failed = true;
+                    }
+                });
+                appended.add(f);
+            }
+        }
+        return CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new))
+                .thenApply(v -> appended.getFirst().join());
+    }
+
+    /** Whole confirmed batches from the one containing {@code offset}; see {@link Stream#fetch}. */
+    public CompletableFuture<List<StoredBatch>> read(long offset, int maxBytes) {
+        return stream.fetch(offset, maxBytes);
+    }
+
+    /** Runs {@code waiter} once, the next time the high watermark advances (or at close). */
+    public void awaitAppend(Runnable waiter) {
+        waiters.add(waiter);
+    }
+
+    private void wakeWaiters() {
+        Runnable r;
+        while ((r = waiters.poll()) != null) {
+            r.run();
+        }
+    }
+
+    void close() {
+        failed = true;
+        stream.close();
+        wakeWaiters();
+    }
+
+    @Override
+    public String toString() {
+        return topicPartition + "@epoch" + leaderEpoch;
+    }
+}

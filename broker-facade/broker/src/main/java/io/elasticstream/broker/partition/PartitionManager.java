@@ -1,0 +1,165 @@
+package io.elasticstream.broker.partition;
+
+import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.TopicId;
+import io.elasticstream.streamclient.api.StreamClient;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the partitions PD assigns to this broker and closes those it takes away. Follows PD through
+ * {@link PlacementService#watchPartitions}. A partition whose stream failed (storage error, fenced) is
+ * reopened on the next {@link #reopenIfFailed} while this broker still owns it.
+ *
+ * <p>Threading: open/close decisions run on one owner thread; lookups are lock-free.
+ */
+public final class PartitionManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionManager.class);
+
+    private final int brokerId;
+    private final PlacementService placement;
+    private final StreamClient streams;
+    private final ExecutorService owner = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("partition-manager").daemon(true).factory());
+    /** Owned partitions: opened, or being opened (future not done). */
+    private final Map<TopicPartition, CompletableFuture<PartitionLog>> partitions = new ConcurrentHashMap<>();
+    /** Latest assignment seen from PD, for every partition of every topic. */
+    private final Map<TopicPartition, PartitionInfo> assignments = new ConcurrentHashMap<>();
+    private PlacementService.Subscription subscription;
+
+    public PartitionManager(int brokerId, PlacementService placement, StreamClient streams) {
+        this.brokerId = brokerId;
+        this.placement = placement;
+        this.streams = streams;
+    }
+
+    public void start() {
+        subscription = placement.watchPartitions(new PlacementService.PartitionListener() {
+            @Override
+            public void onPartitionChanged(PartitionInfo partition) {
+                owner.execute(() -> onAssignment(partition));
+            }
+
+            @Override
+            public void onPartitionDeleted(String topic, TopicId topicId, int partition) {
+                owner.execute(() -> onDeleted(new TopicPartition(topic, partition)));
+            }
+        });
+    }
+
+    /** The open partition, or null if this broker does not own it or is still opening it. */
+    public PartitionLog get(TopicPartition tp) {
+        CompletableFuture<PartitionLog> f = partitions.get(tp);
+        if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
+            return null;
+        }
+        return f.join();
+    }
+
+    /** Whether this broker owns the partition (open or opening). */
+    public boolean owns(TopicPartition tp) {
+        return partitions.containsKey(tp);
+    }
+
+    /** Completes once every partition currently owned is open (or failed to open). */
+    public CompletableFuture<Void> awaitOpen(TopicPartition tp) {
+        CompletableFuture<PartitionLog> f = partitions.get(tp);
+        return f == null ? CompletableFuture.completedFuture(null) : f.handle((l, e) -> null);
+    }
+
+    /** Reopens the partition if its stream failed and this broker still owns it. */
+    public void reopenIfFailed(TopicPartition tp) {
+        owner.execute(() -> {
+            CompletableFuture<PartitionLog> f = partitions.get(tp);
+            PartitionInfo info = assignments.get(tp);
+            if (f != null && f.isDone() && info != null && info.ownerBrokerId() == brokerId
+                    && (f.isCompletedExceptionally() || f.join().isFailed())) {
+                LOG.info("Reopening partition {} after a stream failure", tp);
+                if (!f.isCompletedExceptionally()) {
+                    f.join().close();
+                }
+                open(info);
+            }
+        });
+    }
+
+    private void onAssignment(PartitionInfo info) {
+        TopicPartition tp = new TopicPartition(info.topic(), info.partition());
+        assignments.put(tp, info);
+        boolean mine = info.ownerBrokerId() == brokerId;
+        CompletableFuture<PartitionLog> current = partitions.get(tp);
+        if (mine && current == null) {
+            open(info);
+        } else if (!mine && current != null) {
+            LOG.info("Partition {} moved to broker {}; closing it here", tp, info.ownerBrokerId());
+            close(tp);
+        }
+    }
+
+    private void onDeleted(TopicPartition tp) {
+        assignments.remove(tp);
+        if (partitions.containsKey(tp)) {
+            LOG.info("Partition {} deleted; closing it", tp);
+            close(tp);
+        }
+    }
+
+    private void open(PartitionInfo info) {
+        TopicPartition tp = new TopicPartition(info.topic(), info.partition());
+        Uuid topicId = new Uuid(info.topicId().mostSignificantBits(), info.topicId().leastSignificantBits());
+        long startNs = System.nanoTime();
+        CompletableFuture<PartitionLog> opening = streams.openForWrite(info.streamId())
+                .thenCompose(stream -> PartitionLog.open(tp, topicId, stream));
+        partitions.put(tp, opening);
+        opening.whenComplete((log, err) -> {
+            if (err != null) {
+                LOG.warn("Opening partition {} failed; will retry: {}", tp, err.toString());
+                owner.execute(() -> retryOpen(tp, opening));
+            } else {
+                LOG.info("Opened partition {} (epoch {}, offsets [{}, {})) in {} ms", tp, log.leaderEpoch(),
+                        log.logStartOffset(), log.highWatermark(), (System.nanoTime() - startNs) / 1_000_000);
+            }
+        });
+    }
+
+    private void retryOpen(TopicPartition tp, CompletableFuture<PartitionLog> failed) {
+        PartitionInfo info = assignments.get(tp);
+        if (partitions.get(tp) == failed && info != null && info.ownerBrokerId() == brokerId) {
+            CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS, owner).execute(() -> {
+                if (partitions.get(tp) == failed) {
+                    open(assignments.getOrDefault(tp, info));
+                }
+            });
+        }
+    }
+
+    private void close(TopicPartition tp) {
+        CompletableFuture<PartitionLog> f = partitions.remove(tp);
+        if (f != null) {
+            f.thenAccept(PartitionLog::close);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (subscription != null) {
+            subscription.close();
+        }
+        owner.shutdown();
+        try {
+            owner.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        partitions.keySet().forEach(this::close);
+    }
+}

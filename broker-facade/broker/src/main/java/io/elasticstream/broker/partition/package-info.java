@@ -1,0 +1,12 @@
+/**
+ * Partitions this broker owns, each backed by one stream (Kafka offset == stream offset, leader epoch
+ * == stream epoch). {@link io.elasticstream.broker.partition.PartitionManager} follows PD's assignments
+ * and opens/closes {@link io.elasticstream.broker.partition.PartitionLog}s; a partition log validates and
+ * appends produced batches with idempotent-producer checks, serves reads up to the high watermark (the
+ * stream's confirmed offset) and wakes long-polling fetches.
+ *
+ * <p>Threading: a partition's producer state and append ordering are guarded by the partition's monitor,
+ * held only for in-memory work (offsets are assigned synchronously by the stream); completions run on
+ * stream client threads. Depends on the stream client API, the placement API and the records package.
+ */
+package io.elasticstream.broker.partition;

@@ -1,0 +1,68 @@
+package io.elasticstream.broker.records;
+
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * One validated v2 batch from a produce request, still in the request's buffer. Stamping writes the
+ * assigned base offset and the leader epoch into those bytes (outside the CRC, so it stays valid).
+ */
+public final class ProducedBatch {
+    private final DefaultRecordBatch batch;
+    private final ByteBuffer bytes;
+    private final int recordCount;
+
+    ProducedBatch(DefaultRecordBatch batch, ByteBuffer bytes, int recordCount) {
+        this.batch = batch;
+        this.bytes = bytes;
+        this.recordCount = recordCount;
+    }
+
+    /** The batch's bytes (a view; position 0, limit = size). */
+    public ByteBuffer bytes() {
+        return bytes.duplicate();
+    }
+
+    public int recordCount() {
+        return recordCount;
+    }
+
+    public int sizeInBytes() {
+        return bytes.remaining();
+    }
+
+    public long maxTimestamp() {
+        return batch.maxTimestamp();
+    }
+
+    public boolean hasProducerId() {
+        return batch.producerId() != RecordBatch.NO_PRODUCER_ID;
+    }
+
+    public long producerId() {
+        return batch.producerId();
+    }
+
+    public short producerEpoch() {
+        return batch.producerEpoch();
+    }
+
+    public int baseSequence() {
+        return batch.baseSequence();
+    }
+
+    public int lastSequence() {
+        return batch.lastSequence();
+    }
+
+    public boolean isTransactional() {
+        return batch.isTransactional();
+    }
+
+    /** Writes the base offset and leader epoch into the batch header. */
+    public void stamp(long baseOffset, int leaderEpoch) {
+        batch.setLastOffset(baseOffset + recordCount - 1);
+        batch.setPartitionLeaderEpoch(leaderEpoch);
+    }
+}

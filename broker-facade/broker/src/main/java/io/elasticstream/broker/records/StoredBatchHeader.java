@@ -1,0 +1,56 @@
+package io.elasticstream.broker.records;
+
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/** Producer fields of a stored batch, read back for rebuilding idempotence state on partition open. */
+public record StoredBatchHeader(long baseOffset, long lastOffset, long producerId, short producerEpoch,
+                                int baseSequence, int lastSequence) {
+
+    public boolean hasProducerId() {
+        return producerId != RecordBatch.NO_PRODUCER_ID;
+    }
+
+    /** Reads the header of the single batch in {@code bytes}. */
+    public static StoredBatchHeader read(ByteBuffer bytes) {
+        RecordBatch batch = MemoryRecords.readableRecords(bytes.duplicate()).batches().iterator().next();
+        return new StoredBatchHeader(batch.baseOffset(), batch.lastOffset(), batch.producerId(), batch.producerEpoch(),
+                batch.baseSequence(), batch.lastSequence());
+    }
+
+    /**
+     * The offset and timestamp of the first record with timestamp &gt;= {@code timestamp} in the stored
+     * batch, or null if none. Decompresses the batch if needed.
+     */
+    public static long[] firstAtOrAfter(ByteBuffer bytes, long timestamp) {
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(bytes.duplicate()).batches()) {
+            if (batch.maxTimestamp() < timestamp) {
+                continue;
+            }
+            for (Record record : batch) {
+                if (record.timestamp() >= timestamp) {
+                    return new long[] {record.offset(), record.timestamp()};
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The largest timestamp in the stored batch and the offset of the (first) record carrying it. */
+    public static long[] maxTimestamp(ByteBuffer bytes) {
+        long bestTs = RecordBatch.NO_TIMESTAMP;
+        long bestOffset = -1;
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(bytes.duplicate()).batches()) {
+            for (Record record : batch) {
+                if (record.timestamp() > bestTs) {
+                    bestTs = record.timestamp();
+                    bestOffset = record.offset();
+                }
+            }
+        }
+        return new long[] {bestOffset, bestTs};
+    }
+}

@@ -1,0 +1,85 @@
+package io.elasticstream.standalone;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Command line of the standalone launcher, as Kafka's start script has it: a properties file, then
+ * {@code --override key=value} pairs, then the {@code --data-dir} and {@code --port} shorthands.
+ *
+ * <pre>
+ * [--config FILE] [--data-dir DIR] [--port PORT] [--override key=value]...
+ * </pre>
+ */
+record LaunchOptions(Properties properties) {
+    static final String USAGE = "usage: quickstart [--config FILE] [--data-dir DIR] [--port PORT] [--override key=value]...";
+
+    static LaunchOptions parse(String[] args) throws IOException {
+        Path config = null;
+        String dataDir = null;
+        String port = null;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--config" -> config = Path.of(value(args, ++i, arg));
+                case "--data-dir" -> dataDir = value(args, ++i, arg);
+                case "--port" -> port = value(args, ++i, arg);
+                case "--override" -> overrides.add(value(args, ++i, arg));
+                case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
+                default -> throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + USAGE);
+            }
+        }
+        Properties props = new Properties();
+        if (config != null) {
+            try (Reader r = Files.newBufferedReader(config)) {
+                props.load(r);
+            }
+        }
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--override expects key=value, got '" + o + "'");
+            }
+            props.setProperty(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+        }
+        if (dataDir != null) {
+            props.setProperty("data.dir", dataDir);
+        }
+        if (port != null) {
+            int p = Integer.parseInt(port.trim());
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("--port must be 0..65535, got " + p);
+            }
+            props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + p);
+            props.remove("advertised.listeners");
+        }
+        return new LaunchOptions(props);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
+        }
+        return args[i];
+    }
+
+    Path dataDir() {
+        return Path.of(properties.getProperty("data.dir", "data"));
+    }
+
+    int intProperty(String key, int defaultValue) {
+        String v = properties.getProperty(key);
+        return v == null || v.isBlank() ? defaultValue : Integer.parseInt(v.trim());
+    }
+
+    long longProperty(String key, long defaultValue) {
+        String v = properties.getProperty(key);
+        return v == null || v.isBlank() ? defaultValue : Long.parseLong(v.trim());
+    }
+}

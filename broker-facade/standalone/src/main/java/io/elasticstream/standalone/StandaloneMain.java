@@ -1,0 +1,119 @@
+package io.elasticstream.standalone;
+
+import io.elasticstream.broker.Broker;
+import io.elasticstream.broker.BrokerConfig;
+import io.elasticstream.common.Clock;
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.metadata.EmbeddedMetadataStore;
+import io.elasticstream.placement.metadata.MetadataStore;
+import io.elasticstream.placement.server.PlacementConfig;
+import io.elasticstream.placement.server.PlacementDriver;
+import io.elasticstream.rangestore.server.net.RangeServer;
+import io.elasticstream.rangestore.server.store.RangeStore;
+import io.elasticstream.rangestore.server.wal.Wal;
+import io.elasticstream.rangestore.server.wal.WalConfig;
+import io.elasticstream.rangestore.server.wal.Wals;
+import io.elasticstream.streamclient.internal.DefaultStreamClient;
+import io.elasticstream.streamclient.rpc.RangeRpcClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs standalone mode in the foreground until SIGTERM / Ctrl-C, then shuts down in reverse start
+ * order. Prints {@code bootstrap.servers=HOST:PORT} on stdout once Kafka clients can connect.
+ */
+public final class StandaloneMain {
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneMain.class);
+    private static final int RANGE_SERVER_ID = 1;
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private Broker broker;
+
+    public static void main(String[] args) {
+        LaunchOptions options;
+        try {
+            options = LaunchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        } catch (Exception e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StandaloneMain main = new StandaloneMain();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            LOG.info("Shutting down");
+            main.close();
+            stopped.countDown();
+        }));
+        try {
+            main.start(options);
+        } catch (Exception e) {
+            LOG.error("Start-up failed", e);
+            System.err.println("error: start-up failed: " + e);
+            System.exit(1);
+        }
+        System.out.println("bootstrap.servers=" + main.broker.kafkaAddress().getHostString() + ":"
+                + main.broker.kafkaAddress().getPort());
+        System.out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void start(LaunchOptions options) throws Exception {
+        long startNs = System.nanoTime();
+        Path dataDir = options.dataDir().toAbsolutePath();
+        Files.createDirectories(dataDir);
+        String clusterId = MetaProperties.loadOrCreateClusterId(dataDir);
+        LOG.info("Starting Elastic Stream standalone: data under {}, cluster id {}", dataDir, clusterId);
+
+        MetadataStore metadata = EmbeddedMetadataStore.open(dataDir.resolve("metadata"), Clock.SYSTEM);
+        started.push(metadata);
+        PlacementDriver placement = new PlacementDriver(metadata, PlacementConfig.standalone(), Clock.SYSTEM);
+        started.push(placement);
+
+        WalConfig walConfig = WalConfig.defaults()
+                .withSegmentSizeBytes(options.longProperty("wal.segment.bytes", WalConfig.defaults().segmentSizeBytes()));
+        Wal wal = Wals.open(dataDir.resolve("wal"), walConfig);
+        started.push(wal);
+        RangeStore store = RangeStore.open(wal);
+        String rangeHost = options.properties().getProperty("range.server.host", "127.0.0.1");
+        RangeServer rangeServer = RangeServer.start(store, rangeHost, options.intProperty("range.server.port", 0),
+                options.intProperty("range.server.io.threads", 1), options.intProperty("range.server.read.threads", 2));
+        started.push(rangeServer);
+        placement.registerRangeServer(new RangeServerInfo(RANGE_SERVER_ID, rangeHost,
+                rangeServer.localAddress().getPort())).join();
+
+        RangeRpcClient rpc = new RangeRpcClient(options.intProperty("stream.client.io.threads", 1),
+                options.longProperty("stream.client.request.timeout.ms", 30_000));
+        DefaultStreamClient streams = new DefaultStreamClient(placement, rpc);
+        started.push(streams);
+
+        BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
+        broker = Broker.start(brokerConfig, placement, streams);
+        started.push(broker);
+        LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("Error closing {}", c.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

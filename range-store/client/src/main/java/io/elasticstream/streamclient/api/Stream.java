@@ -1,0 +1,58 @@
+package io.elasticstream.streamclient.api;
+
+import io.elasticstream.rangestore.protocol.StoredBatch;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An open stream on which this process is the writer (fenced by its epoch). Offsets count records.
+ *
+ * <p>Visibility: readers see {@code [startOffset, confirmedOffset)}. Appends are confirmed in order.
+ */
+public interface Stream extends AutoCloseable {
+
+    long streamId();
+
+    /** The writer epoch this stream was opened with. */
+    long epoch();
+
+    /** First readable offset (the trim point). */
+    long startOffset();
+
+    /** Offset the next append will get. */
+    long nextOffset();
+
+    /** End of the confirmed prefix: everything below it is durable on ackCount replicas. */
+    long confirmedOffset();
+
+    /**
+     * Appends one batch of {@code recordCount} records. The offset is assigned before this method
+     * returns ({@link #nextOffset()} moves by {@code recordCount}), in call order; the future
+     * completes once the batch is confirmed. Takes ownership of one reference to {@code data}.
+     * {@code data} may be stamped with the base offset by the caller through {@code beforeSend},
+     * which runs with the assigned base offset before the bytes leave the process.
+     */
+    CompletableFuture<AppendResult> append(int recordCount, long maxTimestamp, ByteBuf data, BaseOffsetStamper beforeSend);
+
+    /**
+     * Reads whole confirmed batches starting with the batch containing {@code startOffset}, up to about
+     * {@code maxBytes} (at least one batch if {@code startOffset < confirmedOffset()}). Empty when
+     * {@code startOffset == confirmedOffset()}. Fails with {@link StreamException.OffsetOutOfRange}
+     * outside {@code [startOffset(), confirmedOffset()]}. The caller releases the batches' buffers.
+     */
+    CompletableFuture<List<StoredBatch>> fetch(long startOffset, int maxBytes);
+
+    /** Registers a callback run (on an arbitrary thread) whenever the confirmed offset advances. */
+    void onConfirmed(Runnable listener);
+
+    /** Stops writing; pending appends fail. Does not seal (the next writer does). */
+    @Override
+    void close();
+
+    /** Lets the caller write the assigned base offset into the batch bytes before they are sent. */
+    @FunctionalInterface
+    interface BaseOffsetStamper {
+        void stamp(ByteBuf data, long baseOffset);
+    }
+}

@@ -1,0 +1,264 @@
+package io.elasticstream.rangestore.server.store;
+
+import io.elasticstream.common.Checks;
+import io.elasticstream.rangestore.protocol.Status;
+import io.elasticstream.rangestore.server.wal.Wal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ranges held by one range server, on top of one {@link Wal}.
+ *
+ * <p>Rules: a range is created once per {@code (stream, index)} with a start offset and writer epoch;
+ * appends must be contiguous ({@code baseOffset == next offset}) and carry an epoch no older than the
+ * range's; a seal (by any epoch at least the range's) fixes the end and raises the range's epoch,
+ * fencing older writers; reads see only durable data below the end. Each change is written to the WAL
+ * before it takes effect and is acknowledged only when durable; WAL order is acceptance order, so
+ * replay rebuilds exactly the acknowledged state.
+ */
+public final class RangeStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RangeStore.class);
+
+    private final Wal wal;
+    private final ConcurrentMap<RangeKey, RangeState> ranges = new ConcurrentHashMap<>();
+
+    private RangeStore(Wal wal) {
+        this.wal = wal;
+    }
+
+    /** Opens the store, replaying the whole WAL to rebuild range state and indexes. */
+    public static RangeStore open(Wal wal) {
+        RangeStore store = new RangeStore(wal);
+        long startNs = System.nanoTime();
+        int[] records = {0};
+        wal.replay(0, (position, record) -> {
+            store.replayRecord(position, record);
+            records[0]++;
+        });
+        LOG.info("Range store recovered {} ranges from {} WAL records in {} ms", store.ranges.size(), records[0],
+                (System.nanoTime() - startNs) / 1_000_000);
+        return store;
+    }
+
+    private void replayRecord(long position, ByteBuffer record) {
+        byte type = record.get();
+        long streamId = record.getLong();
+        int index = record.getInt();
+        RangeKey key = new RangeKey(streamId, index);
+        switch (type) {
+            case WalRecords.CREATE -> {
+                long start = record.getLong();
+                long epoch = record.getLong();
+                ranges.putIfAbsent(key, new RangeState(key, start, epoch));
+            }
+            case WalRecords.APPEND -> {
+                long epoch = record.getLong();
+                long base = record.getLong();
+                int count = record.getInt();
+                long maxTs = record.getLong();
+                RangeState r = ranges.get(key);
+                Checks.state(r != null, "WAL append for unknown range %s at %d", key, position);
+                Checks.state(base == r.durableEnd, "WAL append for %s at offset %d, expected %d", key, base,
+                        r.durableEnd);
+                r.epoch = Math.max(r.epoch, epoch);
+                r.addDurableBatch(base, count, maxTs, position, record.remaining());
+                r.acceptedEnd = r.durableEnd;
+            }
+            case WalRecords.SEAL -> {
+                long epoch = record.getLong();
+                long end = record.getLong();
+                RangeState r = ranges.get(key);
+                Checks.state(r != null, "WAL seal for unknown range %s at %d", key, position);
+                r.epoch = Math.max(r.epoch, epoch);
+                r.sealAt(end);
+            }
+            default -> throw new Checks.InvariantViolation("unknown WAL record type " + type + " at " + position);
+        }
+    }
+
+    /** Creates a range (idempotent for the same start); completes with the range's current end. */
+    public CompletableFuture<Long> createRange(long streamId, int index, long startOffset, long epoch) {
+        RangeKey key = new RangeKey(streamId, index);
+        RangeState existing = ranges.get(key);
+        if (existing != null) {
+            synchronized (existing) {
+                if (existing.startOffset != startOffset) {
+                    return failed(Status.INVALID_REQUEST, "range " + key + " exists with start "
+                            + existing.startOffset + ", not " + startOffset);
+                }
+                existing.epoch = Math.max(existing.epoch, epoch);
+                return CompletableFuture.completedFuture(existing.acceptedEnd);
+            }
+        }
+        return wal.append(WalRecords.create(streamId, index, startOffset, epoch)).handle((pos, err) -> {
+            if (err != null) {
+                throw storageError("create range " + key, err);
+            }
+            RangeState r = ranges.computeIfAbsent(key, k -> new RangeState(k, startOffset, epoch));
+            return r.acceptedEnd;
+        });
+    }
+
+    /**
+     * Appends a batch; completes with the range's durable end once the batch is durable. {@code data}
+     * is copied into the WAL record before this returns.
+     */
+    public CompletableFuture<Long> append(long streamId, int index, long epoch, long baseOffset, int recordCount,
+                                          long maxTimestamp, ByteBuffer data) {
+        RangeKey key = new RangeKey(streamId, index);
+        RangeState r = ranges.get(key);
+        if (r == null) {
+            return failed(Status.RANGE_NOT_FOUND, "range " + key + " not found");
+        }
+        if (recordCount <= 0) {
+            return failed(Status.INVALID_REQUEST, "append of " + recordCount + " records");
+        }
+        int dataBytes = data.remaining();
+        CompletableFuture<Long> durable;
+        synchronized (r) {
+            if (epoch < r.epoch) {
+                return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
+            }
+            if (r.sealing || r.isSealed()) {
+                return failed(Status.RANGE_SEALED, "range " + key + " is sealed");
+            }
+            if (r.failed) {
+                return failed(Status.STORAGE_ERROR, "range " + key + " stopped after a storage error");
+            }
+            if (baseOffset != r.acceptedEnd) {
+                return failed(Status.OFFSET_MISMATCH, "range " + key + ": append at " + baseOffset
+                        + " but next offset is " + r.acceptedEnd);
+            }
+            r.acceptedEnd = baseOffset + recordCount;
+            // Submitted under the monitor so WAL order == acceptance order for this range.
+            durable = wal.append(WalRecords.append(streamId, index, epoch, baseOffset, recordCount, maxTimestamp, data));
+        }
+        return durable.handle((position, err) -> {
+            synchronized (r) {
+                if (err != null) {
+                    r.failed = true;
+                    throw storageError("append to " + key, err);
+                }
+                if (!r.isSealed()) {
+                    r.addDurableBatch(baseOffset, recordCount, maxTimestamp, position, dataBytes);
+                }
+                return r.durableEnd;
+            }
+        });
+    }
+
+    /**
+     * Seals a range at {@code endOffset}, or at its accepted end when {@code endOffset < 0}; completes
+     * with the sealed end once the seal is durable. Sealing an already sealed range at the same end
+     * (or with {@code endOffset < 0}) returns that end.
+     */
+    public CompletableFuture<Long> seal(long streamId, int index, long epoch, long endOffset) {
+        RangeKey key = new RangeKey(streamId, index);
+        RangeState r = ranges.get(key);
+        if (r == null) {
+            return failed(Status.RANGE_NOT_FOUND, "range " + key + " not found");
+        }
+        long end;
+        CompletableFuture<Long> durable;
+        synchronized (r) {
+            if (epoch < r.epoch) {
+                return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
+            }
+            r.epoch = epoch;
+            if (r.isSealed()) {
+                if (endOffset >= 0 && endOffset != r.sealedEnd) {
+                    return failed(Status.INVALID_REQUEST, "range " + key + " already sealed at " + r.sealedEnd);
+                }
+                return CompletableFuture.completedFuture(r.sealedEnd);
+            }
+            end = endOffset < 0 ? r.acceptedEnd : endOffset;
+            if (end > r.acceptedEnd || end < r.startOffset) {
+                return failed(Status.OFFSET_OUT_OF_RANGE, "range " + key + ": cannot seal at " + end + ", holds ["
+                        + r.startOffset + ", " + r.acceptedEnd + ")");
+            }
+            r.sealing = true;
+            durable = wal.append(WalRecords.seal(streamId, index, epoch, end));
+        }
+        return durable.handle((position, err) -> {
+            synchronized (r) {
+                if (err != null) {
+                    r.failed = true;
+                    throw storageError("seal " + key, err);
+                }
+                r.sealAt(end);
+                return end;
+            }
+        });
+    }
+
+    /**
+     * Reads whole batches from the one containing {@code startOffset}, below {@code endOffset}
+     * (exclusive; negative = no bound) and the range's readable end, until about {@code maxBytes}
+     * (at least one batch if any). Performs blocking file reads: call it off event loops.
+     */
+    public FetchResult fetch(long streamId, int index, long startOffset, long endOffset, int maxBytes) {
+        RangeKey key = new RangeKey(streamId, index);
+        RangeState r = ranges.get(key);
+        if (r == null) {
+            throw new RangeStoreException(Status.RANGE_NOT_FOUND, "range " + key + " not found");
+        }
+        List<long[]> picks = new ArrayList<>();
+        long rangeEnd;
+        synchronized (r) {
+            rangeEnd = r.readableEnd();
+            if (startOffset < r.startOffset || startOffset > rangeEnd) {
+                throw new RangeStoreException(Status.OFFSET_OUT_OF_RANGE, "range " + key + ": offset " + startOffset
+                        + " outside [" + r.startOffset + ", " + rangeEnd + "]");
+            }
+            long limit = endOffset < 0 ? rangeEnd : Math.min(endOffset, rangeEnd);
+            long bytes = 0;
+            for (int i = r.index.find(startOffset); i < r.index.size(); i++) {
+                long base = r.index.baseOffset(i);
+                if (base >= limit || (!picks.isEmpty() && bytes + r.dataBytes(i) > maxBytes)) {
+                    break;
+                }
+                bytes += r.dataBytes(i);
+                picks.add(new long[] {base, r.index.recordCount(i), r.index.maxTimestamp(i), r.index.walPosition(i)});
+            }
+        }
+        List<ReadBatch> batches = new ArrayList<>(picks.size());
+        for (long[] p : picks) {
+            ByteBuffer record = wal.read(p[3]);
+            record.position(WalRecords.APPEND_HEADER_BYTES);
+            batches.add(new ReadBatch(p[0], (int) p[1], p[2], record.slice()));
+        }
+        return new FetchResult(rangeEnd, batches);
+    }
+
+    /** The range's readable end, or -1 if this server does not hold it. */
+    public long readableEnd(long streamId, int index) {
+        RangeState r = ranges.get(new RangeKey(streamId, index));
+        if (r == null) {
+            return -1;
+        }
+        synchronized (r) {
+            return r.readableEnd();
+        }
+    }
+
+    public int rangeCount() {
+        return ranges.size();
+    }
+
+    private static <T> CompletableFuture<T> failed(Status status, String message) {
+        return CompletableFuture.failedFuture(new RangeStoreException(status, message));
+    }
+
+    private static RangeStoreException storageError(String what, Throwable cause) {
+        Throwable c = cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        LOG.error("Storage error on {}", what, c);
+        return new RangeStoreException(Status.STORAGE_ERROR, what + " failed: " + c.getMessage(), c);
+    }
+}

@@ -1,0 +1,114 @@
+package io.elasticstream.rangestore.server.wal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a WAL directory back to a consistent state before the log is opened: every segment starts
+ * where the previous one ended, every byte up to the end is a valid record, nothing follows.
+ *
+ * <p>Segments are scanned in order of base position. At the first invalid record (torn, stale, or
+ * corrupt) the segment is truncated there and fsynced and every later segment is deleted: nothing
+ * after a bad record can be trusted, and nothing acknowledged can lie there, because a batch is
+ * acknowledged only after it and everything before it is synced. A tail of zeros (an extended but
+ * unwritten file) is an ordinary end and is trimmed quietly. Runs on the opening thread.
+ */
+final class WalRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(WalRecovery.class);
+
+    /** The segments to keep, in order, and the position just past the last valid record. */
+    record Result(List<Kept> segments, long endPosition) {
+    }
+
+    /** A segment that survived recovery. */
+    record Kept(long basePosition, Path path) {
+    }
+
+    private WalRecovery() {
+    }
+
+    static Result recover(Path directory) throws IOException {
+        TreeMap<Long, Path> found = listSegments(directory);
+        List<Kept> kept = new ArrayList<>();
+        if (found.isEmpty()) {
+            return new Result(kept, 0);
+        }
+        long expectedBase = found.firstKey();
+        boolean directoryChanged = false;
+        String stopReason = null;
+        for (var entry : found.entrySet()) {
+            long base = entry.getKey();
+            Path path = entry.getValue();
+            if (stopReason == null && base != expectedBase) {
+                stopReason = "segment " + path.getFileName() + " does not start where the log ends ("
+                        + expectedBase + ")";
+            }
+            if (stopReason != null) {
+                long sizeBytes = Files.size(path);
+                Files.delete(path);
+                directoryChanged = true;
+                LOG.warn("WAL recovery in {}: deleted segment {} ({} bytes) because {}",
+                        directory, path.getFileName(), sizeBytes, stopReason);
+                continue;
+            }
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long sizeBytes = channel.size();
+                SegmentScanner scanner = new SegmentScanner(channel::read, base, 0, sizeBytes, false);
+                while (scanner.next()) {
+                    // validating only
+                }
+                long validBytes = scanner.offset();
+                kept.add(new Kept(base, path));
+                expectedBase = base + validBytes;
+                if (validBytes < sizeBytes) {
+                    boolean zeroTail = scanner.restIsZero();
+                    channel.truncate(validBytes);
+                    channel.force(true);
+                    if (zeroTail) {
+                        LOG.info("WAL recovery in {}: trimmed {} zero bytes after position {} in {}",
+                                directory, sizeBytes - validBytes, expectedBase, path.getFileName());
+                    } else {
+                        stopReason = "an invalid record at position " + expectedBase + " ended the log";
+                        LOG.warn("WAL recovery in {}: invalid record at position {} in {}; dropped {} bytes "
+                                + "from there to the end of the segment", directory, expectedBase,
+                                path.getFileName(), sizeBytes - validBytes);
+                    }
+                }
+            }
+        }
+        if (directoryChanged) {
+            fsyncDirectory(directory);
+        }
+        return new Result(kept, expectedBase);
+    }
+
+    /** Segment files by base position; other files are left alone. */
+    static TreeMap<Long, Path> listSegments(Path directory) throws IOException {
+        TreeMap<Long, Path> segments = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                long base = WalSegment.parseBasePosition(file.getFileName().toString());
+                if (base >= 0 && Files.isRegularFile(file)) {
+                    segments.put(base, file);
+                }
+            }
+        }
+        return segments;
+    }
+
+    /** Makes creations and deletions of files in {@code directory} durable. */
+    static void fsyncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

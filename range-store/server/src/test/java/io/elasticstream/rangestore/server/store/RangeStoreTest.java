@@ -1,0 +1,158 @@
+package io.elasticstream.rangestore.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.elasticstream.rangestore.protocol.Status;
+import io.elasticstream.rangestore.server.wal.Wal;
+import io.elasticstream.rangestore.server.wal.WalConfig;
+import io.elasticstream.rangestore.server.wal.Wals;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RangeStoreTest {
+    private static final long STREAM = 7;
+
+    @TempDir
+    Path dir;
+    private Wal wal;
+    private RangeStore store;
+
+    private void open() {
+        wal = Wals.open(dir, WalConfig.defaults());
+        store = RangeStore.open(wal);
+    }
+
+    @AfterEach
+    void closeWal() {
+        if (wal != null) {
+            wal.close();
+        }
+    }
+
+    private static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(ReadBatch b) {
+        byte[] out = new byte[b.data().remaining()];
+        b.data().duplicate().get(out);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private static Status statusOf(CompletableFuture<?> f) {
+        CompletionException e = assertThrows(CompletionException.class, f::join);
+        return ((RangeStoreException) e.getCause()).status();
+    }
+
+    @Test
+    void appendsAreContiguousAndReadBackAsWholeBatchesInOrder() {
+        open();
+        store.createRange(STREAM, 0, 100, 1).join();
+        assertEquals(103L, store.append(STREAM, 0, 1, 100, 3, 10L, bytes("a")).join());
+        assertEquals(105L, store.append(STREAM, 0, 1, 103, 2, 20L, bytes("bb")).join());
+        assertEquals(Status.OFFSET_MISMATCH, statusOf(store.append(STREAM, 0, 1, 104, 1, 0L, bytes("x"))));
+
+        FetchResult all = store.fetch(STREAM, 0, 101, -1, 1 << 20);
+        assertEquals(105, all.rangeEndOffset());
+        assertEquals(2, all.batches().size());
+        assertEquals(100, all.batches().get(0).baseOffset(), "the batch containing offset 101 comes whole");
+        assertEquals("a", text(all.batches().get(0)));
+        assertEquals("bb", text(all.batches().get(1)));
+        assertEquals(20L, all.batches().get(1).maxTimestamp());
+    }
+
+    @Test
+    void fetchReturnsAtLeastOneBatchAndHonoursMaxBytesAndTheReaderBound() {
+        open();
+        store.createRange(STREAM, 0, 0, 1).join();
+        for (int i = 0; i < 5; i++) {
+            store.append(STREAM, 0, 1, i, 1, i, bytes("0123456789")).join();
+        }
+        assertEquals(1, store.fetch(STREAM, 0, 0, -1, 1).batches().size());
+        assertEquals(2, store.fetch(STREAM, 0, 0, -1, 25).batches().size());
+        assertEquals(3, store.fetch(STREAM, 0, 0, 3, 1 << 20).batches().size(), "stops at the visibility bound");
+        assertTrue(store.fetch(STREAM, 0, 5, -1, 100).batches().isEmpty(), "reading at the end is empty");
+        RangeStoreException beyond = assertThrows(RangeStoreException.class, () -> store.fetch(STREAM, 0, 6, -1, 100));
+        assertEquals(Status.OFFSET_OUT_OF_RANGE, beyond.status());
+    }
+
+    @Test
+    void sealFixesTheEndFencesOlderEpochsAndRefusesAppends() {
+        open();
+        store.createRange(STREAM, 0, 0, 1).join();
+        store.append(STREAM, 0, 1, 0, 4, 0, bytes("abcd")).join();
+        assertEquals(4L, store.seal(STREAM, 0, 2, -1).join(), "seal at the replica's end");
+        assertEquals(4L, store.seal(STREAM, 0, 2, 4).join(), "sealing again at the same end is idempotent");
+        assertEquals(Status.RANGE_SEALED, statusOf(store.append(STREAM, 0, 2, 4, 1, 0, bytes("e"))));
+        assertEquals(Status.FENCED, statusOf(store.append(STREAM, 0, 1, 4, 1, 0, bytes("e"))));
+        assertEquals(Status.FENCED, statusOf(store.seal(STREAM, 0, 1, -1)));
+        assertEquals(Status.INVALID_REQUEST, statusOf(store.seal(STREAM, 0, 2, 3)));
+    }
+
+    @Test
+    void sealBelowTheAcceptedEndDropsTheTailBeyondIt() {
+        open();
+        store.createRange(STREAM, 0, 0, 1).join();
+        store.append(STREAM, 0, 1, 0, 2, 0, bytes("ab")).join();
+        store.append(STREAM, 0, 1, 2, 2, 0, bytes("cd")).join();
+        assertEquals(2L, store.seal(STREAM, 0, 2, 2).join());
+        FetchResult r = store.fetch(STREAM, 0, 0, -1, 1 << 20);
+        assertEquals(2, r.rangeEndOffset());
+        assertEquals(1, r.batches().size());
+    }
+
+    @Test
+    void everyAcknowledgedChangeSurvivesARestartThroughWalReplay() {
+        open();
+        store.createRange(STREAM, 0, 0, 1).join();
+        store.append(STREAM, 0, 1, 0, 2, 5, bytes("first")).join();
+        store.seal(STREAM, 0, 2, -1).join();
+        store.createRange(STREAM, 1, 2, 2).join();
+        store.append(STREAM, 1, 2, 2, 3, 6, bytes("second")).join();
+        wal.close();
+
+        open();
+        assertEquals(2, store.readableEnd(STREAM, 0));
+        assertEquals(5, store.readableEnd(STREAM, 1));
+        assertEquals(Status.RANGE_SEALED, statusOf(store.append(STREAM, 0, 2, 2, 1, 0, bytes("x"))));
+        assertEquals("second", text(store.fetch(STREAM, 1, 4, -1, 100).batches().getFirst()));
+        assertEquals(6L, store.append(STREAM, 1, 2, 5, 1, 0, bytes("third")).join(), "appends continue after restart");
+    }
+
+    @Test
+    void createRangeIsIdempotentButRefusesADifferentStart() {
+        open();
+        assertEquals(10L, store.createRange(STREAM, 0, 10, 1).join());
+        store.append(STREAM, 0, 1, 10, 1, 0, bytes("a")).join();
+        assertEquals(11L, store.createRange(STREAM, 0, 10, 1).join());
+        assertEquals(Status.INVALID_REQUEST, statusOf(store.createRange(STREAM, 0, 0, 1)));
+        assertEquals(Status.RANGE_NOT_FOUND, statusOf(store.append(STREAM, 5, 1, 0, 1, 0, bytes("a"))));
+    }
+
+    @Test
+    void dataReadBackIsByteExact() {
+        open();
+        store.createRange(STREAM, 0, 0, 1).join();
+        byte[] payload = new byte[70_000];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 31);
+        }
+        store.append(STREAM, 0, 1, 0, 1, 0, ByteBuffer.wrap(payload)).join();
+        ByteBuffer read = store.fetch(STREAM, 0, 0, -1, 1).batches().getFirst().data();
+        byte[] out = new byte[read.remaining()];
+        read.get(out);
+        assertArrayEquals(payload, out);
+    }
+}

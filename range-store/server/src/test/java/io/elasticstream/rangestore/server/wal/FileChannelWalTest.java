@@ -1,0 +1,169 @@
+package io.elasticstream.rangestore.server.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class FileChannelWalTest extends WalContractTest {
+
+    @Override
+    protected Wal open(Path directory, WalConfig config) {
+        return FileChannelWal.open(directory, config);
+    }
+
+    @Override
+    protected void holdWriter(Wal wal) {
+        ((FileChannelWal) wal).holdWriterForTest();
+    }
+
+    @Override
+    protected void releaseWriter(Wal wal) {
+        ((FileChannelWal) wal).releaseWriterForTest();
+    }
+
+    @Test
+    void segmentsAreNamedByTheirBasePositionAndPositionsAreContiguous() throws Exception {
+        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(300).withSegmentSizeBytes(1000);
+        List<Long> positions;
+        try (Wal wal = open(dir, config)) {
+            positions = appendAll(wal, List.of(payload(1, 300), payload(2, 300), payload(3, 300), payload(4, 300)));
+            assertEquals(List.of(0L, 316L, 632L, 948L), positions, "logical positions leave no gap at a roll");
+            assertEquals(1264, wal.endPosition());
+        }
+        assertEquals(List.of("00000000000000000000.wal", "00000000000000000948.wal"), segmentFileNames());
+        assertEquals(948, Files.size(dir.resolve("00000000000000000000.wal")));
+        assertEquals(316, Files.size(dir.resolve("00000000000000000948.wal")));
+    }
+
+    @Test
+    void emptyDirectoryStartsWithSegmentZero() throws Exception {
+        try (Wal wal = open(dir.resolve("new/nested"), WalConfig.defaults())) {
+            assertEquals(0, wal.endPosition());
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("new/nested"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("00000000000000000000.wal")));
+        }
+    }
+
+    @Test
+    void recoveryDeletesSegmentsAfterATornOne() throws Exception {
+        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(300).withSegmentSizeBytes(1000);
+        List<byte[]> payloads = List.of(payload(1, 300), payload(2, 300), payload(3, 300), payload(4, 300));
+        List<Long> positions;
+        try (Wal wal = open(dir, config)) {
+            positions = appendAll(wal, payloads);
+        }
+        // Corrupt the last record of the first segment: it and the whole second segment must go.
+        Path first = dir.resolve("00000000000000000000.wal");
+        byte[] bytes = Files.readAllBytes(first);
+        bytes[632 + HEADER_BYTES + 5] ^= 0x40;
+        Files.write(first, bytes);
+        try (Wal wal = open(dir, config)) {
+            assertEquals(632, wal.endPosition());
+            assertReplays(wal, 0, positions.subList(0, 2), payloads.subList(0, 2));
+            assertEquals(List.of("00000000000000000000.wal"), segmentFileNames());
+            assertEquals(632, await(wal.append(ByteBuffer.wrap(payload(9, 10)))));
+        }
+    }
+
+    @Test
+    void segmentNotStartingWhereThePreviousEndsIsDropped() throws Exception {
+        List<Long> positions;
+        List<byte[]> payloads = List.of(payload(1, 100), payload(2, 100));
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            positions = appendAll(wal, payloads);
+        }
+        Files.write(dir.resolve(WalSegment.fileName(5000)), encodeRecord(5000, payload(3, 100)));
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            assertEquals(232, wal.endPosition());
+            assertReplays(wal, 0, positions, payloads);
+            assertEquals(List.of("00000000000000000000.wal"), segmentFileNames());
+        }
+    }
+
+    @Test
+    void writeFailureFailsThatBatchAndEveryLaterAppendAndReopenKeepsDurableRecords() throws Exception {
+        List<byte[]> payloads = List.of(payload(1, 100), payload(2, 100), payload(3, 100));
+        List<Long> positions;
+        long end;
+        try (FileChannelWal wal = FileChannelWal.open(dir, WalConfig.defaults())) {
+            positions = appendAll(wal, payloads);
+            end = wal.endPosition();
+            wal.holdWriterForTest();
+            wal.failNextWriteForTest(new IOException("injected: disk gone"));
+            List<CompletableFuture<Long>> batch = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                batch.add(wal.append(ByteBuffer.wrap(payload(10 + i, 100))));
+            }
+            wal.releaseWriterForTest();
+            for (CompletableFuture<Long> future : batch) {
+                WalException error = assertFailsWithWalException(future);
+                assertInstanceOf(IOException.class, error.getCause());
+            }
+            assertFailsWithWalException(wal.append(ByteBuffer.wrap(payload(20, 100))));
+            assertEquals(end, wal.endPosition());
+            assertArrayEquals(payloads.get(2), bytesOf(wal.read(positions.get(2))), "durable records stay readable");
+        }
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            assertEquals(end, wal.endPosition());
+            assertReplays(wal, 0, positions, payloads);
+            assertEquals(end, await(wal.append(ByteBuffer.wrap(payload(30, 100)))));
+        }
+    }
+
+    @Test
+    void anInterruptedReaderDoesNotBreakTheLogForOthers() throws Exception {
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            long position = await(wal.append(ByteBuffer.wrap(payload(1, 100))));
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(WalException.class, () -> wal.read(position));
+            } finally {
+                assertTrue(Thread.interrupted(), "the caller keeps its interrupt");
+            }
+            assertArrayEquals(payload(1, 100), bytesOf(wal.read(position)));
+            long next = await(wal.append(ByteBuffer.wrap(payload(2, 100))));
+            assertArrayEquals(payload(2, 100), bytesOf(wal.read(next)));
+            assertEquals(2, countRecords(wal));
+        }
+    }
+
+    @Test
+    void walsOpensTheFileChannelEngineToday() throws Exception {
+        assertEquals(WalEngine.FILE_CHANNEL, Wals.engine());
+        try (Wal wal = Wals.open(dir, WalConfig.defaults())) {
+            assertInstanceOf(FileChannelWal.class, wal);
+            long position = await(wal.append(ByteBuffer.wrap(payload(1, 10))));
+            assertArrayEquals(payload(1, 10), bytesOf(wal.read(position)));
+        }
+    }
+
+    @Test
+    void configRejectsSegmentsOrQueuesSmallerThanTheLargestRecord() {
+        assertThrows(IllegalArgumentException.class,
+                () -> WalConfig.defaults().withMaxRecordSizeBytes(1000).withSegmentSizeBytes(1015));
+        assertThrows(IllegalArgumentException.class,
+                () -> WalConfig.defaults().withMaxRecordSizeBytes(1000).withMaxQueuedBytes(1000));
+        assertThrows(IllegalArgumentException.class, () -> WalConfig.defaults().withMaxBatchBytes(0));
+        WalConfig exact = WalConfig.defaults().withMaxRecordSizeBytes(1000).withSegmentSizeBytes(1016);
+        assertEquals(1016, exact.segmentSizeBytes());
+    }
+
+    private List<String> segmentFileNames() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".wal")).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,483 @@
+package io.elasticstream.rangestore.server.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What every {@link Wal} engine promises, run against real files. An engine's test extends this and
+ * supplies {@link #open}, plus hooks that hold its writer so group-commit tests are deterministic.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+abstract class WalContractTest {
+    static final int HEADER_BYTES = 16;
+    static final long AWAIT_SECONDS = 10;
+
+    @TempDir
+    Path dir;
+
+    protected abstract Wal open(Path directory, WalConfig config);
+
+    /** Makes the engine's writer take nothing more from its queue until {@link #releaseWriter}. */
+    protected abstract void holdWriter(Wal wal);
+
+    protected abstract void releaseWriter(Wal wal);
+
+    /** The segment file holding the log's tail (where a torn write would be). */
+    protected Path lastSegmentFile(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".wal"))
+                    .max(Path::compareTo)
+                    .orElseThrow();
+        }
+    }
+
+    // ------------------------------------------------------------------ appending and reading
+
+    @Test
+    void appendThenReadReturnsTheSameBytes() throws Exception {
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            byte[] payload = payload(7, 1000);
+            long position = await(wal.append(ByteBuffer.wrap(payload)));
+            assertArrayEquals(payload, bytesOf(wal.read(position)));
+            long empty = await(wal.append(ByteBuffer.allocate(0)));
+            assertEquals(0, wal.read(empty).remaining());
+            assertEquals(empty + HEADER_BYTES, wal.endPosition());
+        }
+    }
+
+    @Test
+    void appendTakesTheBuffersRemainingBytesWithoutMovingIt() throws Exception {
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            ByteBuffer buffer = ByteBuffer.wrap(payload(3, 100)).position(10).limit(60);
+            long position = await(wal.append(buffer));
+            assertEquals(10, buffer.position());
+            assertEquals(60, buffer.limit());
+            byte[] expected = java.util.Arrays.copyOfRange(payload(3, 100), 10, 60);
+            assertArrayEquals(expected, bytesOf(wal.read(position)));
+        }
+    }
+
+    @Test
+    void positionsStrictlyIncreaseAndReplayVisitsAllRecordsInOrder() throws Exception {
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            List<byte[]> payloads = payloads(200, 1, 300);
+            List<Long> positions = appendAll(wal, payloads);
+            for (int i = 1; i < positions.size(); i++) {
+                assertTrue(positions.get(i) > positions.get(i - 1), "position " + i + " does not grow");
+            }
+            assertTrue(wal.endPosition() > positions.getLast());
+            assertReplays(wal, 0, positions, payloads);
+        }
+    }
+
+    @Test
+    void replayStartsAtTheGivenRecordPosition() throws Exception {
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            List<byte[]> payloads = payloads(20, 5, 50);
+            List<Long> positions = appendAll(wal, payloads);
+            assertReplays(wal, positions.get(12), positions.subList(12, 20), payloads.subList(12, 20));
+            assertReplays(wal, wal.endPosition(), List.of(), List.of());
+            assertThrows(WalException.class, () -> wal.replay(positions.get(3) + 1, (p, r) -> { }));
+            assertThrows(WalException.class, () -> wal.replay(wal.endPosition() + 1, (p, r) -> { }));
+        }
+    }
+
+    @Test
+    void readBeyondTheEndOrAtANonRecordPositionFails() throws Exception {
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            long first = await(wal.append(ByteBuffer.wrap(payload(1, 100))));
+            long second = await(wal.append(ByteBuffer.wrap(payload(2, 100))));
+            assertThrows(WalException.class, () -> wal.read(wal.endPosition()));
+            assertThrows(WalException.class, () -> wal.read(wal.endPosition() + 1000));
+            assertThrows(WalException.class, () -> wal.read(-1));
+            assertThrows(WalException.class, () -> wal.read(first + 1));
+            assertThrows(WalException.class, () -> wal.read(first + HEADER_BYTES + 10));
+            assertArrayEquals(payload(2, 100), bytesOf(wal.read(second)));
+        }
+    }
+
+    @Test
+    void oversizedRecordIsRejectedAndTheLargestAllowedOneIsKept() throws Exception {
+        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(1000);
+        try (Wal wal = open(dir, config)) {
+            long endBefore = wal.endPosition();
+            assertFailsWithWalException(wal.append(ByteBuffer.allocate(1001)));
+            assertEquals(endBefore, wal.endPosition());
+            long position = await(wal.append(ByteBuffer.wrap(payload(9, 1000))));
+            assertArrayEquals(payload(9, 1000), bytesOf(wal.read(position)));
+        }
+    }
+
+    @Test
+    void readsRunConcurrentlyWithAppends() throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(3);
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            List<Future<Integer>> workers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int thread = t;
+                workers.add(executor.submit(() -> {
+                    List<CompletableFuture<Long>> futures = new ArrayList<>();
+                    for (int i = 0; i < 300; i++) {
+                        futures.add(wal.append(ByteBuffer.wrap(payload(thread * 1000 + i, 64 + i))));
+                    }
+                    for (int i = 0; i < futures.size(); i++) {
+                        long position = await(futures.get(i));
+                        assertArrayEquals(payload(thread * 1000 + i, 64 + i), bytesOf(wal.read(position)));
+                    }
+                    return futures.size();
+                }));
+            }
+            for (Future<Integer> worker : workers) {
+                assertEquals(300, worker.get(AWAIT_SECONDS, TimeUnit.SECONDS));
+            }
+            assertEquals(900, wal.appendCount());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------ durability and recovery
+
+    @Test
+    void recordsSurviveCloseAndReopen() throws Exception {
+        List<byte[]> payloads = payloads(50, 1, 2000);
+        List<Long> positions;
+        long end;
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            positions = appendAll(wal, payloads);
+            end = wal.endPosition();
+        }
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            assertEquals(end, wal.endPosition());
+            assertReplays(wal, 0, positions, payloads);
+            for (int i = 0; i < positions.size(); i++) {
+                assertArrayEquals(payloads.get(i), bytesOf(wal.read(positions.get(i))));
+            }
+        }
+    }
+
+    /** Ways a crash can leave the bytes after the last synced record. */
+    enum TornTail {
+        PARTIAL_HEADER,
+        HEADER_WITH_SHORT_PAYLOAD,
+        FULL_RECORD_WITH_BAD_CRC,
+        RANDOM_GARBAGE,
+        ZERO_FILL
+    }
+
+    @ParameterizedTest
+    @EnumSource(TornTail.class)
+    void recoveryTruncatesTornTailAndKeepsEverySyncedRecord(TornTail tornTail) throws Exception {
+        List<byte[]> payloads = payloads(30, 1, 500);
+        List<Long> positions;
+        long end;
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            positions = appendAll(wal, payloads);
+            end = wal.endPosition();
+        }
+        Path tail = lastSegmentFile(dir);
+        long sizeBefore = Files.size(tail);
+        byte[] garbage = switch (tornTail) {
+            case PARTIAL_HEADER -> java.util.Arrays.copyOf(encodeRecord(end, payload(99, 100)), 7);
+            case HEADER_WITH_SHORT_PAYLOAD -> java.util.Arrays.copyOf(encodeRecord(end, payload(99, 100)), 60);
+            case FULL_RECORD_WITH_BAD_CRC -> {
+                byte[] record = encodeRecord(end, payload(99, 100));
+                record[HEADER_BYTES + 50] ^= 0x01;
+                yield record;
+            }
+            case RANDOM_GARBAGE -> payload(12345, 3000);
+            case ZERO_FILL -> new byte[4096];
+        };
+        Files.write(tail, garbage, StandardOpenOption.APPEND);
+
+        List<byte[]> more = payloads(5, 1000, 200);
+        List<Long> morePositions;
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            assertEquals(end, wal.endPosition());
+            assertEquals(sizeBefore, Files.size(tail), "the torn tail must be cut off");
+            assertReplays(wal, 0, positions, payloads);
+            morePositions = appendAll(wal, more);
+            assertEquals(end, morePositions.getFirst(), "new appends continue right after the synced records");
+        }
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            List<Long> allPositions = new ArrayList<>(positions);
+            allPositions.addAll(morePositions);
+            List<byte[]> allPayloads = new ArrayList<>(payloads);
+            allPayloads.addAll(more);
+            assertReplays(wal, 0, allPositions, allPayloads);
+        }
+    }
+
+    @Test
+    void staleRecordWithValidCrcButWrongPositionStopsRecovery() throws Exception {
+        List<byte[]> payloads = payloads(3, 1, 100);
+        List<Long> positions;
+        long end;
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            positions = appendAll(wal, payloads);
+            end = wal.endPosition();
+        }
+        // A record copied from elsewhere in the log (as a recycled file would hold), then a record that
+        // would be valid at its place: recovery must stop at the first and drop both.
+        byte[] stale = encodeRecord(positions.get(1), payloads.get(1));
+        byte[] after = encodeRecord(end + stale.length, payload(77, 100));
+        Path tail = lastSegmentFile(dir);
+        long sizeBefore = Files.size(tail);
+        Files.write(tail, stale, StandardOpenOption.APPEND);
+        Files.write(tail, after, StandardOpenOption.APPEND);
+
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            assertEquals(end, wal.endPosition());
+            assertEquals(sizeBefore, Files.size(tail));
+            assertReplays(wal, 0, positions, payloads);
+            assertThrows(WalException.class, () -> wal.read(end));
+            long next = await(wal.append(ByteBuffer.wrap(payload(5, 10))));
+            assertEquals(end, next);
+            assertArrayEquals(payload(5, 10), bytesOf(wal.read(next)));
+        }
+    }
+
+    @Test
+    void recordThatDoesNotFitRollsToANewSegmentAndBothReplay() throws Exception {
+        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(1008).withSegmentSizeBytes(1024);
+        List<byte[]> payloads = payloads(7, 1, 300); // 274..316 bytes with headers: three per segment
+        payloads.add(payload(500, 1008)); // exactly a whole segment
+        payloads.add(payload(501, 0));
+        List<Long> positions;
+        try (Wal wal = open(dir, config)) {
+            positions = appendAll(wal, payloads);
+            assertReplays(wal, 0, positions, payloads);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.filter(f -> f.getFileName().toString().endsWith(".wal")).count() >= 4,
+                    "records of 316 bytes in 1024-byte segments need several segments");
+        }
+        try (Wal wal = open(dir, config)) {
+            assertReplays(wal, 0, positions, payloads);
+            for (int i = 0; i < positions.size(); i++) {
+                assertArrayEquals(payloads.get(i), bytesOf(wal.read(positions.get(i))));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ group commit and back-pressure
+
+    @Test
+    void groupCommitWritesAppendsQueuedDuringAWriteTogetherAndCompletesThemInOrder() throws Exception {
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            long syncsBefore = wal.syncCount();
+            long appendsBefore = wal.appendCount();
+            holdWriter(wal);
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            // Dependent actions may run on any thread that touches a completed future, so their order
+            // proves nothing; what must hold is that when one completes, every earlier one already has.
+            List<String> violations = Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 1000; i++) {
+                CompletableFuture<Long> future = wal.append(ByteBuffer.wrap(payload(i, 100)));
+                int index = i;
+                future.whenComplete((position, error) -> {
+                    for (int earlier = 0; earlier < index; earlier++) {
+                        if (!futures.get(earlier).isDone()) {
+                            violations.add(index + " completed before " + earlier);
+                        }
+                    }
+                });
+                futures.add(future);
+            }
+            assertTrue(futures.stream().noneMatch(CompletableFuture::isDone), "held writer completed appends");
+            releaseWriter(wal);
+            List<Long> positions = new ArrayList<>();
+            for (CompletableFuture<Long> future : futures) {
+                positions.add(await(future));
+            }
+            assertEquals(List.of(), violations);
+            for (int i = 1; i < positions.size(); i++) {
+                assertTrue(positions.get(i) > positions.get(i - 1), "positions follow append order");
+            }
+            assertEquals(1000, wal.appendCount() - appendsBefore);
+            assertEquals(1, wal.syncCount() - syncsBefore, "1000 queued small appends fit one batch");
+            assertTrue(wal.syncCount() < wal.appendCount());
+            assertEquals(1000L * (HEADER_BYTES + 100), wal.bytesWritten());
+        }
+    }
+
+    @Test
+    void groupCommitSplitsBatchesAtMaxBatchBytes() throws Exception {
+        WalConfig config = WalConfig.defaults().withMaxBatchBytes(3 * (HEADER_BYTES + 100));
+        try (Wal wal = open(dir, config)) {
+            holdWriter(wal);
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                futures.add(wal.append(ByteBuffer.wrap(payload(i, 100))));
+            }
+            releaseWriter(wal);
+            for (CompletableFuture<Long> future : futures) {
+                await(future);
+            }
+            assertEquals(3, wal.syncCount());
+            assertEquals(9, wal.appendCount());
+        }
+    }
+
+    @Test
+    void fullQueueFailsTheAppendInsteadOfBlocking() throws Exception {
+        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(100).withMaxQueuedBytes(4 * (HEADER_BYTES + 100));
+        try (Wal wal = open(dir, config)) {
+            holdWriter(wal);
+            List<CompletableFuture<Long>> accepted = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                accepted.add(wal.append(ByteBuffer.wrap(payload(i, 100))));
+            }
+            CompletableFuture<Long> rejected = wal.append(ByteBuffer.wrap(payload(4, 100)));
+            assertTrue(rejected.isCompletedExceptionally(), "a full queue must answer at once");
+            WalException error = assertFailsWithWalException(rejected);
+            assertTrue(error.getMessage().contains("queue full"), error.getMessage());
+            releaseWriter(wal);
+            for (CompletableFuture<Long> future : accepted) {
+                await(future);
+            }
+            long position = await(wal.append(ByteBuffer.wrap(payload(5, 100))));
+            assertArrayEquals(payload(5, 100), bytesOf(wal.read(position)));
+        }
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Test
+    void closeFailsQueuedAppendsAndLaterAppendsAndReads() throws Exception {
+        Wal wal = open(dir, WalConfig.defaults());
+        long durable = await(wal.append(ByteBuffer.wrap(payload(1, 100))));
+        long end = wal.endPosition();
+        holdWriter(wal);
+        List<CompletableFuture<Long>> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(wal.append(ByteBuffer.wrap(payload(10 + i, 100))));
+        }
+        wal.close();
+        wal.close(); // idempotent
+        for (CompletableFuture<Long> future : queued) {
+            assertFailsWithWalException(future);
+        }
+        assertFailsWithWalException(wal.append(ByteBuffer.wrap(payload(2, 100))));
+        assertThrows(WalException.class, () -> wal.read(durable));
+        assertThrows(WalException.class, () -> wal.replay(0, (p, r) -> { }));
+
+        try (Wal reopened = open(dir, WalConfig.defaults())) {
+            assertEquals(end, reopened.endPosition());
+            assertArrayEquals(payload(1, 100), bytesOf(reopened.read(durable)));
+        }
+    }
+
+    @Test
+    void aDirectoryCanBeOpenedByOneLogAtATime() throws Exception {
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            await(wal.append(ByteBuffer.wrap(payload(1, 10))));
+            assertThrows(WalException.class, () -> open(dir, WalConfig.defaults()));
+            await(wal.append(ByteBuffer.wrap(payload(2, 10))));
+        }
+        try (Wal wal = open(dir, WalConfig.defaults())) {
+            assertEquals(2, countRecords(wal));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Deterministic pseudo-random bytes: the same (seed, size) always gives the same payload. */
+    static byte[] payload(int seed, int sizeBytes) {
+        byte[] bytes = new byte[sizeBytes];
+        new java.util.Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    static List<byte[]> payloads(int count, int firstSeed, int maxSizeBytes) {
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            payloads.add(payload(firstSeed + i, count == 1 ? maxSizeBytes : maxSizeBytes - (i * 7) % (maxSizeBytes / 2 + 1)));
+        }
+        return payloads;
+    }
+
+    /** Appends all without waiting in between (so they group-commit), then waits for every one. */
+    static List<Long> appendAll(Wal wal, List<byte[]> payloads) throws Exception {
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (byte[] payload : payloads) {
+            futures.add(wal.append(ByteBuffer.wrap(payload)));
+        }
+        List<Long> positions = new ArrayList<>();
+        for (CompletableFuture<Long> future : futures) {
+            positions.add(await(future));
+        }
+        return positions;
+    }
+
+    static long await(CompletableFuture<Long> future) throws InterruptedException, ExecutionException, TimeoutException {
+        return future.get(AWAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    static WalException assertFailsWithWalException(CompletableFuture<Long> future) {
+        ExecutionException error = assertThrows(ExecutionException.class,
+                () -> future.get(AWAIT_SECONDS, TimeUnit.SECONDS));
+        return assertInstanceOf(WalException.class, error.getCause());
+    }
+
+    static byte[] bytesOf(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    static void assertReplays(Wal wal, long from, List<Long> positions, List<byte[]> payloads) {
+        List<Long> seenPositions = new ArrayList<>();
+        List<byte[]> seenPayloads = new ArrayList<>();
+        wal.replay(from, (position, record) -> {
+            seenPositions.add(position);
+            seenPayloads.add(bytesOf(record));
+        });
+        assertEquals(positions, seenPositions);
+        for (int i = 0; i < payloads.size(); i++) {
+            assertArrayEquals(payloads.get(i), seenPayloads.get(i), "payload of record " + i);
+        }
+    }
+
+    static int countRecords(Wal wal) {
+        int[] count = {0};
+        wal.replay(0, (position, record) -> count[0]++);
+        return count[0];
+    }
+
+    /** A record in the documented on-disk format: crc32c | length | position | payload, big-endian. */
+    static byte[] encodeRecord(long position, byte[] payload) {
+        ByteBuffer record = ByteBuffer.allocate(HEADER_BYTES + payload.length);
+        record.putInt(0).putInt(payload.length).putLong(position).put(payload);
+        CRC32C crc = new CRC32C();
+        crc.update(record.array(), 4, record.capacity() - 4);
+        record.putInt(0, (int) crc.getValue());
+        return record.array();
+    }
+}
