@@ -1,0 +1,125 @@
+package io.elasticstream.placement.server;
+
+import io.elasticstream.common.Checks;
+import io.elasticstream.placement.api.TopicId;
+
+/**
+ * Where each placement record lives in the metadata store, under the cluster prefix:
+ * <pre>
+ *   topics/&lt;name&gt;                          TopicRecord
+ *   partitions/&lt;topicId&gt;/&lt;partition&gt;      PartitionInfo
+ *   streams/&lt;streamId&gt;                     StreamRecord
+ *   ranges/&lt;streamId&gt;/&lt;index&gt;             RangeRecord
+ *   brokers/&lt;id&gt;                          BrokerInfo
+ *   range-servers/&lt;id&gt;                    RangeServerInfo
+ *   ids/stream                            highest stream id handed out
+ * </pre>
+ * Numbers are zero-padded to a fixed width (ids and indexes to 10 digits, stream ids to 20) so a
+ * prefix scan returns them in numeric order; topic ids are 32 lowercase hex digits. Every "directory"
+ * prefix ends with '/', so {@code ranges/1/} never matches stream 10.
+ */
+public final class MetadataKeys {
+    private final String topics;
+    private final String partitions;
+    private final String streams;
+    private final String ranges;
+    private final String brokers;
+    private final String rangeServers;
+    private final String streamIdCounter;
+
+    public MetadataKeys(String clusterPrefix) {
+        Checks.argument(clusterPrefix.endsWith("/"), "cluster prefix '%s' must end with '/'", clusterPrefix);
+        topics = clusterPrefix + "topics/";
+        partitions = clusterPrefix + "partitions/";
+        streams = clusterPrefix + "streams/";
+        ranges = clusterPrefix + "ranges/";
+        brokers = clusterPrefix + "brokers/";
+        rangeServers = clusterPrefix + "range-servers/";
+        streamIdCounter = clusterPrefix + "ids/stream";
+    }
+
+    public String topic(String name) {
+        return topics + name;
+    }
+
+    public String topicsPrefix() {
+        return topics;
+    }
+
+    public String partition(TopicId topicId, int partition) {
+        return partitionsPrefix(topicId) + pad10(partition);
+    }
+
+    public String partitionsPrefix(TopicId topicId) {
+        return partitions + topicIdString(topicId) + "/";
+    }
+
+    public String partitionsPrefix() {
+        return partitions;
+    }
+
+    /** The topic id and partition number encoded in a key made by {@link #partition}. */
+    public PartitionKey parsePartition(String key) {
+        Checks.argument(key.startsWith(partitions), "'%s' is not a partition key", key);
+        String rest = key.substring(partitions.length());
+        int slash = rest.indexOf('/');
+        Checks.argument(slash == 32 && rest.length() == 43, "'%s' is not a partition key", key);
+        TopicId topicId = new TopicId(Long.parseUnsignedLong(rest.substring(0, 16), 16),
+                Long.parseUnsignedLong(rest.substring(16, 32), 16));
+        return new PartitionKey(topicId, Integer.parseInt(rest.substring(33)));
+    }
+
+    public String stream(long streamId) {
+        return streams + pad20(streamId);
+    }
+
+    public String range(long streamId, int index) {
+        return rangesPrefix(streamId) + pad10(index);
+    }
+
+    public String rangesPrefix(long streamId) {
+        return ranges + pad20(streamId) + "/";
+    }
+
+    public String rangesPrefix() {
+        return ranges;
+    }
+
+    public String broker(int id) {
+        return brokers + pad10(id);
+    }
+
+    public String brokersPrefix() {
+        return brokers;
+    }
+
+    public String rangeServer(int id) {
+        return rangeServers + pad10(id);
+    }
+
+    public String rangeServersPrefix() {
+        return rangeServers;
+    }
+
+    public String streamIdCounter() {
+        return streamIdCounter;
+    }
+
+    /** A partition identified by its key. */
+    public record PartitionKey(TopicId topicId, int partition) {
+    }
+
+    static String topicIdString(TopicId id) {
+        return String.format("%016x%016x", id.mostSignificantBits(), id.leastSignificantBits());
+    }
+
+    private static String pad10(int value) {
+        Checks.argument(value >= 0, "key number %d must not be negative", value);
+        return String.format("%010d", value);
+    }
+
+    private static String pad20(long value) {
+        Checks.argument(value >= 0, "key number %d must not be negative", value);
+        return String.format("%020d", value);
+    }
+}

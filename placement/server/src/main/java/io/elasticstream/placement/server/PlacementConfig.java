@@ -1,0 +1,27 @@
+package io.elasticstream.placement.server;
+
+import io.elasticstream.common.Checks;
+
+/**
+ * What PD needs to know about its cluster.
+ *
+ * @param clusterPrefix       the metadata store prefix every PD key lives under; ends with '/'
+ * @param defaultReplicaCount range servers each new stream's ranges are placed on
+ * @param defaultAckCount     replicas that must store a batch before it is confirmed
+ */
+public record PlacementConfig(String clusterPrefix, int defaultReplicaCount, int defaultAckCount) {
+    public static final String DEFAULT_CLUSTER_PREFIX = "/elastic-stream/";
+
+    public PlacementConfig {
+        Checks.notNull(clusterPrefix, "clusterPrefix");
+        Checks.argument(clusterPrefix.endsWith("/"), "clusterPrefix '%s' must end with '/'", clusterPrefix);
+        Checks.argument(defaultReplicaCount >= 1, "defaultReplicaCount %d must be >= 1", defaultReplicaCount);
+        Checks.argument(defaultAckCount >= 1 && defaultAckCount <= defaultReplicaCount,
+                "defaultAckCount %d must be in [1, defaultReplicaCount %d]", defaultAckCount, defaultReplicaCount);
+    }
+
+    /** One range server, one copy: what standalone mode runs with. */
+    public static PlacementConfig standalone() {
+        return new PlacementConfig(DEFAULT_CLUSTER_PREFIX, 1, 1);
+    }
+}

@@ -1,0 +1,657 @@
+package io.elasticstream.placement.server;
+
+import io.elasticstream.common.Checks;
+import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.NewTopic;
+import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.PlacementException;
+import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.RangeInfo;
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.StreamInfo;
+import io.elasticstream.placement.api.TopicId;
+import io.elasticstream.placement.api.TopicInfo;
+import io.elasticstream.placement.metadata.Compare;
+import io.elasticstream.placement.metadata.MetadataStore;
+import io.elasticstream.placement.metadata.MetadataStore.KeyValue;
+import io.elasticstream.placement.metadata.MetadataStore.TxnResult;
+import io.elasticstream.placement.metadata.Op;
+import io.elasticstream.placement.metadata.Txn;
+import io.elasticstream.placement.server.codec.Codecs;
+import io.elasticstream.placement.server.codec.RangeRecord;
+import io.elasticstream.placement.server.codec.StreamRecord;
+import io.elasticstream.placement.server.codec.TopicRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The placement driver: the only writer of placement metadata, kept in a {@link MetadataStore} under
+ * the layout of {@link MetadataKeys}.
+ *
+ * <p>Threading: every request runs, one at a time, on the single {@code pd-owner} thread, which reads
+ * the store, decides, and writes with one transaction through {@link #guardedTxn}. Waiting for the
+ * store there is deliberate: the owner thread is PD's own, never a store callback thread, and handling
+ * one request at a time keeps every decision simple. Results are handed to callers on the common pool,
+ * so a caller's continuations never run on (or block) the owner thread.
+ *
+ * <p>Consistency: every transaction compares the {@code modRevision} of each record the decision was
+ * based on; if another writer moved one, the request is re-read and re-decided, at most
+ * {@link #MAX_TXN_ATTEMPTS} times. Reads that span several keys are taken in one read-only transaction,
+ * so they see one revision.
+ */
+public final class PlacementDriver implements PlacementService, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementDriver.class);
+
+    /** Attempts at one request whose transaction keeps losing to concurrent writers. */
+    static final int MAX_TXN_ATTEMPTS = 16;
+    /** Longest PD waits for one store operation before failing the request. */
+    static final long STORE_TIMEOUT_MS = 30_000;
+
+    private final MetadataStore store;
+    private final PlacementConfig config;
+    private final MetadataKeys keys;
+    private final ExecutorService owner;
+    private final Executor callbacks = ForkJoinPool.commonPool();
+    private final Set<PartitionWatch> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * A driver over {@code store}; the caller keeps ownership of the store and closes it after this
+     * driver. Several drivers may share one store (each transaction is guarded), though only one is
+     * meant to run per cluster.
+     */
+    public PlacementDriver(MetadataStore store, PlacementConfig config) {
+        this.store = Checks.notNull(store, "store");
+        this.config = Checks.notNull(config, "config");
+        this.keys = new MetadataKeys(config.clusterPrefix());
+        this.owner = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("pd-owner").daemon().factory());
+    }
+
+    public PlacementConfig config() {
+        return config;
+    }
+
+    // ---- membership -------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Void> registerRangeServer(RangeServerInfo server) {
+        return onOwner("register range server " + server, () -> {
+            Checks.argument(server.id() >= 0, "range server id %d must not be negative", server.id());
+            guardedTxn("register range server " + server.id(), List.of(),
+                    List.of(Op.put(keys.rangeServer(server.id()), Codecs.RANGE_SERVER.encode(server))));
+            LOG.info("registered range server {}", server);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> registerBroker(BrokerInfo broker) {
+        return onOwner("register broker " + broker, () -> {
+            Checks.argument(broker.id() >= 0, "broker id %d must not be negative", broker.id());
+            guardedTxn("register broker " + broker.id(), List.of(),
+                    List.of(Op.put(keys.broker(broker.id()), Codecs.BROKER.encode(broker))));
+            LOG.info("registered broker {}", broker);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<BrokerInfo>> brokers() {
+        return onOwner("list brokers", () -> await(store.getPrefix(keys.brokersPrefix())).kvs().stream()
+                .map(kv -> Codecs.BROKER.decode(kv.value()))
+                .sorted(Comparator.comparingInt(BrokerInfo::id))
+                .toList());
+    }
+
+    // ---- topics and partitions --------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<TopicInfo> createTopic(NewTopic topic) {
+        String what = "create topic '" + topic.name() + "'";
+        return onOwner(what, () -> {
+            Checks.argument(!topic.name().isEmpty(), "topic name must not be empty");
+            Checks.argument(topic.partitionCount() >= 1, "partition count %d must be >= 1", topic.partitionCount());
+            TopicId topicId = TopicId.random();
+            return retrying(what, () -> attemptCreateTopic(what, topic, topicId));
+        });
+    }
+
+    private TopicInfo attemptCreateTopic(String what, NewTopic topic, TopicId topicId) {
+        String topicKey = keys.topic(topic.name());
+        if (await(store.get(topicKey)).isPresent()) {
+            throw new PlacementException.TopicExists(topic.name());
+        }
+        // Brokers by id, each with the number of partitions it owns now.
+        Map<Integer, KeyValue> brokerKvs = new TreeMap<>();
+        SortedMap<Integer, Integer> ownedByBroker = new TreeMap<>();
+        for (KeyValue kv : await(store.getPrefix(keys.brokersPrefix())).kvs()) {
+            int id = Codecs.BROKER.decode(kv.value()).id();
+            brokerKvs.put(id, kv);
+            ownedByBroker.put(id, 0);
+        }
+        if (brokerKvs.isEmpty()) {
+            throw new PlacementException.NoLiveBroker();
+        }
+        for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix())).kvs()) {
+            ownedByBroker.computeIfPresent(Codecs.PARTITION.decode(kv.value()).ownerBrokerId(), (id, n) -> n + 1);
+        }
+        String counterKey = keys.streamIdCounter();
+        Optional<KeyValue> counterKv = await(store.get(counterKey));
+        long lastStreamId = counterKv.map(kv -> Codecs.COUNTER.decode(kv.value())).orElse(0L);
+        int count = topic.partitionCount();
+        Checks.state(lastStreamId >= 0 && lastStreamId + count > lastStreamId, "stream ids exhausted at %d",
+                lastStreamId);
+
+        List<Compare> compares = new ArrayList<>();
+        compares.add(Compare.absent(topicKey));
+        compares.add(Compare.modRevision(counterKey, counterKv.map(KeyValue::modRevision).orElse(0L)));
+        List<Op> ops = new ArrayList<>();
+        ops.add(Op.put(topicKey, Codecs.TOPIC.encode(
+                new TopicRecord(topic.name(), topicId, count, topic.configs()))));
+        ops.add(Op.put(counterKey, Codecs.COUNTER.encode(lastStreamId + count)));
+        List<PartitionInfo> partitions = new ArrayList<>(count);
+        Set<Integer> owners = new TreeSet<>();
+        for (int p = 0; p < count; p++) {
+            int ownerId = leastLoaded(ownedByBroker);
+            ownedByBroker.merge(ownerId, 1, Integer::sum);
+            owners.add(ownerId);
+            long streamId = lastStreamId + 1 + p;
+            PartitionInfo partition = new PartitionInfo(topic.name(), topicId, p, streamId, ownerId, 0);
+            StreamRecord stream = new StreamRecord(streamId, 0, 0, config.defaultReplicaCount(),
+                    config.defaultAckCount(), topicId, p);
+            ops.add(Op.put(keys.stream(streamId), Codecs.STREAM.encode(stream)));
+            ops.add(Op.put(keys.partition(topicId, p), Codecs.PARTITION.encode(partition)));
+            partitions.add(partition);
+        }
+        for (int ownerId : owners) {
+            KeyValue kv = brokerKvs.get(ownerId);
+            compares.add(Compare.modRevision(kv.key(), kv.modRevision()));
+        }
+        guardedTxn(what, compares, ops);
+        LOG.info("created topic '{}' ({}) with {} partitions on streams {}..{}", topic.name(),
+                MetadataKeys.topicIdString(topicId), count, lastStreamId + 1, lastStreamId + count);
+        return new TopicInfo(topic.name(), topicId, topic.configs(), partitions);
+    }
+
+    /** The id with the smallest count, the lowest id among equals. */
+    private static int leastLoaded(SortedMap<Integer, Integer> countById) {
+        int best = -1;
+        int bestCount = Integer.MAX_VALUE;
+        for (Map.Entry<Integer, Integer> entry : countById.entrySet()) {
+            if (entry.getValue() < bestCount) {
+                best = entry.getKey();
+                bestCount = entry.getValue();
+            }
+        }
+        Checks.state(best >= 0, "no candidate among %s", countById);
+        return best;
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteTopic(String name) {
+        String what = "delete topic '" + name + "'";
+        return onOwner(what, () -> retrying(what, () -> {
+            String topicKey = keys.topic(name);
+            KeyValue topicKv = await(store.get(topicKey))
+                    .orElseThrow(() -> new PlacementException.UnknownTopic(name));
+            TopicRecord topic = Codecs.TOPIC.decode(topicKv.value());
+            List<Op> ops = new ArrayList<>();
+            ops.add(Op.delete(topicKey));
+            ops.add(Op.deletePrefix(keys.partitionsPrefix(topic.topicId())));
+            // A topic's partitions are created and deleted with it, so an unchanged topic key means
+            // the partitions read here are still the topic's.
+            for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix(topic.topicId()))).kvs()) {
+                long streamId = Codecs.PARTITION.decode(kv.value()).streamId();
+                ops.add(Op.delete(keys.stream(streamId)));
+                ops.add(Op.deletePrefix(keys.rangesPrefix(streamId)));
+            }
+            guardedTxn(what, List.of(Compare.modRevision(topicKey, topicKv.modRevision())), ops);
+            LOG.info("deleted topic '{}' ({})", name, MetadataKeys.topicIdString(topic.topicId()));
+            return null;
+        }));
+    }
+
+    @Override
+    public CompletableFuture<Optional<TopicInfo>> topic(String name) {
+        String what = "describe topic '" + name + "'";
+        return onOwner(what, () -> retrying(what, () -> {
+            String topicKey = keys.topic(name);
+            Optional<KeyValue> topicKv = await(store.get(topicKey));
+            if (topicKv.isEmpty()) {
+                return Optional.empty();
+            }
+            TopicRecord topic = Codecs.TOPIC.decode(topicKv.get().value());
+            List<List<KeyValue>> read = readTxn(
+                    List.of(Compare.modRevision(topicKey, topicKv.get().modRevision())),
+                    Op.getPrefix(keys.partitionsPrefix(topic.topicId())));
+            return Optional.of(toTopicInfo(topic, decodePartitions(read.get(0))));
+        }));
+    }
+
+    @Override
+    public CompletableFuture<List<TopicInfo>> topics() {
+        return onOwner("list topics", () -> {
+            List<List<KeyValue>> read = readTxn(List.of(), Op.getPrefix(keys.topicsPrefix()),
+                    Op.getPrefix(keys.partitionsPrefix()));
+            Map<TopicId, List<PartitionInfo>> partitionsByTopic = new HashMap<>();
+            for (PartitionInfo partition : decodePartitions(read.get(1))) {
+                partitionsByTopic.computeIfAbsent(partition.topicId(), id -> new ArrayList<>()).add(partition);
+            }
+            return read.get(0).stream()
+                    .map(kv -> Codecs.TOPIC.decode(kv.value()))
+                    .sorted(Comparator.comparing(TopicRecord::name))
+                    .map(topic -> toTopicInfo(topic, partitionsByTopic.getOrDefault(topic.topicId(), List.of())))
+                    .toList();
+        });
+    }
+
+    private static TopicInfo toTopicInfo(TopicRecord topic, List<PartitionInfo> partitions) {
+        List<PartitionInfo> ordered = partitions.stream()
+                .sorted(Comparator.comparingInt(PartitionInfo::partition)).toList();
+        Checks.state(ordered.size() == topic.partitionCount(), "topic '%s' has %d partition records, expected %d",
+                topic.name(), ordered.size(), topic.partitionCount());
+        return new TopicInfo(topic.name(), topic.topicId(), topic.configs(), ordered);
+    }
+
+    private static List<PartitionInfo> decodePartitions(List<KeyValue> kvs) {
+        return kvs.stream().map(kv -> Codecs.PARTITION.decode(kv.value())).toList();
+    }
+
+    @Override
+    public Subscription watchPartitions(PartitionListener listener) {
+        Checks.notNull(listener, "listener");
+        if (closed) {
+            throw new PlacementException("placement driver is closed");
+        }
+        PartitionWatch watch = new PartitionWatch(store, keys, listener, watches::remove);
+        watches.add(watch);
+        watch.start();
+        return watch;
+    }
+
+    // ---- streams and ranges ------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<StreamInfo> describeStream(long streamId) {
+        return onOwner("describe stream " + streamId, () -> {
+            List<List<KeyValue>> read = readTxn(List.of(), Op.get(keys.stream(streamId)),
+                    Op.getPrefix(keys.rangesPrefix(streamId)), Op.getPrefix(keys.rangeServersPrefix()));
+            if (read.get(0).isEmpty()) {
+                throw new PlacementException.UnknownStream(streamId);
+            }
+            StreamRecord stream = Codecs.STREAM.decode(read.get(0).get(0).value());
+            return toStreamInfo(stream, read.get(1), rangeServersById(read.get(2)));
+        });
+    }
+
+    @Override
+    public CompletableFuture<StreamInfo> openStreamForWrite(long streamId) {
+        String what = "open stream " + streamId + " for write";
+        return onOwner(what, () -> retrying(what, () -> {
+            String streamKey = keys.stream(streamId);
+            KeyValue streamKv = await(store.get(streamKey))
+                    .orElseThrow(() -> new PlacementException.UnknownStream(streamId));
+            StreamRecord stream = Codecs.STREAM.decode(streamKv.value());
+            long newEpoch = stream.epoch() + 1;
+            // The Kafka leader epoch is the stream epoch, and Kafka's is an int32.
+            Checks.state(newEpoch <= Integer.MAX_VALUE, "stream %d: epoch %d exhausted", streamId, stream.epoch());
+            StreamRecord opened = stream.withEpoch(newEpoch);
+
+            String partitionKey = keys.partition(stream.topicId(), stream.partition());
+            Optional<KeyValue> partitionKv = await(store.get(partitionKey));
+            List<Compare> compares = List.of(Compare.modRevision(streamKey, streamKv.modRevision()),
+                    Compare.modRevision(partitionKey, partitionKv.map(KeyValue::modRevision).orElse(0L)));
+            List<Op> ops = new ArrayList<>();
+            ops.add(Op.put(streamKey, Codecs.STREAM.encode(opened)));
+            if (partitionKv.isPresent()) {
+                PartitionInfo partition = Codecs.PARTITION.decode(partitionKv.get().value());
+                ops.add(Op.put(partitionKey, Codecs.PARTITION.encode(new PartitionInfo(partition.topic(),
+                        partition.topicId(), partition.partition(), partition.streamId(),
+                        partition.ownerBrokerId(), (int) newEpoch))));
+            }
+            // Read the ranges in the same transaction, so they are exactly those as of the new epoch.
+            ops.add(Op.getPrefix(keys.rangesPrefix(streamId)));
+            ops.add(Op.getPrefix(keys.rangeServersPrefix()));
+            TxnResult result = guardedTxn(what, compares, ops);
+            List<List<KeyValue>> results = result.results();
+            LOG.info("stream {} opened for write at epoch {}", streamId, newEpoch);
+            return toStreamInfo(opened, results.get(results.size() - 2),
+                    rangeServersById(results.get(results.size() - 1)));
+        }));
+    }
+
+    @Override
+    public CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset) {
+        String what = "create range " + streamId + "/" + index + " at " + startOffset + " (epoch " + epoch + ")";
+        return onOwner(what, () -> {
+            Checks.argument(index >= 0, "range index %d must not be negative", index);
+            Checks.argument(startOffset >= 0, "start offset %d must not be negative", startOffset);
+            return retrying(what, () -> attemptCreateRange(what, streamId, epoch, index, startOffset));
+        });
+    }
+
+    private RangeInfo attemptCreateRange(String what, long streamId, long epoch, int index, long startOffset) {
+        String streamKey = keys.stream(streamId);
+        List<List<KeyValue>> read = readTxn(List.of(), Op.get(streamKey), Op.getPrefix(keys.rangesPrefix(streamId)),
+                Op.getPrefix(keys.rangeServersPrefix()));
+        KeyValue streamKv = checkEpoch(streamId, epoch, read.get(0));
+        StreamRecord stream = Codecs.STREAM.decode(streamKv.value());
+        Map<Integer, KeyValue> serverKvs = new TreeMap<>();
+        Map<Integer, RangeServerInfo> servers = new TreeMap<>();
+        for (KeyValue kv : read.get(2)) {
+            RangeServerInfo server = Codecs.RANGE_SERVER.decode(kv.value());
+            serverKvs.put(server.id(), kv);
+            servers.put(server.id(), server);
+        }
+        KeyValue lastKv = null;
+        RangeRecord last = null;
+        for (KeyValue kv : read.get(1)) { // in key order, which is index order
+            RangeRecord range = Codecs.RANGE.decode(kv.value());
+            if (range.index() == index) {
+                if (range.startOffset() == startOffset && range.epoch() == epoch) {
+                    return toRangeInfo(range, servers); // a retry of a create that succeeded
+                }
+                throw new PlacementException.InvalidRangeState("stream " + streamId + ": range " + index
+                        + " already exists as " + range);
+            }
+            lastKv = kv;
+            last = range;
+        }
+        int expectedIndex = last == null ? 0 : last.index() + 1;
+        if (index != expectedIndex) {
+            throw new PlacementException.InvalidRangeState("stream " + streamId + ": the next range is "
+                    + expectedIndex + ", not " + index);
+        }
+        if (last != null && !last.isSealed()) {
+            throw new PlacementException.InvalidRangeState("stream " + streamId + ": range " + last.index()
+                    + " is still open");
+        }
+        if (last != null && last.endOffset() != startOffset) {
+            throw new PlacementException.InvalidRangeState("stream " + streamId + ": range " + last.index()
+                    + " ends at " + last.endOffset() + ", so range " + index + " cannot start at " + startOffset);
+        }
+        if (last == null && startOffset < stream.startOffset()) {
+            throw new PlacementException.InvalidRangeState("stream " + streamId + " starts at "
+                    + stream.startOffset() + ", so range " + index + " cannot start at " + startOffset);
+        }
+
+        List<Integer> replicaIds = chooseRangeServers(stream.replicaCount(), servers.keySet());
+        RangeRecord range = new RangeRecord(streamId, index, startOffset, RangeInfo.OPEN, epoch, replicaIds);
+        String rangeKey = keys.range(streamId, index);
+        List<Compare> compares = new ArrayList<>();
+        compares.add(Compare.modRevision(streamKey, streamKv.modRevision()));
+        compares.add(Compare.absent(rangeKey));
+        if (lastKv != null) {
+            compares.add(Compare.modRevision(lastKv.key(), lastKv.modRevision()));
+        }
+        for (int id : replicaIds) {
+            KeyValue kv = serverKvs.get(id);
+            compares.add(Compare.modRevision(kv.key(), kv.modRevision()));
+        }
+        guardedTxn(what, compares, List.of(Op.put(rangeKey, Codecs.RANGE.encode(range))));
+        LOG.info("stream {}: created range {} at {} on range servers {} (epoch {})", streamId, index, startOffset,
+                replicaIds, epoch);
+        return toRangeInfo(range, servers);
+    }
+
+    /**
+     * {@code count} distinct servers among {@code candidates}, those holding the fewest ranges first,
+     * the lowest id among equals.
+     */
+    private List<Integer> chooseRangeServers(int count, Set<Integer> candidates) {
+        if (candidates.size() < count) {
+            throw new PlacementException.NotEnoughRangeServers(count, candidates.size());
+        }
+        Map<Integer, Integer> rangesByServer = new HashMap<>();
+        for (int id : candidates) {
+            rangesByServer.put(id, 0);
+        }
+        for (KeyValue kv : await(store.getPrefix(keys.rangesPrefix())).kvs()) {
+            for (int id : Codecs.RANGE.decode(kv.value()).replicaIds()) {
+                rangesByServer.computeIfPresent(id, (server, n) -> n + 1);
+            }
+        }
+        return rangesByServer.entrySet().stream()
+                .sorted(Map.Entry.<Integer, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .limit(count)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    @Override
+    public CompletableFuture<RangeInfo> sealRange(long streamId, long epoch, int index, long endOffset) {
+        String what = "seal range " + streamId + "/" + index + " at " + endOffset + " (epoch " + epoch + ")";
+        return onOwner(what, () -> {
+            Checks.argument(index >= 0, "range index %d must not be negative", index);
+            return retrying(what, () -> {
+                String streamKey = keys.stream(streamId);
+                String rangeKey = keys.range(streamId, index);
+                List<List<KeyValue>> read = readTxn(List.of(), Op.get(streamKey), Op.get(rangeKey),
+                        Op.getPrefix(keys.rangeServersPrefix()));
+                KeyValue streamKv = checkEpoch(streamId, epoch, read.get(0));
+                Map<Integer, RangeServerInfo> servers = rangeServersById(read.get(2));
+                if (read.get(1).isEmpty()) {
+                    throw new PlacementException.InvalidRangeState("stream " + streamId + ": range " + index
+                            + " does not exist");
+                }
+                KeyValue rangeKv = read.get(1).get(0);
+                RangeRecord range = Codecs.RANGE.decode(rangeKv.value());
+                if (range.isSealed()) {
+                    if (range.endOffset() == endOffset) {
+                        return toRangeInfo(range, servers); // a retry of a seal that succeeded
+                    }
+                    throw new PlacementException.InvalidRangeState("stream " + streamId + ": range " + index
+                            + " is already sealed at " + range.endOffset() + ", not " + endOffset);
+                }
+                if (endOffset < range.startOffset()) {
+                    throw new PlacementException.InvalidRangeState("stream " + streamId + ": range " + index
+                            + " starts at " + range.startOffset() + ", so it cannot end at " + endOffset);
+                }
+                RangeRecord sealed = range.sealedAt(endOffset);
+                guardedTxn(what, List.of(Compare.modRevision(streamKey, streamKv.modRevision()),
+                                Compare.modRevision(rangeKey, rangeKv.modRevision())),
+                        List.of(Op.put(rangeKey, Codecs.RANGE.encode(sealed))));
+                LOG.info("stream {}: sealed range {} at {} (epoch {})", streamId, index, endOffset, epoch);
+                return toRangeInfo(sealed, servers);
+            });
+        });
+    }
+
+    /** The stream's record if {@code epoch} is its current epoch. */
+    private static KeyValue checkEpoch(long streamId, long epoch, List<KeyValue> streamRead) {
+        if (streamRead.isEmpty()) {
+            throw new PlacementException.UnknownStream(streamId);
+        }
+        KeyValue kv = streamRead.get(0);
+        long current = Codecs.STREAM.decode(kv.value()).epoch();
+        if (epoch != current) {
+            throw new PlacementException.FencedEpoch(streamId, epoch, current);
+        }
+        return kv;
+    }
+
+    private static Map<Integer, RangeServerInfo> rangeServersById(List<KeyValue> kvs) {
+        Map<Integer, RangeServerInfo> servers = new LinkedHashMap<>();
+        for (KeyValue kv : kvs) {
+            RangeServerInfo server = Codecs.RANGE_SERVER.decode(kv.value());
+            servers.put(server.id(), server);
+        }
+        return servers;
+    }
+
+    private static StreamInfo toStreamInfo(StreamRecord stream, List<KeyValue> rangeKvs,
+                                           Map<Integer, RangeServerInfo> servers) {
+        List<RangeInfo> ranges = rangeKvs.stream()
+                .map(kv -> toRangeInfo(Codecs.RANGE.decode(kv.value()), servers))
+                .sorted(Comparator.comparingInt(RangeInfo::index))
+                .toList();
+        return new StreamInfo(stream.streamId(), stream.epoch(), stream.startOffset(), stream.replicaCount(),
+                stream.ackCount(), ranges);
+    }
+
+    /** A replica whose server is no longer registered is reported with an empty host and port 0. */
+    private static RangeInfo toRangeInfo(RangeRecord range, Map<Integer, RangeServerInfo> servers) {
+        List<RangeServerInfo> replicas = range.replicaIds().stream()
+                .map(id -> servers.getOrDefault(id, new RangeServerInfo(id, "", 0)))
+                .toList();
+        return new RangeInfo(range.streamId(), range.index(), range.startOffset(), range.endOffset(),
+                range.epoch(), replicas);
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    /**
+     * Stops the owner thread and every partition subscription. Requests not yet started fail; the
+     * store stays open (it belongs to the caller).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (PartitionWatch watch : List.copyOf(watches)) {
+            watch.close();
+        }
+        owner.shutdown();
+        LOG.info("placement driver closed");
+    }
+
+    // ---- store access ------------------------------------------------------------------------
+
+    /**
+     * The one way PD writes: applies {@code ops} if every compare still holds, else throws
+     * {@link TxnConflict} so {@link #retrying} re-reads and re-decides.
+     */
+    private TxnResult guardedTxn(String what, List<Compare> compares, List<Op> ops) {
+        Txn txn = Txn.builder().when(compares.toArray(Compare[]::new)).success(ops).build();
+        TxnResult result = await(store.txn(txn));
+        if (!result.succeeded()) {
+            LOG.debug("{}: lost a race with another writer at revision {}", what, result.revision());
+            throw TxnConflict.INSTANCE;
+        }
+        return result;
+    }
+
+    /** Reads several keys and prefixes at one revision, if {@code compares} hold; else {@link TxnConflict}. */
+    private List<List<KeyValue>> readTxn(List<Compare> compares, Op... gets) {
+        TxnResult result = await(store.txn(Txn.builder().when(compares.toArray(Compare[]::new)).success(gets).build()));
+        if (!result.succeeded()) {
+            throw TxnConflict.INSTANCE;
+        }
+        Checks.state(result.results().size() == gets.length, "read of %d ops returned %d results", gets.length,
+                result.results().size());
+        return result.results();
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(STORE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new PlacementException("metadata store: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new PlacementException("metadata store did not answer within " + STORE_TIMEOUT_MS + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlacementException("interrupted while waiting for the metadata store", e);
+        }
+    }
+
+    private static <T> T retrying(String what, Callable<T> attempt) throws Exception {
+        for (int attempts = 1; ; attempts++) {
+            try {
+                return attempt.call();
+            } catch (TxnConflict conflict) {
+                if (attempts >= MAX_TXN_ATTEMPTS) {
+                    throw new PlacementException(what + ": metadata kept changing underneath, gave up after "
+                            + attempts + " attempts");
+                }
+            }
+        }
+    }
+
+    /** Runs {@code body} on the owner thread; completes the result, off that thread, with its outcome. */
+    private <T> CompletableFuture<T> onOwner(String what, Callable<T> body) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            owner.execute(() -> {
+                if (closed) {
+                    fail(result, new PlacementException(what + ": placement driver is closed"));
+                    return;
+                }
+                T value;
+                try {
+                    value = body.call();
+                } catch (Exception e) {
+                    fail(result, toPlacementException(what, e));
+                    return;
+                } catch (Error e) {
+                    fail(result, new PlacementException(what + " failed", e));
+                    throw e;
+                }
+                callbacks.execute(() -> result.complete(value));
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new PlacementException(what + ": placement driver is closed", e));
+        }
+        return result;
+    }
+
+    private void fail(CompletableFuture<?> result, PlacementException error) {
+        callbacks.execute(() -> result.completeExceptionally(error));
+    }
+
+    private static PlacementException toPlacementException(String what, Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof PlacementException placement) {
+            if (placement.getClass() == PlacementException.class) { // not an expected outcome: store trouble
+                LOG.warn("{} failed: {}", what, placement.getMessage(), placement.getCause());
+            }
+            return placement;
+        }
+        if (cause instanceof IllegalArgumentException) {
+            return new PlacementException(what + ": " + cause.getMessage(), cause);
+        }
+        LOG.error("{} failed", what, cause); // an invariant violation or undecodable metadata: a bug
+        return new PlacementException(what + " failed: " + cause, cause);
+    }
+
+    /** A transaction's compares no longer held: someone else wrote what the decision was based on. */
+    private static final class TxnConflict extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final TxnConflict INSTANCE = new TxnConflict();
+
+        private TxnConflict() {
+            super("transaction compare failed", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.elasticstream.placement.server.codec;
+
+import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.TopicId;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The codec of every value PD stores, one constant per record kind. */
+public final class Codecs {
+    private Codecs() {
+    }
+
+    /** {@code topics/<name>}. */
+    public static final RecordCodec<TopicRecord> TOPIC = new RecordCodec<>("topic", 1) {
+        @Override
+        protected void writeBody(DataOutput out, TopicRecord value) throws IOException {
+            writeString(out, value.name());
+            writeTopicId(out, value.topicId());
+            out.writeInt(value.partitionCount());
+            // Sorted, so equal records always encode to equal bytes.
+            Map<String, String> sorted = new TreeMap<>(value.configs());
+            out.writeInt(sorted.size());
+            for (Map.Entry<String, String> config : sorted.entrySet()) {
+                writeString(out, config.getKey());
+                writeString(out, config.getValue());
+            }
+        }
+
+        @Override
+        protected TopicRecord readBody(DataInput in) throws IOException {
+            String name = readString(in);
+            TopicId topicId = readTopicId(in);
+            int partitionCount = in.readInt();
+            int configCount = readCount(in);
+            Map<String, String> configs = HashMap.newHashMap(configCount);
+            for (int i = 0; i < configCount; i++) {
+                configs.put(readString(in), readString(in));
+            }
+            return new TopicRecord(name, topicId, partitionCount, configs);
+        }
+    };
+
+    /** {@code partitions/<topicId>/<n>}. */
+    public static final RecordCodec<PartitionInfo> PARTITION = new RecordCodec<>("partition", 1) {
+        @Override
+        protected void writeBody(DataOutput out, PartitionInfo value) throws IOException {
+            writeString(out, value.topic());
+            writeTopicId(out, value.topicId());
+            out.writeInt(value.partition());
+            out.writeLong(value.streamId());
+            out.writeInt(value.ownerBrokerId());
+            out.writeInt(value.leaderEpoch());
+        }
+
+        @Override
+        protected PartitionInfo readBody(DataInput in) throws IOException {
+            return new PartitionInfo(readString(in), readTopicId(in), in.readInt(), in.readLong(), in.readInt(),
+                    in.readInt());
+        }
+    };
+
+    /** {@code streams/<id>}. */
+    public static final RecordCodec<StreamRecord> STREAM = new RecordCodec<>("stream", 1) {
+        @Override
+        protected void writeBody(DataOutput out, StreamRecord value) throws IOException {
+            out.writeLong(value.streamId());
+            out.writeLong(value.epoch());
+            out.writeLong(value.startOffset());
+            out.writeInt(value.replicaCount());
+            out.writeInt(value.ackCount());
+            writeTopicId(out, value.topicId());
+            out.writeInt(value.partition());
+        }
+
+        @Override
+        protected StreamRecord readBody(DataInput in) throws IOException {
+            return new StreamRecord(in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readInt(),
+                    readTopicId(in), in.readInt());
+        }
+    };
+
+    /** {@code ranges/<stream>/<index>}. */
+    public static final RecordCodec<RangeRecord> RANGE = new RecordCodec<>("range", 1) {
+        @Override
+        protected void writeBody(DataOutput out, RangeRecord value) throws IOException {
+            out.writeLong(value.streamId());
+            out.writeInt(value.index());
+            out.writeLong(value.startOffset());
+            out.writeLong(value.endOffset());
+            out.writeLong(value.epoch());
+            out.writeInt(value.replicaIds().size());
+            for (int id : value.replicaIds()) {
+                out.writeInt(id);
+            }
+        }
+
+        @Override
+        protected RangeRecord readBody(DataInput in) throws IOException {
+            long streamId = in.readLong();
+            int index = in.readInt();
+            long start = in.readLong();
+            long end = in.readLong();
+            long epoch = in.readLong();
+            int replicaCount = readCount(in);
+            List<Integer> replicaIds = new ArrayList<>(replicaCount);
+            for (int i = 0; i < replicaCount; i++) {
+                replicaIds.add(in.readInt());
+            }
+            return new RangeRecord(streamId, index, start, end, epoch, replicaIds);
+        }
+    };
+
+    /** {@code brokers/<id>}. */
+    public static final RecordCodec<BrokerInfo> BROKER = new RecordCodec<>("broker", 1) {
+        @Override
+        protected void writeBody(DataOutput out, BrokerInfo value) throws IOException {
+            out.writeInt(value.id());
+            writeString(out, value.host());
+            out.writeInt(value.port());
+        }
+
+        @Override
+        protected BrokerInfo readBody(DataInput in) throws IOException {
+            return new BrokerInfo(in.readInt(), readString(in), in.readInt());
+        }
+    };
+
+    /** {@code range-servers/<id>}. */
+    public static final RecordCodec<RangeServerInfo> RANGE_SERVER = new RecordCodec<>("range server", 1) {
+        @Override
+        protected void writeBody(DataOutput out, RangeServerInfo value) throws IOException {
+            out.writeInt(value.id());
+            writeString(out, value.host());
+            out.writeInt(value.port());
+        }
+
+        @Override
+        protected RangeServerInfo readBody(DataInput in) throws IOException {
+            return new RangeServerInfo(in.readInt(), readString(in), in.readInt());
+        }
+    };
+
+    /** {@code ids/stream}: the highest stream id handed out so far. */
+    public static final RecordCodec<Long> COUNTER = new RecordCodec<>("counter", 1) {
+        @Override
+        protected void writeBody(DataOutput out, Long value) throws IOException {
+            out.writeLong(value);
+        }
+
+        @Override
+        protected Long readBody(DataInput in) throws IOException {
+            return in.readLong();
+        }
+    };
+
+    private static void writeTopicId(DataOutput out, TopicId id) throws IOException {
+        out.writeLong(id.mostSignificantBits());
+        out.writeLong(id.leastSignificantBits());
+    }
+
+    private static TopicId readTopicId(DataInput in) throws IOException {
+        return new TopicId(in.readLong(), in.readLong());
+    }
+}

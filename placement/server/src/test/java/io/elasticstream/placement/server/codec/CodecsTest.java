@@ -1,0 +1,121 @@
+package io.elasticstream.placement.server.codec;
+
+import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.RangeInfo;
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.TopicId;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CodecsTest {
+    private static final TopicId TOPIC_ID = new TopicId(0x8000_0000_0000_0001L, -2L);
+
+    @Test
+    void topicRecordRoundTripsWithConfigsAndNonAsciiName() {
+        TopicRecord topic = new TopicRecord("orders-é-日本", TOPIC_ID, 12,
+                Map.of("retention.ms", "86400000", "cleanup.policy", "compact", "empty", ""));
+        assertEquals(topic, roundTrip(Codecs.TOPIC, topic));
+        assertEquals(new TopicRecord("t", TOPIC_ID, 1, Map.of()),
+                roundTrip(Codecs.TOPIC, new TopicRecord("t", TOPIC_ID, 1, Map.of())));
+    }
+
+    @Test
+    void topicRecordEncodingDoesNotDependOnConfigMapOrder() {
+        Map<String, String> forward = new LinkedHashMap<>();
+        forward.put("a", "1");
+        forward.put("b", "2");
+        Map<String, String> backward = new LinkedHashMap<>();
+        backward.put("b", "2");
+        backward.put("a", "1");
+        // TopicRecord copies into an unordered map; encode from both and compare the bytes.
+        assertArrayEquals(Codecs.TOPIC.encode(new TopicRecord("t", TOPIC_ID, 1, forward)),
+                Codecs.TOPIC.encode(new TopicRecord("t", TOPIC_ID, 1, backward)));
+    }
+
+    @Test
+    void partitionRoundTrips() {
+        PartitionInfo partition = new PartitionInfo("orders", TOPIC_ID, 7, Long.MAX_VALUE - 3, 42, Integer.MAX_VALUE);
+        assertEquals(partition, roundTrip(Codecs.PARTITION, partition));
+    }
+
+    @Test
+    void streamRoundTrips() {
+        StreamRecord stream = new StreamRecord(99, 5, 1_000_000_000_000L, 3, 2, TOPIC_ID, 11);
+        assertEquals(stream, roundTrip(Codecs.STREAM, stream));
+    }
+
+    @Test
+    void openAndSealedRangesRoundTrip() {
+        RangeRecord open = new RangeRecord(99, 4, 1000, RangeInfo.OPEN, 5, List.of(3, 1, 2));
+        assertEquals(open, roundTrip(Codecs.RANGE, open));
+        RangeRecord sealed = open.sealedAt(2500);
+        assertEquals(sealed, roundTrip(Codecs.RANGE, sealed));
+        assertTrue(roundTrip(Codecs.RANGE, sealed).isSealed());
+        RangeRecord noReplicas = new RangeRecord(1, 0, 0, 0, 0, List.of());
+        assertEquals(noReplicas, roundTrip(Codecs.RANGE, noReplicas));
+    }
+
+    @Test
+    void brokerRangeServerAndCounterRoundTrip() {
+        BrokerInfo broker = new BrokerInfo(1, "127.0.0.1", 9092);
+        assertEquals(broker, roundTrip(Codecs.BROKER, broker));
+        RangeServerInfo server = new RangeServerInfo(2, "rs-2.example.internal", 10911);
+        assertEquals(server, roundTrip(Codecs.RANGE_SERVER, server));
+        assertEquals(0L, roundTrip(Codecs.COUNTER, 0L));
+        assertEquals(Long.MAX_VALUE, roundTrip(Codecs.COUNTER, Long.MAX_VALUE));
+    }
+
+    @Test
+    void everyValueStartsWithFormatVersionOne() {
+        assertEquals(1, Codecs.BROKER.encode(new BrokerInfo(1, "h", 1))[0]);
+        assertEquals(1, Codecs.COUNTER.encode(7L)[0]);
+        assertEquals(1, Codecs.STREAM.encode(new StreamRecord(1, 0, 0, 1, 1, TOPIC_ID, 0))[0]);
+    }
+
+    @Test
+    void unknownFormatVersionIsRejected() {
+        byte[] bytes = Codecs.BROKER.encode(new BrokerInfo(1, "h", 1));
+        bytes[0] = 2;
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> Codecs.BROKER.decode(bytes));
+        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+    }
+
+    @Test
+    void truncatedValueIsRejected() {
+        byte[] bytes = Codecs.STREAM.encode(new StreamRecord(1, 0, 0, 1, 1, TOPIC_ID, 0));
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] truncated = Arrays.copyOf(bytes, length);
+            assertThrows(CorruptRecordException.class, () -> Codecs.STREAM.decode(truncated),
+                    "truncated to " + length);
+        }
+    }
+
+    @Test
+    void trailingBytesAreRejected() {
+        byte[] bytes = Codecs.COUNTER.encode(7L);
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+        assertThrows(CorruptRecordException.class, () -> Codecs.COUNTER.decode(longer));
+    }
+
+    @Test
+    void garbageStringLengthIsRejectedWithoutAllocatingIt() {
+        byte[] bytes = Codecs.BROKER.encode(new BrokerInfo(1, "h", 1));
+        // version(1) id(4) then the host length: make it negative.
+        bytes[5] = (byte) 0xff;
+        assertThrows(CorruptRecordException.class, () -> Codecs.BROKER.decode(bytes));
+    }
+
+    private static <T> T roundTrip(RecordCodec<T> codec, T value) {
+        return codec.decode(codec.encode(value));
+    }
+}
