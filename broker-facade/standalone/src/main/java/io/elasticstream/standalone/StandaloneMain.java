@@ -80,7 +80,7 @@ public final class StandaloneMain {
 
         MetadataStore metadata = EmbeddedMetadataStore.open(dataDir.resolve("metadata"), Clock.SYSTEM);
         started.push(metadata);
-        PlacementDriver placement = new PlacementDriver(metadata, PlacementConfig.standalone(), Clock.SYSTEM);
+        PlacementDriver placement = new PlacementDriver(metadata, PlacementConfig.standalone());
         started.push(placement);
 
         WalConfig walConfig = WalConfig.defaults()

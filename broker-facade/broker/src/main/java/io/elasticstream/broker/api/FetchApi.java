@@ -71,6 +71,18 @@ final class FetchApi implements RequestHandler {
             reads.add(read(e.getKey(), e.getValue(), Math.min(e.getValue().maxBytes, Math.max(req.maxBytes(), 1))));
         }
         CompletableFuture.allOf(reads.stream().map(r -> r.done).toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            try {
+                completeOrWait(req, version, wanted, deadlineNs, result, reads);
+            } catch (RuntimeException failure) {
+                reads.forEach(PartitionRead::release);
+                result.completeExceptionally(failure);
+            }
+        });
+    }
+
+    private void completeOrWait(FetchRequest req, short version, Map<TopicIdPartition, FetchRequest.PartitionData> wanted,
+                                long deadlineNs, CompletableFuture<ApiMessage> result, List<PartitionRead> reads) {
+        {
             long available = 0;
             boolean anyError = false;
             for (PartitionRead r : reads) {
@@ -84,7 +96,7 @@ final class FetchApi implements RequestHandler {
             }
             reads.forEach(PartitionRead::release);
             waitForData(reads, remainingNs, () -> attempt(req, version, wanted, deadlineNs, result));
-        });
+        }
     }
 
     /** Runs {@code retry} once: when any partition gets new data, or when the wait times out. */
@@ -228,7 +240,9 @@ final class FetchApi implements RequestHandler {
             ByteBuffer out = ByteBuffer.allocate(size);
             for (int i = 0; i < count; i++) {
                 StoredBatch b = batches.get(i);
-                b.data().getBytes(b.data().readerIndex(), out);
+                int length = b.data().readableBytes();
+                b.data().getBytes(b.data().readerIndex(), out.slice(out.position(), length));
+                out.position(out.position() + length);
             }
             return out.flip();
         }

@@ -41,6 +41,7 @@ final class ListOffsetsApi implements RequestHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ListOffsetsRequestData data = ((ListOffsetsRequest) request).data();
+        boolean withLeaderEpoch = context.apiVersion() >= 4;
         ListOffsetsResponseData response = new ListOffsetsResponseData().setThrottleTimeMs(0);
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (ListOffsetsRequestData.ListOffsetsTopic t : data.topics()) {
@@ -50,14 +51,14 @@ final class ListOffsetsApi implements RequestHandler {
                 ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                         .setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1).setLeaderEpoch(-1);
                 topic.partitions().add(out);
-                pending.add(lookup(new TopicPartition(t.name(), p.partitionIndex()), p, out));
+                pending.add(lookup(new TopicPartition(t.name(), p.partitionIndex()), p, out, withLeaderEpoch));
             }
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
     }
 
     private CompletableFuture<Void> lookup(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p,
-                                           ListOffsetsPartitionResponse out) {
+                                           ListOffsetsPartitionResponse out, boolean withLeaderEpoch) {
         PartitionLog log = partitions.get(tp);
         if (log == null) {
             return topics.byName(tp.topic()).thenAccept(t -> out.setErrorCode((t.isPresent() && tp.partition() >= 0
@@ -70,7 +71,9 @@ final class ListOffsetsApi implements RequestHandler {
             return CompletableFuture.completedFuture(null);
         }
         long ts = p.timestamp();
-        out.setLeaderEpoch(log.leaderEpoch());
+        if (withLeaderEpoch) {
+            out.setLeaderEpoch(log.leaderEpoch()); // v4+; older versions cannot carry it
+        }
         if (ts == ListOffsetsRequest.EARLIEST_TIMESTAMP || ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
             out.setOffset(log.logStartOffset());
             return CompletableFuture.completedFuture(null);

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.network.ClientInformation;
 import org.apache.kafka.common.network.ListenerName;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestContext;
@@ -103,7 +102,18 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         while (!pending.isEmpty() && pending.peekFirst().done) {
             Pending head = pending.pollFirst();
             if (head.body != null) {
-                ctx.write(Unpooled.wrappedBuffer(serialize(head)));
+                ByteBuffer bytes;
+                try {
+                    bytes = serialize(head);
+                } catch (RuntimeException e) {
+                    // A bug (e.g. a field the response version lacks): the client would wait for ever, so close.
+                    LOG.error("Cannot serialize {} v{} response for {}; closing the connection", head.header.apiKey(),
+                            head.context.apiVersion(), connectionId, e);
+                    ctx.close();
+                    pending.clear();
+                    return;
+                }
+                ctx.write(Unpooled.wrappedBuffer(bytes));
                 wrote = true;
             }
         }
@@ -143,9 +153,5 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             this.context = context;
             this.request = request;
         }
-    }
-
-    static boolean isApiVersions(RequestHeader header) {
-        return header.apiKey() == ApiKeys.API_VERSIONS;
     }
 }

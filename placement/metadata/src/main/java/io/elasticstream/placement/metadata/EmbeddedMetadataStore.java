@@ -86,6 +86,7 @@ public final class EmbeddedMetadataStore implements MetadataStore {
     private final List<Completion<?>> completions = new ArrayList<>();
     private final List<List<WatchEvent>> unpublished = new ArrayList<>();
     private Throwable fatal;
+    private long compactAtBytes;
     private final Task expiryCheck = new Task() {
         @Override
         public void run() {
@@ -105,6 +106,7 @@ public final class EmbeddedMetadataStore implements MetadataStore {
         this.log = log;
         this.inbox = new LinkedBlockingQueue<>(config.maxQueuedRequests());
         this.watches = new WatchHub(state.revision(), state.revision() == KvState.INITIAL_REVISION, config.watchHistoryEvents());
+        this.compactAtBytes = config.snapshotThresholdBytes();
         this.owner = Thread.ofPlatform().name("metadata-store-owner").daemon(true).unstarted(this::runOwner);
     }
 
@@ -202,9 +204,10 @@ public final class EmbeddedMetadataStore implements MetadataStore {
     }
 
     /**
-     * Closes the store: requests not yet applied fail with {@link MetadataStoreException.Unavailable},
-     * applied ones complete once synced, watches end with Unavailable, the threads stop and the
-     * directory is unlocked. Idempotent.
+     * Closes the store: requests not yet applied have failed with {@link MetadataStoreException.Unavailable}
+     * when this returns, applied ones are synced and complete normally (on the common pool, possibly just
+     * after this returns), watches end with Unavailable, the threads stop and the directory is unlocked.
+     * Idempotent.
      */
     @Override
     public void close() {
@@ -277,6 +280,7 @@ public final class EmbeddedMetadataStore implements MetadataStore {
             // state may be half-changed: stop the store rather than serve it.
             LOG.error("metadata store in {} hit a bug and stops", directory, e);
             fatal = e;
+            closed.set(true); // before abort, which may run callbacks that call back into the store
             task.abort(new MetadataStoreException.Unavailable("metadata store failed", e));
         }
     }
@@ -320,11 +324,13 @@ public final class EmbeddedMetadataStore implements MetadataStore {
             completion.complete();
         }
         completions.clear();
-        if (fatal == null && log.sizeBytes() >= config.snapshotThresholdBytes()) {
+        if (fatal == null && log.sizeBytes() >= compactAtBytes) {
             try {
                 log.compact(state);
+                compactAtBytes = config.snapshotThresholdBytes();
             } catch (IOException e) {
-                // The logs still hold everything; try again when the log has grown by another threshold.
+                // The logs still hold everything; try again once the log has grown by another threshold.
+                compactAtBytes = log.sizeBytes() + config.snapshotThresholdBytes();
                 LOG.warn("metadata snapshot in {} failed; keeping the log", directory, e);
             }
         }
@@ -423,7 +429,9 @@ public final class EmbeddedMetadataStore implements MetadataStore {
 
         @Override
         public void abort(MetadataStoreException error) {
-            fail(future, error);
+            // Synchronous: by the time close() returns every call that never ran has failed. Nothing can
+            // block here on the store itself, since it no longer accepts work.
+            future.completeExceptionally(error);
         }
     }
 

@@ -61,7 +61,11 @@ final class MetadataLog implements AutoCloseable {
 
     /** Locks the directory, loads the snapshot and replays the logs into {@code state} (which must be new). */
     static MetadataLog open(Path directory, KvState state) throws IOException {
+        boolean created = !Files.isDirectory(directory);
         Files.createDirectories(directory);
+        if (created && directory.toAbsolutePath().getParent() != null) {
+            fsyncDirectory(directory.toAbsolutePath().getParent());
+        }
         FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -260,7 +264,11 @@ final class MetadataLog implements AutoCloseable {
     }
 
     private void fsyncDirectory() throws IOException {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+        fsyncDirectory(directory);
+    }
+
+    private static void fsyncDirectory(Path path) throws IOException {
+        try (FileChannel dir = FileChannel.open(path, StandardOpenOption.READ)) {
             dir.force(true);
         }
     }

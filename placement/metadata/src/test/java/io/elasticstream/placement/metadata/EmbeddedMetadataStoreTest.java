@@ -234,12 +234,14 @@ class EmbeddedMetadataStoreTest extends MetadataStoreContractTest {
             puts.add(store.put("p/" + i, bytes("v")));
         }
         store.close();
+        List<Boolean> doneAtClose = puts.stream().map(CompletableFuture::isDone).toList();
         Set<Long> revisions = new HashSet<>();
-        for (CompletableFuture<Long> put : puts) {
+        for (int i = 0; i < puts.size(); i++) {
             try {
-                assertTrue(revisions.add(put.get(AWAIT_MS, TimeUnit.MILLISECONDS)));
+                assertTrue(revisions.add(puts.get(i).get(AWAIT_MS, TimeUnit.MILLISECONDS)));
             } catch (ExecutionException e) {
                 assertInstanceOf(MetadataStoreException.Unavailable.class, e.getCause());
+                assertTrue(doneAtClose.get(i), "a call that never ran has failed by the time close() returns");
             }
         }
         store = newStore();

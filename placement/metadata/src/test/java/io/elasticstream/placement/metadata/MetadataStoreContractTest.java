@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -571,7 +572,7 @@ public abstract class MetadataStoreContractTest {
             awaitCondition(() -> keys().contains(key), "an event on " + key);
         }
 
-        private void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        private void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AWAIT_MS);
             while (!condition.getAsBoolean()) {
                 long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

@@ -13,6 +13,7 @@ import io.elasticstream.placement.api.TopicId;
  *   brokers/&lt;id&gt;                          BrokerInfo
  *   range-servers/&lt;id&gt;                    RangeServerInfo
  *   ids/stream                            highest stream id handed out
+ *   ids/producer                          next Kafka producer id not yet handed out
  * </pre>
  * Numbers are zero-padded to a fixed width (ids and indexes to 10 digits, stream ids to 20) so a
  * prefix scan returns them in numeric order; topic ids are 32 lowercase hex digits. Every "directory"
@@ -26,6 +27,7 @@ public final class MetadataKeys {
     private final String brokers;
     private final String rangeServers;
     private final String streamIdCounter;
+    private final String producerIdCounter;
 
     public MetadataKeys(String clusterPrefix) {
         Checks.argument(clusterPrefix.endsWith("/"), "cluster prefix '%s' must end with '/'", clusterPrefix);
@@ -36,6 +38,7 @@ public final class MetadataKeys {
         brokers = clusterPrefix + "brokers/";
         rangeServers = clusterPrefix + "range-servers/";
         streamIdCounter = clusterPrefix + "ids/stream";
+        producerIdCounter = clusterPrefix + "ids/producer";
     }
 
     public String topic(String name) {
@@ -103,6 +106,11 @@ public final class MetadataKeys {
 
     public String streamIdCounter() {
         return streamIdCounter;
+    }
+
+    /** The next producer id not yet handed out. */
+    public String producerIdCounter() {
+        return producerIdCounter;
     }
 
     /** A partition identified by its key. */

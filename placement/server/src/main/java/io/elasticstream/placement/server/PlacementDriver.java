@@ -293,6 +293,25 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         return watch;
     }
 
+    // ---- producer ids ------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Long> allocateProducerIds(int count) {
+        String what = "allocate " + count + " producer ids";
+        return onOwner(what, () -> {
+            Checks.argument(count > 0, "producer id block size %d must be positive", count);
+            return retrying(what, () -> {
+                String counterKey = keys.producerIdCounter();
+                Optional<KeyValue> counterKv = await(store.get(counterKey));
+                long first = counterKv.map(kv -> Codecs.COUNTER.decode(kv.value())).orElse(0L);
+                Checks.state(first >= 0 && first + count > first, "producer ids exhausted at %d", first);
+                guardedTxn(what, List.of(Compare.modRevision(counterKey, counterKv.map(KeyValue::modRevision).orElse(0L))),
+                        List.of(Op.put(counterKey, Codecs.COUNTER.encode(first + count))));
+                return first;
+            });
+        });
+    }
+
     // ---- streams and ranges ------------------------------------------------------------------
 
     @Override

@@ -415,4 +415,19 @@ class PlacementDriverTest {
             return event;
         }
     }
+
+    // ---- producer ids ----------------------------------------------------------------------
+
+    @Test
+    void producerIdBlocksNeverOverlapEvenAcrossRestarts() throws Exception {
+        long first = pd.allocateProducerIds(1000).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        long second = pd.allocateProducerIds(10).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(first + 1000, second);
+        pd.close();
+        store.close();
+        store = EmbeddedMetadataStore.open(dir, Clock.SYSTEM);
+        pd = new PlacementDriver(store, PlacementConfig.standalone());
+        assertEquals(second + 10, pd.allocateProducerIds(5).get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
 }

@@ -1,0 +1,60 @@
+package io.elasticstream.broker.partition;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.junit.jupiter.api.Test;
+
+class ProducerStateTableTest {
+    private static final long PID = 1000;
+    private final ProducerStateTable table = new ProducerStateTable();
+
+    @Test
+    void anUnknownProducerMayStartAtAnySequence() {
+        assertFalse(table.check(PID, (short) 0, 17, 19).duplicate());
+    }
+
+    @Test
+    void aRetriedBatchIsADuplicateAnsweredWithItsOriginalOffset() {
+        table.update(PID, (short) 0, 0, 4, 100);
+        table.update(PID, (short) 0, 5, 9, 105);
+        ProducerStateTable.Check check = table.check(PID, (short) 0, 0, 4);
+        assertTrue(check.duplicate());
+        assertEquals(100, check.duplicateBaseOffset());
+    }
+
+    @Test
+    void onlyTheLastFiveBatchesAreRememberedAsKafkaDoes() {
+        for (int i = 0; i < 6; i++) {
+            table.update(PID, (short) 0, i, i, i);
+        }
+        assertTrue(table.check(PID, (short) 0, 1, 1).duplicate());
+        // Batch 0 fell out of the cache: it is no longer a duplicate, and it is out of order.
+        assertThrows(OutOfOrderSequenceException.class, () -> table.check(PID, (short) 0, 0, 0));
+    }
+
+    @Test
+    void aGapInSequenceNumbersIsOutOfOrder() {
+        table.update(PID, (short) 0, 0, 4, 0);
+        assertThrows(OutOfOrderSequenceException.class, () -> table.check(PID, (short) 0, 6, 7));
+        assertFalse(table.check(PID, (short) 0, 5, 7).duplicate());
+    }
+
+    @Test
+    void anOlderEpochIsFencedAndANewEpochMustStartAtSequenceZero() {
+        table.update(PID, (short) 3, 0, 0, 0);
+        assertThrows(InvalidProducerEpochException.class, () -> table.check(PID, (short) 2, 1, 1));
+        assertThrows(OutOfOrderSequenceException.class, () -> table.check(PID, (short) 4, 1, 1));
+        assertFalse(table.check(PID, (short) 4, 0, 0).duplicate());
+    }
+
+    @Test
+    void sequenceNumbersWrapAroundAfterIntegerMax() {
+        table.update(PID, (short) 0, Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 0);
+        assertFalse(table.check(PID, (short) 0, 0, 3).duplicate());
+    }
+}
