@@ -22,7 +22,7 @@ public final class KafkaTopicCommand {
         private final int statusCode;
 
         ExitRequested(int statusCode, String message) {
-            super(message, null, false, false);
+            super("Exit.exit(" + statusCode + ")" + (message == null ? "" : ": " + message), null, false, false);
             this.statusCode = statusCode;
         }
     }
