@@ -57,23 +57,6 @@ class KafkaToolsTest {
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void kafkaTopicsDescribesEveryPartitionOfATopic() {
-        String bootstrap = SERVER.bootstrapServers();
-        String topic = "tools-topic-describe";
-        Clients.createTopic(bootstrap, topic, 3);
-
-        ToolResult describe = KafkaTopicCommand.run("--bootstrap-server", bootstrap, "--describe", "--topic",
-                topic);
-        assertEquals(0, describe.exitCode(), describe.describe());
-        assertTrue(describe.stdout().contains("PartitionCount: 3"), describe.describe());
-        for (int p = 0; p < 3; p++) {
-            assertTrue(describe.stdout().contains("Topic: " + topic + "\tPartition: " + p + "\t"),
-                    "partition " + p + " line missing:\n" + describe.describe());
-        }
-    }
-
-    @Test
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void kcatProducesLinesThatKcatConsumesBackInOrder() {
         String bootstrap = SERVER.bootstrapServers();
         Kcat.require();

@@ -11,6 +11,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import io.elasticstream.broker.net.RequestHandler;
+import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,19 +36,31 @@ public final class Broker implements AutoCloseable {
 
     public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams)
             throws InterruptedException {
-        placement.registerBroker(new BrokerInfo(config.nodeId(), config.advertisedHost(), config.advertisedPort())).join();
-        PartitionManager partitions = new PartitionManager(config.nodeId(), placement, streams);
-        partitions.start();
+        // Bind first, so that "port 0" can be resolved before the broker advertises itself.
+        AtomicReference<RequestHandler> apis = new AtomicReference<>();
+        KafkaServer server = KafkaServer.start(config.listenHost(), config.listenPort(), config.networkThreads(),
+                config.socketRequestMaxBytes(), (context, request) -> {
+                    RequestHandler h = apis.get();
+                    if (h == null) {
+                        throw new BrokerNotAvailableException("broker " + config.nodeId() + " is still starting");
+                    }
+                    return h.handle(context, request);
+                });
+        BrokerConfig effective = config.advertisedPort() == 0
+                ? config.withAdvertisedPort(server.localAddress().getPort()) : config;
+        PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("broker-timer").daemon(true).factory());
-        TopicService topics = new TopicService(placement, config.numPartitions());
-        KafkaApis apis = new KafkaApis(config, placement, topics, partitions, timer);
         try {
-            KafkaServer server = KafkaServer.start(config.listenHost(), config.listenPort(), config.networkThreads(),
-                    config.socketRequestMaxBytes(), apis);
-            LOG.info("Broker {} serving Kafka on {}", config.nodeId(), server.localAddress());
+            placement.registerBroker(new BrokerInfo(effective.nodeId(), effective.advertisedHost(),
+                    effective.advertisedPort())).join();
+            partitions.start();
+            TopicService topics = new TopicService(placement, effective.numPartitions());
+            apis.set(new KafkaApis(effective, placement, topics, partitions, timer));
+            LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
             return new Broker(partitions, timer, server);
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            server.close();
             partitions.close();
             timer.shutdownNow();
             throw e;

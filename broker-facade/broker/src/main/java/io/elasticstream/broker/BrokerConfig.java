@@ -43,6 +43,12 @@ public record BrokerConfig(int nodeId, String listenHost, int listenPort, String
         return config;
     }
 
+    /** The same config advertising {@code port} (used when the listener was bound to port 0). */
+    public BrokerConfig withAdvertisedPort(int port) {
+        return new BrokerConfig(nodeId, listenHost, listenPort, advertisedHost, port, clusterId, numPartitions,
+                autoCreateTopics, messageMaxBytes, socketRequestMaxBytes, networkThreads);
+    }
+
     private static URI listener(String value) {
         String first = value.split(",")[0].trim();
         URI uri = URI.create(first);

@@ -61,8 +61,8 @@ public final class StandaloneMain {
             System.err.println("error: start-up failed: " + e);
             System.exit(1);
         }
-        System.out.println("bootstrap.servers=" + main.broker.kafkaAddress().getHostString() + ":"
-                + main.broker.kafkaAddress().getPort());
+        System.out.println("bootstrap.servers=" + main.kafkaAddress().getHostString() + ":"
+                + main.kafkaAddress().getPort());
         System.out.flush();
         try {
             stopped.await();
@@ -104,6 +104,10 @@ public final class StandaloneMain {
         broker = Broker.start(brokerConfig, placement, streams);
         started.push(broker);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    java.net.InetSocketAddress kafkaAddress() {
+        return broker.kafkaAddress();
     }
 
     synchronized void close() {

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -102,7 +104,8 @@ final class CreateTopicsApi implements RequestHandler {
                     fail(result, e, message);
                 } else {
                     result.setNumPartitions(count == -1 ? topics.defaultPartitions() : count)
-                            .setReplicationFactor(rf == -1 ? 1 : rf);
+                            .setReplicationFactor(rf == -1 ? 1 : rf)
+                            .setConfigs(describeConfigs(configs));
                     if (info != null) {
                         result.setTopicId(TopicService.kafkaId(info.topicId()));
                     }
@@ -110,6 +113,18 @@ final class CreateTopicsApi implements RequestHandler {
                 return null;
             });
         });
+    }
+
+    /**
+     * The configs of the new topic as a v5+ response carries them (clients read this list whenever it
+     * succeeded). Today: the overrides given at creation, as dynamic topic configs; the full list with
+     * Kafka's defaults comes with DescribeConfigs.
+     */
+    private static List<CreatableTopicConfigs> describeConfigs(Map<String, String> configs) {
+        List<CreatableTopicConfigs> out = new ArrayList<>();
+        configs.forEach((name, value) -> out.add(new CreatableTopicConfigs().setName(name).setValue(value)
+                .setReadOnly(false).setConfigSource(ConfigSource.DYNAMIC_TOPIC_CONFIG.id()).setIsSensitive(false)));
+        return out;
     }
 
     private static void fail(CreatableTopicResult result, Errors error, String message) {

@@ -1,0 +1,364 @@
+package io.elasticstream.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicCollection;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfigCollection;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
+import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.requests.DeleteTopicsResponse;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kafka wire protocol as this broker speaks it, checked request by request with kafka-clients'
+ * own message classes: every version advertised in ApiVersions is answered and parses, errors carry
+ * Kafka's codes, and bad input closes only the offending connection.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class KafkaProtocolTest {
+    @TempDir
+    static Path dataDir;
+    private StandaloneFixture server;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = new StandaloneFixture(dataDir);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private RawKafkaClient connect() throws Exception {
+        return new RawKafkaClient(server.kafkaAddress());
+    }
+
+    private static short[] versions(ApiKeys key, ApiVersionsResponseData advertised) {
+        ApiVersionsResponseData.ApiVersion v = advertised.apiKeys().find(key.id);
+        short min = (short) Math.max(v.minVersion(), key.oldestVersion());
+        short[] out = new short[v.maxVersion() - min + 1];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (short) (min + i);
+        }
+        return out;
+    }
+
+    private ApiVersionsResponseData advertised(RawKafkaClient c) throws Exception {
+        ApiVersionsResponse r = c.send(new ApiVersionsRequest.Builder(), ApiKeys.API_VERSIONS.latestVersion());
+        return r.data();
+    }
+
+    private CreatableTopicResult createTopic(RawKafkaClient c, String name, int partitions, short version,
+                                             Map<String, String> configs) throws Exception {
+        CreatableTopicConfigCollection cfg = new CreatableTopicConfigCollection();
+        configs.forEach((k, v) -> cfg.add(new CreatableTopicConfig().setName(k).setValue(v)));
+        CreatableTopicCollection topics = new CreatableTopicCollection();
+        // Before v4 partitions and replication factor must be explicit.
+        topics.add(new CreatableTopic().setName(name).setNumPartitions(partitions)
+                .setReplicationFactor(version < 4 ? (short) 1 : (short) -1).setConfigs(cfg));
+        CreateTopicsResponse r = c.send(new CreateTopicsRequest.Builder(new CreateTopicsRequestData().setTopics(topics)
+                .setTimeoutMs(10_000)), version);
+        return r.data().topics().find(name);
+    }
+
+    private static MemoryRecords records(String... values) {
+        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(1024), RecordBatch.CURRENT_MAGIC_VALUE,
+                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        long ts = 1_700_000_000_000L;
+        for (String v : values) {
+            b.append(new SimpleRecord(ts++, null, v.getBytes(StandardCharsets.UTF_8)));
+        }
+        return b.build();
+    }
+
+    private MetadataResponseTopic metadata(RawKafkaClient c, String topic) throws Exception {
+        MetadataResponse r = c.send(new MetadataRequest.Builder(List.of(topic), false), (short) 12);
+        return r.data().topics().find(topic);
+    }
+
+    /** Waits until the topic's partitions are open (the broker opens them right after creation). */
+    private Uuid awaitReady(RawKafkaClient c, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            MetadataResponseTopic t = metadata(c, topic);
+            if (t != null && t.errorCode() == 0 && !t.partitions().isEmpty()
+                    && t.partitions().stream().allMatch(p -> p.errorCode() == 0)) {
+                return t.topicId();
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("topic " + topic + " never became ready");
+    }
+
+    private ProduceResponse produce(RawKafkaClient c, String topic, Uuid topicId, short acks, short version,
+                                    MemoryRecords records) throws Exception {
+        ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData();
+        if (version >= 13) {
+            td.setTopicId(topicId);
+        } else {
+            td.setName(topic);
+        }
+        td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
+        ProduceRequestData.TopicProduceDataCollection collection = new ProduceRequestData.TopicProduceDataCollection();
+        collection.add(td);
+        return c.send(ProduceRequest.builder(new ProduceRequestData().setAcks(acks).setTimeoutMs(10_000)
+                .setTopicData(collection)), version);
+    }
+
+    @Test
+    void apiVersionsAnswersEveryVersionItAdvertisesWithAVersionZeroHeader() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            assertEquals(Errors.NONE.code(), advertised.errorCode());
+            for (ApiKeys key : List.of(ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.METADATA, ApiKeys.LIST_OFFSETS,
+                    ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.API_VERSIONS)) {
+                assertTrue(advertised.apiKeys().find(key.id) != null, key + " is advertised");
+            }
+            assertEquals(0, advertised.apiKeys().find(ApiKeys.PRODUCE.id).minVersion(), "Produce from v0, as Kafka 4");
+            for (short v : versions(ApiKeys.API_VERSIONS, advertised)) {
+                ApiVersionsResponse r = c.send(new ApiVersionsRequest.Builder(), v);
+                assertEquals(Errors.NONE.code(), r.data().errorCode(), "ApiVersions v" + v);
+            }
+        }
+    }
+
+    @Test
+    void aNewerApiVersionsRequestGetsUnsupportedVersionAndTheRangesInAVersionZeroBody() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            c.sendHeaderOnly(ApiKeys.API_VERSIONS, (short) 99);
+            ByteBuffer response = ByteBuffer.wrap(c.readFrame());
+            RequestHeader v0 = new RequestHeader(ApiKeys.API_VERSIONS, (short) 0, "raw-test", c.lastCorrelationId());
+            ApiVersionsResponse r = (ApiVersionsResponse) AbstractResponse.parseResponse(response, v0);
+            assertEquals(Errors.UNSUPPORTED_VERSION.code(), r.data().errorCode());
+            assertNotEquals(null, r.data().apiKeys().find(ApiKeys.METADATA.id));
+        }
+    }
+
+    @Test
+    void everyAdvertisedVersionOfTopicAdminMetadataProduceFetchAndListOffsetsIsAnswered() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            for (short v : versions(ApiKeys.CREATE_TOPICS, advertised)) {
+                CreatableTopicResult created = createTopic(c, "create-v" + v, 2, v, Map.of());
+                assertEquals(Errors.NONE.code(), created.errorCode(), "CreateTopics v" + v);
+            }
+            String topic = "versions";
+            assertEquals(Errors.NONE.code(), createTopic(c, topic, 1, (short) 7, Map.of()).errorCode());
+            Uuid topicId = awaitReady(c, topic);
+
+            for (short v : versions(ApiKeys.METADATA, advertised)) {
+                MetadataRequestData data = new MetadataRequestData().setTopics(List.of(
+                        new MetadataRequestData.MetadataRequestTopic().setName(topic)));
+                if (v >= 4) {
+                    data.setAllowAutoTopicCreation(false);
+                }
+                // kafka-clients no longer builds Metadata v0, but Kafka 4 still serves it: build it by hand.
+                MetadataResponse r = c.send(new AbstractRequest.Builder<MetadataRequest>(ApiKeys.METADATA, v, v) {
+                    @Override
+                    public MetadataRequest build(short version) {
+                        return new MetadataRequest(data, version);
+                    }
+                }, v);
+                MetadataResponseTopic t = r.data().topics().find(topic);
+                assertEquals(Errors.NONE.code(), t.errorCode(), "Metadata v" + v);
+                assertEquals(1, t.partitions().size(), "Metadata v" + v);
+                assertEquals(1, r.data().brokers().size(), "Metadata v" + v);
+            }
+
+            long expectedOffset = 0;
+            for (short v : versions(ApiKeys.PRODUCE, advertised)) {
+                ProduceResponse r = produce(c, topic, topicId, (short) -1, v, records("v" + v + "-a", "v" + v + "-b"));
+                PartitionProduceResponse p = r.data().responses().iterator().next().partitionResponses().getFirst();
+                assertEquals(Errors.NONE.code(), p.errorCode(), "Produce v" + v);
+                assertEquals(expectedOffset, p.baseOffset(), "Produce v" + v + " base offset");
+                expectedOffset += 2;
+            }
+
+            for (short v : versions(ApiKeys.FETCH, advertised)) {
+                Map<TopicPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>();
+                wanted.put(new TopicPartition(topic, 0),
+                        new FetchRequest.PartitionData(topicId, 2, -1, 1 << 20, Optional.empty()));
+                FetchResponse r = c.send(FetchRequest.Builder.forConsumer(v, 100, 1, wanted), v);
+                FetchResponseData.PartitionData p = r.data().responses().getFirst().partitions().getFirst();
+                assertEquals(Errors.NONE.code(), p.errorCode(), "Fetch v" + v);
+                assertEquals(expectedOffset, p.highWatermark(), "Fetch v" + v + " high watermark");
+                MemoryRecords fetched = (MemoryRecords) p.records();
+                RecordBatch first = fetched.batches().iterator().next();
+                assertEquals(2, first.baseOffset(), "Fetch v" + v + " returns the batch holding offset 2");
+            }
+
+            for (short v : versions(ApiKeys.LIST_OFFSETS, advertised)) {
+                for (long ts : new long[] {ListOffsetsRequest.EARLIEST_TIMESTAMP, ListOffsetsRequest.LATEST_TIMESTAMP}) {
+                    ListOffsetsResponse r = c.send(ListOffsetsRequest.Builder.forConsumer(false,
+                            IsolationLevel.READ_UNCOMMITTED).setTargetTimes(List.of(new ListOffsetsTopic().setName(topic)
+                            .setPartitions(List.of(new ListOffsetsPartition().setPartitionIndex(0).setTimestamp(ts))))), v);
+                    ListOffsetsPartitionResponse p = r.data().topics().getFirst().partitions().getFirst();
+                    assertEquals(Errors.NONE.code(), p.errorCode(), "ListOffsets v" + v);
+                    assertEquals(ts == ListOffsetsRequest.EARLIEST_TIMESTAMP ? 0 : expectedOffset, p.offset(),
+                            "ListOffsets v" + v + " at " + ts);
+                }
+            }
+
+            long lastProducerId = -1;
+            for (short v : versions(ApiKeys.INIT_PRODUCER_ID, advertised)) {
+                InitProducerIdResponse r = c.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                        .setTransactionalId(null).setTransactionTimeoutMs(60_000)), v);
+                assertEquals(Errors.NONE.code(), r.data().errorCode(), "InitProducerId v" + v);
+                assertTrue(r.data().producerId() > lastProducerId, "producer ids are fresh");
+                lastProducerId = r.data().producerId();
+            }
+
+            for (short v : versions(ApiKeys.DELETE_TOPICS, advertised)) {
+                String name = "create-v" + (v + 1);
+                DeleteTopicsRequestData data = new DeleteTopicsRequestData().setTimeoutMs(10_000);
+                if (v >= 6) {
+                    data.setTopics(List.of(new DeleteTopicsRequestData.DeleteTopicState().setName(name)));
+                } else {
+                    data.setTopicNames(List.of(name));
+                }
+                DeleteTopicsResponse r = c.send(new DeleteTopicsRequest.Builder(data), v);
+                assertEquals(Errors.NONE.code(), r.data().responses().iterator().next().errorCode(), "DeleteTopics v" + v);
+            }
+        }
+    }
+
+    @Test
+    void invalidRequestsGetTheErrorCodesKafkaSends() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), createTopic(c, "bad/name", 1, (short) 7, Map.of()).errorCode());
+            assertEquals(Errors.INVALID_PARTITIONS.code(), createTopic(c, "zero-partitions", 0, (short) 7, Map.of()).errorCode());
+            assertEquals(Errors.INVALID_CONFIG.code(),
+                    createTopic(c, "bad-config", 1, (short) 7, Map.of("no.such.config", "1")).errorCode());
+            assertEquals(Errors.NONE.code(), createTopic(c, "errors", 1, (short) 7, Map.of()).errorCode());
+            assertEquals(Errors.TOPIC_ALREADY_EXISTS.code(), createTopic(c, "errors", 1, (short) 7, Map.of()).errorCode());
+            Uuid id = awaitReady(c, "errors");
+
+            PartitionProduceResponse unknown = produce(c, "no-such-topic", Uuid.ZERO_UUID, (short) 1, (short) 12,
+                    records("x")).data().responses().iterator().next().partitionResponses().getFirst();
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), unknown.errorCode());
+            PartitionProduceResponse unknownId = produce(c, null, Uuid.randomUuid(), (short) 1, (short) 13,
+                    records("x")).data().responses().iterator().next().partitionResponses().getFirst();
+            assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), unknownId.errorCode());
+            PartitionProduceResponse badAcks = produce(c, "errors", id, (short) 2, (short) 13, records("x"))
+                    .data().responses().iterator().next().partitionResponses().getFirst();
+            assertEquals(Errors.INVALID_REQUIRED_ACKS.code(), badAcks.errorCode());
+
+            Map<TopicPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>();
+            wanted.put(new TopicPartition("errors", 0), new FetchRequest.PartitionData(id, 5, -1, 1024, Optional.empty()));
+            FetchResponse beyond = c.send(FetchRequest.Builder.forConsumer((short) 17, 0, 1, wanted), (short) 17);
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(),
+                    beyond.data().responses().getFirst().partitions().getFirst().errorCode());
+
+            MetadataResponse noAuto = c.send(new MetadataRequest.Builder(List.of("not-created"), false), (short) 12);
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), noAuto.data().topics().find("not-created").errorCode());
+            MetadataResponse auto = c.send(new MetadataRequest.Builder(List.of("auto-created"), true), (short) 12);
+            assertEquals(Errors.LEADER_NOT_AVAILABLE.code(), auto.data().topics().find("auto-created").errorCode());
+            awaitReady(c, "auto-created");
+        }
+    }
+
+    @Test
+    void aMalformedFrameOrAnUnsupportedVersionClosesOnlyThatConnection() throws Exception {
+        try (RawKafkaClient healthy = connect(); RawKafkaClient garbage = connect(); RawKafkaClient tooNew = connect();
+             RawKafkaClient negative = connect()) {
+            garbage.sendFrame(ByteBuffer.wrap(new byte[] {0x7f, 0x7f, 1, 2, 3, 4, 5, 6, 7}));
+            assertTrue(garbage.closedByServer(), "an unknown API key closes the connection");
+            tooNew.sendHeaderOnly(ApiKeys.METADATA, (short) 99);
+            assertTrue(tooNew.closedByServer(), "an unsupported Metadata version closes the connection");
+            negative.sendBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0});
+            assertTrue(negative.closedByServer(), "a negative frame size closes the connection");
+            assertEquals(Errors.NONE.code(), advertised(healthy).errorCode(), "other connections carry on");
+        }
+    }
+
+    @Test
+    void acksZeroGetsNoResponseButTheNextRequestIsStillAnsweredInOrder() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            assertEquals(Errors.NONE.code(), createTopic(c, "acks0", 1, (short) 7, Map.of()).errorCode());
+            Uuid id = awaitReady(c, "acks0");
+            ProduceRequestData.TopicProduceDataCollection collection = new ProduceRequestData.TopicProduceDataCollection();
+            ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setTopicId(id);
+            td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records("fire")));
+            collection.add(td);
+            var request = ProduceRequest.builder(new ProduceRequestData().setAcks((short) 0).setTimeoutMs(1000)
+                    .setTopicData(collection)).build((short) 13);
+            c.sendFrame(request.serializeWithHeader(new RequestHeader(ApiKeys.PRODUCE, (short) 13, "raw-test", 1000)));
+            ApiVersionsResponse next = c.send(new ApiVersionsRequest.Builder(), (short) 4);
+            assertEquals(Errors.NONE.code(), next.data().errorCode());
+            List<Long> offsets = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline && offsets.isEmpty()) {
+                ListOffsetsResponse r = c.send(ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
+                        .setTargetTimes(List.of(new ListOffsetsTopic().setName("acks0").setPartitions(List.of(
+                                new ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1))))), (short) 9);
+                long end = r.data().topics().getFirst().partitions().getFirst().offset();
+                if (end == 1) {
+                    offsets.add(end);
+                }
+            }
+            assertEquals(List.of(1L), offsets, "the acks=0 record was written");
+        }
+    }
+}

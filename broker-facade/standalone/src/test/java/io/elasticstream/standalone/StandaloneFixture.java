@@ -1,0 +1,35 @@
+package io.elasticstream.standalone;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/** Runs standalone mode in this JVM on a free port, with its data in {@code dataDir}. */
+final class StandaloneFixture implements AutoCloseable {
+    private final StandaloneMain main = new StandaloneMain();
+
+    StandaloneFixture(Path dataDir, String... overrides) throws Exception {
+        String[] args = new String[4 + overrides.length * 2];
+        args[0] = "--data-dir";
+        args[1] = dataDir.toString();
+        args[2] = "--port";
+        args[3] = "0";
+        for (int i = 0; i < overrides.length; i++) {
+            args[4 + 2 * i] = "--override";
+            args[5 + 2 * i] = overrides[i];
+        }
+        main.start(LaunchOptions.parse(args));
+    }
+
+    InetSocketAddress kafkaAddress() {
+        return main.kafkaAddress();
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + kafkaAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        main.close();
+    }
+}
