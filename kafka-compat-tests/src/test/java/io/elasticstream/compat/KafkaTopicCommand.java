@@ -1,5 +1,8 @@
 package io.elasticstream.compat;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +11,9 @@ import org.apache.kafka.tools.TopicCommand;
 
 /**
  * Runs Kafka's own {@code kafka-topics} tool ({@link TopicCommand}) in this JVM, the way Kafka's tests do:
- * its public {@code main} ends in {@code Exit.exit(code)}, which is redirected (Kafka's exit-procedure hook)
- * to an exception carrying the code instead of ending the JVM. Stdout and stderr are captured.
+ * through its package-private {@code execute}, with {@code Exit.exit(code)} redirected (Kafka's
+ * exit-procedure hook) to an exception carrying the code instead of ending the JVM. Stdout and stderr
+ * are captured.
  * Serialized: it swaps the process-wide System.out/err and exit procedure while it runs.
  */
 public final class KafkaTopicCommand {
@@ -27,6 +31,22 @@ public final class KafkaTopicCommand {
         }
     }
 
+    /**
+     * {@code TopicCommand.execute(String...)}: the tool without its {@code main} wrapper, which turns
+     * the tool's own {@code Exit.exit(0)} on success into exit code 1 once exit is redirected.
+     */
+    private static final Method EXECUTE = executeMethod();
+
+    private static Method executeMethod() {
+        try {
+            Method m = TopicCommand.class.getDeclaredMethod("execute", String[].class);
+            m.setAccessible(true);
+            return m;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("kafka-tools changed: TopicCommand.execute(String...) is gone", e);
+        }
+    }
+
     public static synchronized ToolResult run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -40,10 +60,20 @@ public final class KafkaTopicCommand {
              PrintStream capturedErr = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(capturedOut);
             System.setErr(capturedErr);
-            TopicCommand.main(args);
-            exitCode = 0; // main returned without Exit.exit (older tool versions): success
-        } catch (ExitRequested exit) {
-            exitCode = exit.statusCode;
+            EXECUTE.invoke(null, (Object) args);
+            exitCode = 0;
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ExitRequested exit) {
+                exitCode = exit.statusCode;
+            } else {
+                // What the tool's own main does with a failure: print it and exit 1.
+                System.err.println("Error while executing topic command : " + cause.getMessage());
+                cause.printStackTrace(System.err);
+                exitCode = 1;
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);

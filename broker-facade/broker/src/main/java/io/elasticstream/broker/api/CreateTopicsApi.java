@@ -123,7 +123,7 @@ final class CreateTopicsApi implements RequestHandler {
     private static List<CreatableTopicConfigs> describeConfigs(Map<String, String> configs) {
         List<CreatableTopicConfigs> out = new ArrayList<>();
         configs.forEach((name, value) -> out.add(new CreatableTopicConfigs().setName(name).setValue(value)
-                .setReadOnly(false).setConfigSource(ConfigSource.DYNAMIC_TOPIC_CONFIG.id()).setIsSensitive(false)));
+                .setReadOnly(false).setConfigSource(ConfigSource.TOPIC_CONFIG.id()).setIsSensitive(false)));
         return out;
     }
 

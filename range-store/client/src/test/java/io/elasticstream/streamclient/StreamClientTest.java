@@ -1,0 +1,175 @@
+package io.elasticstream.streamclient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.elasticstream.common.Clock;
+import io.elasticstream.placement.api.NewTopic;
+import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.StreamInfo;
+import io.elasticstream.placement.metadata.EmbeddedMetadataStore;
+import io.elasticstream.placement.server.PlacementConfig;
+import io.elasticstream.placement.server.PlacementDriver;
+import io.elasticstream.rangestore.protocol.StoredBatch;
+import io.elasticstream.rangestore.server.net.RangeServer;
+import io.elasticstream.rangestore.server.store.RangeStore;
+import io.elasticstream.rangestore.server.wal.Wal;
+import io.elasticstream.rangestore.server.wal.WalConfig;
+import io.elasticstream.rangestore.server.wal.Wals;
+import io.elasticstream.streamclient.api.AppendResult;
+import io.elasticstream.streamclient.api.Stream;
+import io.elasticstream.streamclient.api.StreamException;
+import io.elasticstream.streamclient.internal.DefaultStreamClient;
+import io.elasticstream.streamclient.rpc.RangeRpcClient;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stream client against a real placement driver (embedded store) and a real range server over
+ * loopback TCP: offset assignment, confirmation, reads across ranges, and writer failover.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StreamClientTest {
+    @TempDir
+    Path dir;
+
+    private EmbeddedMetadataStore metadata;
+    private PlacementDriver placement;
+    private Wal wal;
+    private RangeServer rangeServer;
+    private final List<DefaultStreamClient> clients = new ArrayList<>();
+    private long streamId;
+
+    @BeforeEach
+    void start() throws Exception {
+        metadata = EmbeddedMetadataStore.open(dir.resolve("metadata"), Clock.SYSTEM);
+        placement = new PlacementDriver(metadata, PlacementConfig.standalone());
+        startRangeServer();
+        placement.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)).join();
+        streamId = placement.createTopic(new NewTopic("t", 1, Map.of())).join().partitions().getFirst().streamId();
+    }
+
+    private void startRangeServer() throws Exception {
+        wal = Wals.open(dir.resolve("wal"), WalConfig.defaults());
+        rangeServer = RangeServer.start(RangeStore.open(wal), "127.0.0.1", 0, 1, 1);
+        placement.registerRangeServer(new RangeServerInfo(1, "127.0.0.1", rangeServer.localAddress().getPort())).join();
+    }
+
+    private void stopRangeServer() {
+        rangeServer.close();
+        wal.close();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(DefaultStreamClient::close);
+        stopRangeServer();
+        placement.close();
+        metadata.close();
+    }
+
+    private DefaultStreamClient client() {
+        DefaultStreamClient c = new DefaultStreamClient(placement, new RangeRpcClient(1, 10_000));
+        clients.add(c);
+        return c;
+    }
+
+    private static CompletableFuture<AppendResult> append(Stream s, int records, String text) {
+        return s.append(records, 0, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), (data, base) -> { });
+    }
+
+    private static List<String> readAll(Stream s, long from) {
+        List<String> out = new ArrayList<>();
+        long offset = from;
+        while (offset < s.confirmedOffset()) {
+            List<StoredBatch> batches = s.fetch(offset, 1 << 20).join();
+            for (StoredBatch b : batches) {
+                out.add(b.baseOffset() + ":" + b.data().toString(StandardCharsets.UTF_8));
+                offset = b.endOffset();
+                b.data().release();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aWriterAssignsContiguousOffsetsAndConfirmsThemInOrder() {
+        Stream s = client().openForWrite(streamId).join();
+        List<CompletableFuture<AppendResult>> appends = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            appends.add(append(s, 3, "batch" + i));
+        }
+        for (int i = 0; i < 50; i++) {
+            assertEquals(new AppendResult(3L * i, 3L * i + 3), appends.get(i).join());
+        }
+        assertEquals(150, s.confirmedOffset());
+        assertEquals(150, s.nextOffset());
+        List<String> read = readAll(s, 0);
+        assertEquals(50, read.size());
+        assertEquals("3:batch1", read.get(1));
+    }
+
+    @Test
+    void theBaseOffsetIsStampedBeforeTheBytesLeave() {
+        Stream s = client().openForWrite(streamId).join();
+        append(s, 5, "first").join();
+        s.append(1, 0, Unpooled.copiedBuffer("base=?", StandardCharsets.UTF_8),
+                (data, base) -> data.setByte(5, (byte) ('0' + base))).join();
+        assertEquals(List.of("0:first", "5:base=5"), readAll(s, 0));
+    }
+
+    @Test
+    void aNewWriterSealsTheOrphanRangeAtItsDurableEndFencesTheOldWriterAndContinuesTheOffsets() {
+        Stream first = client().openForWrite(streamId).join();
+        append(first, 2, "a").join();
+        append(first, 2, "b").join();
+
+        Stream second = client().openForWrite(streamId).join();
+        assertEquals(first.epoch() + 1, second.epoch());
+        assertEquals(4, second.nextOffset(), "offsets continue where the orphan range ends");
+
+        CompletionException fenced = assertThrows(CompletionException.class, () -> append(first, 1, "late").join());
+        assertInstanceOf(StreamException.Fenced.class, fenced.getCause());
+
+        append(second, 1, "c").join();
+        assertEquals(List.of("0:a", "2:b", "4:c"), readAll(second, 0), "reads span the sealed and the open range");
+        StreamInfo info = placement.describeStream(streamId).join();
+        assertEquals(2, info.ranges().size());
+        assertEquals(4, info.ranges().getFirst().endOffset());
+    }
+
+    @Test
+    void confirmedDataSurvivesARangeServerRestart() throws Exception {
+        Stream s = client().openForWrite(streamId).join();
+        append(s, 10, "durable").join();
+        stopRangeServer();
+        startRangeServer();
+        Stream reopened = client().openForWrite(streamId).join();
+        assertEquals(10, reopened.confirmedOffset());
+        assertEquals(List.of("0:durable"), readAll(reopened, 0));
+    }
+
+    @Test
+    void readsOutsideTheConfirmedRangeAreOutOfRange() {
+        Stream s = client().openForWrite(streamId).join();
+        append(s, 1, "x").join();
+        assertTrue(s.fetch(1, 100).join().isEmpty(), "reading at the end returns nothing yet");
+        CompletionException e = assertThrows(CompletionException.class, () -> s.fetch(2, 100).join());
+        assertInstanceOf(StreamException.OffsetOutOfRange.class, e.getCause());
+    }
+}
