@@ -4,6 +4,7 @@ import io.elasticstream.broker.api.KafkaApis;
 import io.elasticstream.broker.net.KafkaServer;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.streamclient.api.StreamClient;
@@ -34,7 +35,7 @@ public final class Broker implements AutoCloseable {
         this.server = server;
     }
 
-    public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams)
+    public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock)
             throws InterruptedException {
         // Bind first, so that "port 0" can be resolved before the broker advertises itself.
         AtomicReference<RequestHandler> apis = new AtomicReference<>();
@@ -48,7 +49,7 @@ public final class Broker implements AutoCloseable {
                 });
         BrokerConfig effective = config.advertisedPort() == 0
                 ? config.withAdvertisedPort(server.localAddress().getPort()) : config;
-        PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams);
+        PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams, clock);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("broker-timer").daemon(true).factory());
         try {
@@ -56,7 +57,7 @@ public final class Broker implements AutoCloseable {
                     effective.advertisedPort())).join();
             partitions.start();
             TopicService topics = new TopicService(placement, effective.numPartitions());
-            apis.set(new KafkaApis(effective, placement, topics, partitions, timer));
+            apis.set(new KafkaApis(effective, placement, topics, partitions, timer, clock));
             LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
             return new Broker(partitions, timer, server);
         } catch (RuntimeException e) {
@@ -69,10 +70,6 @@ public final class Broker implements AutoCloseable {
 
     public InetSocketAddress kafkaAddress() {
         return server.localAddress();
-    }
-
-    public PartitionManager partitions() {
-        return partitions;
     }
 
     @Override

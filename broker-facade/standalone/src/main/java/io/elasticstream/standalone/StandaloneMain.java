@@ -101,7 +101,7 @@ public final class StandaloneMain {
         started.push(streams);
 
         BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
-        broker = Broker.start(brokerConfig, placement, streams);
+        broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM);
         started.push(broker);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }

@@ -4,6 +4,7 @@ import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.partition.PartitionLog;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.common.Clock;
 import io.elasticstream.rangestore.protocol.StoredBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -39,11 +40,13 @@ final class FetchApi implements RequestHandler {
     private final TopicService topics;
     private final PartitionManager partitions;
     private final ScheduledExecutorService timer;
+    private final Clock clock;
 
-    FetchApi(TopicService topics, PartitionManager partitions, ScheduledExecutorService timer) {
+    FetchApi(TopicService topics, PartitionManager partitions, ScheduledExecutorService timer, Clock clock) {
         this.topics = topics;
         this.partitions = partitions;
         this.timer = timer;
+        this.clock = clock;
     }
 
     @Override
@@ -57,7 +60,7 @@ final class FetchApi implements RequestHandler {
         }
         return topics.namesById().thenCompose(names -> {
             Map<TopicIdPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>(req.fetchData(names));
-            long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWait()));
+            long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWait()));
             CompletableFuture<ApiMessage> result = new CompletableFuture<>();
             attempt(req, context.apiVersion(), wanted, deadlineNs, result);
             return result;
@@ -89,7 +92,7 @@ final class FetchApi implements RequestHandler {
                 available += r.bytes();
                 anyError |= r.error != Errors.NONE;
             }
-            long remainingNs = deadlineNs - System.nanoTime();
+            long remainingNs = deadlineNs - clock.nanoTime();
             if (available >= req.minBytes() || anyError || remainingNs <= 0) {
                 result.complete(respond(req, version, reads));
                 return;
@@ -126,9 +129,7 @@ final class FetchApi implements RequestHandler {
         TopicPartition tp = tip.topicPartition();
         PartitionLog log = partitions.get(tp);
         if (log == null) {
-            r.done = topics.byName(tp.topic()).thenAccept(t -> r.error = t.isPresent()
-                    && tp.partition() >= 0 && tp.partition() < t.get().partitionCount()
-                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            r.done = topics.notServedHere(tp).thenAccept(error -> r.error = error);
             return r;
         }
         r.log = log;

@@ -4,6 +4,7 @@ import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.PlacementService;
 import java.util.EnumMap;
 import java.util.Map;
@@ -24,11 +25,11 @@ public final class KafkaApis implements RequestHandler {
     private final SupportedApis supported;
 
     public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
-                     ScheduledExecutorService timer) {
+                     ScheduledExecutorService timer, Clock clock) {
         handlers.put(ApiKeys.API_VERSIONS, this::apiVersions);
         handlers.put(ApiKeys.METADATA, new MetadataApi(config, placement, topics, partitions));
         handlers.put(ApiKeys.PRODUCE, new ProduceApi(config, topics, partitions));
-        handlers.put(ApiKeys.FETCH, new FetchApi(topics, partitions, timer));
+        handlers.put(ApiKeys.FETCH, new FetchApi(topics, partitions, timer, clock));
         handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(topics, partitions));
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(new ProducerIdAllocator(placement)));
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics));

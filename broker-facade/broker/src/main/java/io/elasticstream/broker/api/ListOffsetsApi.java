@@ -61,9 +61,7 @@ final class ListOffsetsApi implements RequestHandler {
                                            ListOffsetsPartitionResponse out, boolean withLeaderEpoch) {
         PartitionLog log = partitions.get(tp);
         if (log == null) {
-            return topics.byName(tp.topic()).thenAccept(t -> out.setErrorCode((t.isPresent() && tp.partition() >= 0
-                    && tp.partition() < t.get().partitionCount() ? Errors.NOT_LEADER_OR_FOLLOWER
-                    : Errors.UNKNOWN_TOPIC_OR_PARTITION).code()));
+            return topics.notServedHere(tp).thenAccept(error -> out.setErrorCode(error.code()));
         }
         if (p.currentLeaderEpoch() >= 0 && p.currentLeaderEpoch() != log.leaderEpoch()) {
             Errors e = p.currentLeaderEpoch() > log.leaderEpoch() ? Errors.UNKNOWN_LEADER_EPOCH : Errors.FENCED_LEADER_EPOCH;

@@ -80,7 +80,7 @@ final class ProduceApi implements RequestHandler {
                 TopicPartition tp = new TopicPartition(topic, partitionData.index());
                 PartitionLog log = partitions.get(tp);
                 if (log == null) {
-                    pending.add(unowned(tp, p));
+                    pending.add(topics.notServedHere(tp).thenAccept(error -> fail(p, error, null)));
                     continue;
                 }
                 CompletableFuture<Long> appended;
@@ -104,14 +104,6 @@ final class ProduceApi implements RequestHandler {
             }
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
-    }
-
-    /** Not open here: the topic exists but this broker does not lead the partition (yet), or no such partition. */
-    private CompletableFuture<Void> unowned(TopicPartition tp, PartitionProduceResponse p) {
-        return topics.byName(tp.topic()).thenAccept(t -> {
-            boolean exists = t.isPresent() && tp.partition() >= 0 && tp.partition() < t.get().partitionCount();
-            fail(p, exists ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
-        });
     }
 
     private static void fail(PartitionProduceResponse p, Errors error, String message) {

@@ -1,5 +1,6 @@
 package io.elasticstream.broker.partition;
 
+import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicId;
@@ -36,7 +37,10 @@ public final class PartitionManager implements AutoCloseable {
     private final Map<TopicPartition, PartitionInfo> assignments = new ConcurrentHashMap<>();
     private PlacementService.Subscription subscription;
 
-    public PartitionManager(int brokerId, PlacementService placement, StreamClient streams) {
+    private final Clock clock;
+
+    public PartitionManager(int brokerId, PlacementService placement, StreamClient streams, Clock clock) {
+        this.clock = clock;
         this.brokerId = brokerId;
         this.placement = placement;
         this.streams = streams;
@@ -63,17 +67,6 @@ public final class PartitionManager implements AutoCloseable {
             return null;
         }
         return f.join();
-    }
-
-    /** Whether this broker owns the partition (open or opening). */
-    public boolean owns(TopicPartition tp) {
-        return partitions.containsKey(tp);
-    }
-
-    /** Completes once every partition currently owned is open (or failed to open). */
-    public CompletableFuture<Void> awaitOpen(TopicPartition tp) {
-        CompletableFuture<PartitionLog> f = partitions.get(tp);
-        return f == null ? CompletableFuture.completedFuture(null) : f.handle((l, e) -> null);
     }
 
     /** Reopens the partition if its stream failed and this broker still owns it. */
@@ -116,7 +109,7 @@ public final class PartitionManager implements AutoCloseable {
     private void open(PartitionInfo info) {
         TopicPartition tp = new TopicPartition(info.topic(), info.partition());
         Uuid topicId = new Uuid(info.topicId().mostSignificantBits(), info.topicId().leastSignificantBits());
-        long startNs = System.nanoTime();
+        long startNs = clock.nanoTime();
         CompletableFuture<PartitionLog> opening = streams.openForWrite(info.streamId())
                 .thenCompose(stream -> PartitionLog.open(tp, topicId, stream));
         partitions.put(tp, opening);
@@ -126,7 +119,7 @@ public final class PartitionManager implements AutoCloseable {
                 owner.execute(() -> retryOpen(tp, opening));
             } else {
                 LOG.info("Opened partition {} (epoch {}, offsets [{}, {})) in {} ms", tp, log.leaderEpoch(),
-                        log.logStartOffset(), log.highWatermark(), (System.nanoTime() - startNs) / 1_000_000);
+                        log.logStartOffset(), log.highWatermark(), (clock.nanoTime() - startNs) / 1_000_000);
             }
         });
     }

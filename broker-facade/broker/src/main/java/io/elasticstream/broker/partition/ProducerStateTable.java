@@ -69,10 +69,6 @@ final class ProducerStateTable {
         }
     }
 
-    int producerCount() {
-        return producers.size();
-    }
-
     private static boolean inSequence(int lastSeq, int nextSeq) {
         return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
     }

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
 
 /** Topic lookups and creation with Kafka's validation, through PD. */
 public final class TopicService {
@@ -80,6 +82,15 @@ public final class TopicService {
             return CompletableFuture.completedFuture(null);
         }
         return placement.createTopic(new NewTopic(name, count, configs));
+    }
+
+    /**
+     * The error for a partition this broker does not serve: NOT_LEADER_OR_FOLLOWER when the partition
+     * exists (another broker owns it, or it is still opening here), else UNKNOWN_TOPIC_OR_PARTITION.
+     */
+    public CompletableFuture<Errors> notServedHere(TopicPartition tp) {
+        return byName(tp.topic()).thenApply(t -> t.isPresent() && tp.partition() >= 0
+                && tp.partition() < t.get().partitionCount() ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     public int defaultPartitions() {

@@ -247,10 +247,6 @@ public final class RangeStore {
         }
     }
 
-    public int rangeCount() {
-        return ranges.size();
-    }
-
     private static <T> CompletableFuture<T> failed(Status status, String message) {
         return CompletableFuture.failedFuture(new RangeStoreException(status, message));
     }
