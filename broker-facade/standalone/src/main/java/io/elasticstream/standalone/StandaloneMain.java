@@ -14,7 +14,7 @@ import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
 import io.elasticstream.rangestore.server.wal.Wals;
 import io.elasticstream.streamclient.internal.DefaultStreamClient;
-import io.elasticstream.streamclient.rpc.RangeRpcClient;
+import io.elasticstream.streamclient.api.StreamClientConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -95,9 +95,13 @@ public final class StandaloneMain {
         placement.registerRangeServer(new RangeServerInfo(RANGE_SERVER_ID, rangeHost,
                 rangeServer.localAddress().getPort())).join();
 
-        RangeRpcClient rpc = new RangeRpcClient(options.intProperty("stream.client.io.threads", 1),
-                options.longProperty("stream.client.request.timeout.ms", 30_000));
-        DefaultStreamClient streams = new DefaultStreamClient(placement, rpc);
+        StreamClientConfig streamConfig = new StreamClientConfig(
+                options.longProperty("stream.append.timeout.ms", StreamClientConfig.defaults().appendTimeoutMs()),
+                options.longProperty("stream.max.inflight.bytes", StreamClientConfig.defaults().maxInflightBytes()),
+                StreamClientConfig.defaults().rollRetryBackoffMs(), StreamClientConfig.defaults().maxRollAttempts());
+        DefaultStreamClient streams = DefaultStreamClient.create(placement,
+                options.intProperty("stream.client.io.threads", 1),
+                options.longProperty("stream.client.request.timeout.ms", 30_000), streamConfig);
         started.push(streams);
 
         BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);

@@ -23,7 +23,7 @@ import io.elasticstream.streamclient.api.AppendResult;
 import io.elasticstream.streamclient.api.Stream;
 import io.elasticstream.streamclient.api.StreamException;
 import io.elasticstream.streamclient.internal.DefaultStreamClient;
-import io.elasticstream.streamclient.rpc.RangeRpcClient;
+import io.elasticstream.streamclient.api.StreamClientConfig;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -84,7 +84,11 @@ class StreamClientTest {
     }
 
     private DefaultStreamClient client() {
-        DefaultStreamClient c = new DefaultStreamClient(placement, new RangeRpcClient(1, 10_000));
+        return client(StreamClientConfig.defaults());
+    }
+
+    private DefaultStreamClient client(StreamClientConfig config) {
+        DefaultStreamClient c = DefaultStreamClient.create(placement, 1, 2_000, config);
         clients.add(c);
         return c;
     }
@@ -162,6 +166,21 @@ class StreamClientTest {
         Stream reopened = client().openForWrite(streamId).join();
         assertEquals(10, reopened.confirmedOffset());
         assertEquals(List.of("0:durable"), readAll(reopened, 0));
+    }
+
+    @Test
+    void whenItsReplicaRestartsTheWriterRollsToANewRangeAndTheCallerSeesOnlyLatency() throws Exception {
+        Stream s = client(new StreamClientConfig(500, 1 << 20, 50, 200)).openForWrite(streamId).join();
+        append(s, 2, "before").join();
+        stopRangeServer();
+        CompletableFuture<AppendResult> during = append(s, 3, "during");
+        startRangeServer(); // same data, new port: the old range's replica address is gone
+        assertEquals(new AppendResult(2, 5), during.get(30, TimeUnit.SECONDS));
+        assertEquals(new AppendResult(5, 6), append(s, 1, "after").join());
+        assertEquals(List.of("0:before", "2:during", "5:after"), readAll(s, 0));
+        StreamInfo info = placement.describeStream(streamId).join();
+        assertTrue(info.ranges().size() >= 2, "the writer rolled to a new range: " + info.ranges());
+        assertEquals(2, info.ranges().getFirst().endOffset(), "the first range is sealed at the confirmed offset");
     }
 
     @Test

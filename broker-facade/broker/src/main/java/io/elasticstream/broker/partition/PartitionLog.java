@@ -5,11 +5,13 @@ import io.elasticstream.broker.records.ProducedBatch;
 import io.elasticstream.broker.records.StoredBatchHeader;
 import io.elasticstream.rangestore.protocol.StoredBatch;
 import io.elasticstream.streamclient.api.Stream;
+import io.elasticstream.streamclient.api.StreamException;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -123,8 +125,9 @@ public final class PartitionLog {
                             batch.lastSequence(), base[0]);
                 }
                 f.whenComplete((ok, err) -> {
-                    if (err != null) {
-                        failed = true;
+                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    if (cause != null && !(cause instanceof StreamException.Backpressure)) {
+                        failed = true; // the stream stopped; the partition manager reopens it
                     }
                 });
                 appended.add(f);

@@ -34,4 +34,13 @@ public class StreamException extends RuntimeException {
             super(message, cause);
         }
     }
+
+    /** Too many unconfirmed bytes on this stream: retry after earlier appends complete. */
+    public static final class Backpressure extends StreamException {
+        private static final long serialVersionUID = 1L;
+
+        public Backpressure(String message) {
+            super(message, null);
+        }
+    }
 }

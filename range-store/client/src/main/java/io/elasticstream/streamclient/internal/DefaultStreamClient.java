@@ -1,19 +1,24 @@
 package io.elasticstream.streamclient.internal;
 
+import io.elasticstream.common.Scheduler;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.StreamInfo;
 import io.elasticstream.rangestore.protocol.CreateRangeRequest;
-import io.elasticstream.rangestore.protocol.OffsetResponse;
-import io.elasticstream.rangestore.protocol.Opcode;
+import io.elasticstream.rangestore.protocol.RpcException;
 import io.elasticstream.rangestore.protocol.SealRequest;
+import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.streamclient.api.Stream;
 import io.elasticstream.streamclient.api.StreamClient;
+import io.elasticstream.streamclient.api.StreamClientConfig;
+import io.elasticstream.streamclient.rpc.RangeClient;
 import io.elasticstream.streamclient.rpc.RangeRpcClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,19 +30,45 @@ import org.slf4j.LoggerFactory;
  *       they hold, then record that end at PD.</li>
  *   <li>PD places the next range starting at that end; create it on each of its replicas.</li>
  * </ol>
- * With replica count 1 the orphan's end is the one replica's durable end. With more replicas the end is
- * the highest end among at least {@code replicaCount - ackCount + 1} replicas, which covers every
- * confirmed record; repairing shorter replicas is PD's job (range-store issue).
+ * The orphan's end is the highest end among the replicas that answered, and at least
+ * {@code replicaCount - ackCount + 1} must answer: any {@code ackCount} replicas that confirmed a record
+ * overlap them, so every confirmed record lies below that end. Repairing replicas that hold less is
+ * PD's job (re-replication).
  */
 public final class DefaultStreamClient implements StreamClient {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultStreamClient.class);
 
     private final PlacementService placement;
-    private final RangeRpcClient rpc;
+    private final RangeClient client;
+    private final Scheduler scheduler;
+    private final StreamClientConfig config;
+    private final AutoCloseable resources;
 
-    public DefaultStreamClient(PlacementService placement, RangeRpcClient rpc) {
+    /**
+     * @param resources closed with this client (e.g. the RPC client's event loops); may be null
+     */
+    public DefaultStreamClient(PlacementService placement, RangeClient client, Scheduler scheduler,
+                               StreamClientConfig config, AutoCloseable resources) {
         this.placement = placement;
-        this.rpc = rpc;
+        this.client = client;
+        this.scheduler = scheduler;
+        this.config = config;
+        this.resources = resources;
+    }
+
+    /**
+     * A client on the real network: a {@link RangeRpcClient} with {@code ioThreads} event loop threads
+     * and a timer thread, both closed with the client.
+     */
+    public static DefaultStreamClient create(PlacementService placement, int ioThreads, long requestTimeoutMs,
+                                             StreamClientConfig config) {
+        RangeRpcClient rpc = new RangeRpcClient(ioThreads, requestTimeoutMs);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("stream-client-timer").daemon(true).factory());
+        return new DefaultStreamClient(placement, rpc, Scheduler.of(timer), config, () -> {
+            timer.shutdownNow();
+            rpc.close();
+        });
     }
 
     @Override
@@ -47,15 +78,15 @@ public final class DefaultStreamClient implements StreamClient {
             int index = last == null ? 0 : last.index() + 1;
             long start = last == null ? info.startOffset() : last.endOffset();
             return placement.createRange(streamId, info.epoch(), index, start)
-                    .thenCompose(range -> createOnReplicas(range).thenApply(v -> {
+                    .thenCompose(range -> createOnReplicas(range, info.epoch()).thenApply(v -> {
                         List<RangeInfo> ranges = new ArrayList<>(sealed.ranges());
                         ranges.add(range);
                         LOG.info("Opened stream {} for write: epoch {}, range {} at offset {} on {}", streamId,
                                 info.epoch(), index, start, range.replicas());
-                        return (Stream) new ReplicatedStream(rpc, streamId, info.epoch(), info.startOffset(),
-                                info.ackCount(), ranges);
+                        return (Stream) new ReplicatedStream(client, placement, scheduler, config, streamId,
+                                info.epoch(), info.startOffset(), info.ackCount(), ranges);
                     }));
-        }));
+        })).exceptionallyCompose(err -> CompletableFuture.failedFuture(ReplicatedStream.translate(err)));
     }
 
     /** Seals the last range if it is open; completes with the stream info as of after the seal. */
@@ -67,9 +98,10 @@ public final class DefaultStreamClient implements StreamClient {
         int needed = Math.max(1, info.replicaCount() - info.ackCount() + 1);
         List<CompletableFuture<Long>> ends = new ArrayList<>();
         for (RangeServerInfo replica : last.replicas()) {
-            SealRequest seal = new SealRequest(info.streamId(), last.index(), info.epoch(), SealRequest.AT_END);
-            ends.add(rpc.call(ReplicatedStream.address(replica), Opcode.SEAL, seal.encode(rpc.alloc()),
-                    OffsetResponse::decode).thenApply(OffsetResponse::endOffset));
+            ends.add(client.seal(replica, new SealRequest(info.streamId(), last.index(), info.epoch(), SealRequest.AT_END))
+                    .exceptionallyCompose(err -> holdsNothing(err)
+                            ? CompletableFuture.completedFuture(last.startOffset()) // never created there: holds nothing
+                            : CompletableFuture.failedFuture(err)));
         }
         return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).handle((v, err) -> {
             long end = -1;
@@ -92,22 +124,29 @@ public final class DefaultStreamClient implements StreamClient {
         });
     }
 
-    private CompletableFuture<Void> createOnReplicas(RangeInfo range) {
-        List<CompletableFuture<OffsetResponse>> all = new ArrayList<>();
+    /** A replica that never created the range (its creation was lost) acknowledged nothing in it. */
+    private static boolean holdsNothing(Throwable err) {
+        Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+        return c instanceof RpcException rpc && rpc.status() == Status.RANGE_NOT_FOUND;
+    }
+
+    private CompletableFuture<Void> createOnReplicas(RangeInfo range, long epoch) {
+        List<CompletableFuture<Long>> all = new ArrayList<>();
         for (RangeServerInfo replica : range.replicas()) {
-            CreateRangeRequest create = new CreateRangeRequest(range.streamId(), range.index(), range.startOffset(),
-                    range.epoch());
-            all.add(rpc.call(ReplicatedStream.address(replica), Opcode.CREATE_RANGE, create.encode(rpc.alloc()),
-                    OffsetResponse::decode));
+            all.add(client.createRange(replica, new CreateRangeRequest(range.streamId(), range.index(),
+                    range.startOffset(), epoch)));
         }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                .exceptionally(err -> {
-                    throw ReplicatedStream.translate(err);
-                });
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
     @Override
     public void close() {
-        rpc.close();
+        if (resources != null) {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                LOG.warn("Error closing stream client resources", e);
+            }
+        }
     }
 }

@@ -1,6 +1,13 @@
 package io.elasticstream.streamclient.rpc;
 
 import io.elasticstream.net.Transport;
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.rangestore.protocol.AppendRequest;
+import io.elasticstream.rangestore.protocol.CreateRangeRequest;
+import io.elasticstream.rangestore.protocol.FetchRequest;
+import io.elasticstream.rangestore.protocol.FetchResponse;
+import io.elasticstream.rangestore.protocol.OffsetResponse;
+import io.elasticstream.rangestore.protocol.SealRequest;
 import io.elasticstream.rangestore.protocol.Frame;
 import io.elasticstream.rangestore.protocol.FrameDecoder;
 import io.elasticstream.rangestore.protocol.FrameEncoder;
@@ -29,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Sends stream RPC requests to range servers. */
-public final class RangeRpcClient implements AutoCloseable {
+public final class RangeRpcClient implements RangeClient, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RangeRpcClient.class);
 
     private final EventLoopGroup group;
@@ -58,7 +65,7 @@ public final class RangeRpcClient implements AutoCloseable {
      * Transport failures and timeouts complete exceptionally with {@link RpcException}
      * ({@link Status#STORAGE_ERROR}).
      */
-    public <T> CompletableFuture<T> call(InetSocketAddress server, Opcode opcode, ByteBuf payload,
+    private <T> CompletableFuture<T> call(InetSocketAddress server, Opcode opcode, ByteBuf payload,
                                          Function<ByteBuf, T> decoder) {
         if (closed) {
             payload.release();
@@ -72,6 +79,33 @@ public final class RangeRpcClient implements AutoCloseable {
                 buf.release();
             }
         });
+    }
+
+    @Override
+    public CompletableFuture<Long> createRange(RangeServerInfo server, CreateRangeRequest request) {
+        return call(address(server), Opcode.CREATE_RANGE, request.encode(alloc()), OffsetResponse::decode)
+                .thenApply(OffsetResponse::endOffset);
+    }
+
+    @Override
+    public CompletableFuture<Long> append(RangeServerInfo server, AppendRequest request) {
+        return call(address(server), Opcode.APPEND, request.encode(alloc()), OffsetResponse::decode)
+                .thenApply(OffsetResponse::endOffset);
+    }
+
+    @Override
+    public CompletableFuture<Long> seal(RangeServerInfo server, SealRequest request) {
+        return call(address(server), Opcode.SEAL, request.encode(alloc()), OffsetResponse::decode)
+                .thenApply(OffsetResponse::endOffset);
+    }
+
+    @Override
+    public CompletableFuture<FetchResponse> fetch(RangeServerInfo server, FetchRequest request) {
+        return call(address(server), Opcode.FETCH, request.encode(alloc()), FetchResponse::decode);
+    }
+
+    private static InetSocketAddress address(RangeServerInfo server) {
+        return new InetSocketAddress(server.host(), server.port());
     }
 
     @Override
