@@ -10,7 +10,10 @@
  *
  * <p>On disk: a directory of segment files named by the 20-digit logical position of their first
  * record ({@code 00000000000000000000.wal}), plus a {@code wal.lock} file that keeps a second process
- * out. Each record is {@code crc32c:int | length:int | position:long | payload}; the CRC covers
+ * out. Segment files are preallocated: created at full size (rounded up to 4 KiB) and zero-filled
+ * before they take records, the next one in the background as {@code next-segment.prealloc} (renamed at
+ * a roll; a leftover one is deleted at open), so a group commit's fdatasync flushes no metadata. Each
+ * record is {@code crc32c:int | length:int | position:long | payload}; the CRC covers
  * length, position and payload. Records never span segments and positions are contiguous: a segment
  * that cannot take the next record is left short and the next one starts at the current end. Opening
  * a log recovers it: the first torn, stale or corrupt record ends the log, its segment is truncated
