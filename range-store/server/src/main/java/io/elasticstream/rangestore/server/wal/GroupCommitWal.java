@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine-independent part of a WAL: group commit, segments, recovery, reads. How the tail segment is
- * written and synced is a {@link SegmentWriter} ({@link FileChannelWal}).
+ * written and synced is a {@link SegmentWriter} ({@link FileChannelWal}, {@link IoUringWal}).
  *
  * <p>Segment files are preallocated: created at full size, zero-filled and fsynced before they take
  * records (the tail segment when the log opens; every next one in the background by a
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * append and every later one, and stops the writer; the log must be reopened (recovery truncates
  * whatever partial bytes the failure left).
  */
-abstract sealed class GroupCommitWal implements Wal permits FileChannelWal {
+abstract sealed class GroupCommitWal implements Wal permits FileChannelWal, IoUringWal {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWal.class);
     private static final String LOCK_FILE_NAME = "wal.lock";
 

@@ -141,9 +141,8 @@ class FileChannelWalTest extends WalContractTest {
     }
 
     @Test
-    void walsOpensTheFileChannelEngineToday() throws Exception {
-        assertEquals(WalEngine.FILE_CHANNEL, Wals.engine());
-        try (Wal wal = Wals.open(dir, config())) {
+    void walsOpensTheFileChannelEngineWhenForced() throws Exception {
+        try (Wal wal = Wals.open(dir, config(), WalEngine.FILE_CHANNEL)) {
             assertInstanceOf(FileChannelWal.class, wal);
             long position = await(wal.append(ByteBuffer.wrap(payload(1, 10))));
             assertArrayEquals(payload(1, 10), bytesOf(wal.read(position)));
