@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  *       completions do; latency measured from the scheduled time, so queueing counts.</li>
  * </ul>
  * Prints a markdown table. Arguments (all optional): {@code --dir DIR --seconds S --appenders 1,8,64
- * --sizes 1024,65536 --engines io_uring,file_channel --rate-mbps 200 --segment-mib 64}. Segment files are
+ * --sizes 1024,65536 --engines io_uring,file_channel --rate-mbps 200 --segment-mib 64 --settle}. Segment files are
  * preallocated (zero-filled) in the background while the run writes, as in production.
  */
 public final class WalBench {
@@ -64,6 +64,7 @@ public final class WalBench {
         int[] sizes = ints(arg(args, "--sizes", "1024,65536"));
         double rateMbps = Double.parseDouble(arg(args, "--rate-mbps", "200"));
         segmentSizeBytes = Long.parseLong(arg(args, "--segment-mib", "64")) << 20;
+        settle = Arrays.asList(args).contains("--settle");
         List<WalEngine> engines = Arrays.stream(arg(args, "--engines", "io_uring,file_channel").split(","))
                 .map(WalEngine::parse).toList();
 
@@ -107,6 +108,7 @@ public final class WalBench {
         Path dir = freshDirectory(root);
         try (Wal wal = open(dir, engine)) {
             warmUp(wal, sizeBytes);
+            settle(dir);
             ByteBuffer payload = payload(sizeBytes);
             long syncsBefore = wal.syncCount();
             long appendsBefore = wal.appendCount();
@@ -153,6 +155,7 @@ public final class WalBench {
         Path dir = freshDirectory(root);
         try (Wal wal = open(dir, engine)) {
             warmUp(wal, sizeBytes);
+            settle(dir);
             ByteBuffer payload = payload(sizeBytes);
             long syncsBefore = wal.syncCount();
             long appendsBefore = wal.appendCount();
@@ -186,6 +189,25 @@ public final class WalBench {
         } finally {
             deleteRecursively(dir);
         }
+    }
+
+    private static boolean settle;
+
+    /**
+     * With {@code --settle}: waits until the background preparation of the next segment has written the
+     * whole file, so that a run shorter than one segment measures the log without that traffic.
+     */
+    private static void settle(Path dir) throws Exception {
+        if (!settle) {
+            return;
+        }
+        Path prepared = dir.resolve("next-segment.prealloc");
+        long fileBytes = (segmentSizeBytes + 4095) / 4096 * 4096;
+        long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!(Files.exists(prepared) && Files.size(prepared) == fileBytes) && System.nanoTime() < deadlineNs) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500)); // its final fsync
     }
 
     private static void warmUp(Wal wal, int sizeBytes) {
