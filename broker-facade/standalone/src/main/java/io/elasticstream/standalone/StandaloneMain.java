@@ -12,6 +12,7 @@ import io.elasticstream.rangestore.server.net.RangeServer;
 import io.elasticstream.rangestore.server.store.RangeStore;
 import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
+import io.elasticstream.rangestore.server.wal.WalEngine;
 import io.elasticstream.rangestore.server.wal.Wals;
 import io.elasticstream.streamclient.internal.DefaultStreamClient;
 import io.elasticstream.streamclient.api.StreamClientConfig;
@@ -85,7 +86,8 @@ public final class StandaloneMain {
 
         WalConfig walConfig = WalConfig.defaults()
                 .withSegmentSizeBytes(options.longProperty("wal.segment.bytes", WalConfig.defaults().segmentSizeBytes()));
-        Wal wal = Wals.open(dataDir.resolve("wal"), walConfig);
+        WalEngine walEngine = WalEngine.parse(options.properties().getProperty("wal.engine", "auto"));
+        Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, walEngine);
         started.push(wal);
         RangeStore store = RangeStore.open(wal);
         String rangeHost = options.properties().getProperty("range.server.host", "127.0.0.1");

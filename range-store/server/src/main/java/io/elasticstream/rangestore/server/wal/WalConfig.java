@@ -5,7 +5,8 @@ import io.elasticstream.common.Checks;
 /**
  * Sizing of one write-ahead log.
  *
- * @param segmentSizeBytes   the most bytes one segment file holds; a record that does not fit in the
+ * @param segmentSizeBytes   the most bytes one segment file holds (each file is preallocated at this size,
+ *                           rounded up to 4 KiB, and zero-filled); a record that does not fit in the
  *                           rest of the current segment starts a new one
  * @param maxRecordSizeBytes the largest payload {@link Wal#append} accepts
  * @param maxBatchBytes      the most bytes (headers included) written and synced together by one
@@ -15,7 +16,7 @@ import io.elasticstream.common.Checks;
  */
 public record WalConfig(long segmentSizeBytes, int maxRecordSizeBytes, int maxBatchBytes, long maxQueuedBytes) {
 
-    public static final long DEFAULT_SEGMENT_SIZE_BYTES = 256L << 20;
+    public static final long DEFAULT_SEGMENT_SIZE_BYTES = 64L << 20;
     public static final int DEFAULT_MAX_RECORD_SIZE_BYTES = 16 << 20;
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 << 20;
     public static final long DEFAULT_MAX_QUEUED_BYTES = 64L << 20;
@@ -32,7 +33,7 @@ public record WalConfig(long segmentSizeBytes, int maxRecordSizeBytes, int maxBa
                 maxQueuedBytes, largestRecordBytes);
     }
 
-    /** 256 MiB segments, 16 MiB records, 4 MiB per group commit, 64 MiB queued. */
+    /** 64 MiB segments, 16 MiB records, 4 MiB per group commit, 64 MiB queued. */
     public static WalConfig defaults() {
         return new WalConfig(DEFAULT_SEGMENT_SIZE_BYTES, DEFAULT_MAX_RECORD_SIZE_BYTES, DEFAULT_MAX_BATCH_BYTES,
                 DEFAULT_MAX_QUEUED_BYTES);

@@ -4,13 +4,20 @@
  * acknowledgement are this package's promise.
  *
  * <p>Entry points: {@link io.elasticstream.rangestore.server.wal.Wals#open} (picks the engine and logs
- * it), {@link io.elasticstream.rangestore.server.wal.WalConfig}. Engines:
- * {@link io.elasticstream.rangestore.server.wal.FileChannelWal} (portable; the io_uring engine will
- * join it and reuse the on-disk format, {@code SegmentScanner} and {@code WalRecovery}).
+ * it; {@link io.elasticstream.rangestore.server.wal.WalEngine} forces one),
+ * {@link io.elasticstream.rangestore.server.wal.WalConfig}. Engines, sharing group commit, the on-disk
+ * format, recovery and reads ({@code GroupCommitWal}) and differing only in how the tail is written
+ * ({@code SegmentWriter}): {@link io.elasticstream.rangestore.server.wal.IoUringWal} (preferred: O_DIRECT,
+ * one linked WRITE + FSYNC(DATASYNC) per group commit through the FFM binding in {@code wal.uring}) and
+ * {@link io.elasticstream.rangestore.server.wal.FileChannelWal} (portable fallback, used when
+ * io_uring_setup is refused).
  *
  * <p>On disk: a directory of segment files named by the 20-digit logical position of their first
  * record ({@code 00000000000000000000.wal}), plus a {@code wal.lock} file that keeps a second process
- * out. Each record is {@code crc32c:int | length:int | position:long | payload}; the CRC covers
+ * out. Segment files are preallocated: created at full size (rounded up to 4 KiB) and zero-filled
+ * before they take records, the next one in the background as {@code next-segment.prealloc} (renamed at
+ * a roll; a leftover one is deleted at open), so a group commit's fdatasync flushes no metadata. Each
+ * record is {@code crc32c:int | length:int | position:long | payload}; the CRC covers
  * length, position and payload. Records never span segments and positions are contiguous: a segment
  * that cannot take the next record is left short and the next one starts at the current end. Opening
  * a log recovers it: the first torn, stale or corrupt record ends the log, its segment is truncated
@@ -21,6 +28,9 @@
  * append order); appenders only enqueue into a bounded queue; readers use positional reads on their own
  * channels, so an interrupted reader cannot close the writer's channel. Package-private
  * {@code ...ForTest} hooks hold the writer or inject a write failure, for deterministic tests.
+ * With O_DIRECT every write is 4 KiB-aligned, yet positions stay contiguous: the io_uring engine
+ * rewrites the last partial block with each batch and pads with zeros past the end (see
+ * {@code IoUringSegmentWriter}); zeros past the end read as the end of the log.
  * Depends on the JDK, slf4j and {@code io.elasticstream.common} only (no Netty).
  */
 package io.elasticstream.rangestore.server.wal;

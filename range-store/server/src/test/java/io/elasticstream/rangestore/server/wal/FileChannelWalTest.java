@@ -35,7 +35,7 @@ class FileChannelWalTest extends WalContractTest {
 
     @Test
     void segmentsAreNamedByTheirBasePositionAndPositionsAreContiguous() throws Exception {
-        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(300).withSegmentSizeBytes(1000);
+        WalConfig config = config().withMaxRecordSizeBytes(300).withSegmentSizeBytes(1000);
         List<Long> positions;
         try (Wal wal = open(dir, config)) {
             positions = appendAll(wal, List.of(payload(1, 300), payload(2, 300), payload(3, 300), payload(4, 300)));
@@ -43,13 +43,13 @@ class FileChannelWalTest extends WalContractTest {
             assertEquals(1264, wal.endPosition());
         }
         assertEquals(List.of("00000000000000000000.wal", "00000000000000000948.wal"), segmentFileNames());
-        assertEquals(948, Files.size(dir.resolve("00000000000000000000.wal")));
-        assertEquals(316, Files.size(dir.resolve("00000000000000000948.wal")));
+        assertEquals(4096, Files.size(dir.resolve("00000000000000000000.wal")), "preallocated, rounded to 4 KiB");
+        assertEquals(4096, Files.size(dir.resolve("00000000000000000948.wal")));
     }
 
     @Test
     void emptyDirectoryStartsWithSegmentZero() throws Exception {
-        try (Wal wal = open(dir.resolve("new/nested"), WalConfig.defaults())) {
+        try (Wal wal = open(dir.resolve("new/nested"), config())) {
             assertEquals(0, wal.endPosition());
         }
         try (Stream<Path> files = Files.list(dir.resolve("new/nested"))) {
@@ -59,7 +59,7 @@ class FileChannelWalTest extends WalContractTest {
 
     @Test
     void recoveryDeletesSegmentsAfterATornOne() throws Exception {
-        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(300).withSegmentSizeBytes(1000);
+        WalConfig config = config().withMaxRecordSizeBytes(300).withSegmentSizeBytes(1000);
         List<byte[]> payloads = List.of(payload(1, 300), payload(2, 300), payload(3, 300), payload(4, 300));
         List<Long> positions;
         try (Wal wal = open(dir, config)) {
@@ -82,11 +82,11 @@ class FileChannelWalTest extends WalContractTest {
     void segmentNotStartingWhereThePreviousEndsIsDropped() throws Exception {
         List<Long> positions;
         List<byte[]> payloads = List.of(payload(1, 100), payload(2, 100));
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             positions = appendAll(wal, payloads);
         }
         Files.write(dir.resolve(WalSegment.fileName(5000)), encodeRecord(5000, payload(3, 100)));
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             assertEquals(232, wal.endPosition());
             assertReplays(wal, 0, positions, payloads);
             assertEquals(List.of("00000000000000000000.wal"), segmentFileNames());
@@ -98,7 +98,7 @@ class FileChannelWalTest extends WalContractTest {
         List<byte[]> payloads = List.of(payload(1, 100), payload(2, 100), payload(3, 100));
         List<Long> positions;
         long end;
-        try (FileChannelWal wal = FileChannelWal.open(dir, WalConfig.defaults())) {
+        try (FileChannelWal wal = FileChannelWal.open(dir, config())) {
             positions = appendAll(wal, payloads);
             end = wal.endPosition();
             wal.holdWriterForTest();
@@ -116,7 +116,7 @@ class FileChannelWalTest extends WalContractTest {
             assertEquals(end, wal.endPosition());
             assertArrayEquals(payloads.get(2), bytesOf(wal.read(positions.get(2))), "durable records stay readable");
         }
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             assertEquals(end, wal.endPosition());
             assertReplays(wal, 0, positions, payloads);
             assertEquals(end, await(wal.append(ByteBuffer.wrap(payload(30, 100)))));
@@ -125,7 +125,7 @@ class FileChannelWalTest extends WalContractTest {
 
     @Test
     void anInterruptedReaderDoesNotBreakTheLogForOthers() throws Exception {
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             long position = await(wal.append(ByteBuffer.wrap(payload(1, 100))));
             Thread.currentThread().interrupt();
             try {
@@ -141,9 +141,8 @@ class FileChannelWalTest extends WalContractTest {
     }
 
     @Test
-    void walsOpensTheFileChannelEngineToday() throws Exception {
-        assertEquals(WalEngine.FILE_CHANNEL, Wals.engine());
-        try (Wal wal = Wals.open(dir, WalConfig.defaults())) {
+    void walsOpensTheFileChannelEngineWhenForced() throws Exception {
+        try (Wal wal = Wals.open(dir, config(), WalEngine.FILE_CHANNEL)) {
             assertInstanceOf(FileChannelWal.class, wal);
             long position = await(wal.append(ByteBuffer.wrap(payload(1, 10))));
             assertArrayEquals(payload(1, 10), bytesOf(wal.read(position)));

@@ -43,6 +43,14 @@ abstract class WalContractTest {
 
     protected abstract Wal open(Path directory, WalConfig config);
 
+    /**
+     * The defaults with 1 MiB segments (and records of at most 256 KiB), so that every test's
+     * preallocation is quick and some tests roll segments.
+     */
+    static WalConfig config() {
+        return WalConfig.defaults().withMaxRecordSizeBytes(256 << 10).withSegmentSizeBytes(1 << 20);
+    }
+
     /** Makes the engine's writer take nothing more from its queue until {@link #releaseWriter}. */
     protected abstract void holdWriter(Wal wal);
 
@@ -61,7 +69,7 @@ abstract class WalContractTest {
 
     @Test
     void appendThenReadReturnsTheSameBytes() throws Exception {
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             byte[] payload = payload(7, 1000);
             long position = await(wal.append(ByteBuffer.wrap(payload)));
             assertArrayEquals(payload, bytesOf(wal.read(position)));
@@ -73,7 +81,7 @@ abstract class WalContractTest {
 
     @Test
     void appendTakesTheBuffersRemainingBytesWithoutMovingIt() throws Exception {
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             ByteBuffer buffer = ByteBuffer.wrap(payload(3, 100)).position(10).limit(60);
             long position = await(wal.append(buffer));
             assertEquals(10, buffer.position());
@@ -85,7 +93,7 @@ abstract class WalContractTest {
 
     @Test
     void positionsStrictlyIncreaseAndReplayVisitsAllRecordsInOrder() throws Exception {
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             List<byte[]> payloads = payloads(200, 1, 300);
             List<Long> positions = appendAll(wal, payloads);
             for (int i = 1; i < positions.size(); i++) {
@@ -98,7 +106,7 @@ abstract class WalContractTest {
 
     @Test
     void replayStartsAtTheGivenRecordPosition() throws Exception {
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             List<byte[]> payloads = payloads(20, 5, 50);
             List<Long> positions = appendAll(wal, payloads);
             assertReplays(wal, positions.get(12), positions.subList(12, 20), payloads.subList(12, 20));
@@ -110,7 +118,7 @@ abstract class WalContractTest {
 
     @Test
     void readBeyondTheEndOrAtANonRecordPositionFails() throws Exception {
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             long first = await(wal.append(ByteBuffer.wrap(payload(1, 100))));
             long second = await(wal.append(ByteBuffer.wrap(payload(2, 100))));
             assertThrows(WalException.class, () -> wal.read(wal.endPosition()));
@@ -124,7 +132,7 @@ abstract class WalContractTest {
 
     @Test
     void oversizedRecordIsRejectedAndTheLargestAllowedOneIsKept() throws Exception {
-        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(1000);
+        WalConfig config = config().withMaxRecordSizeBytes(1000);
         try (Wal wal = open(dir, config)) {
             long endBefore = wal.endPosition();
             assertFailsWithWalException(wal.append(ByteBuffer.allocate(1001)));
@@ -137,7 +145,7 @@ abstract class WalContractTest {
     @Test
     void readsRunConcurrentlyWithAppends() throws Exception {
         ExecutorService executor = Executors.newFixedThreadPool(3);
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             List<Future<Integer>> workers = new ArrayList<>();
             for (int t = 0; t < 3; t++) {
                 int thread = t;
@@ -169,11 +177,11 @@ abstract class WalContractTest {
         List<byte[]> payloads = payloads(50, 1, 2000);
         List<Long> positions;
         long end;
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             positions = appendAll(wal, payloads);
             end = wal.endPosition();
         }
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             assertEquals(end, wal.endPosition());
             assertReplays(wal, 0, positions, payloads);
             for (int i = 0; i < positions.size(); i++) {
@@ -197,7 +205,7 @@ abstract class WalContractTest {
         List<byte[]> payloads = payloads(30, 1, 500);
         List<Long> positions;
         long end;
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             positions = appendAll(wal, payloads);
             end = wal.endPosition();
         }
@@ -218,14 +226,14 @@ abstract class WalContractTest {
 
         List<byte[]> more = payloads(5, 1000, 200);
         List<Long> morePositions;
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             assertEquals(end, wal.endPosition());
             assertEquals(sizeBefore, Files.size(tail), "the torn tail must be cut off");
             assertReplays(wal, 0, positions, payloads);
             morePositions = appendAll(wal, more);
             assertEquals(end, morePositions.getFirst(), "new appends continue right after the synced records");
         }
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             List<Long> allPositions = new ArrayList<>(positions);
             allPositions.addAll(morePositions);
             List<byte[]> allPayloads = new ArrayList<>(payloads);
@@ -239,7 +247,7 @@ abstract class WalContractTest {
         List<byte[]> payloads = payloads(3, 1, 100);
         List<Long> positions;
         long end;
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             positions = appendAll(wal, payloads);
             end = wal.endPosition();
         }
@@ -252,7 +260,7 @@ abstract class WalContractTest {
         Files.write(tail, stale, StandardOpenOption.APPEND);
         Files.write(tail, after, StandardOpenOption.APPEND);
 
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             assertEquals(end, wal.endPosition());
             assertEquals(sizeBefore, Files.size(tail));
             assertReplays(wal, 0, positions, payloads);
@@ -265,7 +273,7 @@ abstract class WalContractTest {
 
     @Test
     void recordThatDoesNotFitRollsToANewSegmentAndBothReplay() throws Exception {
-        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(1008).withSegmentSizeBytes(1024);
+        WalConfig config = config().withMaxRecordSizeBytes(1008).withSegmentSizeBytes(1024);
         List<byte[]> payloads = payloads(7, 1, 300); // 274..316 bytes with headers: three per segment
         payloads.add(payload(500, 1008)); // exactly a whole segment
         payloads.add(payload(501, 0));
@@ -286,11 +294,164 @@ abstract class WalContractTest {
         }
     }
 
+    @Test
+    void segmentFilesArePreallocatedZeroFilledAndTheNextOneIsPreparedAhead() throws Exception {
+        WalConfig config = config().withMaxRecordSizeBytes(300).withSegmentSizeBytes(8192);
+        try (Wal wal = open(dir, config)) {
+            Path first = dir.resolve(WalSegment.fileName(0));
+            assertEquals(8192, Files.size(first), "the tail segment exists at full size before any append");
+            long position = await(wal.append(ByteBuffer.wrap(payload(1, 300))));
+            byte[] bytes = Files.readAllBytes(first);
+            for (int i = (int) wal.endPosition(); i < bytes.length; i++) {
+                assertEquals(0, bytes[i], "byte " + i + " after the last record is not zero");
+            }
+            Path prepared = dir.resolve(SegmentPreallocator.PREPARED_FILE_NAME);
+            awaitCondition(() -> Files.exists(prepared) && Files.size(prepared) == 8192, "next segment prepared");
+            List<Long> positions = new ArrayList<>(List.of(position));
+            for (int i = 0; i < 40; i++) {
+                positions.add(await(wal.append(ByteBuffer.wrap(payload(2 + i, 300)))));
+            }
+            List<Path> segmentFiles;
+            try (Stream<Path> files = Files.list(dir)) {
+                segmentFiles = files.filter(f -> f.getFileName().toString().endsWith(".wal")).sorted().toList();
+            }
+            assertTrue(segmentFiles.size() >= 2, "41 records of 316 bytes roll 8 KiB segments");
+            for (Path segment : segmentFiles) {
+                assertEquals(8192, Files.size(segment), segment + " is preallocated");
+            }
+            for (int i = 0; i < positions.size(); i++) {
+                assertArrayEquals(payload(i + 1, 300), bytesOf(wal.read(positions.get(i))));
+            }
+        }
+    }
+
+    @Test
+    void recycledSegmentHoldingOldValidRecordsIsNotReplayed() throws Exception {
+        List<byte[]> payloads = payloads(20, 1, 400);
+        List<Long> positions;
+        long end;
+        try (Wal wal = open(dir, config())) {
+            positions = appendAll(wal, payloads);
+            end = wal.endPosition();
+        }
+        // A file reused for the next segment still holds the records of an old one, each with a valid CRC
+        // but the position where it used to lie.
+        byte[] old = Files.readAllBytes(dir.resolve(WalSegment.fileName(0)));
+        Files.write(dir.resolve(WalSegment.fileName(end)), old);
+        List<Long> morePositions;
+        List<byte[]> more = payloads(3, 500, 100);
+        try (Wal wal = open(dir, config())) {
+            assertEquals(end, wal.endPosition());
+            assertReplays(wal, 0, positions, payloads);
+            assertThrows(WalException.class, () -> wal.read(end));
+            morePositions = appendAll(wal, more);
+            assertEquals(end, morePositions.getFirst());
+        }
+        try (Wal wal = open(dir, config())) {
+            List<Long> allPositions = new ArrayList<>(positions);
+            allPositions.addAll(morePositions);
+            List<byte[]> allPayloads = new ArrayList<>(payloads);
+            allPayloads.addAll(more);
+            assertReplays(wal, 0, allPositions, allPayloads);
+        }
+    }
+
+    @Test
+    void corruptedRecordInTheMiddleIsDetectedByCrcAndNeverServed() throws Exception {
+        List<byte[]> payloads = payloads(10, 1, 300);
+        List<Long> positions;
+        try (Wal wal = open(dir, config())) {
+            positions = appendAll(wal, payloads);
+        }
+        Path segment = dir.resolve(WalSegment.fileName(0));
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[(int) (positions.get(4) + HEADER_BYTES + 3)] ^= 0x10; // one bit of record 4's payload
+        Files.write(segment, bytes);
+        try (Wal wal = open(dir, config())) {
+            assertEquals(positions.get(4), wal.endPosition(), "the log ends before the corrupt record");
+            assertReplays(wal, 0, positions.subList(0, 4), payloads.subList(0, 4));
+            for (int i = 4; i < positions.size(); i++) {
+                long position = positions.get(i);
+                assertThrows(WalException.class, () -> wal.read(position));
+            }
+            assertEquals(positions.get(4), await(wal.append(ByteBuffer.wrap(payload(99, 50)))));
+            assertArrayEquals(payload(99, 50), bytesOf(wal.read(positions.get(4))));
+        }
+    }
+
+    @Test
+    void crashWithAppendsInFlightKeepsEveryAcknowledgedRecord() throws Exception {
+        Path copy = dir.resolve("crashed");
+        List<Long> acknowledged = new ArrayList<>();
+        List<Integer> acknowledgedSeeds = new ArrayList<>();
+        try (Wal wal = open(dir.resolve("live"), config())) {
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                futures.add(wal.append(ByteBuffer.wrap(payload(i, 200 + i % 300))));
+                if (i == 1000) {
+                    // "Crash": snapshot the files while appends are in flight; whatever the writer had not
+                    // finished may be missing or torn in the copy.
+                    // Appends complete in order: the acknowledged ones are a prefix.
+                    for (int done = 0; done < futures.size() && futures.get(done).isDone(); done++) {
+                        acknowledged.add(futures.get(done).join());
+                        acknowledgedSeeds.add(done);
+                    }
+                    copySegments(dir.resolve("live"), copy);
+                }
+            }
+            for (CompletableFuture<Long> future : futures) {
+                await(future);
+            }
+        }
+        try (Wal wal = open(copy, config())) {
+            List<Long> replayed = new ArrayList<>();
+            List<byte[]> records = new ArrayList<>();
+            wal.replay(0, (position, record) -> {
+                replayed.add(position);
+                records.add(bytesOf(record));
+            });
+            assertTrue(replayed.size() >= acknowledged.size(), "acknowledged records were lost");
+            for (int i = 0; i < acknowledged.size(); i++) {
+                assertEquals(acknowledged.get(i), replayed.get(i));
+                int seed = acknowledgedSeeds.get(i);
+                assertArrayEquals(payload(seed, 200 + seed % 300), records.get(i));
+            }
+            for (int i = 0; i < replayed.size(); i++) {
+                assertArrayEquals(payload(i, 200 + i % 300), records.get(i), "record " + i + " is what was appended");
+            }
+        }
+    }
+
+    private static void copySegments(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".wal")).toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+    }
+
+    /** Polls {@code condition} until it holds or the await deadline passes. */
+    static void awaitCondition(IoCondition condition, String what) throws Exception {
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadlineNs) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @FunctionalInterface
+    interface IoCondition {
+        boolean holds() throws IOException;
+    }
+
     // ------------------------------------------------------------------ group commit and back-pressure
 
     @Test
     void groupCommitWritesAppendsQueuedDuringAWriteTogetherAndCompletesThemInOrder() throws Exception {
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             long syncsBefore = wal.syncCount();
             long appendsBefore = wal.appendCount();
             holdWriter(wal);
@@ -329,7 +490,7 @@ abstract class WalContractTest {
 
     @Test
     void groupCommitSplitsBatchesAtMaxBatchBytes() throws Exception {
-        WalConfig config = WalConfig.defaults().withMaxBatchBytes(3 * (HEADER_BYTES + 100));
+        WalConfig config = config().withMaxBatchBytes(3 * (HEADER_BYTES + 100));
         try (Wal wal = open(dir, config)) {
             holdWriter(wal);
             List<CompletableFuture<Long>> futures = new ArrayList<>();
@@ -347,7 +508,7 @@ abstract class WalContractTest {
 
     @Test
     void fullQueueFailsTheAppendInsteadOfBlocking() throws Exception {
-        WalConfig config = WalConfig.defaults().withMaxRecordSizeBytes(100).withMaxQueuedBytes(4 * (HEADER_BYTES + 100));
+        WalConfig config = config().withMaxRecordSizeBytes(100).withMaxQueuedBytes(4 * (HEADER_BYTES + 100));
         try (Wal wal = open(dir, config)) {
             holdWriter(wal);
             List<CompletableFuture<Long>> accepted = new ArrayList<>();
@@ -371,7 +532,7 @@ abstract class WalContractTest {
 
     @Test
     void closeFailsQueuedAppendsAndLaterAppendsAndReads() throws Exception {
-        Wal wal = open(dir, WalConfig.defaults());
+        Wal wal = open(dir, config());
         long durable = await(wal.append(ByteBuffer.wrap(payload(1, 100))));
         long end = wal.endPosition();
         holdWriter(wal);
@@ -388,7 +549,7 @@ abstract class WalContractTest {
         assertThrows(WalException.class, () -> wal.read(durable));
         assertThrows(WalException.class, () -> wal.replay(0, (p, r) -> { }));
 
-        try (Wal reopened = open(dir, WalConfig.defaults())) {
+        try (Wal reopened = open(dir, config())) {
             assertEquals(end, reopened.endPosition());
             assertArrayEquals(payload(1, 100), bytesOf(reopened.read(durable)));
         }
@@ -396,12 +557,12 @@ abstract class WalContractTest {
 
     @Test
     void aDirectoryCanBeOpenedByOneLogAtATime() throws Exception {
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             await(wal.append(ByteBuffer.wrap(payload(1, 10))));
-            assertThrows(WalException.class, () -> open(dir, WalConfig.defaults()));
+            assertThrows(WalException.class, () -> open(dir, config()));
             await(wal.append(ByteBuffer.wrap(payload(2, 10))));
         }
-        try (Wal wal = open(dir, WalConfig.defaults())) {
+        try (Wal wal = open(dir, config())) {
             assertEquals(2, countRecords(wal));
         }
     }
