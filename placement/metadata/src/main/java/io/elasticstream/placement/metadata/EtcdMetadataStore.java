@@ -82,6 +82,10 @@ public final class EtcdMetadataStore implements MetadataStore {
         public Config withRequestTimeoutMs(long timeoutMs) {
             return new Config(keyPrefix, timeoutMs, watchRetryDelayMs);
         }
+
+        public Config withWatchRetryDelayMs(long delayMs) {
+            return new Config(keyPrefix, requestTimeoutMs, delayMs);
+        }
     }
 
     private final Client client;
@@ -93,6 +97,7 @@ public final class EtcdMetadataStore implements MetadataStore {
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile Thread deliveryThread;
 
     private EtcdMetadataStore(Client client, Config config) {
         this.client = client;
@@ -101,6 +106,7 @@ public final class EtcdMetadataStore implements MetadataStore {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "etcd-metadata-watch");
             thread.setDaemon(true);
+            deliveryThread = thread;
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
@@ -110,10 +116,15 @@ public final class EtcdMetadataStore implements MetadataStore {
     /** Connects to the etcd cluster at {@code endpoints} (e.g. {@code http://127.0.0.1:2379}); does not block. */
     public static EtcdMetadataStore connect(List<URI> endpoints, Config config) {
         Checks.argument(!endpoints.isEmpty(), "no etcd endpoints");
+        long timeoutMs = config.requestTimeoutMs();
+        // jetcd retries unavailable calls with backoff; its retry budget must exceed its delays
+        long retryDelayMs = Math.max(1, Math.min(100, timeoutMs / 4));
         Client client = Client.builder()
                 .endpoints(endpoints)
-                .connectTimeout(Duration.ofMillis(Math.min(config.requestTimeoutMs(), 5_000)))
-                .retryMaxDuration(Duration.ofMillis(config.requestTimeoutMs()))
+                .connectTimeout(Duration.ofMillis(Math.min(timeoutMs, 5_000)))
+                .retryDelay(retryDelayMs)
+                .retryMaxDelay(Math.max(retryDelayMs + 1, Math.min(2_500, timeoutMs / 2)))
+                .retryMaxDuration(Duration.ofMillis(timeoutMs))
                 .build();
         return new EtcdMetadataStore(client, config);
     }
@@ -366,6 +377,10 @@ public final class EtcdMetadataStore implements MetadataStore {
             it.remove();
         }
         delivery.shutdown();
+        if (Thread.currentThread() == deliveryThread) {
+            client.close(); // closed from a listener: the queued notifications run after it returns
+            return;
+        }
         try {
             if (!delivery.awaitTermination(config.requestTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("watch listeners did not finish within {} ms of close", config.requestTimeoutMs());

@@ -59,13 +59,18 @@ class EtcdMetadataStoreTest extends MetadataStoreContractTest {
         }
     }
 
+    /** This test's key prefix: tests share one etcd but never see each other's keys. */
+    private String keyPrefix;
+
     @Override
     protected MetadataStore newStore() {
+        keyPrefix = "test-" + TEST_NUMBER.incrementAndGet() + "/";
         return new LeaseTrackingStore(connect(EtcdMetadataStore.Config.DEFAULT));
     }
 
-    private static EtcdMetadataStore connect(EtcdMetadataStore.Config config) {
-        return EtcdMetadataStore.connect(List.of(etcd.clientUri()), config.withKeyPrefix("test-" + TEST_NUMBER.incrementAndGet() + "/"));
+    /** Another store over the same keys as {@link #store}. */
+    private EtcdMetadataStore connect(EtcdMetadataStore.Config config) {
+        return EtcdMetadataStore.connect(List.of(etcd.clientUri()), config.withKeyPrefix(keyPrefix));
     }
 
     @Override
@@ -111,21 +116,25 @@ class EtcdMetadataStoreTest extends MetadataStoreContractTest {
     @Test
     void watchResumesAcrossAnEtcdCrashAndRestartWithoutLosingOrDuplicatingEvents() throws Exception {
         Recorder recorder = new Recorder();
-        try (Watch _ = store.watchPrefix("e/", rev(2), recorder);
-                MetadataStore impatient = connect(EtcdMetadataStore.Config.DEFAULT.withRequestTimeoutMs(1_000))) {
+        // The watching store waits 4 s before reconnecting, so the writes made right after the restart
+        // are certainly done before the watch resumes: it must replay them, from where it stopped.
+        try (MetadataStore watching = connect(EtcdMetadataStore.Config.DEFAULT.withWatchRetryDelayMs(4_000));
+                MetadataStore impatient = connect(EtcdMetadataStore.Config.DEFAULT.withRequestTimeoutMs(300));
+                Watch _ = watching.watchPrefix("e/", rev(2), recorder)) {
             for (int i = 0; i < 5; i++) {
                 await(store.put("e/" + i, bytes("before")));
             }
             recorder.awaitEvents(5);
 
             etcd.kill();
-            assertInstanceOf(MetadataStoreException.Unavailable.class, failure(impatient.get("e/0")));
+            Throwable whileDown = failure(impatient.get("e/0"));
+            assertInstanceOf(MetadataStoreException.Unavailable.class, whileDown, () -> whileDown + " caused by " + whileDown.getCause());
             etcd.restart();
-
-            // written while the watch is still reconnecting: it must replay them from where it stopped
             for (int i = 5; i < 10; i++) {
                 await(store.put("e/" + i, bytes("after")));
             }
+            assertEquals(5, recorder.events().size(), "the watch resumed before the writes: this test checks nothing");
+
             await(store.put("e/end", bytes("end")));
             recorder.awaitKey("e/end");
             List<WatchEvent> events = recorder.events();
