@@ -33,14 +33,19 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The behaviour every {@link MetadataStore} must have: etcd v3's. Runs against the embedded store and,
- * later, against etcd. {@link #newStore()} returns an empty store (no keys, revision 1); the time hooks
- * let an implementation with a manual clock run these without waiting.
+ * against etcd. {@link #newStore()} returns a store that looks empty (no keys). Revisions are asserted
+ * relative to {@link #base}, the revision that store reports first: exactly 1 for a store that
+ * {@link #startsAtRevisionOne()} (the embedded one), whatever etcd's global revision is otherwise.
+ * The time hooks let an implementation with a manual clock run these without waiting.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 public abstract class MetadataStoreContractTest {
     static final long AWAIT_MS = 10_000;
 
     protected MetadataStore store;
+
+    /** The revision of the empty store returned by {@link #newStore()}: the n-th revision is {@code rev(n)}. */
+    protected long base;
 
     /** A new, empty store. */
     protected abstract MetadataStore newStore() throws Exception;
@@ -51,9 +56,20 @@ public abstract class MetadataStoreContractTest {
     /** Makes revisions up to and including {@code revision} unavailable to new watches (etcd's Compact). */
     protected abstract void compactHistory(long revision) throws Exception;
 
+    /** Whether a new store is at revision 1 (true for a fresh store; a shared etcd is not). */
+    protected boolean startsAtRevisionOne() {
+        return true;
+    }
+
+    /** The store revision {@code n} counting the empty store as revision 1 (so {@code rev(1) == base}). */
+    protected long rev(long n) {
+        return base + n - 1;
+    }
+
     @BeforeEach
     void openStore() throws Exception {
         store = newStore();
+        base = await(store.getPrefix("")).revision();
     }
 
     @AfterEach
@@ -68,24 +84,28 @@ public abstract class MetadataStoreContractTest {
     @Test
     void emptyStoreIsAtRevisionOneWithNoKeys() throws Exception {
         RangeResult all = await(store.getPrefix(""));
-        assertEquals(1, all.revision());
+        if (startsAtRevisionOne()) {
+            assertEquals(1, all.revision());
+        }
+        assertTrue(all.revision() >= 1);
+        assertEquals(base, all.revision());
         assertTrue(all.kvs().isEmpty());
         assertEquals(Optional.empty(), await(store.get("missing")));
     }
 
     @Test
     void eachWriteGetsTheNextRevisionAndVersionCountsPutsSinceCreation() throws Exception {
-        assertEquals(2, await(store.put("a", bytes("1"))));
-        assertKv(get("a"), "1", 2, 2, 1);
-        assertEquals(3, await(store.put("a", bytes("2"))));
-        assertKv(get("a"), "2", 2, 3, 2);
-        assertEquals(4, await(store.put("b", bytes("x"))));
-        assertKv(get("a"), "2", 2, 3, 2);
-        assertEquals(5, await(store.delete("a")));
+        assertEquals(rev(2), await(store.put("a", bytes("1"))));
+        assertKv(get("a"), "1", rev(2), rev(2), 1);
+        assertEquals(rev(3), await(store.put("a", bytes("2"))));
+        assertKv(get("a"), "2", rev(2), rev(3), 2);
+        assertEquals(rev(4), await(store.put("b", bytes("x"))));
+        assertKv(get("a"), "2", rev(2), rev(3), 2);
+        assertEquals(rev(5), await(store.delete("a")));
         assertEquals(Optional.empty(), await(store.get("a")));
-        assertEquals(6, await(store.put("a", bytes("3"))));
-        assertKv(get("a"), "3", 6, 6, 1);
-        assertEquals(6, await(store.getPrefix("")).revision());
+        assertEquals(rev(6), await(store.put("a", bytes("3"))));
+        assertKv(get("a"), "3", rev(6), rev(6), 1);
+        assertEquals(rev(6), await(store.getPrefix("")).revision());
     }
 
     @Test
@@ -95,7 +115,7 @@ public abstract class MetadataStoreContractTest {
         }
         RangeResult under = await(store.getPrefix("b/"));
         assertEquals(List.of("b/1", "b/10", "b/2"), keys(under.kvs()));
-        assertEquals(7, under.revision());
+        assertEquals(rev(7), under.revision());
         assertEquals(List.of("a", "b", "b/1", "b/10", "b/2", "c"), keys(await(store.getPrefix("")).kvs()));
         assertTrue(await(store.getPrefix("d")).kvs().isEmpty());
     }
@@ -107,10 +127,10 @@ public abstract class MetadataStoreContractTest {
                 .success(Op.put("x", bytes("1")), Op.put("y", bytes("1")), Op.put("z", bytes("1")))
                 .build()));
         assertTrue(result.succeeded());
-        assertEquals(3, result.revision());
-        assertKv(get("x"), "1", 2, 3, 2);
-        assertKv(get("y"), "1", 3, 3, 1);
-        assertKv(get("z"), "1", 3, 3, 1);
+        assertEquals(rev(3), result.revision());
+        assertKv(get("x"), "1", rev(2), rev(3), 2);
+        assertKv(get("y"), "1", rev(3), rev(3), 1);
+        assertKv(get("z"), "1", rev(3), rev(3), 1);
     }
 
     // ---------------------------------------------------------------- compare-and-set
@@ -124,14 +144,14 @@ public abstract class MetadataStoreContractTest {
                 .build();
         TxnResult first = await(store.txn(createLeader));
         assertTrue(first.succeeded());
-        assertEquals(2, first.revision());
+        assertEquals(rev(2), first.revision());
         assertEquals(List.of(List.of()), first.results());
 
         TxnResult second = await(store.txn(createLeader));
         assertFalse(second.succeeded());
-        assertEquals(2, second.revision());
+        assertEquals(rev(2), second.revision());
         assertEquals(1, second.results().size());
-        assertKv(second.results().getFirst().getFirst(), "pd-1", 2, 2, 1);
+        assertKv(second.results().getFirst().getFirst(), "pd-1", rev(2), rev(2), 1);
         assertTrue(await(store.txn(Txn.builder().when(Compare.present("leader")).build())).succeeded());
     }
 
@@ -146,7 +166,7 @@ public abstract class MetadataStoreContractTest {
                 .build()));
         assertFalse(stale.succeeded());
         assertEquals("epoch-2", string(get("stream/1").value()));
-        assertEquals(4, stale.revision(), "the failure branch wrote, so it got a revision");
+        assertEquals(rev(4), stale.revision(), "the failure branch wrote, so it got a revision");
 
         long current = get("stream/1").modRevision();
         TxnResult fresh = await(store.txn(Txn.builder()
@@ -179,8 +199,8 @@ public abstract class MetadataStoreContractTest {
         await(store.put("k", bytes("b")));
         assertTrue(holds(Compare.version("k", Compare.Result.EQUAL, 2)));
         assertTrue(holds(Compare.version("k", Compare.Result.GREATER, 1)));
-        assertTrue(holds(new Compare("k", Compare.Target.CREATE_REVISION, Compare.Result.EQUAL, 2, null)));
-        assertTrue(holds(new Compare("k", Compare.Target.MOD_REVISION, Compare.Result.EQUAL, 3, null)));
+        assertTrue(holds(new Compare("k", Compare.Target.CREATE_REVISION, Compare.Result.EQUAL, rev(2), null)));
+        assertTrue(holds(new Compare("k", Compare.Target.MOD_REVISION, Compare.Result.EQUAL, rev(3), null)));
         assertFalse(holds(Compare.absent("k")));
         TxnResult bothNeeded = await(store.txn(Txn.builder()
                 .when(Compare.present("k"), Compare.present("absent"))
@@ -194,14 +214,14 @@ public abstract class MetadataStoreContractTest {
     void readOnlyTxnsAndDeletesOfAbsentKeysKeepTheRevision() throws Exception {
         await(store.put("k", bytes("v")));
         TxnResult reads = await(store.txn(Txn.builder().success(Op.get("k"), Op.getPrefix("")).build()));
-        assertEquals(2, reads.revision());
+        assertEquals(rev(2), reads.revision());
         TxnResult emptyBranch = await(store.txn(Txn.builder().when(Compare.absent("k")).success(Op.put("k", bytes("w"))).build()));
         assertFalse(emptyBranch.succeeded());
-        assertEquals(2, emptyBranch.revision());
-        assertEquals(2, await(store.delete("absent")));
-        assertEquals(2, await(store.txn(Txn.builder().success(Op.deletePrefix("nothing/")).build())).revision());
-        assertEquals(2, await(store.getPrefix("")).revision());
-        assertEquals(3, await(store.put("k2", bytes("v"))), "the next write still gets exactly the next revision");
+        assertEquals(rev(2), emptyBranch.revision());
+        assertEquals(rev(2), await(store.delete("absent")));
+        assertEquals(rev(2), await(store.txn(Txn.builder().success(Op.deletePrefix("nothing/")).build())).revision());
+        assertEquals(rev(2), await(store.getPrefix("")).revision());
+        assertEquals(rev(3), await(store.put("k2", bytes("v"))), "the next write still gets exactly the next revision");
     }
 
     @Test
@@ -213,10 +233,10 @@ public abstract class MetadataStoreContractTest {
         assertEquals(5, result.results().size());
         assertEquals(List.of(), result.results().get(0));
         assertEquals(List.of(), result.results().get(1));
-        assertKv(result.results().get(2).getFirst(), "n", 3, 3, 1);
+        assertKv(result.results().get(2).getFirst(), "n", rev(3), rev(3), 1);
         assertEquals(List.of(), result.results().get(3));
         assertEquals(List.of("p/new"), keys(result.results().get(4)));
-        assertEquals(3, result.revision());
+        assertEquals(rev(3), result.revision());
     }
 
     @Test
@@ -225,7 +245,7 @@ public abstract class MetadataStoreContractTest {
             await(store.put(key, bytes("r")));
         }
         TxnResult result = await(store.txn(Txn.builder().success(Op.deletePrefix("ranges/1/")).build()));
-        assertEquals(7, result.revision());
+        assertEquals(rev(7), result.revision());
         assertEquals(List.of("ranges/1", "ranges/10/0", "ranges/2/0"), keys(await(store.getPrefix("")).kvs()));
     }
 
@@ -236,7 +256,7 @@ public abstract class MetadataStoreContractTest {
         assertInstanceOf(MetadataStoreException.class, failure(store.txn(Txn.builder()
                 .success(Op.put("d/k", bytes("1")), Op.deletePrefix("d/")).build())));
         assertInstanceOf(MetadataStoreException.class, failure(store.put("", bytes("1"))));
-        assertEquals(1, await(store.getPrefix("")).revision());
+        assertEquals(rev(1), await(store.getPrefix("")).revision());
         assertTrue(await(store.getPrefix("")).kvs().isEmpty());
     }
 
@@ -247,7 +267,7 @@ public abstract class MetadataStoreContractTest {
                 .build()));
         assertInstanceOf(MetadataStoreException.LeaseNotFound.class, error);
         assertEquals(Optional.empty(), await(store.get("a")));
-        assertEquals(1, await(store.getPrefix("")).revision());
+        assertEquals(rev(1), await(store.getPrefix("")).revision());
     }
 
     // ---------------------------------------------------------------- watches
@@ -256,7 +276,7 @@ public abstract class MetadataStoreContractTest {
     void watchDeliversPutsAndDeletesWithPrevKvInRevisionOrder() throws Exception {
         await(store.put("brokers/1", bytes("a")));
         Recorder recorder = new Recorder();
-        try (Watch _ = store.watchPrefix("brokers/", 3, recorder)) {
+        try (Watch _ = store.watchPrefix("brokers/", rev(3), recorder)) {
             await(store.put("brokers/1", bytes("b")));
             await(store.put("brokers/2", bytes("c")));
             await(store.delete("brokers/1"));
@@ -265,20 +285,20 @@ public abstract class MetadataStoreContractTest {
 
             WatchEvent update = events.get(0);
             assertEquals(WatchEvent.Type.PUT, update.type());
-            assertKv(update.kv(), "b", 2, 3, 2);
-            assertKv(update.prevKv(), "a", 2, 2, 1);
-            assertEquals(3, update.revision());
+            assertKv(update.kv(), "b", rev(2), rev(3), 2);
+            assertKv(update.prevKv(), "a", rev(2), rev(2), 1);
+            assertEquals(rev(3), update.revision());
 
             WatchEvent create = events.get(1);
             assertEquals(WatchEvent.Type.PUT, create.type());
-            assertKv(create.kv(), "c", 4, 4, 1);
+            assertKv(create.kv(), "c", rev(4), rev(4), 1);
             assertNull(create.prevKv());
 
             WatchEvent delete = events.get(2);
             assertEquals(WatchEvent.Type.DELETE, delete.type());
             assertEquals("brokers/1", delete.kv().key());
-            assertEquals(5, delete.revision());
-            assertKv(delete.prevKv(), "b", 2, 3, 2);
+            assertEquals(rev(5), delete.revision());
+            assertKv(delete.prevKv(), "b", rev(2), rev(3), 2);
         }
     }
 
@@ -309,12 +329,12 @@ public abstract class MetadataStoreContractTest {
         }
         // A watcher saw up to revision 3 (s/2), disconnected, and resumes from 4.
         Recorder resumed = new Recorder();
-        try (Watch _ = store.watchPrefix("s/", 4, resumed)) {
+        try (Watch _ = store.watchPrefix("s/", rev(4), resumed)) {
             for (int i = 6; i <= 8; i++) {
                 await(store.put("s/" + i, bytes("v" + i)));
             }
             List<WatchEvent> events = resumed.awaitEvents(6);
-            assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L), events.stream().map(WatchEvent::revision).toList());
+            assertEquals(List.of(rev(4), rev(5), rev(6), rev(7), rev(8), rev(9)), events.stream().map(WatchEvent::revision).toList());
             assertEquals(List.of("s/3", "s/4", "s/5", "s/6", "s/7", "s/8"), events.stream().map(e -> e.kv().key()).toList());
             assertNull(resumed.error());
         }
@@ -338,22 +358,22 @@ public abstract class MetadataStoreContractTest {
         for (int i = 0; i < 5; i++) {
             await(store.put("c/" + i, bytes("v")));
         }
-        compactHistory(4);
+        compactHistory(rev(4));
         Recorder tooOld = new Recorder();
-        store.watchPrefix("c/", 3, tooOld);
+        store.watchPrefix("c/", rev(3), tooOld);
         assertInstanceOf(MetadataStoreException.Compacted.class, tooOld.awaitError());
         assertTrue(tooOld.events().isEmpty());
 
         Recorder recent = new Recorder();
-        try (Watch _ = store.watchPrefix("c/", 5, recent)) {
-            assertEquals(List.of(5L, 6L), recent.awaitEvents(2).stream().map(WatchEvent::revision).toList());
+        try (Watch _ = store.watchPrefix("c/", rev(5), recent)) {
+            assertEquals(List.of(rev(5), rev(6)), recent.awaitEvents(2).stream().map(WatchEvent::revision).toList());
         }
     }
 
     @Test
     void closedWatchReceivesNothingMore() throws Exception {
         Recorder closed = new Recorder();
-        Watch watch = store.watchPrefix("w/", 2, closed);
+        Watch watch = store.watchPrefix("w/", rev(2), closed);
         await(store.put("w/1", bytes("1")));
         closed.awaitEvents(1);
         watch.close();
@@ -375,7 +395,7 @@ public abstract class MetadataStoreContractTest {
             throw new IllegalStateException("listener bug (expected by the test)");
         };
         Recorder recorder = new Recorder();
-        try (Watch _ = store.watchPrefix("t/", 2, throwing); Watch _ = store.watchPrefix("t/", 2, recorder)) {
+        try (Watch _ = store.watchPrefix("t/", rev(2), throwing); Watch _ = store.watchPrefix("t/", rev(2), recorder)) {
             await(store.put("t/1", bytes("1")));
             await(store.put("t/2", bytes("2")));
             assertEquals(2, recorder.awaitEvents(2).size());
