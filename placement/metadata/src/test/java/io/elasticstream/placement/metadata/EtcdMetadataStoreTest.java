@@ -107,7 +107,7 @@ class EtcdMetadataStoreTest extends MetadataStoreContractTest {
     @AfterEach
     void revokeLeftoverLeases() {
         for (long lease : leaseRefreshedNanos.keySet()) {
-            admin.getLeaseClient().revoke(lease).handle((response, error) -> null).join();
+            admin.getLeaseClient().revoke(lease).orTimeout(AWAIT_MS, TimeUnit.MILLISECONDS).handle((response, error) -> null).join();
         }
     }
 
