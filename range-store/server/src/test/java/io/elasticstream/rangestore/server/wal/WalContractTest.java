@@ -438,7 +438,7 @@ abstract class WalContractTest {
             if (System.nanoTime() > deadlineNs) {
                 throw new AssertionError("timed out waiting for: " + what);
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 
