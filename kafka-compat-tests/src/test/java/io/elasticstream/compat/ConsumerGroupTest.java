@@ -109,7 +109,7 @@ class ConsumerGroupTest {
     }
 
     @Test
-    void committedOffsetsSurviveAServerRestart() {
+    void committedOffsetsSurviveAServerRestart() throws Exception {
         String bootstrap = SERVER.bootstrapServers();
         String topic = "group-restart";
         String group = "group-restart-g";
@@ -125,6 +125,11 @@ class ConsumerGroupTest {
         SERVER.server().restart();
         bootstrap = SERVER.bootstrapServers();
 
+        try (Admin admin = Clients.admin(bootstrap)) {
+            Collection<GroupListing> listed = admin.listGroups().all().get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertTrue(listed.stream().anyMatch(g -> g.groupId().equals(group)),
+                    "the group is listed after the restart, before any request names it: " + listed);
+        }
         assertEquals(before, committedOffsets(bootstrap, group), "committed offsets after the restart");
         produce(bootstrap, topic, 120, 30);
         try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer(bootstrap, group, RangeAssignor.class)) {

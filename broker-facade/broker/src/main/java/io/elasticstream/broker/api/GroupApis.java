@@ -13,11 +13,13 @@ import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicInfo;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.TopicPartition;
@@ -37,6 +39,7 @@ import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
@@ -404,10 +407,16 @@ final class GroupApis {
         List<String> states = version >= 4 ? req.statesFilter() : List.of();
         boolean classicWanted = version < 5 || req.typesFilter().isEmpty()
                 || req.typesFilter().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).equals("classic"));
-        return coordinator.listGroups(states).thenApply(groups -> {
+        CompletableFuture<List<ListedGroup>> listed = topics.byName(GroupConfig.OFFSETS_TOPIC).thenCompose(t -> {
+            Set<Integer> owned = new HashSet<>();
+            t.ifPresent(info -> info.partitions().stream().filter(pi -> pi.ownerBrokerId() == config.nodeId())
+                    .forEach(pi -> owned.add(pi.partition())));
+            return coordinator.listGroups(states, owned);
+        });
+        return listed.handle((groups, err) -> {
             ListGroupsResponseData response = new ListGroupsResponseData().setThrottleTimeMs(0)
-                    .setErrorCode(Errors.NONE.code());
-            if (classicWanted) {
+                    .setErrorCode(err == null ? Errors.NONE.code() : ErrorMapper.toErrors(err).code());
+            if (err == null && classicWanted) {
                 groups.forEach(g -> response.groups().add(version >= 5 ? g
                         : version >= 4 ? g.setGroupType("") : g.setGroupType("").setGroupState("")));
             }

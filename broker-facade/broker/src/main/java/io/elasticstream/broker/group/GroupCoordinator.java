@@ -128,6 +128,22 @@ public final class GroupCoordinator implements AutoCloseable {
         return st.ready ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
     }
 
+    /** Starts loading every open partition not loaded yet; unloads the ones no longer open. */
+    private void syncPartitions() {
+        for (int p = 0; p < config.offsetsTopicPartitions(); p++) {
+            GroupLog log = logs.get(p);
+            LoadState st = loaded.get(p);
+            if (log == null && st != null) {
+                unload(p);
+            } else if (log != null && (st == null || !st.log.equals(log))) {
+                if (st != null) {
+                    unload(p);
+                }
+                startLoad(p, log);
+            }
+        }
+    }
+
     private void startLoad(int p, GroupLog log) {
         LoadState st = new LoadState(log);
         loaded.put(p, st);
@@ -664,9 +680,13 @@ public final class GroupCoordinator implements AutoCloseable {
 
     // ---------------------------------------------------------------- timers
 
-    /** Expires sessions and ends join phases whose deadline passed. Call periodically. */
+    /**
+     * Loads partitions that opened here and unloads those that closed, expires sessions and ends join
+     * phases whose deadline passed. Call periodically.
+     */
     public CompletableFuture<Void> tick() {
         return onOwner(() -> {
+            syncPartitions();
             long now = now();
             for (ClassicGroup g : List.copyOf(groups.values())) {
                 if (groups.get(g.groupId) == g) {
@@ -894,9 +914,20 @@ public final class GroupCoordinator implements AutoCloseable {
 
     // ---------------------------------------------------------------- admin
 
-    /** Groups on the loaded partitions, filtered by Kafka state names (empty filter: all). */
-    public CompletableFuture<List<ListedGroup>> listGroups(List<String> statesFilter) {
+    /**
+     * Groups on the loaded partitions, filtered by Kafka state names (empty filter: all); fails with
+     * COORDINATOR_LOAD_IN_PROGRESS (clients retry) while an open partition is still loading or one of
+     * {@code ownedPartitions} (assigned to this broker) is not open yet.
+     */
+    public CompletableFuture<List<ListedGroup>> listGroups(List<String> statesFilter, Set<Integer> ownedPartitions) {
         return onOwner(() -> {
+            syncPartitions();
+            if (loaded.values().stream().anyMatch(st -> !st.ready) || ownedPartitions.stream().anyMatch(p -> {
+                LoadState st = loaded.get(p);
+                return st == null || !st.ready;
+            })) {
+                return CompletableFuture.failedFuture(Errors.COORDINATOR_LOAD_IN_PROGRESS.exception());
+            }
             Set<String> states = new HashSet<>();
             statesFilter.forEach(s -> states.add(s.toLowerCase(java.util.Locale.ROOT)));
             List<ListedGroup> result = new ArrayList<>();

@@ -182,6 +182,29 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void aReopenedCoordinatorListsTheGroupsOfItsPartitionsWithoutAnyGroupRequest() throws Exception {
+        awaitLoaded();
+        assertEquals(Errors.NONE, commit(-1, "", new TopicPartition("t", 0), 5, "").get(new TopicPartition("t", 0)));
+        coordinator.close();
+        coordinator = new GroupCoordinator(config, partitions(log), clock);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<String> listed = List.of();
+        while (listed.isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the group was never listed");
+            coordinator.tick().get(5, TimeUnit.SECONDS);
+            try {
+                listed = coordinator.listGroups(List.of(), java.util.Set.of(0)).get(5, TimeUnit.SECONDS).stream()
+                        .map(g -> g.groupId() + "/" + g.groupState()).toList();
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(e.getCause() instanceof org.apache.kafka.common.errors.CoordinatorLoadInProgressException,
+                        e.toString());
+            }
+        }
+        assertEquals(List.of(GROUP + "/Empty"), listed);
+        assertEquals(List.of(), coordinator.listGroups(List.of("Stable"), java.util.Set.of(0)).get(5, TimeUnit.SECONDS), "state filter");
+    }
+
+    @Test
     void aStaticMemberRejoiningWithANewIdKeepsTheGenerationAndFencesItsOldId() throws Exception {
         awaitLoaded();
         String leader = stableSingleMember();
