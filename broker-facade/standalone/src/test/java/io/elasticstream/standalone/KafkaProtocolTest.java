@@ -25,6 +25,40 @@ import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicCon
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfigCollection;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DeleteGroupsResponse;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsResponse;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.HeartbeatResponse;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupResponse;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.ListGroupsResponse;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetCommitResponse;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+import org.apache.kafka.common.requests.OffsetDeleteResponse;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetFetchResponse;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.apache.kafka.common.requests.SyncGroupResponse;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
@@ -359,6 +393,151 @@ class KafkaProtocolTest {
                 }
             }
             assertEquals(List.of(1L), offsets, "the acks=0 record was written");
+        }
+    }
+
+    private static final short NO_GROUP_ERROR = Errors.NONE.code();
+
+    /** Retries a group request while the coordinator is being created or loaded, as clients do. */
+    private static <T> T untilCoordinatorReady(java.util.concurrent.Callable<T> call, java.util.function.ToIntFunction<T> error)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            T r = call.call();
+            int e = error.applyAsInt(r);
+            if (e != Errors.COORDINATOR_LOAD_IN_PROGRESS.code() && e != Errors.COORDINATOR_NOT_AVAILABLE.code()
+                    && e != Errors.NOT_COORDINATOR.code()) {
+                return r;
+            }
+            assertTrue(System.nanoTime() < deadline, "the group coordinator never became ready: error " + e);
+            Thread.onSpinWait();
+        }
+    }
+
+    private static FindCoordinatorRequest.Builder findCoordinator(String group, short v) {
+        FindCoordinatorRequestData data = new FindCoordinatorRequestData().setKeyType((byte) 0);
+        return new FindCoordinatorRequest.Builder(v >= 4 ? data.setCoordinatorKeys(List.of(group)) : data.setKey(group));
+    }
+
+    private static int findCoordinatorError(FindCoordinatorResponse r, short v) {
+        return v >= 4 ? r.data().coordinators().getFirst().errorCode() : r.data().errorCode();
+    }
+
+    private static JoinGroupRequestData joinData(String group, String memberId, short v) {
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
+                new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[] {1}));
+        JoinGroupRequestData data = new JoinGroupRequestData().setGroupId(group).setMemberId(memberId)
+                .setProtocolType("consumer").setProtocols(protocols).setSessionTimeoutMs(10_000);
+        return v >= 1 ? data.setRebalanceTimeoutMs(10_000) : data;
+    }
+
+    @Test
+    @Timeout(value = 110, unit = TimeUnit.SECONDS)
+    void everyAdvertisedVersionOfTheGroupApisIsAnswered() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            int port = server.kafkaAddress().getPort();
+            for (short v : versions(ApiKeys.FIND_COORDINATOR, advertised)) {
+                FindCoordinatorResponse r = untilCoordinatorReady(() -> c.send(findCoordinator("proto", v), v),
+                        resp -> findCoordinatorError(resp, v));
+                assertEquals(Errors.NONE.code(), findCoordinatorError(r, v), "FindCoordinator v" + v);
+                assertEquals(port, v >= 4 ? r.data().coordinators().getFirst().port() : r.data().port());
+            }
+
+            // One member joins, syncs, heartbeats and leaves with each JoinGroup version (and the matching
+            // version of the others): the group goes Empty -> ... -> Stable -> Empty every round.
+            short[] syncVersions = versions(ApiKeys.SYNC_GROUP, advertised);
+            short[] heartbeatVersions = versions(ApiKeys.HEARTBEAT, advertised);
+            short[] leaveVersions = versions(ApiKeys.LEAVE_GROUP, advertised);
+            for (short v : versions(ApiKeys.JOIN_GROUP, advertised)) {
+                String group = "proto-join";
+                JoinGroupResponse joined = untilCoordinatorReady(() -> c.send(new JoinGroupRequest.Builder(
+                        joinData(group, "", v)), v), resp -> resp.data().errorCode());
+                if (v >= 4) {
+                    assertEquals(Errors.MEMBER_ID_REQUIRED.code(), joined.data().errorCode(), "JoinGroup v" + v);
+                    joined = c.send(new JoinGroupRequest.Builder(joinData(group, joined.data().memberId(), v)), v);
+                }
+                JoinGroupResponseData j = joined.data();
+                assertEquals(Errors.NONE.code(), j.errorCode(), "JoinGroup v" + v);
+                assertEquals(j.memberId(), j.leader(), "JoinGroup v" + v + ": the only member leads");
+                short sv = syncVersions[Math.min(v, syncVersions.length - 1)];
+                SyncGroupRequestData sync = new SyncGroupRequestData().setGroupId(group).setMemberId(j.memberId())
+                        .setGenerationId(j.generationId());
+                sync.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(j.memberId())
+                        .setAssignment(new byte[] {7}));
+                SyncGroupResponse synced = c.send(new SyncGroupRequest.Builder(sync), sv);
+                assertEquals(Errors.NONE.code(), synced.data().errorCode(), "SyncGroup v" + sv);
+                assertEquals(7, synced.data().assignment()[0], "SyncGroup v" + sv);
+                short hv = heartbeatVersions[Math.min(v, heartbeatVersions.length - 1)];
+                HeartbeatResponse beat = c.send(new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId(group)
+                        .setMemberId(j.memberId()).setGenerationId(j.generationId())), hv);
+                assertEquals(Errors.NONE.code(), beat.data().errorCode(), "Heartbeat v" + hv);
+                short lv = leaveVersions[Math.min(v, leaveVersions.length - 1)];
+                LeaveGroupResponse left = c.send(new LeaveGroupRequest.Builder(group,
+                        List.of(new MemberIdentity().setMemberId(j.memberId()))), lv);
+                assertEquals(Errors.NONE.code(), left.data().errorCode(), "LeaveGroup v" + lv);
+                if (lv >= 3) {
+                    assertEquals(Errors.NONE.code(), left.data().members().getFirst().errorCode(), "LeaveGroup v" + lv);
+                }
+            }
+
+            String topic = "group-offsets";
+            assertEquals(Errors.NONE.code(), createTopic(c, topic, 1, (short) 7, Map.of()).errorCode());
+            Uuid topicId = awaitReady(c, topic);
+            for (short v : versions(ApiKeys.OFFSET_COMMIT, advertised)) {
+                String group = "proto-commit-v" + v;
+                OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId(group).setTopics(List.of(
+                        new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(topic).setTopicId(topicId)
+                                .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                        .setPartitionIndex(0).setCommittedOffset(100 + v).setCommittedMetadata("m" + v)))));
+                OffsetCommitResponse r = untilCoordinatorReady(() -> c.send(
+                        OffsetCommitRequest.Builder.forTopicIdsOrNames(data), v),
+                        resp -> resp.data().topics().getFirst().partitions().getFirst().errorCode());
+                assertEquals(Errors.NONE.code(), r.data().topics().getFirst().partitions().getFirst().errorCode(),
+                        "OffsetCommit v" + v);
+            }
+            short lastCommit = advertised.apiKeys().find(ApiKeys.OFFSET_COMMIT.id).maxVersion();
+            String committedGroup = "proto-commit-v" + lastCommit;
+            for (short v : versions(ApiKeys.OFFSET_FETCH, advertised)) {
+                OffsetFetchRequestData data = new OffsetFetchRequestData().setGroups(List.of(
+                        new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(committedGroup).setTopics(List.of(
+                                new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(topic).setTopicId(topicId)
+                                        .setPartitionIndexes(List.of(0))))));
+                OffsetFetchResponse r = c.send(OffsetFetchRequest.Builder.forTopicIdsOrNames(data, false), v);
+                var group = r.group(committedGroup);
+                assertEquals(NO_GROUP_ERROR, group.errorCode(), "OffsetFetch v" + v);
+                var p = group.topics().getFirst().partitions().getFirst();
+                assertEquals(100 + lastCommit, p.committedOffset(), "OffsetFetch v" + v);
+                assertEquals("m" + lastCommit, p.metadata(), "OffsetFetch v" + v + " metadata round-trips");
+            }
+
+            for (short v : versions(ApiKeys.LIST_GROUPS, advertised)) {
+                ListGroupsResponse r = c.send(new ListGroupsRequest.Builder(new ListGroupsRequestData()), v);
+                assertEquals(Errors.NONE.code(), r.data().errorCode(), "ListGroups v" + v);
+                assertTrue(r.data().groups().stream().anyMatch(g -> g.groupId().equals("proto-join")), "ListGroups v" + v);
+            }
+            for (short v : versions(ApiKeys.DESCRIBE_GROUPS, advertised)) {
+                DescribeGroupsResponse r = c.send(new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData()
+                        .setGroups(List.of("proto-join"))), v);
+                assertEquals(Errors.NONE.code(), r.data().groups().getFirst().errorCode(), "DescribeGroups v" + v);
+                assertEquals("Empty", r.data().groups().getFirst().groupState(), "DescribeGroups v" + v);
+            }
+            for (short v : versions(ApiKeys.OFFSET_DELETE, advertised)) {
+                OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection topics =
+                        new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
+                topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(topic).setPartitions(List.of(
+                        new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
+                OffsetDeleteResponse r = c.send(new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
+                        .setGroupId("proto-commit-v" + (lastCommit - 1)).setTopics(topics)), v);
+                assertEquals(Errors.NONE.code(), r.data().errorCode(), "OffsetDelete v" + v);
+            }
+            for (short v : versions(ApiKeys.DELETE_GROUPS, advertised)) {
+                String group = "proto-commit-v" + (2 + v);
+                DeleteGroupsResponse r = c.send(new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData()
+                        .setGroupsNames(List.of(group))), v);
+                assertEquals(Errors.NONE.code(), r.data().results().find(group).errorCode(), "DeleteGroups v" + v);
+            }
         }
     }
 }

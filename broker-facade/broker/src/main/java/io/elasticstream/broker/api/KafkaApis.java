@@ -34,6 +34,18 @@ public final class KafkaApis implements RequestHandler {
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(new ProducerIdAllocator(placement)));
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics));
         handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(placement, topics));
+        GroupApis groups = new GroupApis(config, placement, topics, partitions, timer, clock);
+        handlers.put(ApiKeys.FIND_COORDINATOR, groups::findCoordinator);
+        handlers.put(ApiKeys.JOIN_GROUP, groups::joinGroup);
+        handlers.put(ApiKeys.SYNC_GROUP, groups::syncGroup);
+        handlers.put(ApiKeys.HEARTBEAT, groups::heartbeat);
+        handlers.put(ApiKeys.LEAVE_GROUP, groups::leaveGroup);
+        handlers.put(ApiKeys.OFFSET_COMMIT, groups::offsetCommit);
+        handlers.put(ApiKeys.OFFSET_FETCH, groups::offsetFetch);
+        handlers.put(ApiKeys.OFFSET_DELETE, groups::offsetDelete);
+        handlers.put(ApiKeys.LIST_GROUPS, groups::listGroups);
+        handlers.put(ApiKeys.DESCRIBE_GROUPS, groups::describeGroups);
+        handlers.put(ApiKeys.DELETE_GROUPS, groups::deleteGroups);
         this.supported = new SupportedApis(handlers.keySet());
     }
 

@@ -1,0 +1,464 @@
+package io.elasticstream.broker.api;
+
+import io.elasticstream.broker.BrokerConfig;
+import io.elasticstream.broker.group.GroupConfig;
+import io.elasticstream.broker.group.GroupCoordinator;
+import io.elasticstream.broker.group.GroupRecords.OffsetValue;
+import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.common.Clock;
+import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.NewTopic;
+import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.TopicInfo;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartition;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.RequestContext;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The classic group APIs: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
+ * OffsetFetch, ListGroups, DescribeGroups, DeleteGroups and OffsetDelete. Each method turns one request
+ * version into coordinator calls and shapes the response for that version; the group logic is in
+ * {@link GroupCoordinator}. OffsetCommit and OffsetFetch v10 name topics by id.
+ */
+final class GroupApis {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupApis.class);
+    private static final byte KEY_TYPE_GROUP = 0;
+    private static final byte KEY_TYPE_TRANSACTION = 1;
+
+    private final BrokerConfig config;
+    private final PlacementService placement;
+    private final TopicService topics;
+    private final PartitionManager partitions;
+    private final GroupCoordinator coordinator;
+    private CompletableFuture<?> creatingOffsetsTopic;
+
+    GroupApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
+              ScheduledExecutorService timer, Clock clock) {
+        this.config = config;
+        this.placement = placement;
+        this.topics = topics;
+        this.partitions = partitions;
+        this.coordinator = GroupCoordinator.start(GroupConfig.defaults(), partitions, timer, clock);
+    }
+
+    // ---------------------------------------------------------------- FindCoordinator
+
+    CompletableFuture<ApiMessage> findCoordinator(RequestContext context, AbstractRequest request) {
+        FindCoordinatorRequestData req = ((FindCoordinatorRequest) request).data();
+        short version = context.apiVersion();
+        byte keyType = version >= 1 ? req.keyType() : KEY_TYPE_GROUP;
+        List<String> keys = version >= 4 ? req.coordinatorKeys() : List.of(req.key());
+        return placement.brokers().thenCombine(topics.byName(GroupConfig.OFFSETS_TOPIC), (brokers, offsetsTopic) -> {
+            List<Coordinator> found = new ArrayList<>();
+            for (String key : keys) {
+                found.add(coordinatorFor(key, keyType, brokers, offsetsTopic));
+            }
+            FindCoordinatorResponseData response = new FindCoordinatorResponseData().setThrottleTimeMs(0);
+            if (version >= 4) {
+                response.setCoordinators(found);
+            } else {
+                Coordinator c = found.getFirst();
+                response.setErrorCode(c.errorCode()).setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
+                if (version >= 1) {
+                    response.setErrorMessage(c.errorMessage());
+                }
+            }
+            return response;
+        });
+    }
+
+    private Coordinator coordinatorFor(String key, byte keyType, List<BrokerInfo> brokers, Optional<TopicInfo> offsetsTopic) {
+        Coordinator c = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
+        if (keyType == KEY_TYPE_TRANSACTION) {
+            return error(c, Errors.COORDINATOR_NOT_AVAILABLE, "transactions are not supported yet");
+        }
+        if (keyType != KEY_TYPE_GROUP) {
+            return error(c, Errors.INVALID_REQUEST, "Unsupported key type " + keyType);
+        }
+        if (key == null || key.isEmpty()) {
+            return error(c, Errors.INVALID_REQUEST, "Group id must not be empty");
+        }
+        if (offsetsTopic.isEmpty()) {
+            createOffsetsTopic();
+            return error(c, Errors.COORDINATOR_NOT_AVAILABLE, null);
+        }
+        int p = coordinator.config().partitionFor(key);
+        Optional<PartitionInfo> partition = offsetsTopic.get().partitions().stream()
+                .filter(info -> info.partition() == p).findFirst();
+        if (partition.isEmpty()) {
+            return error(c, Errors.COORDINATOR_NOT_AVAILABLE, null);
+        }
+        int owner = partition.get().ownerBrokerId();
+        if (owner == config.nodeId() && partitions.get(new TopicPartition(GroupConfig.OFFSETS_TOPIC, p)) == null) {
+            return error(c, Errors.COORDINATOR_NOT_AVAILABLE, null); // still opening here
+        }
+        return brokers.stream().filter(b -> b.id() == owner).findFirst()
+                .map(b -> c.setNodeId(b.id()).setHost(b.host()).setPort(b.port()).setErrorCode(Errors.NONE.code()))
+                .orElseGet(() -> error(c, Errors.COORDINATOR_NOT_AVAILABLE, null));
+    }
+
+    private static Coordinator error(Coordinator c, Errors error, String message) {
+        return c.setErrorCode(error.code()).setErrorMessage(message == null ? error.message() : message);
+    }
+
+    /** Creates {@code __consumer_offsets} (compacted) once; concurrent callers share the attempt. */
+    private synchronized void createOffsetsTopic() {
+        if (creatingOffsetsTopic != null && !creatingOffsetsTopic.isDone()) {
+            return;
+        }
+        creatingOffsetsTopic = placement.createTopic(new NewTopic(GroupConfig.OFFSETS_TOPIC,
+                        coordinator.config().offsetsTopicPartitions(), Map.of("cleanup.policy", "compact")))
+                .whenComplete((t, err) -> {
+                    if (err != null && ErrorMapper.toErrors(err) != Errors.TOPIC_ALREADY_EXISTS) {
+                        LOG.warn("Creating {} failed: {}", GroupConfig.OFFSETS_TOPIC, err.toString());
+                    } else if (err == null) {
+                        LOG.info("Created {} with {} partitions", GroupConfig.OFFSETS_TOPIC, t.partitions().size());
+                    }
+                });
+    }
+
+    // ---------------------------------------------------------------- membership
+
+    CompletableFuture<ApiMessage> joinGroup(RequestContext context, AbstractRequest request) {
+        short version = context.apiVersion();
+        JoinGroupRequest req = (JoinGroupRequest) request;
+        String host = context.clientAddress == null ? "" : context.clientAddress.toString();
+        return coordinator.joinGroup(req.data(), version, context.clientId(), host).thenApply(r -> {
+            JoinGroupResponseData response = r.setThrottleTimeMs(0);
+            if (version < 7 && response.protocolName() == null) {
+                response.setProtocolName("");
+            }
+            return response;
+        });
+    }
+
+    CompletableFuture<ApiMessage> syncGroup(RequestContext context, AbstractRequest request) {
+        SyncGroupRequest req = (SyncGroupRequest) request;
+        return coordinator.syncGroup(req.data()).thenApply(r -> {
+            SyncGroupResponseData response = r.setThrottleTimeMs(0);
+            if (context.apiVersion() < 5) {
+                response.setProtocolType(null).setProtocolName(null);
+            }
+            return response;
+        });
+    }
+
+    CompletableFuture<ApiMessage> heartbeat(RequestContext context, AbstractRequest request) {
+        HeartbeatRequestData req = ((HeartbeatRequest) request).data();
+        return coordinator.heartbeat(req.groupId(), req.memberId(), req.groupInstanceId(), req.generationId())
+                .thenApply(error -> new HeartbeatResponseData().setThrottleTimeMs(0).setErrorCode(error.code()));
+    }
+
+    CompletableFuture<ApiMessage> leaveGroup(RequestContext context, AbstractRequest request) {
+        short version = context.apiVersion();
+        LeaveGroupRequestData req = ((LeaveGroupRequest) request).data();
+        List<MemberIdentity> leaving = version >= 3 ? req.members()
+                : List.of(new MemberIdentity().setMemberId(req.memberId()));
+        return coordinator.leaveGroup(req.groupId(), leaving).thenApply(result -> {
+            LeaveGroupResponseData response = new LeaveGroupResponseData().setThrottleTimeMs(0)
+                    .setErrorCode(result.error().code());
+            if (version >= 3) {
+                response.setMembers(result.members());
+            } else if (result.error() == Errors.NONE && !result.members().isEmpty()) {
+                response.setErrorCode(result.members().getFirst().errorCode());
+            }
+            return response;
+        });
+    }
+
+    // ---------------------------------------------------------------- offsets
+
+    CompletableFuture<ApiMessage> offsetCommit(RequestContext context, AbstractRequest request) {
+        short version = context.apiVersion();
+        OffsetCommitRequestData req = ((OffsetCommitRequest) request).data();
+        boolean byId = version >= 10;
+        CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
+        return names.thenCompose(n -> {
+            Map<TopicPartition, OffsetValue> offsets = new LinkedHashMap<>();
+            for (OffsetCommitRequestTopic t : req.topics()) {
+                String name = byId ? n.get(t.topicId()) : t.name();
+                if (name == null) {
+                    continue;
+                }
+                for (OffsetCommitRequestPartition p : t.partitions()) {
+                    offsets.put(new TopicPartition(name, p.partitionIndex()), new OffsetValue(p.committedOffset(),
+                            p.committedLeaderEpoch(), p.committedMetadata(), 0));
+                }
+            }
+            return coordinator.commitOffsets(req.groupId(), req.generationIdOrMemberEpoch(), req.memberId(),
+                    req.groupInstanceId(), offsets, version).thenApply(errors -> {
+                        OffsetCommitResponseData response = new OffsetCommitResponseData().setThrottleTimeMs(0);
+                        for (OffsetCommitRequestTopic t : req.topics()) {
+                            String name = byId ? n.get(t.topicId()) : t.name();
+                            OffsetCommitResponseTopic rt = new OffsetCommitResponseTopic();
+                            if (byId) {
+                                rt.setTopicId(t.topicId());
+                            } else {
+                                rt.setName(t.name());
+                            }
+                            for (OffsetCommitRequestPartition p : t.partitions()) {
+                                Errors e = name == null ? Errors.UNKNOWN_TOPIC_ID
+                                        : errors.getOrDefault(new TopicPartition(name, p.partitionIndex()), Errors.NONE);
+                                rt.partitions().add(new OffsetCommitResponsePartition()
+                                        .setPartitionIndex(p.partitionIndex()).setErrorCode(e.code()));
+                            }
+                            response.topics().add(rt);
+                        }
+                        return response;
+                    });
+        });
+    }
+
+    CompletableFuture<ApiMessage> offsetFetch(RequestContext context, AbstractRequest request) {
+        short version = context.apiVersion();
+        OffsetFetchRequestData req = ((OffsetFetchRequest) request).data();
+        if (version < 8) {
+            List<TopicPartition> wanted = null;
+            if (req.topics() != null) {
+                wanted = new ArrayList<>();
+                for (OffsetFetchRequestData.OffsetFetchRequestTopic t : req.topics()) {
+                    for (int p : t.partitionIndexes()) {
+                        wanted.add(new TopicPartition(t.name(), p));
+                    }
+                }
+            }
+            List<TopicPartition> requested = wanted;
+            return coordinator.fetchOffsets(req.groupId(), wanted).thenApply(result -> {
+                OffsetFetchResponseData response = new OffsetFetchResponseData().setThrottleTimeMs(0);
+                Map<TopicPartition, OffsetValue> offsets = result.offsets();
+                if (result.error() != Errors.NONE) {
+                    if (version >= 2) {
+                        return response.setErrorCode(result.error().code());
+                    }
+                    offsets = new LinkedHashMap<>();
+                    for (TopicPartition tp : requested == null ? List.<TopicPartition>of() : requested) {
+                        offsets.put(tp, null);
+                    }
+                }
+                Map<String, OffsetFetchResponseTopic> byName = new LinkedHashMap<>();
+                Errors partitionError = version < 2 ? result.error() : Errors.NONE;
+                offsets.forEach((tp, v) -> byName.computeIfAbsent(tp.topic(), name -> new OffsetFetchResponseTopic()
+                        .setName(name)).partitions().add(new OffsetFetchResponsePartition()
+                        .setPartitionIndex(tp.partition()).setCommittedOffset(v == null ? -1 : v.offset())
+                        .setCommittedLeaderEpoch(v == null || version < 5 ? -1 : v.leaderEpoch())
+                        .setMetadata(v == null ? "" : v.metadata()).setErrorCode(partitionError.code())));
+                response.topics().addAll(byName.values());
+                return response;
+            });
+        }
+        boolean byId = version >= 10;
+        CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
+        return names.thenCompose(n -> {
+            Map<String, Uuid> ids = new LinkedHashMap<>();
+            n.forEach((id, name) -> ids.put(name, id));
+            List<CompletableFuture<OffsetFetchResponseGroup>> groups = new ArrayList<>();
+            for (OffsetFetchRequestData.OffsetFetchRequestGroup g : req.groups()) {
+                groups.add(fetchGroup(g, byId, n, ids));
+            }
+            return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                OffsetFetchResponseData response = new OffsetFetchResponseData().setThrottleTimeMs(0);
+                groups.forEach(f -> response.groups().add(f.join()));
+                return response;
+            });
+        });
+    }
+
+    private CompletableFuture<OffsetFetchResponseGroup> fetchGroup(OffsetFetchRequestData.OffsetFetchRequestGroup g,
+                                                                   boolean byId, Map<Uuid, String> names,
+                                                                   Map<String, Uuid> ids) {
+        List<TopicPartition> wanted = null;
+        Map<Uuid, List<Integer>> unknownIds = new LinkedHashMap<>();
+        if (g.topics() != null) {
+            wanted = new ArrayList<>();
+            for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
+                String name = byId ? names.get(t.topicId()) : t.name();
+                if (name == null) {
+                    unknownIds.put(t.topicId(), t.partitionIndexes());
+                    continue;
+                }
+                for (int p : t.partitionIndexes()) {
+                    wanted.add(new TopicPartition(name, p));
+                }
+            }
+        }
+        return coordinator.fetchOffsets(g.groupId(), wanted).thenApply(result -> {
+            OffsetFetchResponseGroup group = new OffsetFetchResponseGroup().setGroupId(g.groupId());
+            if (result.error() != Errors.NONE) {
+                return group.setErrorCode(result.error().code());
+            }
+            Map<String, OffsetFetchResponseTopics> byName = new LinkedHashMap<>();
+            result.offsets().forEach((tp, v) -> {
+                Uuid id = ids.get(tp.topic());
+                if (byId && id == null) {
+                    return; // an offset of a deleted topic: no id to name it by
+                }
+                byName.computeIfAbsent(tp.topic(), name -> byId ? new OffsetFetchResponseTopics().setTopicId(id)
+                        : new OffsetFetchResponseTopics().setName(name)).partitions().add(partition(tp.partition(), v,
+                        Errors.NONE));
+            });
+            group.topics().addAll(byName.values());
+            unknownIds.forEach((id, ps) -> {
+                OffsetFetchResponseTopics t = new OffsetFetchResponseTopics().setTopicId(id);
+                ps.forEach(p -> t.partitions().add(partition(p, null, Errors.UNKNOWN_TOPIC_ID)));
+                group.topics().add(t);
+            });
+            return group;
+        });
+    }
+
+    private static OffsetFetchResponsePartitions partition(int index, OffsetValue v, Errors error) {
+        return new OffsetFetchResponsePartitions().setPartitionIndex(index).setCommittedOffset(v == null ? -1 : v.offset())
+                .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch()).setMetadata(v == null ? "" : v.metadata())
+                .setErrorCode(error.code());
+    }
+
+    CompletableFuture<ApiMessage> offsetDelete(RequestContext context, AbstractRequest request) {
+        OffsetDeleteRequestData req = ((OffsetDeleteRequest) request).data();
+        List<TopicPartition> wanted = new ArrayList<>();
+        req.topics().forEach(t -> t.partitions().forEach(p -> wanted.add(new TopicPartition(t.name(),
+                p.partitionIndex()))));
+        return coordinator.deleteOffsets(req.groupId(), wanted).thenApply(result -> {
+            OffsetDeleteResponseData response = new OffsetDeleteResponseData().setThrottleTimeMs(0)
+                    .setErrorCode(result.error().code());
+            if (result.error() != Errors.NONE) {
+                return response;
+            }
+            for (OffsetDeleteRequestData.OffsetDeleteRequestTopic t : req.topics()) {
+                OffsetDeleteResponseTopic rt = new OffsetDeleteResponseTopic().setName(t.name());
+                for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : t.partitions()) {
+                    Errors e = result.partitions().getOrDefault(new TopicPartition(t.name(), p.partitionIndex()),
+                            Errors.NONE);
+                    rt.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
+                            .setErrorCode(e.code()));
+                }
+                response.topics().add(rt);
+            }
+            return response;
+        });
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    CompletableFuture<ApiMessage> listGroups(RequestContext context, AbstractRequest request) {
+        short version = context.apiVersion();
+        ListGroupsRequestData req = ((ListGroupsRequest) request).data();
+        List<String> states = version >= 4 ? req.statesFilter() : List.of();
+        boolean classicWanted = version < 5 || req.typesFilter().isEmpty()
+                || req.typesFilter().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).equals("classic"));
+        CompletableFuture<List<ListedGroup>> listed = topics.byName(GroupConfig.OFFSETS_TOPIC).thenCompose(t -> {
+            Set<Integer> owned = new HashSet<>();
+            t.ifPresent(info -> info.partitions().stream().filter(pi -> pi.ownerBrokerId() == config.nodeId())
+                    .forEach(pi -> owned.add(pi.partition())));
+            return coordinator.listGroups(states, owned);
+        });
+        return listed.handle((groups, err) -> {
+            ListGroupsResponseData response = new ListGroupsResponseData().setThrottleTimeMs(0)
+                    .setErrorCode(err == null ? Errors.NONE.code() : ErrorMapper.toErrors(err).code());
+            if (err == null && classicWanted) {
+                groups.forEach(g -> response.groups().add(version >= 5 ? g
+                        : version >= 4 ? g.setGroupType("") : g.setGroupType("").setGroupState("")));
+            }
+            return response;
+        });
+    }
+
+    CompletableFuture<ApiMessage> describeGroups(RequestContext context, AbstractRequest request) {
+        short version = context.apiVersion();
+        Errors notFound = version >= 6 ? Errors.GROUP_ID_NOT_FOUND : Errors.NONE;
+        List<CompletableFuture<DescribedGroup>> described = new ArrayList<>();
+        for (String groupId : ((DescribeGroupsRequest) request).data().groups()) {
+            described.add(coordinator.describeGroup(groupId, notFound));
+        }
+        return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            DescribeGroupsResponseData response = new DescribeGroupsResponseData().setThrottleTimeMs(0);
+            described.forEach(f -> {
+                DescribedGroup g = f.join();
+                if (version < 6) {
+                    g.setErrorMessage(null);
+                }
+                response.groups().add(g);
+            });
+            return response;
+        });
+    }
+
+    CompletableFuture<ApiMessage> deleteGroups(RequestContext context, AbstractRequest request) {
+        List<String> ids = ((DeleteGroupsRequest) request).data().groupsNames();
+        List<CompletableFuture<Errors>> results = new ArrayList<>();
+        ids.forEach(id -> results.add(coordinator.deleteGroup(id)));
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            DeleteGroupsResponseData response = new DeleteGroupsResponseData().setThrottleTimeMs(0);
+            for (int i = 0; i < ids.size(); i++) {
+                response.results().add(new DeletableGroupResult().setGroupId(ids.get(i))
+                        .setErrorCode(results.get(i).join().code()));
+            }
+            return response;
+        });
+    }
+
+    void close() {
+        coordinator.close();
+    }
+}
