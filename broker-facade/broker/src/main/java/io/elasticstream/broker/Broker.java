@@ -29,7 +29,10 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final KafkaServer server;
 
-    private Broker(PartitionManager partitions, ScheduledExecutorService timer, KafkaServer server) {
+    private final KafkaApis apis;
+
+    private Broker(PartitionManager partitions, ScheduledExecutorService timer, KafkaServer server, KafkaApis apis) {
+        this.apis = apis;
         this.partitions = partitions;
         this.timer = timer;
         this.server = server;
@@ -57,9 +60,10 @@ public final class Broker implements AutoCloseable {
                     effective.advertisedPort())).join();
             partitions.start();
             TopicService topics = new TopicService(placement, effective.numPartitions());
-            apis.set(new KafkaApis(effective, placement, topics, partitions, timer, clock));
+            KafkaApis kafkaApis = new KafkaApis(effective, placement, topics, partitions, timer, clock);
+            apis.set(kafkaApis);
             LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
-            return new Broker(partitions, timer, server);
+            return new Broker(partitions, timer, server, kafkaApis);
         } catch (RuntimeException e) {
             server.close();
             partitions.close();
@@ -75,6 +79,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        apis.close();
         partitions.close();
         timer.shutdownNow();
         try {

@@ -20,9 +20,10 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.RequestContext;
 
 /** Advertises and dispatches the Kafka APIs this broker implements. */
-public final class KafkaApis implements RequestHandler {
+public final class KafkaApis implements RequestHandler, AutoCloseable {
     private final Map<ApiKeys, RequestHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final SupportedApis supported;
+    private final GroupApis groups;
 
     public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
                      ScheduledExecutorService timer, Clock clock) {
@@ -34,7 +35,7 @@ public final class KafkaApis implements RequestHandler {
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(new ProducerIdAllocator(placement)));
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics));
         handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(placement, topics));
-        GroupApis groups = new GroupApis(config, placement, topics, partitions, timer, clock);
+        groups = new GroupApis(config, placement, topics, partitions, timer, clock);
         handlers.put(ApiKeys.FIND_COORDINATOR, groups::findCoordinator);
         handlers.put(ApiKeys.JOIN_GROUP, groups::joinGroup);
         handlers.put(ApiKeys.SYNC_GROUP, groups::syncGroup);
@@ -58,6 +59,12 @@ public final class KafkaApis implements RequestHandler {
             throw new UnsupportedVersionException(key + " v" + context.apiVersion() + " is not supported");
         }
         return handler.handle(context, request);
+    }
+
+    /** Stops the coordinators' threads. */
+    @Override
+    public void close() {
+        groups.close();
     }
 
     private CompletableFuture<ApiMessage> apiVersions(RequestContext context, AbstractRequest request) {
