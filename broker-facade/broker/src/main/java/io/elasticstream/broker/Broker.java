@@ -56,7 +56,7 @@ public final class Broker implements AutoCloseable {
             placement.registerBroker(new BrokerInfo(effective.nodeId(), effective.advertisedHost(),
                     effective.advertisedPort())).join();
             partitions.start();
-            TopicService topics = new TopicService(placement, effective.numPartitions());
+            TopicService topics = new TopicService(placement, effective.numPartitions(), effective.messageMaxBytes());
             apis.set(new KafkaApis(effective, placement, topics, partitions, timer, clock));
             LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
             return new Broker(partitions, timer, server);
