@@ -228,6 +228,26 @@ class AdminToolsTest {
         }
     }
 
+    @Test
+    void describeTopicsPagesThroughPartitionsWithTheCursorAndReportsUnknownTopics() throws Exception {
+        String bootstrap = SERVER.bootstrapServers();
+        Clients.createTopic(bootstrap, "admin-pages-a", 5);
+        Clients.createTopic(bootstrap, "admin-pages-b", 3);
+        try (Admin admin = Clients.admin(bootstrap)) {
+            var described = admin.describeTopics(List.of("admin-pages-b", "admin-pages-a"),
+                    new org.apache.kafka.clients.admin.DescribeTopicsOptions().partitionSizeLimitPerResponse(2))
+                    .allTopicNames().get(WAIT_S, TimeUnit.SECONDS);
+            assertEquals(List.of(0, 1, 2, 3, 4), described.get("admin-pages-a").partitions().stream()
+                    .map(org.apache.kafka.common.TopicPartitionInfo::partition).toList());
+            assertEquals(List.of(0, 1, 2), described.get("admin-pages-b").partitions().stream()
+                    .map(org.apache.kafka.common.TopicPartitionInfo::partition).toList());
+            assertEquals(1, described.get("admin-pages-a").partitions().get(4).leader().id());
+            ExecutionException unknown = assertThrows(ExecutionException.class, () -> admin.describeTopics(
+                    List.of("admin-no-such-topic")).allTopicNames().get(WAIT_S, TimeUnit.SECONDS));
+            assertInstanceOf(UnknownTopicOrPartitionException.class, unknown.getCause());
+        }
+    }
+
     private static String[] concat(String[] first, String... rest) {
         String[] all = new String[first.length + rest.length];
         System.arraycopy(first, 0, all, 0, first.length);

@@ -39,6 +39,7 @@ public final class KafkaApis implements RequestHandler {
         handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics));
         handlers.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsApi(topics));
         handlers.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(config, placement));
+        handlers.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsApi(config, topics, partitions));
         this.supported = new SupportedApis(handlers.keySet());
     }
 
