@@ -1,5 +1,6 @@
 package io.elasticstream.broker.topic;
 
+import io.elasticstream.broker.config.TopicConfigs;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicId;
@@ -10,19 +11,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import io.elasticstream.broker.config.TopicConfigs;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 
-/** Topic lookups and creation with Kafka's validation, through PD. */
+/** Topic lookups, creation, config changes and partition increases with Kafka's validation, through PD. */
 public final class TopicService {
     private final PlacementService placement;
     private final int defaultPartitions;
