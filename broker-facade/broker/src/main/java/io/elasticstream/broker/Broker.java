@@ -59,7 +59,7 @@ public final class Broker implements AutoCloseable {
             placement.registerBroker(new BrokerInfo(effective.nodeId(), effective.advertisedHost(),
                     effective.advertisedPort())).join();
             partitions.start();
-            TopicService topics = new TopicService(placement, effective.numPartitions());
+            TopicService topics = new TopicService(placement, effective.numPartitions(), effective.messageMaxBytes());
             KafkaApis kafkaApis = new KafkaApis(effective, placement, topics, partitions, timer, clock);
             apis.set(kafkaApis);
             LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());

@@ -2,6 +2,8 @@ package io.elasticstream.broker;
 
 import io.elasticstream.common.Checks;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -18,10 +20,15 @@ import java.util.Properties;
  * @param messageMaxBytes      {@code message.max.bytes}: largest record batch accepted
  * @param socketRequestMaxBytes {@code socket.request.max.bytes}: largest request frame
  * @param networkThreads       {@code num.network.threads}
+ * @param givenProperties      the settings as given (the properties file), for DescribeConfigs' sources
  */
 public record BrokerConfig(int nodeId, String listenHost, int listenPort, String advertisedHost, int advertisedPort,
                            String clusterId, int numPartitions, boolean autoCreateTopics, int messageMaxBytes,
-                           int socketRequestMaxBytes, int networkThreads) {
+                           int socketRequestMaxBytes, int networkThreads, Map<String, String> givenProperties) {
+
+    public BrokerConfig {
+        givenProperties = Map.copyOf(givenProperties);
+    }
 
     public static final String DEFAULT_LISTENER = "PLAINTEXT://127.0.0.1:9092";
 
@@ -37,7 +44,8 @@ public record BrokerConfig(int nodeId, String listenHost, int listenPort, String
                 Boolean.parseBoolean(props.getProperty("auto.create.topics.enable", "true").trim()),
                 intProp(props, "message.max.bytes", 1_048_588),
                 intProp(props, "socket.request.max.bytes", 104_857_600),
-                intProp(props, "num.network.threads", 2));
+                intProp(props, "num.network.threads", 2),
+                given(props));
         Checks.argument(config.numPartitions >= 1, "num.partitions must be >= 1, got %d", config.numPartitions);
         Checks.argument(config.messageMaxBytes > 0, "message.max.bytes must be > 0");
         return config;
@@ -46,7 +54,15 @@ public record BrokerConfig(int nodeId, String listenHost, int listenPort, String
     /** The same config advertising {@code port} (used when the listener was bound to port 0). */
     public BrokerConfig withAdvertisedPort(int port) {
         return new BrokerConfig(nodeId, listenHost, listenPort, advertisedHost, port, clusterId, numPartitions,
-                autoCreateTopics, messageMaxBytes, socketRequestMaxBytes, networkThreads);
+                autoCreateTopics, messageMaxBytes, socketRequestMaxBytes, networkThreads, givenProperties);
+    }
+
+    private static Map<String, String> given(Properties props) {
+        Map<String, String> given = new HashMap<>();
+        for (String name : props.stringPropertyNames()) {
+            given.put(name, props.getProperty(name));
+        }
+        return given;
     }
 
     private static URI listener(String value) {

@@ -33,6 +33,7 @@ public final class ErrorMapper {
             return switch (pe) {
                 case PlacementException.TopicExists e -> Errors.TOPIC_ALREADY_EXISTS;
                 case PlacementException.UnknownTopic e -> Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                case PlacementException.InvalidPartitionCount e -> Errors.INVALID_PARTITIONS;
                 case PlacementException.FencedEpoch e -> Errors.NOT_LEADER_OR_FOLLOWER;
                 case PlacementException.NotEnoughRangeServers e -> Errors.NOT_ENOUGH_REPLICAS;
                 case PlacementException.NoLiveBroker e -> Errors.BROKER_NOT_AVAILABLE;

@@ -100,7 +100,7 @@ final class GroupApis {
         this.placement = placement;
         this.topics = topics;
         this.partitions = partitions;
-        this.coordinator = GroupCoordinator.start(GroupConfig.defaults(), partitions, timer, clock);
+        this.coordinator = GroupCoordinator.start(GroupConfig.from(config.givenProperties()), partitions, timer, clock);
     }
 
     // ---------------------------------------------------------------- FindCoordinator

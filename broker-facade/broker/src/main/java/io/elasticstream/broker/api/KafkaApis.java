@@ -29,7 +29,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
                      ScheduledExecutorService timer, Clock clock) {
         handlers.put(ApiKeys.API_VERSIONS, this::apiVersions);
         handlers.put(ApiKeys.METADATA, new MetadataApi(config, placement, topics, partitions));
-        handlers.put(ApiKeys.PRODUCE, new ProduceApi(config, topics, partitions));
+        handlers.put(ApiKeys.PRODUCE, new ProduceApi(topics, partitions));
         handlers.put(ApiKeys.FETCH, new FetchApi(topics, partitions, timer, clock));
         handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(topics, partitions));
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(new ProducerIdAllocator(placement)));
@@ -47,6 +47,12 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.LIST_GROUPS, groups::listGroups);
         handlers.put(ApiKeys.DESCRIBE_GROUPS, groups::describeGroups);
         handlers.put(ApiKeys.DELETE_GROUPS, groups::deleteGroups);
+        handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(config, topics));
+        handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(topics));
+        handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics));
+        handlers.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsApi(topics));
+        handlers.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(config, placement));
+        handlers.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsApi(config, topics, partitions));
         this.supported = new SupportedApis(handlers.keySet());
     }
 

@@ -1,6 +1,5 @@
 package io.elasticstream.broker.api;
 
-import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.partition.PartitionLog;
 import io.elasticstream.broker.partition.PartitionManager;
@@ -27,15 +26,13 @@ import org.apache.kafka.common.requests.RequestContext;
  * Produce: validates each partition's batches, appends them to the partition's stream and answers
  * when they are confirmed (acks -1 and 1: confirmation means durable on ackCount replicas, which is at
  * least what Kafka's acks=all promises) or at once with no response at all (acks 0). Topics are named
- * by name up to v12 and by topic id from v13.
+ * by name up to v12 and by topic id from v13. Batches over the topic's {@code max.message.bytes} are refused.
  */
 final class ProduceApi implements RequestHandler {
-    private final BrokerConfig config;
     private final TopicService topics;
     private final PartitionManager partitions;
 
-    ProduceApi(BrokerConfig config, TopicService topics, PartitionManager partitions) {
-        this.config = config;
+    ProduceApi(TopicService topics, PartitionManager partitions) {
         this.topics = topics;
         this.partitions = partitions;
     }
@@ -85,7 +82,7 @@ final class ProduceApi implements RequestHandler {
                 }
                 CompletableFuture<Long> appended;
                 try {
-                    appended = log.append((MemoryRecords) partitionData.records(), config.messageMaxBytes());
+                    appended = log.append((MemoryRecords) partitionData.records(), topics.maxMessageBytes(topic));
                 } catch (RuntimeException e) {
                     appended = CompletableFuture.failedFuture(e);
                 }

@@ -28,6 +28,31 @@ public record GroupConfig(int offsetsTopicPartitions, int minSessionTimeoutMs, i
         return new GroupConfig(50, 6_000, 1_800_000, 3_000, Integer.MAX_VALUE, 4096, 300_000);
     }
 
+    /** Kafka's defaults, overridden by the Kafka-named settings present in {@code props}. */
+    public static GroupConfig from(java.util.Map<String, String> props) {
+        GroupConfig d = defaults();
+        return new GroupConfig(
+                intProp(props, "offsets.topic.num.partitions", d.offsetsTopicPartitions),
+                intProp(props, "group.min.session.timeout.ms", d.minSessionTimeoutMs),
+                intProp(props, "group.max.session.timeout.ms", d.maxSessionTimeoutMs),
+                intProp(props, "group.initial.rebalance.delay.ms", d.initialRebalanceDelayMs),
+                intProp(props, "group.max.size", d.maxGroupSize),
+                intProp(props, "offset.metadata.max.bytes", d.offsetMetadataMaxBytes),
+                d.newMemberJoinTimeoutMs);
+    }
+
+    private static int intProp(java.util.Map<String, String> props, String key, int defaultValue) {
+        String v = props.get(key);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'", e);
+        }
+    }
+
     /** The {@code __consumer_offsets} partition that holds a group (Kafka's choice, so tools agree). */
     public int partitionFor(String groupId) {
         int h = groupId.hashCode();

@@ -1,5 +1,6 @@
 package io.elasticstream.broker.topic;
 
+import io.elasticstream.broker.config.TopicConfigs;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicId;
@@ -9,22 +10,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 
-/** Topic lookups and creation with Kafka's validation, through PD. */
+/** Topic lookups, creation, config changes and partition increases with Kafka's validation, through PD. */
 public final class TopicService {
     private final PlacementService placement;
     private final int defaultPartitions;
+    private final int brokerMaxMessageBytes;
+    /** The config overrides last seen per topic, for per-topic limits on the produce path. */
+    private final Map<String, Map<String, String>> configsByTopic = new ConcurrentHashMap<>();
 
-    public TopicService(PlacementService placement, int defaultPartitions) {
+    public TopicService(PlacementService placement, int defaultPartitions, int brokerMaxMessageBytes) {
         this.placement = placement;
         this.defaultPartitions = defaultPartitions;
+        this.brokerMaxMessageBytes = brokerMaxMessageBytes;
     }
 
     public static Uuid kafkaId(TopicId id) {
@@ -32,11 +41,24 @@ public final class TopicService {
     }
 
     public CompletableFuture<List<TopicInfo>> all() {
-        return placement.topics();
+        return placement.topics().thenApply(all -> {
+            Map<String, Map<String, String>> fresh = new HashMap<>();
+            all.forEach(t -> fresh.put(t.name(), t.configs()));
+            configsByTopic.keySet().retainAll(fresh.keySet());
+            configsByTopic.putAll(fresh);
+            return all;
+        });
     }
 
     public CompletableFuture<Optional<TopicInfo>> byName(String name) {
-        return placement.topic(name);
+        return placement.topic(name).thenApply(t -> {
+            if (t.isPresent()) {
+                configsByTopic.put(name, t.get().configs());
+            } else {
+                configsByTopic.remove(name);
+            }
+            return t;
+        });
     }
 
     /** Topic ids to names, for requests that name topics by id (Fetch v13+, Produce v13). */
@@ -70,18 +92,83 @@ public final class TopicService {
                     + " time(s): The target replication factor of " + rf + " cannot be reached because only "
                     + liveBrokers + " broker(s) are registered.");
         }
-        for (Map.Entry<String, String> c : configs.entrySet()) {
-            if (!TopicConfigNames.isKnown(c.getKey())) {
-                throw new InvalidConfigurationException("Unknown topic config name: " + c.getKey());
-            }
-            if (c.getValue() == null) {
-                throw new InvalidConfigurationException("Null value not supported for topic configs: " + c.getKey());
-            }
-        }
+        TopicConfigs.validate(configs);
         if (validateOnly) {
             return CompletableFuture.completedFuture(null);
         }
-        return placement.createTopic(new NewTopic(name, count, configs));
+        return remember(placement.createTopic(new NewTopic(name, count, configs)));
+    }
+
+    /**
+     * Replaces the config overrides of topic {@code name} with {@code configs} after validating them as
+     * Kafka does ({@link InvalidConfigurationException} for unknown names or invalid values); with
+     * {@code validateOnly} only validates. Completes with the topic as altered (or as it is).
+     */
+    public CompletableFuture<TopicInfo> alterConfigs(String name, Map<String, String> configs, boolean validateOnly) {
+        TopicConfigs.validate(configs);
+        if (validateOnly) {
+            return byName(name).thenApply(t -> t.orElseThrow(() -> unknown(name)));
+        }
+        return remember(placement.alterTopicConfigs(name, configs));
+    }
+
+    /**
+     * Raises the partition count of topic {@code name} to {@code count}, with Kafka's errors
+     * ({@link InvalidPartitionsException} unless it is an increase; {@code assignments}, the number of
+     * manual replica assignments or -1 for none, must match the increase); {@code validateOnly} only
+     * checks. Placement of the new partitions is PD's.
+     */
+    public CompletableFuture<TopicInfo> createPartitions(String name, int count, int assignments,
+                                                         boolean validateOnly) {
+        return byName(name).thenCompose(t -> {
+            TopicInfo topic = t.orElseThrow(() -> unknown(name));
+            int current = topic.partitionCount();
+            if (assignments >= 0 && count > current && assignments != count - current) {
+                throw new InvalidReplicaAssignmentException("Attempted to add " + (count - current)
+                        + " additional partition(s), but only " + assignments + " assignment(s) were specified.");
+            }
+            if (count < current) {
+                throw new InvalidPartitionsException("The topic " + name + " currently has " + current
+                        + " partition(s); " + count + " would not be an increase.");
+            }
+            if (count == current) {
+                throw new InvalidPartitionsException("Topic already has " + current + " partition(s).");
+            }
+            return validateOnly ? CompletableFuture.completedFuture(topic)
+                    : remember(placement.createPartitions(name, count));
+        });
+    }
+
+    /**
+     * The largest record batch topic {@code name} accepts: its {@code max.message.bytes} override, else
+     * the broker's {@code message.max.bytes}. Answered at once (the produce path must not reorder
+     * appends) from the configs this broker last saw for the topic, refreshed by every topic lookup
+     * (each Metadata request, which producers send first, and every alter made through this broker).
+     * A topic not seen yet gets the broker's limit while its configs are fetched in the background.
+     */
+    public int maxMessageBytes(String name) {
+        Map<String, String> known = configsByTopic.get(name);
+        if (known == null) {
+            byName(name);
+            return brokerMaxMessageBytes;
+        }
+        return maxMessageBytes(known);
+    }
+
+    private int maxMessageBytes(Map<String, String> configs) {
+        String value = configs.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return value == null ? brokerMaxMessageBytes : Integer.parseInt(value.trim());
+    }
+
+    private static UnknownTopicOrPartitionException unknown(String name) {
+        return new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist.");
+    }
+
+    private CompletableFuture<TopicInfo> remember(CompletableFuture<TopicInfo> topic) {
+        return topic.thenApply(t -> {
+            configsByTopic.put(t.name(), t.configs());
+            return t;
+        });
     }
 
     /**

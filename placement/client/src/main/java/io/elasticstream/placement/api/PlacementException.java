@@ -70,4 +70,13 @@ public class PlacementException extends RuntimeException {
             super(message);
         }
     }
+
+    /** A partition count that does not increase the topic's current one. */
+    public static final class InvalidPartitionCount extends PlacementException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidPartitionCount(String topic, int current, int requested) {
+            super("topic '" + topic + "' has " + current + " partitions; " + requested + " is not an increase");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.elasticstream.placement.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +34,19 @@ public interface PlacementService {
      * if no broker can own the partitions. Name and config validation is the caller's job.
      */
     CompletableFuture<TopicInfo> createTopic(NewTopic topic);
+
+    /**
+     * Replaces the topic-level config overrides of a topic (validation is the caller's job). Fails with
+     * {@link PlacementException.UnknownTopic}.
+     */
+    CompletableFuture<TopicInfo> alterTopicConfigs(String name, Map<String, String> configs);
+
+    /**
+     * Raises a topic's partition count to {@code newCount}: one new stream per new partition, assigned
+     * to live brokers like at creation. Fails with {@link PlacementException.UnknownTopic}, or
+     * {@link PlacementException.InvalidPartitionCount} unless {@code newCount} is above the current count.
+     */
+    CompletableFuture<TopicInfo> createPartitions(String name, int newCount);
 
     /** Deletes a topic and its partitions' streams. Fails with {@link PlacementException.UnknownTopic}. */
     CompletableFuture<Void> deleteTopic(String name);

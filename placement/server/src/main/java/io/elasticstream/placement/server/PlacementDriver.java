@@ -212,6 +212,88 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<TopicInfo> alterTopicConfigs(String name, Map<String, String> configs) {
+        String what = "alter configs of topic '" + name + "'";
+        Map<String, String> copy = Map.copyOf(configs);
+        return onOwner(what, () -> retrying(what, () -> {
+            String topicKey = keys.topic(name);
+            KeyValue topicKv = await(store.get(topicKey)).orElseThrow(() -> new PlacementException.UnknownTopic(name));
+            TopicRecord topic = Codecs.TOPIC.decode(topicKv.value());
+            TopicRecord altered = new TopicRecord(topic.name(), topic.topicId(), topic.partitionCount(), copy);
+            TxnResult result = guardedTxn(what, List.of(Compare.modRevision(topicKey, topicKv.modRevision())),
+                    List.of(Op.put(topicKey, Codecs.TOPIC.encode(altered)),
+                            Op.getPrefix(keys.partitionsPrefix(topic.topicId()))));
+            LOG.info("altered configs of topic '{}' to {}", name, copy);
+            return toTopicInfo(altered, decodePartitions(result.results().getLast()));
+        }));
+    }
+
+    @Override
+    public CompletableFuture<TopicInfo> createPartitions(String name, int newCount) {
+        String what = "raise partitions of topic '" + name + "' to " + newCount;
+        return onOwner(what, () -> retrying(what, () -> attemptCreatePartitions(what, name, newCount)));
+    }
+
+    private TopicInfo attemptCreatePartitions(String what, String name, int newCount) {
+        String topicKey = keys.topic(name);
+        KeyValue topicKv = await(store.get(topicKey)).orElseThrow(() -> new PlacementException.UnknownTopic(name));
+        TopicRecord topic = Codecs.TOPIC.decode(topicKv.value());
+        int current = topic.partitionCount();
+        if (newCount <= current) {
+            throw new PlacementException.InvalidPartitionCount(name, current, newCount);
+        }
+        Map<Integer, KeyValue> brokerKvs = new TreeMap<>();
+        SortedMap<Integer, Integer> ownedByBroker = new TreeMap<>();
+        for (KeyValue kv : await(store.getPrefix(keys.brokersPrefix())).kvs()) {
+            int id = Codecs.BROKER.decode(kv.value()).id();
+            brokerKvs.put(id, kv);
+            ownedByBroker.put(id, 0);
+        }
+        if (brokerKvs.isEmpty()) {
+            throw new PlacementException.NoLiveBroker();
+        }
+        for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix())).kvs()) {
+            ownedByBroker.computeIfPresent(Codecs.PARTITION.decode(kv.value()).ownerBrokerId(), (id, n) -> n + 1);
+        }
+        String counterKey = keys.streamIdCounter();
+        Optional<KeyValue> counterKv = await(store.get(counterKey));
+        long lastStreamId = counterKv.map(kv -> Codecs.COUNTER.decode(kv.value())).orElse(0L);
+        int added = newCount - current;
+        Checks.state(lastStreamId >= 0 && lastStreamId + added > lastStreamId, "stream ids exhausted at %d",
+                lastStreamId);
+        List<Compare> compares = new ArrayList<>();
+        compares.add(Compare.modRevision(topicKey, topicKv.modRevision()));
+        compares.add(Compare.modRevision(counterKey, counterKv.map(KeyValue::modRevision).orElse(0L)));
+        List<Op> ops = new ArrayList<>();
+        ops.add(Op.put(topicKey, Codecs.TOPIC.encode(
+                new TopicRecord(topic.name(), topic.topicId(), newCount, topic.configs()))));
+        ops.add(Op.put(counterKey, Codecs.COUNTER.encode(lastStreamId + added)));
+        Set<Integer> owners = new TreeSet<>();
+        for (int i = 0; i < added; i++) {
+            int p = current + i;
+            int ownerId = leastLoaded(ownedByBroker);
+            ownedByBroker.merge(ownerId, 1, Integer::sum);
+            owners.add(ownerId);
+            long streamId = lastStreamId + 1 + i;
+            PartitionInfo partition = new PartitionInfo(topic.name(), topic.topicId(), p, streamId, ownerId, 0);
+            StreamRecord stream = new StreamRecord(streamId, 0, 0, config.defaultReplicaCount(),
+                    config.defaultAckCount(), topic.topicId(), p);
+            ops.add(Op.put(keys.stream(streamId), Codecs.STREAM.encode(stream)));
+            ops.add(Op.put(keys.partition(topic.topicId(), p), Codecs.PARTITION.encode(partition)));
+        }
+        for (int ownerId : owners) {
+            KeyValue kv = brokerKvs.get(ownerId);
+            compares.add(Compare.modRevision(kv.key(), kv.modRevision()));
+        }
+        ops.add(Op.getPrefix(keys.partitionsPrefix(topic.topicId())));
+        TxnResult result = guardedTxn(what, compares, ops);
+        LOG.info("topic '{}': partitions {}..{} created on streams {}..{}", name, current, newCount - 1,
+                lastStreamId + 1, lastStreamId + added);
+        return toTopicInfo(new TopicRecord(topic.name(), topic.topicId(), newCount, topic.configs()),
+                decodePartitions(result.results().getLast()));
+    }
+
+    @Override
     public CompletableFuture<Void> deleteTopic(String name) {
         String what = "delete topic '" + name + "'";
         return onOwner(what, () -> retrying(what, () -> {

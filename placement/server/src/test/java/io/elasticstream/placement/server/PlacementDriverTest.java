@@ -112,6 +112,54 @@ class PlacementDriverTest {
     }
 
     @Test
+    void alteredTopicConfigsReplaceTheOverridesAndSurviveRestart() throws Exception {
+        await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
+        TopicInfo created = await(pd.createTopic(new NewTopic("orders", 2, Map.of("retention.ms", "1000"))));
+
+        TopicInfo altered = await(pd.alterTopicConfigs("orders", Map.of("max.message.bytes", "2048")));
+
+        assertEquals(Map.of("max.message.bytes", "2048"), altered.configs());
+        assertEquals(created.partitions(), altered.partitions());
+        assertEquals(Optional.of(altered), await(pd.topic("orders")));
+        failure(PlacementException.UnknownTopic.class, pd.alterTopicConfigs("nope", Map.of()));
+        replaceDriver(PlacementConfig.standalone());
+        assertEquals(Map.of("max.message.bytes", "2048"), await(pd.topic("orders")).orElseThrow().configs());
+    }
+
+    @Test
+    void createPartitionsAddsNewStreamsAndOnlyIncreases() throws Exception {
+        await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
+        await(pd.registerBroker(new BrokerInfo(2, "127.0.0.1", 9093)));
+        TopicInfo created = await(pd.createTopic(new NewTopic("orders", 2, Map.of("retention.ms", "1000"))));
+        RecordingListener listener = new RecordingListener();
+        extra.add(pd.watchPartitions(listener));
+        assertEquals("changed orders/0 owner 1 epoch 0", listener.next());
+        assertEquals("changed orders/1 owner 2 epoch 0", listener.next());
+
+        TopicInfo grown = await(pd.createPartitions("orders", 5));
+
+        assertEquals(5, grown.partitionCount());
+        assertEquals(created.partitions(), grown.partitions().subList(0, 2));
+        assertEquals(Map.of("retention.ms", "1000"), grown.configs());
+        Set<Long> streams = new HashSet<>();
+        for (PartitionInfo p : grown.partitions()) {
+            assertTrue(streams.add(p.streamId()), "stream ids must be distinct: " + grown);
+            assertEquals(0, await(pd.describeStream(p.streamId())).epoch());
+        }
+        assertEquals(Optional.of(grown), await(pd.topic("orders")));
+        // The new partitions are spread over the brokers like at creation (each already owns one).
+        assertEquals(List.of(1, 2, 1), grown.partitions().subList(2, 5).stream().map(PartitionInfo::ownerBrokerId).toList());
+        assertEquals("changed orders/2 owner 1 epoch 0", listener.next());
+        assertEquals("changed orders/3 owner 2 epoch 0", listener.next());
+        assertEquals("changed orders/4 owner 1 epoch 0", listener.next());
+
+        failure(PlacementException.InvalidPartitionCount.class, pd.createPartitions("orders", 5));
+        failure(PlacementException.InvalidPartitionCount.class, pd.createPartitions("orders", 3));
+        failure(PlacementException.UnknownTopic.class, pd.createPartitions("nope", 3));
+        assertEquals(5, await(pd.topic("orders")).orElseThrow().partitionCount());
+    }
+
+    @Test
     void createTopicWithoutARegisteredBrokerFailsWithNoLiveBroker() throws Exception {
         failure(PlacementException.NoLiveBroker.class, pd.createTopic(new NewTopic("orders", 1, Map.of())));
 

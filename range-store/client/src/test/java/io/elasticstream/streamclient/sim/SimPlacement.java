@@ -184,6 +184,16 @@ final class SimPlacement implements PlacementService {
     }
 
     @Override
+    public CompletableFuture<TopicInfo> alterTopicConfigs(String name, Map<String, String> configs) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<TopicInfo> createPartitions(String name, int newCount) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public CompletableFuture<Long> allocateProducerIds(int count) {
         throw new UnsupportedOperationException();
     }

@@ -1,0 +1,54 @@
+package io.elasticstream.broker.api;
+
+import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.placement.api.TopicInfo;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
+
+/** What AlterConfigs and IncrementalAlterConfigs share: resource checks, read-modify-write, error answer. */
+final class TopicAlterations {
+    private final TopicService topics;
+
+    TopicAlterations(TopicService topics) {
+        this.topics = topics;
+    }
+
+    /**
+     * Alters the overrides of topic {@code name} to {@code change(current overrides)}. Brokers have no
+     * dynamic configs here: altering one is refused as Kafka refuses read-only configs.
+     */
+    CompletableFuture<TopicInfo> alter(byte resourceType, String name,
+                                       UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+        ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        if (type == ConfigResource.Type.BROKER) {
+            throw new InvalidRequestException("Cannot update these configs dynamically: this broker has no "
+                    + "dynamic broker configs");
+        }
+        if (type != ConfigResource.Type.TOPIC) {
+            throw new InvalidRequestException("Unsupported resource type: " + type);
+        }
+        Topic.validate(name);
+        return topics.byName(name).thenCompose(t -> {
+            TopicInfo topic = t.orElseThrow(
+                    () -> new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist."));
+            return topics.alterConfigs(name, change.apply(topic.configs()), validateOnly);
+        });
+    }
+
+    /** Sets the error code and message of a result from {@code error} (null: success). */
+    static void answer(Throwable error, BiConsumer<Short, String> result) {
+        if (error == null) {
+            result.accept(Errors.NONE.code(), null);
+            return;
+        }
+        Errors e = ErrorMapper.toErrors(error);
+        result.accept(e.code(), ErrorMapper.message(error, e));
+    }
+}
