@@ -58,8 +58,10 @@ public final class BenchMain {
                         + "; usage: BenchMain [--short] [--runs N] [--out FILE] [--commit SHA]");
             }
         }
+        String loadBefore = Machine.loadAverage();
         BenchResults results = run(workload);
-        BenchReport report = new BenchReport(workload, results, commit);
+        String load = "1-minute load average " + loadBefore + " before the run, " + Machine.loadAverage() + " after";
+        BenchReport report = new BenchReport(workload, results, commit, load);
         String table = report.markdownSection();
         System.out.println();
         System.out.println(table);

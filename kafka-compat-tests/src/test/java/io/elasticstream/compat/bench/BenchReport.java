@@ -24,12 +24,14 @@ final class BenchReport {
     private final Workload workload;
     private final BenchResults results;
     private final String commit;
+    private final String load;
     private final ZonedDateTime when = ZonedDateTime.now(ZoneOffset.UTC);
 
-    BenchReport(Workload workload, BenchResults results, String commit) {
+    BenchReport(Workload workload, BenchResults results, String commit, String load) {
         this.workload = workload;
         this.results = results;
         this.commit = commit;
+        this.load = load;
     }
 
     String markdownSection() {
@@ -40,7 +42,8 @@ final class BenchReport {
                 .append(" mode, ").append(workload.runs()).append(workload.runs() == 1 ? " run" : " runs")
                 .append(" per broker (medians; runs alternate Kafka, us, Kafka, us, ...).\n\n");
         md.append("- Machine: ").append(Machine.describe()).append(". Brokers and the Kafka tools ran one at a "
-                + "time on the same machine over loopback; the VM is shared, so numbers are noisy.\n");
+                + "time on the same machine over loopback; the VM is shared with other work, so numbers are noisy (")
+                .append(load).append("; on 2 cores, above 1 means something else was running).\n");
         md.append("- Workload: 1 KiB records, `acks=all`, 8-partition topics, replication factor 1. Unlimited "
                         + "rate: ").append(fmt(workload.produceRecords())).append(" records (read back by "
                         + "`ConsumerPerformance`, fetch phase only). Fixed rate: ")

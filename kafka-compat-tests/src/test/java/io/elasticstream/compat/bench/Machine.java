@@ -16,6 +16,15 @@ final class Machine {
                 System.getProperty("os.name"), System.getProperty("os.version"), Runtime.version());
     }
 
+    /** The 1-minute load average now ({@code /proc/loadavg}), a rough sign of other work on the machine. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static String cpuModel() {
         return procLine(Path.of("/proc/cpuinfo"), "model name").replaceFirst("^[^:]*:\\s*", "");
     }
