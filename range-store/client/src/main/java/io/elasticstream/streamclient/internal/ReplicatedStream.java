@@ -340,11 +340,16 @@ public final class ReplicatedStream implements Stream {
     }
 
     private void fail(RuntimeException e) {
+        stop(State.FAILED, e);
+    }
+
+    /** Any state -> FAILED or CLOSED: every pending append fails with {@code e}. Called under the lock. */
+    private void stop(State next, RuntimeException e) {
         if (state == State.FAILED || state == State.CLOSED) {
             return;
         }
         failure = e;
-        transition(State.FAILED, e.getMessage());
+        transition(next, e.getMessage());
         List<PendingAppend> failed = new ArrayList<>(inflight);
         inflight.clear();
         inflightBytes = 0;
@@ -436,11 +441,7 @@ public final class ReplicatedStream implements Stream {
     @Override
     public void close() {
         synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            fail(new StreamException.Unavailable("stream " + streamId + " closed", null));
-            transition(State.CLOSED, "closed by its owner");
+            stop(State.CLOSED, new StreamException.Unavailable("stream " + streamId + " closed by its owner", null));
         }
     }
 
