@@ -6,7 +6,9 @@ import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.streamclient.api.StreamClient;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
@@ -19,19 +21,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Kafka broker on streams: registers with PD, opens the partitions PD assigns to it, and serves the
- * Kafka protocol. Start with {@link #start}, stop with {@link #close}.
+ * A Kafka broker on streams: registers with PD and keeps its session alive ({@link MemberSession}),
+ * opens the partitions PD assigns to it, and serves the Kafka protocol. Start with {@link #start}, stop
+ * with {@link #close}.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
+    private final MemberSession session;
     private final PartitionManager partitions;
     private final ScheduledExecutorService timer;
     private final KafkaServer server;
 
     private final KafkaApis apis;
 
-    private Broker(PartitionManager partitions, ScheduledExecutorService timer, KafkaServer server, KafkaApis apis) {
+    private Broker(MemberSession session, PartitionManager partitions, ScheduledExecutorService timer,
+                   KafkaServer server, KafkaApis apis) {
+        this.session = session;
         this.apis = apis;
         this.partitions = partitions;
         this.timer = timer;
@@ -55,16 +61,19 @@ public final class Broker implements AutoCloseable {
         PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams, clock);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("broker-timer").daemon(true).factory());
+        MemberSession session = MemberSession.forBroker(placement,
+                new BrokerInfo(effective.nodeId(), effective.advertisedHost(), effective.advertisedPort()),
+                () -> new BrokerLoad(partitions.ownedCount(), 0, 0), MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS);
         try {
-            placement.registerBroker(new BrokerInfo(effective.nodeId(), effective.advertisedHost(),
-                    effective.advertisedPort())).join();
+            session.start().join();
             partitions.start();
             TopicService topics = new TopicService(placement, effective.numPartitions(), effective.messageMaxBytes());
             KafkaApis kafkaApis = new KafkaApis(effective, placement, topics, partitions, timer, clock);
             apis.set(kafkaApis);
             LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
-            return new Broker(partitions, timer, server, kafkaApis);
+            return new Broker(session, partitions, timer, server, kafkaApis);
         } catch (RuntimeException e) {
+            session.close();
             server.close();
             partitions.close();
             timer.shutdownNow();
@@ -78,6 +87,7 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void close() {
+        session.close(); // PD moves this broker's partitions once the session expires
         server.close();
         apis.close();
         partitions.close();

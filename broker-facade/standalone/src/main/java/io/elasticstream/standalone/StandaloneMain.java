@@ -4,6 +4,8 @@ import io.elasticstream.broker.Broker;
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.RangeServerLoad;
+import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.placement.metadata.EmbeddedMetadataStore;
 import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.server.PlacementConfig;
@@ -16,6 +18,7 @@ import io.elasticstream.rangestore.server.wal.WalEngine;
 import io.elasticstream.rangestore.server.wal.Wals;
 import io.elasticstream.streamclient.internal.DefaultStreamClient;
 import io.elasticstream.streamclient.api.StreamClientConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -94,8 +97,13 @@ public final class StandaloneMain {
         RangeServer rangeServer = RangeServer.start(store, rangeHost, options.intProperty("range.server.port", 0),
                 options.intProperty("range.server.io.threads", 1), options.intProperty("range.server.read.threads", 2));
         started.push(rangeServer);
-        placement.registerRangeServer(new RangeServerInfo(RANGE_SERVER_ID, rangeHost,
-                rangeServer.localAddress().getPort())).join();
+        Path walDir = dataDir.resolve("wal");
+        MemberSession rangeServerSession = MemberSession.forRangeServer(placement,
+                new RangeServerInfo(RANGE_SERVER_ID, rangeHost, rangeServer.localAddress().getPort()),
+                () -> new RangeServerLoad(store.rangeCount(), usableBytes(walDir), 0),
+                MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS);
+        started.push(rangeServerSession);
+        rangeServerSession.start().join();
 
         StreamClientConfig streamConfig = new StreamClientConfig(
                 options.longProperty("stream.append.timeout.ms", StreamClientConfig.defaults().appendTimeoutMs()),
@@ -110,6 +118,16 @@ public final class StandaloneMain {
         broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM);
         started.push(broker);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /** Free space for the range server's load report; 0 if the file store cannot tell. */
+    private static long usableBytes(Path directory) {
+        try {
+            return Files.getFileStore(directory).getUsableSpace();
+        } catch (IOException e) {
+            LOG.debug("cannot read the free space of {}: {}", directory, e.toString());
+            return 0;
+        }
     }
 
     java.net.InetSocketAddress kafkaAddress() {

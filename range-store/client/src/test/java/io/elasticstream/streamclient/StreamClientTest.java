@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.elasticstream.common.Clock;
+import io.elasticstream.common.ManualClock;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
@@ -57,7 +57,8 @@ class StreamClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        metadata = EmbeddedMetadataStore.open(dir.resolve("metadata"), Clock.SYSTEM);
+        metadata = EmbeddedMetadataStore.open(dir.resolve("metadata"),
+                new ManualClock()); // member sessions never expire: registered once, live throughout
         placement = new PlacementDriver(metadata, PlacementConfig.standalone());
         startRangeServer();
         placement.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)).join();

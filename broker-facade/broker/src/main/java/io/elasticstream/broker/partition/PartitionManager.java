@@ -69,6 +69,11 @@ public final class PartitionManager implements AutoCloseable {
         return f.join();
     }
 
+    /** Partitions this broker owns (open or being opened), for the load it reports to PD. */
+    public int ownedCount() {
+        return partitions.size();
+    }
+
     /** Reopens the partition if its stream failed and this broker still owns it. */
     public void reopenIfFailed(TopicPartition tp) {
         owner.execute(() -> {

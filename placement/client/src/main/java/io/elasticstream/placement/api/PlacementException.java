@@ -79,4 +79,16 @@ public class PlacementException extends RuntimeException {
             super("topic '" + topic + "' has " + current + " partitions; " + requested + " is not an increase");
         }
     }
+
+    /**
+     * A member's session expired (or never existed): PD considers it dead and may have moved its work
+     * away. The member must register again.
+     */
+    public static final class SessionExpired extends PlacementException {
+        private static final long serialVersionUID = 1L;
+
+        public SessionExpired(String member) {
+            super(member + " has no live session; register again");
+        }
+    }
 }

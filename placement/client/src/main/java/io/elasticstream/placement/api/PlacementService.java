@@ -17,13 +17,34 @@ public interface PlacementService {
 
     // ---- membership -------------------------------------------------------------------------
 
-    /** Registers (or re-registers) a range server so ranges can be placed on it. */
+    /**
+     * Registers (or re-registers) a range server and starts its session: the server is live, and ranges
+     * can be placed on it, until the session expires, which it does unless {@link #heartbeatRangeServer}
+     * arrives within PD's session TTL. {@link io.elasticstream.placement.member.MemberSession} keeps a
+     * session alive.
+     */
     CompletableFuture<Void> registerRangeServer(RangeServerInfo server);
 
-    /** Registers (or re-registers) a broker so partitions can be assigned to it. */
+    /**
+     * Registers (or re-registers) a broker and starts its session: the broker is live, and partitions
+     * can be assigned to it, until the session expires (see {@link #heartbeatBroker}). When a broker's
+     * session expires PD moves every partition it owned to the live brokers.
+     */
     CompletableFuture<Void> registerBroker(BrokerInfo broker);
 
-    /** Live brokers, ordered by id. */
+    /**
+     * Keeps broker {@code brokerId}'s session alive and records its latest load. Fails with
+     * {@link PlacementException.SessionExpired} if the session is gone: the broker must register again.
+     */
+    CompletableFuture<Void> heartbeatBroker(int brokerId, BrokerLoad load);
+
+    /**
+     * Keeps range server {@code serverId}'s session alive and records its latest load. Fails with
+     * {@link PlacementException.SessionExpired} if the session is gone: the server must register again.
+     */
+    CompletableFuture<Void> heartbeatRangeServer(int serverId, RangeServerLoad load);
+
+    /** Live brokers (registered, with a session that has not expired), ordered by id. */
     CompletableFuture<List<BrokerInfo>> brokers();
 
     // ---- topics and partitions --------------------------------------------------------------
@@ -76,7 +97,8 @@ public interface PlacementService {
 
     /**
      * Places a new open range {@code index} starting at {@code startOffset} on {@code replicaCount}
-     * distinct live range servers. The previous range, if any, must be sealed and end at
+     * distinct live range servers (fails with {@link PlacementException.NotEnoughRangeServers} if fewer
+     * are live). The previous range, if any, must be sealed and end at
      * {@code startOffset}.
      */
     CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset);

@@ -12,6 +12,8 @@ import io.elasticstream.placement.api.TopicId;
  *   ranges/&lt;streamId&gt;/&lt;index&gt;             RangeRecord
  *   brokers/&lt;id&gt;                          BrokerInfo
  *   range-servers/&lt;id&gt;                    RangeServerInfo
+ *   alive/brokers/&lt;id&gt;                    BrokerLoad, attached to the broker's session lease
+ *   alive/range-servers/&lt;id&gt;              RangeServerLoad, attached to the server's session lease
  *   ids/stream                            highest stream id handed out
  *   ids/producer                          next Kafka producer id not yet handed out
  * </pre>
@@ -26,6 +28,8 @@ public final class MetadataKeys {
     private final String ranges;
     private final String brokers;
     private final String rangeServers;
+    private final String aliveBrokers;
+    private final String aliveRangeServers;
     private final String streamIdCounter;
     private final String producerIdCounter;
 
@@ -37,6 +41,8 @@ public final class MetadataKeys {
         ranges = clusterPrefix + "ranges/";
         brokers = clusterPrefix + "brokers/";
         rangeServers = clusterPrefix + "range-servers/";
+        aliveBrokers = clusterPrefix + "alive/brokers/";
+        aliveRangeServers = clusterPrefix + "alive/range-servers/";
         streamIdCounter = clusterPrefix + "ids/stream";
         producerIdCounter = clusterPrefix + "ids/producer";
     }
@@ -102,6 +108,32 @@ public final class MetadataKeys {
 
     public String rangeServersPrefix() {
         return rangeServers;
+    }
+
+    /** The liveness key of broker {@code id}: present while its session lease lives. */
+    public String aliveBroker(int id) {
+        return aliveBrokers + pad10(id);
+    }
+
+    public String aliveBrokersPrefix() {
+        return aliveBrokers;
+    }
+
+    /** The liveness key of range server {@code id}: present while its session lease lives. */
+    public String aliveRangeServer(int id) {
+        return aliveRangeServers + pad10(id);
+    }
+
+    public String aliveRangeServersPrefix() {
+        return aliveRangeServers;
+    }
+
+    /** The member id at the end of a key made by {@link #broker}, {@link #aliveBroker} and the like. */
+    public static int parseMemberId(String key) {
+        int slash = key.lastIndexOf('/');
+        String id = key.substring(slash + 1);
+        Checks.argument(id.length() == 10 && id.chars().allMatch(Character::isDigit), "'%s' is not a member key", key);
+        return Integer.parseInt(id);
     }
 
     public String streamIdCounter() {

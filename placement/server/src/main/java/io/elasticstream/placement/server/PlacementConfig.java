@@ -8,9 +8,13 @@ import io.elasticstream.common.Checks;
  * @param clusterPrefix       the metadata store prefix every PD key lives under; ends with '/'
  * @param defaultReplicaCount range servers each new stream's ranges are placed on
  * @param defaultAckCount     replicas that must store a batch before it is confirmed
+ * @param memberSessionTtlMs  how long a broker or range server stays live after its last heartbeat
+ *                            (members heartbeat every third of it); etcd rounds it up to whole seconds
  */
-public record PlacementConfig(String clusterPrefix, int defaultReplicaCount, int defaultAckCount) {
+public record PlacementConfig(String clusterPrefix, int defaultReplicaCount, int defaultAckCount,
+                              long memberSessionTtlMs) {
     public static final String DEFAULT_CLUSTER_PREFIX = "/elastic-stream/";
+    public static final long DEFAULT_MEMBER_SESSION_TTL_MS = 6_000;
 
     public PlacementConfig {
         Checks.notNull(clusterPrefix, "clusterPrefix");
@@ -18,10 +22,20 @@ public record PlacementConfig(String clusterPrefix, int defaultReplicaCount, int
         Checks.argument(defaultReplicaCount >= 1, "defaultReplicaCount %d must be >= 1", defaultReplicaCount);
         Checks.argument(defaultAckCount >= 1 && defaultAckCount <= defaultReplicaCount,
                 "defaultAckCount %d must be in [1, defaultReplicaCount %d]", defaultAckCount, defaultReplicaCount);
+        Checks.argument(memberSessionTtlMs > 0, "memberSessionTtlMs %d must be positive", memberSessionTtlMs);
+    }
+
+    /** A config with the default member session TTL. */
+    public PlacementConfig(String clusterPrefix, int defaultReplicaCount, int defaultAckCount) {
+        this(clusterPrefix, defaultReplicaCount, defaultAckCount, DEFAULT_MEMBER_SESSION_TTL_MS);
     }
 
     /** One range server, one copy: what standalone mode runs with. */
     public static PlacementConfig standalone() {
         return new PlacementConfig(DEFAULT_CLUSTER_PREFIX, 1, 1);
+    }
+
+    public PlacementConfig withMemberSessionTtlMs(long ttlMs) {
+        return new PlacementConfig(clusterPrefix, defaultReplicaCount, defaultAckCount, ttlMs);
     }
 }

@@ -2,12 +2,14 @@ package io.elasticstream.placement.server;
 
 import io.elasticstream.common.Checks;
 import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.RangeServerLoad;
 import io.elasticstream.placement.api.StreamInfo;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.api.TopicInfo;
@@ -47,6 +49,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The placement driver: the only writer of placement metadata, kept in a {@link MetadataStore} under
@@ -62,6 +65,13 @@ import java.util.concurrent.TimeoutException;
  * based on; if another writer moved one, the request is re-read and re-decided, at most
  * {@link #MAX_TXN_ATTEMPTS} times. Reads that span several keys are taken in one read-only transaction,
  * so they see one revision.
+ *
+ * <p>Liveness and failover: brokers and range servers are live while their session lease lives
+ * ({@link Liveness}); placement considers live members only ({@link PartitionAssigner},
+ * {@link RangePlacer}); partitions of a dead broker move to live brokers ({@link BrokerFailover}, started
+ * by {@link BrokerLivenessWatch}). PD seals nothing itself: a range left open on a dead range server is
+ * sealed by its writer, and a range left open by a dead writer by the partition's new owner when it
+ * opens the stream for write (see the package documentation).
  */
 public final class PlacementDriver implements PlacementService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementDriver.class);
@@ -77,6 +87,10 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final ExecutorService owner;
     private final Executor callbacks = ForkJoinPool.commonPool();
     private final Set<PartitionWatch> watches = ConcurrentHashMap.newKeySet();
+    private final Liveness liveness;
+    private final BrokerFailover failover;
+    private final BrokerLivenessWatch brokerLivenessWatch;
+    private final AtomicBoolean failoverPending = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
@@ -89,6 +103,10 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.config = Checks.notNull(config, "config");
         this.keys = new MetadataKeys(config.clusterPrefix());
         this.owner = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("pd-owner").daemon().factory());
+        this.liveness = new Liveness(store, keys, config.memberSessionTtlMs(), this::guardedTxn);
+        this.failover = new BrokerFailover(store, keys, liveness, this::guardedTxn);
+        this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover);
+        brokerLivenessWatch.start();
     }
 
     public PlacementConfig config() {
@@ -97,12 +115,13 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
 
     // ---- membership -------------------------------------------------------------------------
 
+    // Sessions and who is live: Liveness. Partitions of dead brokers: BrokerFailover.
+
     @Override
     public CompletableFuture<Void> registerRangeServer(RangeServerInfo server) {
         return onOwner("register range server " + server, () -> {
             Checks.argument(server.id() >= 0, "range server id %d must not be negative", server.id());
-            guardedTxn("register range server " + server.id(), List.of(),
-                    List.of(Op.put(keys.rangeServer(server.id()), Codecs.RANGE_SERVER.encode(server))));
+            liveness.registerRangeServer(server);
             LOG.info("registered range server {}", server);
             return null;
         });
@@ -112,19 +131,52 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     public CompletableFuture<Void> registerBroker(BrokerInfo broker) {
         return onOwner("register broker " + broker, () -> {
             Checks.argument(broker.id() >= 0, "broker id %d must not be negative", broker.id());
-            guardedTxn("register broker " + broker.id(), List.of(),
-                    List.of(Op.put(keys.broker(broker.id()), Codecs.BROKER.encode(broker))));
+            liveness.registerBroker(broker);
             LOG.info("registered broker {}", broker);
             return null;
         });
     }
 
     @Override
+    public CompletableFuture<Void> heartbeatBroker(int brokerId, BrokerLoad load) {
+        Checks.notNull(load, "load");
+        return onOwner("heartbeat of broker " + brokerId, () -> {
+            liveness.heartbeatBroker(brokerId, load);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> heartbeatRangeServer(int serverId, RangeServerLoad load) {
+        Checks.notNull(load, "load");
+        return onOwner("heartbeat of range server " + serverId, () -> {
+            liveness.heartbeatRangeServer(serverId, load);
+            return null;
+        });
+    }
+
+    @Override
     public CompletableFuture<List<BrokerInfo>> brokers() {
-        return onOwner("list brokers", () -> await(store.getPrefix(keys.brokersPrefix())).kvs().stream()
-                .map(kv -> Codecs.BROKER.decode(kv.value()))
-                .sorted(Comparator.comparingInt(BrokerInfo::id))
+        return onOwner("list brokers", () -> liveness.liveBrokers().values().stream()
+                .map(Liveness.LiveBroker::info)
                 .toList());
+    }
+
+    /** Runs {@link BrokerFailover} on the owner thread soon; requests arriving meanwhile share one run. */
+    private void scheduleFailover() {
+        if (closed || !failoverPending.compareAndSet(false, true)) {
+            return;
+        }
+        onOwner("move partitions off dead brokers", () -> {
+            failoverPending.set(false);
+            return failover.reassignOrphans();
+        }).exceptionally(error -> {
+            if (!closed) { // e.g. the store was unreachable: try again a little later
+                CompletableFuture.delayedExecutor(BrokerLivenessWatch.RETRY_DELAY_MS, TimeUnit.MILLISECONDS)
+                        .execute(this::scheduleFailover);
+            }
+            return 0;
+        });
     }
 
     // ---- topics and partitions --------------------------------------------------------------
@@ -145,20 +197,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         if (await(store.get(topicKey)).isPresent()) {
             throw new PlacementException.TopicExists(topic.name());
         }
-        // Brokers by id, each with the number of partitions it owns now.
-        Map<Integer, KeyValue> brokerKvs = new TreeMap<>();
-        SortedMap<Integer, Integer> ownedByBroker = new TreeMap<>();
-        for (KeyValue kv : await(store.getPrefix(keys.brokersPrefix())).kvs()) {
-            int id = Codecs.BROKER.decode(kv.value()).id();
-            brokerKvs.put(id, kv);
-            ownedByBroker.put(id, 0);
-        }
-        if (brokerKvs.isEmpty()) {
-            throw new PlacementException.NoLiveBroker();
-        }
-        for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix())).kvs()) {
-            ownedByBroker.computeIfPresent(Codecs.PARTITION.decode(kv.value()).ownerBrokerId(), (id, n) -> n + 1);
-        }
+        SortedMap<Integer, Liveness.LiveBroker> live = liveness.liveBrokers();
+        List<Integer> ownerIds = PartitionAssigner.assign(topic.partitionCount(), ownedByLiveBroker(live));
         String counterKey = keys.streamIdCounter();
         Optional<KeyValue> counterKv = await(store.get(counterKey));
         long lastStreamId = counterKv.map(kv -> Codecs.COUNTER.decode(kv.value())).orElse(0L);
@@ -176,8 +216,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         List<PartitionInfo> partitions = new ArrayList<>(count);
         Set<Integer> owners = new TreeSet<>();
         for (int p = 0; p < count; p++) {
-            int ownerId = leastLoaded(ownedByBroker);
-            ownedByBroker.merge(ownerId, 1, Integer::sum);
+            int ownerId = ownerIds.get(p);
             owners.add(ownerId);
             long streamId = lastStreamId + 1 + p;
             PartitionInfo partition = new PartitionInfo(topic.name(), topicId, p, streamId, ownerId, 0);
@@ -188,8 +227,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             partitions.add(partition);
         }
         for (int ownerId : owners) {
-            KeyValue kv = brokerKvs.get(ownerId);
-            compares.add(Compare.modRevision(kv.key(), kv.modRevision()));
+            compares.add(Liveness.stillLive(live.get(ownerId).aliveKey()));
         }
         guardedTxn(what, compares, ops);
         LOG.info("created topic '{}' ({}) with {} partitions on streams {}..{}", topic.name(),
@@ -197,18 +235,14 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         return new TopicInfo(topic.name(), topicId, topic.configs(), partitions);
     }
 
-    /** The id with the smallest count, the lowest id among equals. */
-    private static int leastLoaded(SortedMap<Integer, Integer> countById) {
-        int best = -1;
-        int bestCount = Integer.MAX_VALUE;
-        for (Map.Entry<Integer, Integer> entry : countById.entrySet()) {
-            if (entry.getValue() < bestCount) {
-                best = entry.getKey();
-                bestCount = entry.getValue();
-            }
+    /** Every live broker with the number of partitions it owns now. */
+    private Map<Integer, Integer> ownedByLiveBroker(SortedMap<Integer, Liveness.LiveBroker> live) {
+        Map<Integer, Integer> owned = new HashMap<>();
+        live.keySet().forEach(id -> owned.put(id, 0));
+        for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix())).kvs()) {
+            owned.computeIfPresent(Codecs.PARTITION.decode(kv.value()).ownerBrokerId(), (id, n) -> n + 1);
         }
-        Checks.state(best >= 0, "no candidate among %s", countById);
-        return best;
+        return owned;
     }
 
     @Override
@@ -242,19 +276,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         if (newCount <= current) {
             throw new PlacementException.InvalidPartitionCount(name, current, newCount);
         }
-        Map<Integer, KeyValue> brokerKvs = new TreeMap<>();
-        SortedMap<Integer, Integer> ownedByBroker = new TreeMap<>();
-        for (KeyValue kv : await(store.getPrefix(keys.brokersPrefix())).kvs()) {
-            int id = Codecs.BROKER.decode(kv.value()).id();
-            brokerKvs.put(id, kv);
-            ownedByBroker.put(id, 0);
-        }
-        if (brokerKvs.isEmpty()) {
-            throw new PlacementException.NoLiveBroker();
-        }
-        for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix())).kvs()) {
-            ownedByBroker.computeIfPresent(Codecs.PARTITION.decode(kv.value()).ownerBrokerId(), (id, n) -> n + 1);
-        }
+        SortedMap<Integer, Liveness.LiveBroker> live = liveness.liveBrokers();
+        List<Integer> ownerIds = PartitionAssigner.assign(newCount - current, ownedByLiveBroker(live));
         String counterKey = keys.streamIdCounter();
         Optional<KeyValue> counterKv = await(store.get(counterKey));
         long lastStreamId = counterKv.map(kv -> Codecs.COUNTER.decode(kv.value())).orElse(0L);
@@ -271,8 +294,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         Set<Integer> owners = new TreeSet<>();
         for (int i = 0; i < added; i++) {
             int p = current + i;
-            int ownerId = leastLoaded(ownedByBroker);
-            ownedByBroker.merge(ownerId, 1, Integer::sum);
+            int ownerId = ownerIds.get(i);
             owners.add(ownerId);
             long streamId = lastStreamId + 1 + i;
             PartitionInfo partition = new PartitionInfo(topic.name(), topic.topicId(), p, streamId, ownerId, 0);
@@ -282,8 +304,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             ops.add(Op.put(keys.partition(topic.topicId(), p), Codecs.PARTITION.encode(partition)));
         }
         for (int ownerId : owners) {
-            KeyValue kv = brokerKvs.get(ownerId);
-            compares.add(Compare.modRevision(kv.key(), kv.modRevision()));
+            compares.add(Liveness.stillLive(live.get(ownerId).aliveKey()));
         }
         ops.add(Op.getPrefix(keys.partitionsPrefix(topic.topicId())));
         TxnResult result = guardedTxn(what, compares, ops);
@@ -461,13 +482,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 Op.getPrefix(keys.rangeServersPrefix()));
         KeyValue streamKv = checkEpoch(streamId, epoch, read.get(0));
         StreamRecord stream = Codecs.STREAM.decode(streamKv.value());
-        Map<Integer, KeyValue> serverKvs = new TreeMap<>();
-        Map<Integer, RangeServerInfo> servers = new TreeMap<>();
-        for (KeyValue kv : read.get(2)) {
-            RangeServerInfo server = Codecs.RANGE_SERVER.decode(kv.value());
-            serverKvs.put(server.id(), kv);
-            servers.put(server.id(), server);
-        }
+        Map<Integer, RangeServerInfo> servers = rangeServersById(read.get(2));
         KeyValue lastKv = null;
         RangeRecord last = null;
         for (KeyValue kv : read.get(1)) { // in key order, which is index order
@@ -500,7 +515,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                     + stream.startOffset() + ", so range " + index + " cannot start at " + startOffset);
         }
 
-        List<Integer> replicaIds = chooseRangeServers(stream.replicaCount(), servers.keySet());
+        SortedMap<Integer, Liveness.LiveRangeServer> live = liveness.liveRangeServers();
+        List<Integer> replicaIds = RangePlacer.choose(stream.replicaCount(), rangeCandidates(live));
         RangeRecord range = new RangeRecord(streamId, index, startOffset, RangeInfo.OPEN, epoch, replicaIds);
         String rangeKey = keys.range(streamId, index);
         List<Compare> compares = new ArrayList<>();
@@ -510,8 +526,10 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             compares.add(Compare.modRevision(lastKv.key(), lastKv.modRevision()));
         }
         for (int id : replicaIds) {
-            KeyValue kv = serverKvs.get(id);
-            compares.add(Compare.modRevision(kv.key(), kv.modRevision()));
+            Liveness.LiveRangeServer server = live.get(id);
+            compares.add(Liveness.stillLive(server.aliveKey()));
+            compares.add(Compare.modRevision(server.registration().key(), server.registration().modRevision()));
+            servers.put(id, server.info());
         }
         guardedTxn(what, compares, List.of(Op.put(rangeKey, Codecs.RANGE.encode(range))));
         LOG.info("stream {}: created range {} at {} on range servers {} (epoch {})", streamId, index, startOffset,
@@ -520,26 +538,20 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     }
 
     /**
-     * {@code count} distinct servers among {@code candidates}, those holding the fewest ranges first,
-     * the lowest id among equals.
+     * Every live range server with the number of ranges PD placed on it (counted from the range records,
+     * so ranges placed since the server's last load report count too) and its reported free disk.
      */
-    private List<Integer> chooseRangeServers(int count, Set<Integer> candidates) {
-        if (candidates.size() < count) {
-            throw new PlacementException.NotEnoughRangeServers(count, candidates.size());
-        }
+    private List<RangePlacer.Candidate> rangeCandidates(SortedMap<Integer, Liveness.LiveRangeServer> live) {
         Map<Integer, Integer> rangesByServer = new HashMap<>();
-        for (int id : candidates) {
-            rangesByServer.put(id, 0);
-        }
+        live.keySet().forEach(id -> rangesByServer.put(id, 0));
         for (KeyValue kv : await(store.getPrefix(keys.rangesPrefix())).kvs()) {
             for (int id : Codecs.RANGE.decode(kv.value()).replicaIds()) {
                 rangesByServer.computeIfPresent(id, (server, n) -> n + 1);
             }
         }
-        return rangesByServer.entrySet().stream()
-                .sorted(Map.Entry.<Integer, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                .limit(count)
-                .map(Map.Entry::getKey)
+        return live.values().stream()
+                .map(server -> new RangePlacer.Candidate(server.info().id(), rangesByServer.get(server.info().id()),
+                        server.load().diskFreeBytes()))
                 .toList();
     }
 
@@ -635,6 +647,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             return;
         }
         closed = true;
+        brokerLivenessWatch.close();
         for (PartitionWatch watch : List.copyOf(watches)) {
             watch.close();
         }
@@ -669,7 +682,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         return result.results();
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
+    static <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(STORE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -747,7 +760,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     }
 
     /** A transaction's compares no longer held: someone else wrote what the decision was based on. */
-    private static final class TxnConflict extends RuntimeException {
+    static final class TxnConflict extends RuntimeException {
         private static final long serialVersionUID = 1L;
         static final TxnConflict INSTANCE = new TxnConflict();
 

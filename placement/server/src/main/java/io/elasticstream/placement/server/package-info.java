@@ -8,11 +8,28 @@
  * <p>Threading: requests run one at a time on the driver's owner thread; each partition subscription
  * delivers on a thread of its own. Store callbacks only hand work over, they never block.
  *
- * <p>Membership today is registration only: a registered broker or range server stays until it
- * registers again. In cluster mode registrations will be attached to store leases kept alive by
- * heartbeats, so a dead member's key disappears and PD stops placing work on it; every write here
- * goes through one guarded transaction so that the cluster's "this PD still holds the leader key"
- * compare has a single place to go.
+ * <p>Control loops, each in a focused class that PD's owner thread drives:
+ * <ul>
+ *   <li>{@link io.elasticstream.placement.server.Liveness}: member sessions. Registration grants a store
+ *       lease with {@code PlacementConfig.memberSessionTtlMs} and writes {@code alive/brokers/<id>} or
+ *       {@code alive/range-servers/<id>} (the latest load) attached to it; heartbeats keep the lease alive.
+ *       A member is live while its liveness key exists; expiry is the store's job.</li>
+ *   <li>{@link io.elasticstream.placement.server.PartitionAssigner} and
+ *       {@link io.elasticstream.placement.server.RangePlacer}: pure choices of partition owners (balanced
+ *       by partition count) and range replicas (fewest ranges, then most free disk, distinct servers),
+ *       among live members only.</li>
+ *   <li>{@link io.elasticstream.placement.server.BrokerLivenessWatch} and
+ *       {@link io.elasticstream.placement.server.BrokerFailover}: when a broker's liveness key disappears
+ *       (or a broker's session starts) the partitions of dead brokers move to live ones, epoch + 1.</li>
+ * </ul>
+ * Every write goes through PD's one guarded transaction, so that the cluster's "this PD still holds the
+ * leader key" compare has a single place to go.
+ *
+ * <p>Who seals what when members die: PD never seals or copies ranges itself. A dead range server's
+ * open ranges are sealed by their writer (the stream client seals on replica timeout and rolls to a new
+ * range, which PD places on live servers only). If the writer broker died too, the partition's new owner
+ * (chosen by {@code BrokerFailover}) opens the stream for write, which fences the old writer, and seals
+ * the orphaned range at the end that enough replicas confirmed.
  *
  * <p>Depends on {@code io.elasticstream.placement.api}, {@code io.elasticstream.placement.metadata},
  * {@code io.elasticstream.common} and slf4j; never on broker or range-server code.

@@ -1,6 +1,6 @@
 package io.elasticstream.placement.server;
 
-import io.elasticstream.common.Clock;
+import io.elasticstream.common.ManualClock;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
@@ -50,13 +50,15 @@ class PlacementDriverTest {
     @TempDir
     Path dir;
 
+    /** Member sessions expire only when a test moves this clock; none of these tests does. */
+    private final ManualClock clock = new ManualClock();
     private MetadataStore store;
     private PlacementDriver pd;
     private final List<AutoCloseable> extra = new ArrayList<>();
 
     @BeforeEach
     void open() throws Exception {
-        store = EmbeddedMetadataStore.open(dir, Clock.SYSTEM);
+        store = EmbeddedMetadataStore.open(dir, clock);
         pd = new PlacementDriver(store, PlacementConfig.standalone());
     }
 
@@ -391,7 +393,7 @@ class PlacementDriverTest {
 
         pd.close();
         store.close();
-        store = EmbeddedMetadataStore.open(dir, Clock.SYSTEM);
+        store = EmbeddedMetadataStore.open(dir, clock);
         pd = new PlacementDriver(store, PlacementConfig.standalone());
 
         assertEquals(Optional.of(topicBefore), await(pd.topic("t")));
@@ -473,7 +475,7 @@ class PlacementDriverTest {
         assertEquals(first + 1000, second);
         pd.close();
         store.close();
-        store = EmbeddedMetadataStore.open(dir, Clock.SYSTEM);
+        store = EmbeddedMetadataStore.open(dir, clock);
         pd = new PlacementDriver(store, PlacementConfig.standalone());
         assertEquals(second + 10, pd.allocateProducerIds(5).get(WAIT_SECONDS, TimeUnit.SECONDS));
     }

@@ -1,6 +1,6 @@
 package io.elasticstream.streamclient.bench;
 
-import io.elasticstream.common.Clock;
+import io.elasticstream.common.ManualClock;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
@@ -51,7 +51,8 @@ public final class ReplicationBench {
         Files.createDirectories(dir);
 
         List<AutoCloseable> closeables = new ArrayList<>();
-        EmbeddedMetadataStore metadata = EmbeddedMetadataStore.open(dir.resolve("metadata"), Clock.SYSTEM);
+        EmbeddedMetadataStore metadata = EmbeddedMetadataStore.open(dir.resolve("metadata"),
+                new ManualClock()); // member sessions never expire: registered once, live throughout
         closeables.add(metadata);
         PlacementDriver pd = new PlacementDriver(metadata, new PlacementConfig(PlacementConfig.DEFAULT_CLUSTER_PREFIX,
                 replicas, acks));

@@ -1,11 +1,13 @@
 package io.elasticstream.streamclient.sim;
 
 import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.RangeServerLoad;
 import io.elasticstream.placement.api.StreamInfo;
 import io.elasticstream.placement.api.TopicInfo;
 import java.util.ArrayList;
@@ -19,8 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * The placement driver's stream and range rules (the same ones {@code PlacementDriver} enforces) over
- * in-memory state, answering after a random delay. Range servers count as live while they are up — the
- * liveness PD will get from leases.
+ * in-memory state, answering after a random delay. Range servers count as live while they are up — what
+ * PD learns from member sessions — so heartbeats are accepted and ignored.
  */
 final class SimPlacement implements PlacementService {
     private final SimWorld world;
@@ -151,6 +153,16 @@ final class SimPlacement implements PlacementService {
     @Override
     public CompletableFuture<Void> registerBroker(BrokerInfo broker) {
         throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<Void> heartbeatBroker(int brokerId, BrokerLoad load) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> heartbeatRangeServer(int serverId, RangeServerLoad load) {
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

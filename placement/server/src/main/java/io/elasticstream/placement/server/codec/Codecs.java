@@ -1,8 +1,10 @@
 package io.elasticstream.placement.server.codec;
 
 import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.RangeServerLoad;
 import io.elasticstream.placement.api.TopicId;
 
 import java.io.DataInput;
@@ -146,6 +148,36 @@ public final class Codecs {
         @Override
         protected RangeServerInfo readBody(DataInput in) throws IOException {
             return new RangeServerInfo(in.readInt(), readString(in), in.readInt());
+        }
+    };
+
+    /** {@code alive/brokers/<id>}: the broker's latest load report. */
+    public static final RecordCodec<BrokerLoad> BROKER_LOAD = new RecordCodec<>("broker load", 1) {
+        @Override
+        protected void writeBody(DataOutput out, BrokerLoad value) throws IOException {
+            out.writeInt(value.partitionsOwned());
+            out.writeLong(value.bytesInPerSecond());
+            out.writeLong(value.bytesOutPerSecond());
+        }
+
+        @Override
+        protected BrokerLoad readBody(DataInput in) throws IOException {
+            return new BrokerLoad(in.readInt(), in.readLong(), in.readLong());
+        }
+    };
+
+    /** {@code alive/range-servers/<id>}: the range server's latest load report. */
+    public static final RecordCodec<RangeServerLoad> RANGE_SERVER_LOAD = new RecordCodec<>("range server load", 1) {
+        @Override
+        protected void writeBody(DataOutput out, RangeServerLoad value) throws IOException {
+            out.writeInt(value.rangesHeld());
+            out.writeLong(value.diskFreeBytes());
+            out.writeLong(value.bytesInPerSecond());
+        }
+
+        @Override
+        protected RangeServerLoad readBody(DataInput in) throws IOException {
+            return new RangeServerLoad(in.readInt(), in.readLong(), in.readLong());
         }
     };
 

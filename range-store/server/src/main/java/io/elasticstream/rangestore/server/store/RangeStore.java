@@ -82,6 +82,11 @@ public final class RangeStore {
         }
     }
 
+    /** Ranges this store holds (open and sealed), for the load a range server reports to PD. */
+    public int rangeCount() {
+        return ranges.size();
+    }
+
     /** Creates a range (idempotent for the same start); completes with the range's current end. */
     public CompletableFuture<Long> createRange(long streamId, int index, long startOffset, long epoch) {
         RangeKey key = new RangeKey(streamId, index);

@@ -1,0 +1,154 @@
+package io.elasticstream.placement.server;
+
+import io.elasticstream.common.Checks;
+import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.metadata.Compare;
+import io.elasticstream.placement.metadata.MetadataStore;
+import io.elasticstream.placement.metadata.MetadataStore.KeyValue;
+import io.elasticstream.placement.metadata.Op;
+import io.elasticstream.placement.metadata.Txn;
+import io.elasticstream.placement.server.Liveness.LiveBroker;
+import io.elasticstream.placement.server.PlacementDriver.TxnConflict;
+import io.elasticstream.placement.server.codec.Codecs;
+import io.elasticstream.placement.server.codec.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+
+import static io.elasticstream.placement.server.PlacementDriver.await;
+
+/**
+ * Partition ownership follows broker death: every partition whose owner is not live moves to the live
+ * broker owning the fewest partitions ({@link PartitionAssigner}), with its stream epoch, and so its
+ * leader epoch, raised by one. Raising the stream epoch fences the dead owner at PD (should it only have
+ * been cut off, its next range create or seal fails); the new owner sees the move through
+ * {@code watchPartitions}, opens the stream for write (raising the epoch again) and seals the range the
+ * dead owner left open.
+ *
+ * <p>When no broker is live the partitions stay where they are; the next broker to register picks them
+ * up, because {@link #reassignOrphans} also runs whenever a broker's session starts.
+ *
+ * <p>Each batch of at most {@link #BATCH_PARTITIONS} partitions moves in one guarded transaction that
+ * holds only if the old owner is still dead, the new owner still live and neither the partition nor
+ * its stream changed since they were read; a batch that loses such a race is re-read and re-decided.
+ *
+ * <p>Threading: PD's owner thread only.
+ */
+final class BrokerFailover {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerFailover.class);
+
+    /** Partitions moved per transaction: 2 puts and 4 compares each, well under etcd's 128 ops. */
+    static final int BATCH_PARTITIONS = 24;
+    /** Rounds of re-reading after lost races before giving up (the next liveness change retries). */
+    static final int MAX_ROUNDS = 16;
+
+    private final MetadataStore store;
+    private final MetadataKeys keys;
+    private final Liveness liveness;
+    private final Liveness.Writer writer;
+
+    BrokerFailover(MetadataStore store, MetadataKeys keys, Liveness liveness, Liveness.Writer writer) {
+        this.store = store;
+        this.keys = keys;
+        this.liveness = liveness;
+        this.writer = writer;
+    }
+
+    /** Moves every partition owned by a broker that is not live; returns how many moved. */
+    int reassignOrphans() {
+        int moved = 0;
+        for (int round = 1; round <= MAX_ROUNDS; round++) {
+            Attempt attempt = attempt();
+            moved += attempt.moved;
+            if (attempt.done) {
+                return moved;
+            }
+        }
+        LOG.warn("partition failover kept losing races; {} partitions moved, the rest wait for the next change",
+                moved);
+        return moved;
+    }
+
+    private record Attempt(int moved, boolean done) {
+    }
+
+    private record Orphan(KeyValue partitionKv, PartitionInfo partition) {
+    }
+
+    private Attempt attempt() {
+        SortedMap<Integer, LiveBroker> live = liveness.liveBrokers();
+        if (live.isEmpty()) {
+            return new Attempt(0, true);
+        }
+        Map<Integer, Integer> owned = new HashMap<>();
+        live.keySet().forEach(id -> owned.put(id, 0));
+        List<Orphan> orphans = new ArrayList<>();
+        for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix())).kvs()) {
+            PartitionInfo partition = Codecs.PARTITION.decode(kv.value());
+            if (owned.containsKey(partition.ownerBrokerId())) {
+                owned.merge(partition.ownerBrokerId(), 1, Integer::sum);
+            } else {
+                orphans.add(new Orphan(kv, partition));
+            }
+        }
+        if (orphans.isEmpty()) {
+            return new Attempt(0, true);
+        }
+        List<Integer> newOwners = PartitionAssigner.assign(orphans.size(), owned);
+        int moved = 0;
+        boolean lostRace = false;
+        for (int from = 0; from < orphans.size(); from += BATCH_PARTITIONS) {
+            int to = Math.min(orphans.size(), from + BATCH_PARTITIONS);
+            try {
+                moved += moveBatch(orphans.subList(from, to), newOwners.subList(from, to), live);
+            } catch (TxnConflict conflict) {
+                lostRace = true;
+            }
+        }
+        return new Attempt(moved, !lostRace);
+    }
+
+    private int moveBatch(List<Orphan> batch, List<Integer> newOwners, SortedMap<Integer, LiveBroker> live) {
+        Op[] streamGets = batch.stream().map(o -> Op.get(keys.stream(o.partition().streamId()))).toArray(Op[]::new);
+        List<List<KeyValue>> streams = await(store.txn(Txn.builder().success(streamGets).build())).results();
+        Set<Compare> compares = new LinkedHashSet<>(); // the liveness compares repeat
+        List<Op> ops = new ArrayList<>();
+        List<String> moves = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            PartitionInfo partition = batch.get(i).partition();
+            if (streams.get(i).isEmpty()) {
+                LOG.warn("partition {}/{} has no stream {}; not moving it", partition.topic(), partition.partition(),
+                        partition.streamId());
+                continue;
+            }
+            KeyValue streamKv = streams.get(i).getFirst();
+            StreamRecord stream = Codecs.STREAM.decode(streamKv.value());
+            long newEpoch = stream.epoch() + 1;
+            Checks.state(newEpoch <= Integer.MAX_VALUE, "stream %d: epoch %d exhausted", stream.streamId(), stream.epoch());
+            int newOwner = newOwners.get(i);
+            String partitionKey = batch.get(i).partitionKv().key();
+            compares.add(Compare.modRevision(partitionKey, batch.get(i).partitionKv().modRevision()));
+            compares.add(Compare.modRevision(streamKv.key(), streamKv.modRevision()));
+            compares.add(Compare.absent(keys.aliveBroker(partition.ownerBrokerId())));
+            compares.add(Liveness.stillLive(live.get(newOwner).aliveKey()));
+            ops.add(Op.put(streamKv.key(), Codecs.STREAM.encode(stream.withEpoch(newEpoch))));
+            ops.add(Op.put(partitionKey, Codecs.PARTITION.encode(new PartitionInfo(partition.topic(),
+                    partition.topicId(), partition.partition(), partition.streamId(), newOwner, (int) newEpoch))));
+            moves.add(partition.topic() + "/" + partition.partition() + ": " + partition.ownerBrokerId() + " -> "
+                    + newOwner + " (epoch " + newEpoch + ")");
+        }
+        if (ops.isEmpty()) {
+            return 0;
+        }
+        writer.write("move " + moves.size() + " partitions off dead brokers", List.copyOf(compares), ops);
+        LOG.info("moved partitions off dead brokers: {}", moves);
+        return moves.size();
+    }
+}
