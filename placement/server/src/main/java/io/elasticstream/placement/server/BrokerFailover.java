@@ -37,22 +37,32 @@ import static io.elasticstream.placement.server.PlacementDriver.await;
  *
  * <p>Each batch of at most {@link #BATCH_PARTITIONS} partitions moves in one guarded transaction that
  * holds only if the old owner is still dead, the new owner still live and neither the partition nor
- * its stream changed since they were read; a batch that loses such a race is re-read and re-decided.
+ * its stream changed since they were read; a batch that loses such a race is re-read and re-decided in
+ * the next turn. A large failover runs in short turns ({@link #reassignOrphans}), so the owner thread
+ * keeps serving heartbeats in between.
  *
  * <p>Threading: PD's owner thread only.
  */
 final class BrokerFailover {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerFailover.class);
 
-    /** Partitions moved per transaction: 2 puts and 4 compares each, well under etcd's 128 ops. */
+    /** Partitions moved per transaction: 2 puts and up to 4 compares each, well under etcd's 128 ops. */
     static final int BATCH_PARTITIONS = 24;
-    /** Rounds of re-reading after lost races before giving up (the next liveness change retries). */
-    static final int MAX_ROUNDS = 16;
+    /**
+     * Transactions per turn on the owner thread: a turn is kept short so heartbeats and requests queued
+     * behind a large failover wait milliseconds, not seconds (a wait past the session TTL would kill
+     * live members).
+     */
+    static final int BATCHES_PER_TURN = 8;
+    /** Turns in a row that lost every race before giving up (the next liveness change starts again). */
+    static final int MAX_TURNS_WITHOUT_PROGRESS = 16;
 
     private final MetadataStore store;
     private final MetadataKeys keys;
     private final Liveness liveness;
     private final Liveness.Writer writer;
+    /** Owner thread only. */
+    private int turnsWithoutProgress;
 
     BrokerFailover(MetadataStore store, MetadataKeys keys, Liveness liveness, Liveness.Writer writer) {
         this.store = store;
@@ -61,31 +71,36 @@ final class BrokerFailover {
         this.writer = writer;
     }
 
-    /** Moves every partition owned by a broker that is not live; returns how many moved. */
-    int reassignOrphans() {
-        int moved = 0;
-        for (int round = 1; round <= MAX_ROUNDS; round++) {
-            Attempt attempt = attempt();
-            moved += attempt.moved;
-            if (attempt.done) {
-                return moved;
-            }
+    /**
+     * One turn: moves up to {@link #BATCHES_PER_TURN} batches of partitions owned by brokers that are not
+     * live. Returns true if another turn is needed (more orphans, or a batch lost a race).
+     */
+    boolean reassignOrphans() {
+        Turn turn = turn();
+        if (!turn.more) {
+            turnsWithoutProgress = 0;
+            return false;
         }
-        LOG.warn("partition failover kept losing races; {} partitions moved, the rest wait for the next change",
-                moved);
-        return moved;
+        turnsWithoutProgress = turn.moved > 0 ? 0 : turnsWithoutProgress + 1;
+        if (turnsWithoutProgress >= MAX_TURNS_WITHOUT_PROGRESS) {
+            LOG.warn("partition failover lost every race {} turns in a row; the rest waits for the next liveness change",
+                    turnsWithoutProgress);
+            turnsWithoutProgress = 0;
+            return false;
+        }
+        return true;
     }
 
-    private record Attempt(int moved, boolean done) {
+    private record Turn(int moved, boolean more) {
     }
 
     private record Orphan(KeyValue partitionKv, PartitionInfo partition) {
     }
 
-    private Attempt attempt() {
+    private Turn turn() {
         SortedMap<Integer, LiveBroker> live = liveness.liveBrokers();
         if (live.isEmpty()) {
-            return new Attempt(0, true);
+            return new Turn(0, false);
         }
         Map<Integer, Integer> owned = new HashMap<>();
         live.keySet().forEach(id -> owned.put(id, 0));
@@ -99,20 +114,21 @@ final class BrokerFailover {
             }
         }
         if (orphans.isEmpty()) {
-            return new Attempt(0, true);
+            return new Turn(0, false);
         }
-        List<Integer> newOwners = PartitionAssigner.assign(orphans.size(), owned);
+        int thisTurn = Math.min(orphans.size(), BATCH_PARTITIONS * BATCHES_PER_TURN);
+        List<Integer> newOwners = PartitionAssigner.assign(thisTurn, owned);
         int moved = 0;
         boolean lostRace = false;
-        for (int from = 0; from < orphans.size(); from += BATCH_PARTITIONS) {
-            int to = Math.min(orphans.size(), from + BATCH_PARTITIONS);
+        for (int from = 0; from < thisTurn; from += BATCH_PARTITIONS) {
+            int to = Math.min(thisTurn, from + BATCH_PARTITIONS);
             try {
                 moved += moveBatch(orphans.subList(from, to), newOwners.subList(from, to), live);
             } catch (TxnConflict conflict) {
                 lostRace = true;
             }
         }
-        return new Attempt(moved, !lostRace);
+        return new Turn(moved, lostRace || thisTurn < orphans.size());
     }
 
     private int moveBatch(List<Orphan> batch, List<Integer> newOwners, SortedMap<Integer, LiveBroker> live) {

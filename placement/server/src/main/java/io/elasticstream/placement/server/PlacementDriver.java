@@ -162,7 +162,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 .toList());
     }
 
-    /** Runs {@link BrokerFailover} on the owner thread soon; requests arriving meanwhile share one run. */
+    /** Runs {@link BrokerFailover} on the owner thread soon, turn by turn; triggers meanwhile share a turn. */
     private void scheduleFailover() {
         if (closed || !failoverPending.compareAndSet(false, true)) {
             return;
@@ -170,12 +170,13 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         onOwner("move partitions off dead brokers", () -> {
             failoverPending.set(false);
             return failover.reassignOrphans();
-        }).exceptionally(error -> {
-            if (!closed) { // e.g. the store was unreachable: try again a little later
+        }).whenComplete((more, error) -> {
+            if (error != null && !closed) { // e.g. the store was unreachable: try again a little later
                 CompletableFuture.delayedExecutor(BrokerLivenessWatch.RETRY_DELAY_MS, TimeUnit.MILLISECONDS)
                         .execute(this::scheduleFailover);
+            } else if (error == null && more) { // the next turn, behind whatever queued meanwhile
+                scheduleFailover();
             }
-            return 0;
         });
     }
 

@@ -204,6 +204,23 @@ class LivenessTest {
     }
 
     @Test
+    void aFailoverLargerThanOneTurnMovesEveryPartitionAndKeepsTheLiveBrokersBalanced() throws Exception {
+        for (BrokerInfo broker : List.of(B1, B2, B3)) {
+            await(pd.registerBroker(broker));
+        }
+        int perTurn = BrokerFailover.BATCH_PARTITIONS * BrokerFailover.BATCHES_PER_TURN;
+        int partitions = 3 * (perTurn + 10); // broker 3 owns more than one turn moves
+        await(pd.createTopic(new NewTopic("t", partitions, Map.of())));
+
+        expireAllBut(List.of(1, 2), List.of());
+
+        eventually("broker 3 owns nothing", () -> !owners(topic("t")).contains(3));
+        Map<Integer, Integer> counts = new HashMap<>();
+        owners(topic("t")).forEach(owner -> counts.merge(owner, 1, Integer::sum));
+        assertEquals(Map.of(1, partitions / 2, 2, partitions / 2), counts);
+    }
+
+    @Test
     void withNoLiveBrokerPartitionsStayUntilABrokerRegisters() throws Exception {
         await(pd.registerBroker(B1));
         TopicInfo before = await(pd.createTopic(new NewTopic("t", 3, Map.of())));
