@@ -82,6 +82,10 @@ public final class MetadataKeys {
         return streams + pad20(streamId);
     }
 
+    public String streamsPrefix() {
+        return streams;
+    }
+
     public String range(long streamId, int index) {
         return rangesPrefix(streamId) + pad10(index);
     }

@@ -636,6 +636,24 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 range.epoch(), replicas);
     }
 
+    /**
+     * Sealed ranges with data that some of their replica servers no longer hold live, by stream then
+     * index (see {@link ReplicationAudit}). Reported only: PD does not re-replicate yet.
+     */
+    public CompletableFuture<List<UnderReplicatedRange>> underReplicatedRanges() {
+        return onOwner("find under-replicated ranges", () -> {
+            List<List<KeyValue>> read = readTxn(List.of(), Op.getPrefix(keys.streamsPrefix()),
+                    Op.getPrefix(keys.rangesPrefix()));
+            Map<Long, Long> streamStarts = new HashMap<>();
+            for (KeyValue kv : read.get(0)) {
+                StreamRecord stream = Codecs.STREAM.decode(kv.value());
+                streamStarts.put(stream.streamId(), stream.startOffset());
+            }
+            List<RangeRecord> ranges = read.get(1).stream().map(kv -> Codecs.RANGE.decode(kv.value())).toList();
+            return ReplicationAudit.underReplicated(ranges, streamStarts, liveness.liveRangeServers().keySet());
+        });
+    }
+
     // ---- lifecycle ---------------------------------------------------------------------------
 
     /**

@@ -21,6 +21,8 @@
  *   <li>{@link io.elasticstream.placement.server.BrokerLivenessWatch} and
  *       {@link io.elasticstream.placement.server.BrokerFailover}: when a broker's liveness key disappears
  *       (or a broker's session starts) the partitions of dead brokers move to live ones, epoch + 1.</li>
+ *   <li>{@link io.elasticstream.placement.server.ReplicationAudit}: finds sealed ranges with replicas on
+ *       dead range servers ({@code PlacementDriver.underReplicatedRanges}); reported, not yet repaired.</li>
  * </ul>
  * Every write goes through PD's one guarded transaction, so that the cluster's "this PD still holds the
  * leader key" compare has a single place to go.

@@ -165,6 +165,25 @@ class LivenessTest {
     }
 
     @Test
+    void sealedRangesOnAnExpiredRangeServerAreReportedUnderReplicated() throws Exception {
+        await(pd.registerBroker(B1));
+        for (RangeServerInfo server : List.of(RS1, RS2, RS3)) {
+            await(pd.registerRangeServer(server));
+        }
+        long streamId = await(pd.createTopic(new NewTopic("t", 1, Map.of()))).partitions().getFirst().streamId();
+        long epoch = await(pd.openStreamForWrite(streamId)).epoch();
+        await(pd.createRange(streamId, epoch, 0, 0)); // on 1 and 2
+        await(pd.sealRange(streamId, epoch, 0, 100));
+        await(pd.createRange(streamId, epoch, 1, 100)); // on 3 and one of 1, 2; stays open
+        assertEquals(List.of(), await(pd.underReplicatedRanges()));
+
+        expireAllBut(List.of(1), List.of(1, 3));
+
+        assertEquals(List.of(new UnderReplicatedRange(streamId, 0, 0, 100, List.of(1), List.of(2))),
+                await(pd.underReplicatedRanges()));
+    }
+
+    @Test
     void amongServersHoldingEquallyManyRangesTheOneReportingMoreFreeDiskIsChosen() throws Exception {
         await(pd.registerBroker(B1));
         for (RangeServerInfo server : List.of(RS1, RS2, RS3)) {
