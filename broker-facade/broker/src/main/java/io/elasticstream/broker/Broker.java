@@ -46,6 +46,12 @@ public final class Broker implements AutoCloseable {
 
     public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock)
             throws InterruptedException {
+        return start(config, placement, streams, clock, MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS);
+    }
+
+    /** Starts a broker that heartbeats PD every {@code heartbeatIntervalMs} (a third of PD's session TTL). */
+    public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock,
+                               long heartbeatIntervalMs) throws InterruptedException {
         // Bind first, so that "port 0" can be resolved before the broker advertises itself.
         AtomicReference<RequestHandler> apis = new AtomicReference<>();
         KafkaServer server = KafkaServer.start(config.listenHost(), config.listenPort(), config.networkThreads(),
@@ -63,7 +69,7 @@ public final class Broker implements AutoCloseable {
                 Thread.ofPlatform().name("broker-timer").daemon(true).factory());
         MemberSession session = MemberSession.forBroker(placement,
                 new BrokerInfo(effective.nodeId(), effective.advertisedHost(), effective.advertisedPort()),
-                () -> new BrokerLoad(partitions.ownedCount(), 0, 0), MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS);
+                () -> new BrokerLoad(partitions.ownedCount(), 0, 0), heartbeatIntervalMs);
         try {
             session.start().join();
             partitions.start();

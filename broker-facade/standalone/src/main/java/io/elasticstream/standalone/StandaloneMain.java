@@ -84,7 +84,11 @@ public final class StandaloneMain {
 
         MetadataStore metadata = EmbeddedMetadataStore.open(dataDir.resolve("metadata"), Clock.SYSTEM);
         started.push(metadata);
-        PlacementDriver placement = new PlacementDriver(metadata, PlacementConfig.standalone());
+        // Brokers and range servers are live while they heartbeat; they do so every third of the TTL.
+        long sessionTtlMs = options.longProperty("member.session.ttl.ms", PlacementConfig.DEFAULT_MEMBER_SESSION_TTL_MS);
+        long heartbeatIntervalMs = Math.max(1, sessionTtlMs / 3);
+        PlacementDriver placement = new PlacementDriver(metadata,
+                PlacementConfig.standalone().withMemberSessionTtlMs(sessionTtlMs));
         started.push(placement);
 
         WalConfig walConfig = WalConfig.defaults()
@@ -100,8 +104,7 @@ public final class StandaloneMain {
         Path walDir = dataDir.resolve("wal");
         MemberSession rangeServerSession = MemberSession.forRangeServer(placement,
                 new RangeServerInfo(RANGE_SERVER_ID, rangeHost, rangeServer.localAddress().getPort()),
-                () -> new RangeServerLoad(store.rangeCount(), usableBytes(walDir), 0),
-                MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS);
+                () -> new RangeServerLoad(store.rangeCount(), usableBytes(walDir), 0), heartbeatIntervalMs);
         started.push(rangeServerSession);
         rangeServerSession.start().join();
 
@@ -115,7 +118,7 @@ public final class StandaloneMain {
         started.push(streams);
 
         BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
-        broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM);
+        broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM, heartbeatIntervalMs);
         started.push(broker);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class BrokerFailoverContract {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerFailoverContract.class);
     /** Whole seconds, as etcd grants them. */
     static final long TTL_MS = 2_000;
     private static final long HEARTBEAT_INTERVAL_MS = TTL_MS / 4;
@@ -86,6 +89,7 @@ abstract class BrokerFailoverContract {
             LivenessTest.eventually("broker 3 owns nothing", () -> seen.values().stream()
                     .noneMatch(p -> p.ownerBrokerId() == 3));
             long failoverMs = Clock.SYSTEM.monotonicMillis() - stoppedMs;
+            LOG.info("broker 3's partitions moved {} ms after its last heartbeat (TTL {} ms)", failoverMs, TTL_MS);
             assertTrue(failoverMs <= TTL_MS + FAILOVER_SLACK_MS, "failover took " + failoverMs + " ms");
 
             TopicInfo after = pd.topic("t").get(20, TimeUnit.SECONDS).orElseThrow();
