@@ -79,4 +79,13 @@ public class PlacementException extends RuntimeException {
             super("topic '" + topic + "' has " + current + " partitions; " + requested + " is not an increase");
         }
     }
+
+    /** This placement driver lost (or never had) the leadership; the caller should find the leader and retry. */
+    public static final class NotLeader extends PlacementException {
+        private static final long serialVersionUID = 1L;
+
+        public NotLeader(String message) {
+            super(message);
+        }
+    }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Heartbeat 50 ms and election timeout 500 ms make etcd's minimum lease TTL 1 s (it is
  * 1.5 x election timeout, rounded up to whole seconds) and start-up quick.
  */
-final class EtcdProcess implements AutoCloseable {
+public final class EtcdProcess implements AutoCloseable {
     private static final long READY_TIMEOUT_MS = 20_000;
     private static final long STOP_TIMEOUT_MS = 5_000;
 
@@ -41,22 +41,22 @@ final class EtcdProcess implements AutoCloseable {
     }
 
     /** Starts etcd with its data in {@code directory}/data and its output in {@code directory}/etcd.log; waits until healthy. */
-    static EtcdProcess start(Path directory) throws IOException, InterruptedException {
+    public static EtcdProcess start(Path directory) throws IOException, InterruptedException {
         EtcdProcess etcd = new EtcdProcess(findEtcd(), directory, freePort(), freePort());
         etcd.launch();
         return etcd;
     }
 
-    URI clientUri() {
+    public URI clientUri() {
         return URI.create("http://127.0.0.1:" + clientPort);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** SIGKILL, as in a crash; returns once the process is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
             throw new AssertionError("etcd pid " + process.pid() + " survived SIGKILL");
@@ -64,7 +64,7 @@ final class EtcdProcess implements AutoCloseable {
     }
 
     /** Starts etcd again on the same ports and data directory (after {@link #kill()}); waits until healthy. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         if (process.isAlive()) {
             throw new IllegalStateException("etcd pid " + process.pid() + " is still running");
         }
