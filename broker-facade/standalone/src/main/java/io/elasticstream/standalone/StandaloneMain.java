@@ -1,7 +1,6 @@
 package io.elasticstream.standalone;
 
 import io.elasticstream.broker.Broker;
-import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.metadata.EmbeddedMetadataStore;
@@ -14,8 +13,6 @@ import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
 import io.elasticstream.rangestore.server.wal.WalEngine;
 import io.elasticstream.rangestore.server.wal.Wals;
-import io.elasticstream.streamclient.internal.DefaultStreamClient;
-import io.elasticstream.streamclient.api.StreamClientConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -97,18 +94,7 @@ public final class StandaloneMain {
         placement.registerRangeServer(new RangeServerInfo(RANGE_SERVER_ID, rangeHost,
                 rangeServer.localAddress().getPort())).join();
 
-        StreamClientConfig streamConfig = new StreamClientConfig(
-                options.longProperty("stream.append.timeout.ms", StreamClientConfig.defaults().appendTimeoutMs()),
-                options.longProperty("stream.max.inflight.bytes", StreamClientConfig.defaults().maxInflightBytes()),
-                StreamClientConfig.defaults().rollRetryBackoffMs(), StreamClientConfig.defaults().maxRollAttempts());
-        DefaultStreamClient streams = DefaultStreamClient.create(placement,
-                options.intProperty("stream.client.io.threads", 1),
-                options.longProperty("stream.client.request.timeout.ms", 30_000), streamConfig);
-        started.push(streams);
-
-        BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
-        broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM);
-        started.push(broker);
+        broker = BrokerWiring.startBroker(options, clusterId, placement, started);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }
 
