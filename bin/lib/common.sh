@@ -41,3 +41,31 @@ mvn_cmd() {
   fi
   mvn -B -ntp "$@"
 }
+
+# Classpath of the cluster processes (bin/pd, bin/range-server, bin/broker): the standalone module's jar
+# and its runtime libraries, which hold every role. Builds first if needed, like bin/quickstart.
+es_classpath() {
+  local target="$ES_HOME/broker-facade/standalone/target" jar
+  jar=$(ls "$target"/standalone-*.jar 2>/dev/null | head -1 || true)
+  if [ -z "$jar" ] || [ ! -d "$target/lib" ] || [ -n "$(find "$ES_HOME" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    echo "Building Elastic Stream (first run or sources changed)..." >&2
+    (cd "$ES_HOME" && mvn_cmd -q -DskipTests -pl broker-facade/standalone -am package) >&2
+    jar=$(ls "$target"/standalone-*.jar | head -1)
+  fi
+  echo "$jar:$target/lib/*"
+}
+
+# Runs a cluster process main class in the foreground with a default --config unless one is given.
+#   run_es_main MAIN_CLASS DEFAULT_CONFIG HEAP "$@"
+run_es_main() {
+  local main="$1" config="$2" heap="$3" cp has_config=false a
+  shift 3
+  cp=$(es_classpath)
+  local args=("$@")
+  for a in "$@"; do [ "$a" = "--config" ] && has_config=true; done
+  if [ "$has_config" = false ]; then
+    args=(--config "$config" "${args[@]}")
+  fi
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx"$heap" ${ES_JAVA_OPTS:-} \
+    -cp "$cp" "$main" "${args[@]}"
+}

@@ -1,24 +1,20 @@
 package io.elasticstream.standalone;
 
 import io.elasticstream.broker.Broker;
-import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.RangeServerInfo;
-import io.elasticstream.placement.api.RangeServerLoad;
 import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.placement.metadata.EmbeddedMetadataStore;
 import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.server.PlacementConfig;
 import io.elasticstream.placement.server.PlacementDriver;
+import io.elasticstream.rangestore.server.main.RangeServerLoads;
 import io.elasticstream.rangestore.server.net.RangeServer;
 import io.elasticstream.rangestore.server.store.RangeStore;
 import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
 import io.elasticstream.rangestore.server.wal.WalEngine;
 import io.elasticstream.rangestore.server.wal.Wals;
-import io.elasticstream.streamclient.internal.DefaultStreamClient;
-import io.elasticstream.streamclient.api.StreamClientConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -104,34 +100,14 @@ public final class StandaloneMain {
         Path walDir = dataDir.resolve("wal");
         MemberSession rangeServerSession = MemberSession.forRangeServer(placement,
                 new RangeServerInfo(RANGE_SERVER_ID, rangeHost, rangeServer.localAddress().getPort()),
-                () -> new RangeServerLoad(store.rangeCount(), usableBytes(walDir), 0), heartbeatIntervalMs);
+                RangeServerLoads.of(store, walDir), heartbeatIntervalMs);
         started.push(rangeServerSession);
         rangeServerSession.start().join();
 
-        StreamClientConfig streamConfig = new StreamClientConfig(
-                options.longProperty("stream.append.timeout.ms", StreamClientConfig.defaults().appendTimeoutMs()),
-                options.longProperty("stream.max.inflight.bytes", StreamClientConfig.defaults().maxInflightBytes()),
-                StreamClientConfig.defaults().rollRetryBackoffMs(), StreamClientConfig.defaults().maxRollAttempts());
-        DefaultStreamClient streams = DefaultStreamClient.create(placement,
-                options.intProperty("stream.client.io.threads", 1),
-                options.longProperty("stream.client.request.timeout.ms", 30_000), streamConfig);
-        started.push(streams);
-
-        BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
-        broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM, heartbeatIntervalMs);
-        started.push(broker);
+        broker = BrokerWiring.startBroker(options, clusterId, placement, heartbeatIntervalMs, started);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }
 
-    /** Free space for the range server's load report; 0 if the file store cannot tell. */
-    private static long usableBytes(Path directory) {
-        try {
-            return Files.getFileStore(directory).getUsableSpace();
-        } catch (IOException e) {
-            LOG.debug("cannot read the free space of {}: {}", directory, e.toString());
-            return 0;
-        }
-    }
 
     java.net.InetSocketAddress kafkaAddress() {
         return broker.kafkaAddress();

@@ -15,24 +15,45 @@ public class PlacementException extends RuntimeException {
     public static final class TopicExists extends PlacementException {
         private static final long serialVersionUID = 1L;
 
+        private final String topic;
+
         public TopicExists(String topic) {
             super("topic '" + topic + "' already exists");
+            this.topic = topic;
+        }
+
+        public String topic() {
+            return topic;
         }
     }
 
     public static final class UnknownTopic extends PlacementException {
         private static final long serialVersionUID = 1L;
 
+        private final String topic;
+
         public UnknownTopic(String topic) {
             super("topic '" + topic + "' does not exist");
+            this.topic = topic;
+        }
+
+        public String topic() {
+            return topic;
         }
     }
 
     public static final class UnknownStream extends PlacementException {
         private static final long serialVersionUID = 1L;
 
+        private final long streamId;
+
         public UnknownStream(long streamId) {
             super("stream " + streamId + " does not exist");
+            this.streamId = streamId;
+        }
+
+        public long streamId() {
+            return streamId;
         }
     }
 
@@ -40,8 +61,27 @@ public class PlacementException extends RuntimeException {
     public static final class FencedEpoch extends PlacementException {
         private static final long serialVersionUID = 1L;
 
+        private final long streamId;
+        private final long callerEpoch;
+        private final long currentEpoch;
+
         public FencedEpoch(long streamId, long callerEpoch, long currentEpoch) {
             super("stream " + streamId + ": epoch " + callerEpoch + " is fenced by epoch " + currentEpoch);
+            this.streamId = streamId;
+            this.callerEpoch = callerEpoch;
+            this.currentEpoch = currentEpoch;
+        }
+
+        public long streamId() {
+            return streamId;
+        }
+
+        public long callerEpoch() {
+            return callerEpoch;
+        }
+
+        public long currentEpoch() {
+            return currentEpoch;
         }
     }
 
@@ -49,8 +89,21 @@ public class PlacementException extends RuntimeException {
     public static final class NotEnoughRangeServers extends PlacementException {
         private static final long serialVersionUID = 1L;
 
+        private final int needed;
+        private final int live;
+
         public NotEnoughRangeServers(int needed, int live) {
             super("need " + needed + " live range servers, have " + live);
+            this.needed = needed;
+            this.live = live;
+        }
+
+        public int needed() {
+            return needed;
+        }
+
+        public int live() {
+            return live;
         }
     }
 
@@ -75,8 +128,36 @@ public class PlacementException extends RuntimeException {
     public static final class InvalidPartitionCount extends PlacementException {
         private static final long serialVersionUID = 1L;
 
+        private final String topic;
+        private final int current;
+        private final int requested;
+
         public InvalidPartitionCount(String topic, int current, int requested) {
             super("topic '" + topic + "' has " + current + " partitions; " + requested + " is not an increase");
+            this.topic = topic;
+            this.current = current;
+            this.requested = requested;
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        public int current() {
+            return current;
+        }
+
+        public int requested() {
+            return requested;
+        }
+    }
+
+    /** This placement driver lost (or never had) the leadership; the caller should find the leader and retry. */
+    public static final class NotLeader extends PlacementException {
+        private static final long serialVersionUID = 1L;
+
+        public NotLeader(String message) {
+            super(message);
         }
     }
 
@@ -87,8 +168,15 @@ public class PlacementException extends RuntimeException {
     public static final class SessionExpired extends PlacementException {
         private static final long serialVersionUID = 1L;
 
+        private final String member;
+
         public SessionExpired(String member) {
             super(member + " has no live session; register again");
+            this.member = member;
+        }
+
+        public String member() {
+            return member;
         }
     }
 }

@@ -85,6 +85,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final PlacementConfig config;
     private final MetadataKeys keys;
     private final ExecutorService owner;
+    /** Compares proving this PD still leads, appended to every write; empty when no election runs. */
+    private final List<Compare> leaderGuard;
     private final Executor callbacks = ForkJoinPool.commonPool();
     private final Set<PartitionWatch> watches = ConcurrentHashMap.newKeySet();
     private final Liveness liveness;
@@ -99,6 +101,15 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
      * meant to run per cluster.
      */
     public PlacementDriver(MetadataStore store, PlacementConfig config) {
+        this(store, config, List.of());
+    }
+
+    /**
+     * A driver whose every write also requires {@code leaderGuard} (the compares of an election's
+     * leadership); a write whose guard fails completes with {@link PlacementException.NotLeader}.
+     */
+    public PlacementDriver(MetadataStore store, PlacementConfig config, List<Compare> leaderGuard) {
+        this.leaderGuard = List.copyOf(leaderGuard);
         this.store = Checks.notNull(store, "store");
         this.config = Checks.notNull(config, "config");
         this.keys = new MetadataKeys(config.clusterPrefix());
@@ -681,9 +692,14 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
      * {@link TxnConflict} so {@link #retrying} re-reads and re-decides.
      */
     private TxnResult guardedTxn(String what, List<Compare> compares, List<Op> ops) {
-        Txn txn = Txn.builder().when(compares.toArray(Compare[]::new)).success(ops).build();
+        Txn txn = Txn.builder().when(compares.toArray(Compare[]::new)).when(leaderGuard.toArray(Compare[]::new))
+                .success(ops).build();
         TxnResult result = await(store.txn(txn));
         if (!result.succeeded()) {
+            if (!leaderGuard.isEmpty()
+                    && !await(store.txn(Txn.builder().when(leaderGuard.toArray(Compare[]::new)).build())).succeeded()) {
+                throw new PlacementException.NotLeader(what + ": this placement driver is no longer the leader");
+            }
             LOG.debug("{}: lost a race with another writer at revision {}", what, result.revision());
             throw TxnConflict.INSTANCE;
         }

@@ -1,0 +1,36 @@
+package io.elasticstream.standalone;
+
+import io.elasticstream.broker.Broker;
+import io.elasticstream.broker.BrokerConfig;
+import io.elasticstream.common.Clock;
+import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.streamclient.api.StreamClientConfig;
+import io.elasticstream.streamclient.internal.DefaultStreamClient;
+
+import java.util.Deque;
+
+/**
+ * What standalone and cluster brokers share: a stream client over {@code placement}, then the Kafka
+ * broker on it (heartbeating its PD session every {@code heartbeatIntervalMs}), both pushed onto {@code started} for closing in reverse order.
+ */
+final class BrokerWiring {
+    private BrokerWiring() {
+    }
+
+    static Broker startBroker(LaunchOptions options, String clusterId, PlacementService placement,
+                              long heartbeatIntervalMs, Deque<AutoCloseable> started) throws Exception {
+        StreamClientConfig streamConfig = new StreamClientConfig(
+                options.longProperty("stream.append.timeout.ms", StreamClientConfig.defaults().appendTimeoutMs()),
+                options.longProperty("stream.max.inflight.bytes", StreamClientConfig.defaults().maxInflightBytes()),
+                StreamClientConfig.defaults().rollRetryBackoffMs(), StreamClientConfig.defaults().maxRollAttempts());
+        DefaultStreamClient streams = DefaultStreamClient.create(placement,
+                options.intProperty("stream.client.io.threads", 1),
+                options.longProperty("stream.client.request.timeout.ms", 30_000), streamConfig);
+        started.push(streams);
+
+        BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
+        Broker broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM, heartbeatIntervalMs);
+        started.push(broker);
+        return broker;
+    }
+}

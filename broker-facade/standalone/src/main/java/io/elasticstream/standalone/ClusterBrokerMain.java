@@ -1,0 +1,105 @@
+package io.elasticstream.standalone;
+
+import io.elasticstream.broker.Broker;
+import io.elasticstream.common.Clock;
+import io.elasticstream.placement.member.MemberSession;
+import io.elasticstream.placement.metadata.EtcdMetadataStore;
+import io.elasticstream.placement.metadata.MetadataStore;
+import io.elasticstream.placement.rpc.RemotePlacementConfig;
+import io.elasticstream.placement.rpc.RemotePlacementService;
+import io.elasticstream.placement.server.PlacementConfig;
+import io.elasticstream.placement.server.StorePartitionWatcher;
+import io.elasticstream.placement.server.cluster.ClusterId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A broker process of cluster mode ({@code bin/broker}): Kafka on {@code listeners}, placement through
+ * {@link RemotePlacementService} ({@code pd.endpoints}), partition assignments read from etcd
+ * ({@code etcd.endpoints}, {@code cluster.prefix}) through a store watch, the cluster id from etcd.
+ * Prints {@code bootstrap.servers=HOST:PORT} once Kafka clients can connect. Same command line as
+ * {@code bin/quickstart}.
+ */
+public final class ClusterBrokerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterBrokerMain.class);
+
+    private ClusterBrokerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LaunchOptions options;
+        try {
+            options = LaunchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            LOG.info("broker shutting down");
+            closeAll(started);
+            stopped.countDown();
+        }));
+        Broker broker;
+        try {
+            broker = start(options, started);
+        } catch (Exception e) {
+            LOG.error("broker start-up failed", e);
+            System.err.println("error: start-up failed: " + e);
+            System.exit(1);
+            return;
+        }
+        System.out.println("bootstrap.servers=" + broker.kafkaAddress().getHostString() + ":"
+                + broker.kafkaAddress().getPort());
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static Broker start(LaunchOptions options, Deque<AutoCloseable> started) throws Exception {
+        String prefix = options.properties().getProperty("cluster.prefix", PlacementConfig.DEFAULT_CLUSTER_PREFIX).trim();
+        List<URI> etcd = Arrays.stream(options.properties().getProperty("etcd.endpoints", "http://127.0.0.1:2379")
+                .split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(URI::create).toList();
+        MetadataStore store = EtcdMetadataStore.connect(etcd, EtcdMetadataStore.Config.DEFAULT);
+        push(started, store);
+        String clusterId = ClusterId.ensure(store, prefix).get();
+        RemotePlacementService placement = new RemotePlacementService(
+                RemotePlacementConfig.of(RemotePlacementConfig.parseAddresses(
+                                options.properties().getProperty("pd.endpoints", "127.0.0.1:9400")))
+                        .withCallTimeoutMs(options.longProperty("pd.call.timeout.ms", 30_000)),
+                new StorePartitionWatcher(store, prefix), Clock.SYSTEM);
+        push(started, placement);
+        synchronized (ClusterBrokerMain.class) {
+            Broker broker = BrokerWiring.startBroker(options, clusterId, placement,
+                    options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS), started);
+            LOG.info("broker up: Kafka on {}, cluster id {}, etcd {}, prefix {}", broker.kafkaAddress(), clusterId, etcd,
+                    prefix);
+            return broker;
+        }
+    }
+
+    private static synchronized void push(Deque<AutoCloseable> started, AutoCloseable c) {
+        started.push(c);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        synchronized (ClusterBrokerMain.class) {
+            while (!started.isEmpty()) {
+                AutoCloseable c = started.pop();
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("error closing {}", c.getClass().getSimpleName(), e);
+                }
+            }
+        }
+    }
+}

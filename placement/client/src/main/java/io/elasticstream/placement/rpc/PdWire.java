@@ -1,0 +1,278 @@
+package io.elasticstream.placement.rpc;
+
+import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.BrokerLoad;
+import io.elasticstream.placement.api.NewTopic;
+import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.RangeInfo;
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.RangeServerLoad;
+import io.elasticstream.placement.api.StreamInfo;
+import io.elasticstream.placement.api.TopicId;
+import io.elasticstream.placement.api.TopicInfo;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The binary form of PD RPC arguments and results: big-endian {@link DataOutput} primitives, strings
+ * as int32 length + UTF-8, lists as int32 count + elements, optionals as a presence byte. One
+ * {@code write*}/{@code read*} pair per model type; a new method's arguments are written in parameter
+ * order with these.
+ */
+public final class PdWire {
+    static final int MAX_STRING_BYTES = 1 << 20;
+    static final int MAX_ELEMENTS = 1 << 20;
+
+    private PdWire() {
+    }
+
+    /** Writes one value. */
+    @FunctionalInterface
+    public interface Writer<T> {
+        void write(DataOutput out, T value) throws IOException;
+    }
+
+    /** Reads one value. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(DataInput in) throws IOException;
+    }
+
+    /** Writes whatever {@code body} writes into a new byte array. */
+    public static byte[] bytes(Writer<DataOutput> body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            body.write(out, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static <T> byte[] encode(Writer<T> writer, T value) {
+        return bytes((out, ignored) -> writer.write(out, value));
+    }
+
+    /** Reads a whole body with {@code reader}; trailing bytes are an error. */
+    public static <T> T decode(Reader<T> reader, byte[] body) throws IOException {
+        ByteArrayInputStream in = new ByteArrayInputStream(body);
+        T value = reader.read(new DataInputStream(in));
+        if (in.available() != 0) {
+            throw new IOException(in.available() + " trailing bytes in a PD RPC body");
+        }
+        return value;
+    }
+
+    // ---- primitives --------------------------------------------------------------------------
+
+    public static void writeString(DataOutput out, String value) throws IOException {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > MAX_STRING_BYTES) {
+            throw new IOException("string of " + utf8.length + " bytes is too long");
+        }
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    public static String readString(DataInput in) throws IOException {
+        byte[] utf8 = new byte[count(in, MAX_STRING_BYTES)];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    public static <T> void writeList(DataOutput out, List<T> values, Writer<T> writer) throws IOException {
+        out.writeInt(values.size());
+        for (T value : values) {
+            writer.write(out, value);
+        }
+    }
+
+    public static <T> List<T> readList(DataInput in, Reader<T> reader) throws IOException {
+        int n = count(in, MAX_ELEMENTS);
+        List<T> values = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            values.add(reader.read(in));
+        }
+        return values;
+    }
+
+    public static <T> void writeOptional(DataOutput out, Optional<T> value, Writer<T> writer) throws IOException {
+        out.writeBoolean(value.isPresent());
+        if (value.isPresent()) {
+            writer.write(out, value.get());
+        }
+    }
+
+    public static <T> Optional<T> readOptional(DataInput in, Reader<T> reader) throws IOException {
+        return in.readBoolean() ? Optional.of(reader.read(in)) : Optional.empty();
+    }
+
+    public static void writeStringMap(DataOutput out, Map<String, String> map) throws IOException {
+        Map<String, String> sorted = new TreeMap<>(map);
+        out.writeInt(sorted.size());
+        for (Map.Entry<String, String> entry : sorted.entrySet()) {
+            writeString(out, entry.getKey());
+            writeString(out, entry.getValue());
+        }
+    }
+
+    public static Map<String, String> readStringMap(DataInput in) throws IOException {
+        int n = count(in, MAX_ELEMENTS);
+        Map<String, String> map = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            map.put(readString(in), readString(in));
+        }
+        return map;
+    }
+
+    /** A {@link Writer} for results that carry nothing ({@code Void}). */
+    public static void writeNothing(DataOutput out, Object value) {
+    }
+
+    public static Void readNothing(DataInput in) {
+        return null;
+    }
+
+    public static void writeLong(DataOutput out, Long value) throws IOException {
+        out.writeLong(value);
+    }
+
+    public static Long readLong(DataInput in) throws IOException {
+        return in.readLong();
+    }
+
+    // ---- model -------------------------------------------------------------------------------
+
+    public static void writeTopicId(DataOutput out, TopicId id) throws IOException {
+        out.writeLong(id.mostSignificantBits());
+        out.writeLong(id.leastSignificantBits());
+    }
+
+    public static TopicId readTopicId(DataInput in) throws IOException {
+        return new TopicId(in.readLong(), in.readLong());
+    }
+
+    public static void writeBroker(DataOutput out, BrokerInfo value) throws IOException {
+        out.writeInt(value.id());
+        writeString(out, value.host());
+        out.writeInt(value.port());
+    }
+
+    public static BrokerInfo readBroker(DataInput in) throws IOException {
+        return new BrokerInfo(in.readInt(), readString(in), in.readInt());
+    }
+
+    public static void writeBrokerLoad(DataOutput out, BrokerLoad value) throws IOException {
+        out.writeInt(value.partitionsOwned());
+        out.writeLong(value.bytesInPerSecond());
+        out.writeLong(value.bytesOutPerSecond());
+    }
+
+    public static BrokerLoad readBrokerLoad(DataInput in) throws IOException {
+        return new BrokerLoad(in.readInt(), in.readLong(), in.readLong());
+    }
+
+    public static void writeRangeServerLoad(DataOutput out, RangeServerLoad value) throws IOException {
+        out.writeInt(value.rangesHeld());
+        out.writeLong(value.diskFreeBytes());
+        out.writeLong(value.bytesInPerSecond());
+    }
+
+    public static RangeServerLoad readRangeServerLoad(DataInput in) throws IOException {
+        return new RangeServerLoad(in.readInt(), in.readLong(), in.readLong());
+    }
+
+    public static void writeRangeServer(DataOutput out, RangeServerInfo value) throws IOException {
+        out.writeInt(value.id());
+        writeString(out, value.host());
+        out.writeInt(value.port());
+    }
+
+    public static RangeServerInfo readRangeServer(DataInput in) throws IOException {
+        return new RangeServerInfo(in.readInt(), readString(in), in.readInt());
+    }
+
+    public static void writeNewTopic(DataOutput out, NewTopic value) throws IOException {
+        writeString(out, value.name());
+        out.writeInt(value.partitionCount());
+        writeStringMap(out, value.configs());
+    }
+
+    public static NewTopic readNewTopic(DataInput in) throws IOException {
+        return new NewTopic(readString(in), in.readInt(), readStringMap(in));
+    }
+
+    public static void writePartition(DataOutput out, PartitionInfo value) throws IOException {
+        writeString(out, value.topic());
+        writeTopicId(out, value.topicId());
+        out.writeInt(value.partition());
+        out.writeLong(value.streamId());
+        out.writeInt(value.ownerBrokerId());
+        out.writeInt(value.leaderEpoch());
+    }
+
+    public static PartitionInfo readPartition(DataInput in) throws IOException {
+        return new PartitionInfo(readString(in), readTopicId(in), in.readInt(), in.readLong(), in.readInt(),
+                in.readInt());
+    }
+
+    public static void writeTopic(DataOutput out, TopicInfo value) throws IOException {
+        writeString(out, value.name());
+        writeTopicId(out, value.topicId());
+        writeStringMap(out, value.configs());
+        writeList(out, value.partitions(), PdWire::writePartition);
+    }
+
+    public static TopicInfo readTopic(DataInput in) throws IOException {
+        return new TopicInfo(readString(in), readTopicId(in), readStringMap(in), readList(in, PdWire::readPartition));
+    }
+
+    public static void writeRange(DataOutput out, RangeInfo value) throws IOException {
+        out.writeLong(value.streamId());
+        out.writeInt(value.index());
+        out.writeLong(value.startOffset());
+        out.writeLong(value.endOffset());
+        out.writeLong(value.epoch());
+        writeList(out, value.replicas(), PdWire::writeRangeServer);
+    }
+
+    public static RangeInfo readRange(DataInput in) throws IOException {
+        return new RangeInfo(in.readLong(), in.readInt(), in.readLong(), in.readLong(), in.readLong(),
+                readList(in, PdWire::readRangeServer));
+    }
+
+    public static void writeStream(DataOutput out, StreamInfo value) throws IOException {
+        out.writeLong(value.streamId());
+        out.writeLong(value.epoch());
+        out.writeLong(value.startOffset());
+        out.writeInt(value.replicaCount());
+        out.writeInt(value.ackCount());
+        writeList(out, value.ranges(), PdWire::writeRange);
+    }
+
+    public static StreamInfo readStream(DataInput in) throws IOException {
+        return new StreamInfo(in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readInt(),
+                readList(in, PdWire::readRange));
+    }
+
+    private static int count(DataInput in, int max) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > max) {
+            throw new IOException("length " + n + " out of range in a PD RPC body");
+        }
+        return n;
+    }
+}

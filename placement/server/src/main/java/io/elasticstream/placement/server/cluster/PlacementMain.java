@@ -1,0 +1,69 @@
+package io.elasticstream.placement.server.cluster;
+
+import io.elasticstream.common.Clock;
+import io.elasticstream.common.ProcessProperties;
+import io.elasticstream.placement.metadata.EtcdMetadataStore;
+import io.elasticstream.placement.metadata.MetadataStore;
+import io.elasticstream.placement.server.PlacementConfig;
+import io.elasticstream.placement.server.election.ElectionConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A placement driver process ({@code bin/pd}): connects to etcd, ensures the cluster id, serves the PD
+ * HTTP endpoint and joins the election. Prints {@code pd.address=HOST:PORT} on stdout once listening.
+ * SIGTERM resigns (a follower takes over at once) and exits.
+ *
+ * <p>Properties: {@code pd.id}, {@code pd.listener} (host:port, port 0 = any), {@code etcd.endpoints}
+ * (comma-separated URLs), {@code cluster.prefix}, {@code stream.replica.count}, {@code stream.ack.count},
+ * {@code pd.lease.ttl.ms}.
+ */
+public final class PlacementMain {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementMain.class);
+    static final String USAGE = "usage: pd [--config FILE] [--override key=value]...";
+
+    private PlacementMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ProcessProperties props;
+        try {
+            props = ProcessProperties.parse(args, USAGE);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String id = props.required("pd.id");
+        String listener = props.string("pd.listener", "127.0.0.1:9400");
+        int colon = listener.lastIndexOf(':');
+        String host = listener.substring(0, colon);
+        int port = Integer.parseInt(listener.substring(colon + 1));
+        List<URI> etcd = Arrays.stream(props.string("etcd.endpoints", "http://127.0.0.1:2379").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).map(URI::create).toList();
+        PlacementConfig config = new PlacementConfig(props.string("cluster.prefix", PlacementConfig.DEFAULT_CLUSTER_PREFIX),
+                props.intValue("stream.replica.count", 3), props.intValue("stream.ack.count", 2));
+        long leaseTtlMs = props.longValue("pd.lease.ttl.ms", ElectionConfig.DEFAULT_LEASE_TTL_MS);
+
+        MetadataStore store = EtcdMetadataStore.connect(etcd, EtcdMetadataStore.Config.DEFAULT);
+        String clusterId = ClusterId.ensure(store, config.clusterPrefix()).get();
+        PlacementNode node = PlacementNode.start(store, config, id, host, port, leaseTtlMs, Clock.SYSTEM);
+        LOG.info("placement driver {} up at {} (cluster id {}, etcd {}, prefix {})", id, node.address(), clusterId, etcd,
+                config.clusterPrefix());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            LOG.info("placement driver {} shutting down", id);
+            node.close();
+            store.close();
+            stopped.countDown();
+        }));
+        System.out.println("pd.address=" + node.address());
+        System.out.flush();
+        stopped.await();
+    }
+}

@@ -1,0 +1,102 @@
+package io.elasticstream.rangestore.server.main;
+
+import io.elasticstream.common.Clock;
+import io.elasticstream.common.ProcessProperties;
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.member.MemberSession;
+import io.elasticstream.placement.rpc.RemotePlacementConfig;
+import io.elasticstream.placement.rpc.RemotePlacementService;
+import io.elasticstream.rangestore.server.net.RangeServer;
+import io.elasticstream.rangestore.server.store.RangeStore;
+import io.elasticstream.rangestore.server.wal.Wal;
+import io.elasticstream.rangestore.server.wal.WalConfig;
+import io.elasticstream.rangestore.server.wal.WalEngine;
+import io.elasticstream.rangestore.server.wal.Wals;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A range server process ({@code bin/range-server}): WAL under {@code data.dir}, stream RPC on
+ * {@code range.server.host:range.server.port}, registered with PD ({@code pd.endpoints}) as
+ * {@code range.server.id} at {@code range.server.advertised.host} (default: the listen host). Prints
+ * {@code range.server.address=HOST:PORT} on stdout once registered. SIGTERM closes in reverse order.
+ */
+public final class RangeServerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(RangeServerMain.class);
+    static final String USAGE = "usage: range-server [--config FILE] [--override key=value]...";
+
+    private RangeServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ProcessProperties props;
+        try {
+            props = ProcessProperties.parse(args, USAGE);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            LOG.info("range server shutting down");
+            closeAll(started);
+            stopped.countDown();
+        }));
+        try {
+            int id = Integer.parseInt(props.required("range.server.id"));
+            Path dataDir = Path.of(props.string("data.dir", "data/range-server-" + id)).toAbsolutePath();
+            Files.createDirectories(dataDir);
+            WalConfig walConfig = WalConfig.defaults()
+                    .withSegmentSizeBytes(props.longValue("wal.segment.bytes", WalConfig.defaults().segmentSizeBytes()));
+            Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, WalEngine.parse(props.string("wal.engine", "auto")));
+            push(started, wal);
+            String host = props.string("range.server.host", "127.0.0.1");
+            RangeStore store = RangeStore.open(wal);
+            RangeServer server = RangeServer.start(store, host, props.intValue("range.server.port", 0),
+                    props.intValue("range.server.io.threads", 1), props.intValue("range.server.read.threads", 2));
+            push(started, server);
+            RemotePlacementService placement = new RemotePlacementService(
+                    RemotePlacementConfig.of(RemotePlacementConfig.parseAddresses(props.string("pd.endpoints", "127.0.0.1:9400")))
+                            .withCallTimeoutMs(props.longValue("pd.call.timeout.ms", 60_000)),
+                    null, Clock.SYSTEM);
+            push(started, placement);
+            String advertised = props.string("range.server.advertised.host", host);
+            RangeServerInfo self = new RangeServerInfo(id, advertised, server.localAddress().getPort());
+            MemberSession session = MemberSession.forRangeServer(placement, self, RangeServerLoads.of(store, dataDir),
+                    props.longValue("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS));
+            push(started, session);
+            session.start().join();
+            LOG.info("range server {} registered at {}:{} (data under {})", id, advertised, self.port(), dataDir);
+            System.out.println("range.server.address=" + advertised + ":" + self.port());
+            System.out.flush();
+        } catch (Exception e) {
+            LOG.error("range server start-up failed", e);
+            System.err.println("error: start-up failed: " + e);
+            System.exit(1);
+        }
+        stopped.await();
+    }
+
+    private static synchronized void push(Deque<AutoCloseable> started, AutoCloseable c) {
+        started.push(c);
+    }
+
+    private static synchronized void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error closing {}", c.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}
