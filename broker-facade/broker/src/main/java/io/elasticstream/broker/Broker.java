@@ -2,13 +2,22 @@ package io.elasticstream.broker;
 
 import io.elasticstream.broker.api.KafkaApis;
 import io.elasticstream.broker.net.KafkaServer;
+import io.elasticstream.broker.config.ConfigResolver;
 import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.partition.RetentionAgent;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.streamclient.api.StreamClient;
+import io.elasticstream.placement.api.TopicInfo;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.common.config.TopicConfig;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,15 +33,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    static final String RETENTION_CHECK_INTERVAL = "log.retention.check.interval.ms";
 
     private final PartitionManager partitions;
     private final ScheduledExecutorService timer;
     private final KafkaServer server;
 
     private final KafkaApis apis;
+    private final RetentionAgent retention;
 
-    private Broker(PartitionManager partitions, ScheduledExecutorService timer, KafkaServer server, KafkaApis apis) {
+    private Broker(PartitionManager partitions, ScheduledExecutorService timer, KafkaServer server, KafkaApis apis,
+                   RetentionAgent retention) {
         this.apis = apis;
+        this.retention = retention;
         this.partitions = partitions;
         this.timer = timer;
         this.server = server;
@@ -62,8 +75,11 @@ public final class Broker implements AutoCloseable {
             TopicService topics = new TopicService(placement, effective.numPartitions(), effective.messageMaxBytes());
             KafkaApis kafkaApis = new KafkaApis(effective, placement, topics, partitions, timer, clock);
             apis.set(kafkaApis);
+            RetentionAgent retention = new RetentionAgent(partitions, retentionLimits(effective, topics), clock, timer,
+                    retentionCheckIntervalMs(effective));
+            retention.start();
             LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
-            return new Broker(partitions, timer, server, kafkaApis);
+            return new Broker(partitions, timer, server, kafkaApis, retention);
         } catch (RuntimeException e) {
             server.close();
             partitions.close();
@@ -72,12 +88,37 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** {@code log.retention.check.interval.ms}, Kafka's default 5 minutes. */
+    static long retentionCheckIntervalMs(BrokerConfig config) {
+        String value = config.givenProperties().get(RETENTION_CHECK_INTERVAL);
+        return value == null || value.isBlank() ? 300_000L : Long.parseLong(value.trim());
+    }
+
+    /** Every topic's effective retention limits; none for topics whose cleanup.policy lacks "delete". */
+    private static Supplier<CompletableFuture<Map<String, RetentionAgent.Limits>>> retentionLimits(BrokerConfig config,
+                                                                                                  TopicService topics) {
+        ConfigResolver resolver = new ConfigResolver(config.givenProperties(), List.of());
+        return () -> topics.all().thenApply(all -> {
+            Map<String, RetentionAgent.Limits> limits = new HashMap<>();
+            for (TopicInfo t : all) {
+                boolean delete = List.of(resolver.topicValue(TopicConfig.CLEANUP_POLICY_CONFIG, t.configs())
+                        .split(",")).stream().anyMatch(p -> p.trim().equals(TopicConfig.CLEANUP_POLICY_DELETE));
+                limits.put(t.name(), delete ? new RetentionAgent.Limits(
+                        Long.parseLong(resolver.topicValue(TopicConfig.RETENTION_MS_CONFIG, t.configs()).trim()),
+                        Long.parseLong(resolver.topicValue(TopicConfig.RETENTION_BYTES_CONFIG, t.configs()).trim()))
+                        : RetentionAgent.Limits.NONE);
+            }
+            return limits;
+        });
+    }
+
     public InetSocketAddress kafkaAddress() {
         return server.localAddress();
     }
 
     @Override
     public void close() {
+        retention.close();
         server.close();
         apis.close();
         partitions.close();

@@ -73,6 +73,11 @@ public final class StandaloneMain {
     }
 
     void start(LaunchOptions options) throws Exception {
+        start(options, Clock.SYSTEM);
+    }
+
+    /** Starts with {@code brokerClock} as the broker's clock (tests move time by hand). */
+    void start(LaunchOptions options, Clock brokerClock) throws Exception {
         long startNs = System.nanoTime();
         Path dataDir = options.dataDir().toAbsolutePath();
         Files.createDirectories(dataDir);
@@ -107,7 +112,7 @@ public final class StandaloneMain {
         started.push(streams);
 
         BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
-        broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM);
+        broker = Broker.start(brokerConfig, placement, streams, brokerClock);
         started.push(broker);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }

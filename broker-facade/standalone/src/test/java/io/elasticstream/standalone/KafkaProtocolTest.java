@@ -24,6 +24,8 @@ import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicCol
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfigCollection;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -81,6 +83,8 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
+import org.apache.kafka.common.requests.DeleteRecordsRequest;
+import org.apache.kafka.common.requests.DeleteRecordsResponse;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsResponse;
 import org.apache.kafka.common.requests.FetchRequest;
@@ -538,6 +542,96 @@ class KafkaProtocolTest {
                         .setGroupsNames(List.of(group))), v);
                 assertEquals(Errors.NONE.code(), r.data().results().find(group).errorCode(), "DeleteGroups v" + v);
             }
+        }
+    }
+
+    private static DeleteRecordsPartitionResult deleteRecords(RawKafkaClient c, String topic, int partition, long offset,
+                                                              short version) throws Exception {
+        DeleteRecordsResponse r = c.send(new DeleteRecordsRequest.Builder(new DeleteRecordsRequestData().setTimeoutMs(10_000)
+                .setTopics(List.of(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic).setPartitions(List.of(
+                        new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(partition)
+                                .setOffset(offset)))))), version);
+        return r.data().topics().find(topic).partitions().find(partition);
+    }
+
+    private static long listOffset(RawKafkaClient c, String topic, long timestamp) throws Exception {
+        short v = ApiKeys.LIST_OFFSETS.latestVersion();
+        ListOffsetsResponse r = c.send(ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
+                .setTargetTimes(List.of(new ListOffsetsTopic().setName(topic).setPartitions(List.of(
+                        new ListOffsetsPartition().setPartitionIndex(0).setTimestamp(timestamp))))), v);
+        ListOffsetsPartitionResponse p = r.data().topics().getFirst().partitions().getFirst();
+        assertEquals(Errors.NONE.code(), p.errorCode(), "ListOffsets at " + timestamp);
+        return p.offset();
+    }
+
+    private static FetchResponseData.PartitionData fetch(RawKafkaClient c, String topic, Uuid topicId, long offset)
+            throws Exception {
+        short v = ApiKeys.FETCH.latestVersion();
+        Map<TopicPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>();
+        wanted.put(new TopicPartition(topic, 0), new FetchRequest.PartitionData(topicId, offset, -1, 1 << 20,
+                Optional.empty()));
+        FetchResponse r = c.send(FetchRequest.Builder.forConsumer(v, 0, 1, wanted), v);
+        return r.data().responses().getFirst().partitions().getFirst();
+    }
+
+    @Test
+    void deleteRecordsMovesTheLogStartOffsetForListOffsetsAndFetchInEveryAdvertisedVersion() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            String topic = "delete-records";
+            assertEquals(Errors.NONE.code(), createTopic(c, topic, 1, (short) 7, Map.of()).errorCode());
+            Uuid topicId = awaitReady(c, topic);
+            for (String[] batch : new String[][] {{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g"}}) {
+                produce(c, topic, topicId, (short) -1, (short) 13, records(batch));
+            }
+            long highWatermark = 7;
+
+            long expectedStart = 0;
+            for (short v : versions(ApiKeys.DELETE_RECORDS, advertised)) {
+                expectedStart = 1 + 2L * v; // in the middle of batch v
+                DeleteRecordsPartitionResult r = deleteRecords(c, topic, 0, expectedStart, v);
+                assertEquals(Errors.NONE.code(), r.errorCode(), "DeleteRecords v" + v);
+                assertEquals(expectedStart, r.lowWatermark(), "DeleteRecords v" + v + " low watermark");
+            }
+            assertEquals(expectedStart, listOffset(c, topic, ListOffsetsRequest.EARLIEST_TIMESTAMP));
+            assertEquals(expectedStart, listOffset(c, topic, ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP));
+            assertEquals(highWatermark, listOffset(c, topic, ListOffsetsRequest.LATEST_TIMESTAMP));
+
+            FetchResponseData.PartitionData below = fetch(c, topic, topicId, expectedStart - 1);
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), below.errorCode(), "a fetch below the log start offset");
+            assertEquals(-1, below.highWatermark(), "Kafka reports no offsets with an error");
+            assertEquals(-1, below.logStartOffset());
+            FetchResponseData.PartitionData at = fetch(c, topic, topicId, expectedStart);
+            assertEquals(Errors.NONE.code(), at.errorCode());
+            assertEquals(expectedStart, at.logStartOffset());
+            assertEquals(highWatermark, at.highWatermark());
+            assertEquals(expectedStart - 1, ((MemoryRecords) at.records()).batches().iterator().next().baseOffset(),
+                    "the whole batch holding the log start offset is returned");
+
+            short latest = ApiKeys.DELETE_RECORDS.latestVersion();
+            DeleteRecordsPartitionResult lower = deleteRecords(c, topic, 0, 1, latest);
+            assertEquals(Errors.NONE.code(), lower.errorCode(), "deleting below the start is not an error");
+            assertEquals(expectedStart, lower.lowWatermark(), "and does not move the start back");
+            DeleteRecordsPartitionResult beyond = deleteRecords(c, topic, 0, highWatermark + 1, latest);
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), beyond.errorCode());
+            assertEquals(-1, beyond.lowWatermark());
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), deleteRecords(c, topic, 0, -2, latest).errorCode());
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), deleteRecords(c, topic, 1, 0, latest).errorCode());
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), deleteRecords(c, "no-such", 0, 0, latest).errorCode());
+
+            DeleteRecordsPartitionResult all = deleteRecords(c, topic, 0, DeleteRecordsRequest.HIGH_WATERMARK, latest);
+            assertEquals(Errors.NONE.code(), all.errorCode());
+            assertEquals(highWatermark, all.lowWatermark(), "-1 deletes up to the high watermark");
+            FetchResponseData.PartitionData empty = fetch(c, topic, topicId, highWatermark);
+            assertEquals(Errors.NONE.code(), empty.errorCode());
+            assertEquals(highWatermark, empty.logStartOffset());
+            assertEquals(0, ((MemoryRecords) empty.records()).sizeInBytes());
+            assertEquals(highWatermark, listOffset(c, topic, ListOffsetsRequest.EARLIEST_TIMESTAMP));
+
+            assertEquals(Errors.NONE.code(), createTopic(c, "compacted", 1, (short) 7,
+                    Map.of("cleanup.policy", "compact")).errorCode());
+            awaitReady(c, "compacted");
+            assertEquals(Errors.POLICY_VIOLATION.code(), deleteRecords(c, "compacted", 0, 0, latest).errorCode());
         }
     }
 }
