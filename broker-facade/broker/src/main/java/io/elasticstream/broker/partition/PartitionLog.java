@@ -66,7 +66,7 @@ public final class PartitionLog {
                     StoredBatchHeader h = StoredBatchHeader.read(b.data().nioBuffer());
                     if (h.hasProducerId()) {
                         producers.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(),
-                                b.baseOffset());
+                                b.baseOffset(), b.maxTimestamp());
                     }
                     sizeBytes.addAndGet(b.data().readableBytes());
                     next = b.endOffset();
@@ -88,6 +88,15 @@ public final class PartitionLog {
 
     public Uuid topicId() {
         return topicId;
+    }
+
+    public long streamId() {
+        return stream.streamId();
+    }
+
+    /** The idempotent producers with state in this partition, by producer id. */
+    public synchronized List<ActiveProducer> activeProducers() {
+        return producers.activeProducers();
     }
 
     public int leaderEpoch() {
@@ -146,7 +155,7 @@ public final class PartitionLog {
                         });
                 if (batch.hasProducerId() && base[0] >= 0) {
                     producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                            batch.lastSequence(), base[0]);
+                            batch.lastSequence(), base[0], batch.maxTimestamp());
                 }
                 f.whenComplete((ok, err) -> {
                     Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
