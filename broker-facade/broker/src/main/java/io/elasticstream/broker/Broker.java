@@ -2,7 +2,9 @@ package io.elasticstream.broker;
 
 import io.elasticstream.broker.api.KafkaApis;
 import io.elasticstream.broker.net.KafkaServer;
+import io.elasticstream.broker.config.ConfigResolver;
 import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.partition.RetentionAgent;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.BrokerInfo;
@@ -10,7 +12,14 @@ import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.streamclient.api.StreamClient;
+import io.elasticstream.placement.api.TopicInfo;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.common.config.TopicConfig;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    static final String RETENTION_CHECK_INTERVAL = "log.retention.check.interval.ms";
 
     private final MemberSession session;
     private final PartitionManager partitions;
@@ -34,11 +44,13 @@ public final class Broker implements AutoCloseable {
     private final KafkaServer server;
 
     private final KafkaApis apis;
+    private final RetentionAgent retention;
 
     private Broker(MemberSession session, PartitionManager partitions, ScheduledExecutorService timer,
-                   KafkaServer server, KafkaApis apis) {
+                   KafkaServer server, KafkaApis apis, RetentionAgent retention) {
         this.session = session;
         this.apis = apis;
+        this.retention = retention;
         this.partitions = partitions;
         this.timer = timer;
         this.server = server;
@@ -76,8 +88,11 @@ public final class Broker implements AutoCloseable {
             TopicService topics = new TopicService(placement, effective.numPartitions(), effective.messageMaxBytes());
             KafkaApis kafkaApis = new KafkaApis(effective, placement, topics, partitions, timer, clock);
             apis.set(kafkaApis);
+            RetentionAgent retention = new RetentionAgent(partitions, retentionLimits(effective, topics), clock, timer,
+                    retentionCheckIntervalMs(effective));
+            retention.start();
             LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
-            return new Broker(session, partitions, timer, server, kafkaApis);
+            return new Broker(session, partitions, timer, server, kafkaApis, retention);
         } catch (RuntimeException e) {
             session.close();
             server.close();
@@ -87,6 +102,30 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** {@code log.retention.check.interval.ms}, Kafka's default 5 minutes. */
+    static long retentionCheckIntervalMs(BrokerConfig config) {
+        String value = config.givenProperties().get(RETENTION_CHECK_INTERVAL);
+        return value == null || value.isBlank() ? 300_000L : Long.parseLong(value.trim());
+    }
+
+    /** Every topic's effective retention limits; none for topics whose cleanup.policy lacks "delete". */
+    private static Supplier<CompletableFuture<Map<String, RetentionAgent.Limits>>> retentionLimits(BrokerConfig config,
+                                                                                                  TopicService topics) {
+        ConfigResolver resolver = new ConfigResolver(config.givenProperties(), List.of());
+        return () -> topics.all().thenApply(all -> {
+            Map<String, RetentionAgent.Limits> limits = new HashMap<>();
+            for (TopicInfo t : all) {
+                boolean delete = List.of(resolver.topicValue(TopicConfig.CLEANUP_POLICY_CONFIG, t.configs())
+                        .split(",")).stream().anyMatch(p -> p.trim().equals(TopicConfig.CLEANUP_POLICY_DELETE));
+                limits.put(t.name(), delete ? new RetentionAgent.Limits(
+                        Long.parseLong(resolver.topicValue(TopicConfig.RETENTION_MS_CONFIG, t.configs()).trim()),
+                        Long.parseLong(resolver.topicValue(TopicConfig.RETENTION_BYTES_CONFIG, t.configs()).trim()))
+                        : RetentionAgent.Limits.NONE);
+            }
+            return limits;
+        });
+    }
+
     public InetSocketAddress kafkaAddress() {
         return server.localAddress();
     }
@@ -94,6 +133,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         session.close(); // PD moves this broker's partitions once the session expires
+        retention.close();
         server.close();
         apis.close();
         partitions.close();

@@ -18,7 +18,7 @@ final class BrokerWiring {
     }
 
     static Broker startBroker(LaunchOptions options, String clusterId, PlacementService placement,
-                              long heartbeatIntervalMs, Deque<AutoCloseable> started) throws Exception {
+                              Clock clock, long heartbeatIntervalMs, Deque<AutoCloseable> started) throws Exception {
         StreamClientConfig streamConfig = new StreamClientConfig(
                 options.longProperty("stream.append.timeout.ms", StreamClientConfig.defaults().appendTimeoutMs()),
                 options.longProperty("stream.max.inflight.bytes", StreamClientConfig.defaults().maxInflightBytes()),
@@ -29,7 +29,7 @@ final class BrokerWiring {
         started.push(streams);
 
         BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
-        Broker broker = Broker.start(brokerConfig, placement, streams, Clock.SYSTEM, heartbeatIntervalMs);
+        Broker broker = Broker.start(brokerConfig, placement, streams, clock, heartbeatIntervalMs);
         started.push(broker);
         return broker;
     }

@@ -78,7 +78,7 @@ public final class ClusterBrokerMain {
                 new StorePartitionWatcher(store, prefix), Clock.SYSTEM);
         push(started, placement);
         synchronized (ClusterBrokerMain.class) {
-            Broker broker = BrokerWiring.startBroker(options, clusterId, placement,
+            Broker broker = BrokerWiring.startBroker(options, clusterId, placement, Clock.SYSTEM,
                     options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS), started);
             LOG.info("broker up: Kafka on {}, cluster id {}, etcd {}, prefix {}", broker.kafkaAddress(), clusterId, etcd,
                     prefix);

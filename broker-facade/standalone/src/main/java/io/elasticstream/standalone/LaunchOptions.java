@@ -57,7 +57,9 @@ record LaunchOptions(Properties properties) {
                 throw new IllegalArgumentException("--port must be 0..65535, got " + p);
             }
             props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + p);
-            props.remove("advertised.listeners");
+            if (overrides.stream().noneMatch(o -> o.substring(0, o.indexOf('=')).trim().equals("advertised.listeners"))) {
+                props.remove("advertised.listeners"); // one from a config file named the config's own port
+            }
         }
         return new LaunchOptions(props);
     }

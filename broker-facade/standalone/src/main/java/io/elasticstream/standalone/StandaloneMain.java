@@ -72,6 +72,11 @@ public final class StandaloneMain {
     }
 
     void start(LaunchOptions options) throws Exception {
+        start(options, Clock.SYSTEM);
+    }
+
+    /** Starts with {@code brokerClock} as the broker's clock (tests move time by hand). */
+    void start(LaunchOptions options, Clock brokerClock) throws Exception {
         long startNs = System.nanoTime();
         Path dataDir = options.dataDir().toAbsolutePath();
         Files.createDirectories(dataDir);
@@ -104,7 +109,7 @@ public final class StandaloneMain {
         started.push(rangeServerSession);
         rangeServerSession.start().join();
 
-        broker = BrokerWiring.startBroker(options, clusterId, placement, heartbeatIntervalMs, started);
+        broker = BrokerWiring.startBroker(options, clusterId, placement, brokerClock, heartbeatIntervalMs, started);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }
 

@@ -24,7 +24,16 @@ import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicCol
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfigCollection;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.DescribeProducersResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -81,7 +90,13 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
+import org.apache.kafka.common.requests.DeleteRecordsRequest;
+import org.apache.kafka.common.requests.DeleteRecordsResponse;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.requests.DescribeProducersRequest;
+import org.apache.kafka.common.requests.DescribeProducersResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import org.apache.kafka.common.requests.DeleteTopicsResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -207,7 +222,8 @@ class KafkaProtocolTest {
             ApiVersionsResponseData advertised = advertised(c);
             assertEquals(Errors.NONE.code(), advertised.errorCode());
             for (ApiKeys key : List.of(ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.METADATA, ApiKeys.LIST_OFFSETS,
-                    ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.API_VERSIONS)) {
+                    ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.API_VERSIONS,
+                    ApiKeys.DELETE_RECORDS, ApiKeys.OFFSET_FOR_LEADER_EPOCH, ApiKeys.DESCRIBE_PRODUCERS)) {
                 assertTrue(advertised.apiKeys().find(key.id) != null, key + " is advertised");
             }
             assertEquals(0, advertised.apiKeys().find(ApiKeys.PRODUCE.id).minVersion(), "Produce from v0, as Kafka 4");
@@ -537,6 +553,193 @@ class KafkaProtocolTest {
                 DeleteGroupsResponse r = c.send(new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData()
                         .setGroupsNames(List.of(group))), v);
                 assertEquals(Errors.NONE.code(), r.data().results().find(group).errorCode(), "DeleteGroups v" + v);
+            }
+        }
+    }
+
+    private static DeleteRecordsPartitionResult deleteRecords(RawKafkaClient c, String topic, int partition, long offset,
+                                                              short version) throws Exception {
+        DeleteRecordsResponse r = c.send(new DeleteRecordsRequest.Builder(new DeleteRecordsRequestData().setTimeoutMs(10_000)
+                .setTopics(List.of(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic).setPartitions(List.of(
+                        new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(partition)
+                                .setOffset(offset)))))), version);
+        return r.data().topics().find(topic).partitions().find(partition);
+    }
+
+    private static long listOffset(RawKafkaClient c, String topic, long timestamp) throws Exception {
+        short v = ApiKeys.LIST_OFFSETS.latestVersion(false);
+        ListOffsetsResponse r = c.send(ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
+                .setTargetTimes(List.of(new ListOffsetsTopic().setName(topic).setPartitions(List.of(
+                        new ListOffsetsPartition().setPartitionIndex(0).setTimestamp(timestamp))))), v);
+        ListOffsetsPartitionResponse p = r.data().topics().getFirst().partitions().getFirst();
+        assertEquals(Errors.NONE.code(), p.errorCode(), "ListOffsets at " + timestamp);
+        return p.offset();
+    }
+
+    private static FetchResponseData.PartitionData fetch(RawKafkaClient c, String topic, Uuid topicId, long offset)
+            throws Exception {
+        short v = ApiKeys.FETCH.latestVersion(false);
+        Map<TopicPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>();
+        wanted.put(new TopicPartition(topic, 0), new FetchRequest.PartitionData(topicId, offset, -1, 1 << 20,
+                Optional.empty()));
+        FetchResponse r = c.send(FetchRequest.Builder.forConsumer(v, 0, 1, wanted), v);
+        return r.data().responses().getFirst().partitions().getFirst();
+    }
+
+    @Test
+    void deleteRecordsMovesTheLogStartOffsetForListOffsetsAndFetchInEveryAdvertisedVersion() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            String topic = "delete-records";
+            assertEquals(Errors.NONE.code(), createTopic(c, topic, 1, (short) 7, Map.of()).errorCode());
+            Uuid topicId = awaitReady(c, topic);
+            for (String[] batch : new String[][] {{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g"}}) {
+                produce(c, topic, topicId, (short) -1, (short) 13, records(batch));
+            }
+            long highWatermark = 7;
+
+            long expectedStart = 0;
+            for (short v : versions(ApiKeys.DELETE_RECORDS, advertised)) {
+                expectedStart = 1 + 2L * v; // in the middle of batch v
+                DeleteRecordsPartitionResult r = deleteRecords(c, topic, 0, expectedStart, v);
+                assertEquals(Errors.NONE.code(), r.errorCode(), "DeleteRecords v" + v);
+                assertEquals(expectedStart, r.lowWatermark(), "DeleteRecords v" + v + " low watermark");
+            }
+            assertEquals(expectedStart, listOffset(c, topic, ListOffsetsRequest.EARLIEST_TIMESTAMP));
+            assertEquals(expectedStart, listOffset(c, topic, ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP));
+            assertEquals(highWatermark, listOffset(c, topic, ListOffsetsRequest.LATEST_TIMESTAMP));
+
+            FetchResponseData.PartitionData below = fetch(c, topic, topicId, expectedStart - 1);
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), below.errorCode(), "a fetch below the log start offset");
+            assertEquals(-1, below.highWatermark(), "Kafka reports no offsets with an error");
+            assertEquals(-1, below.logStartOffset());
+            FetchResponseData.PartitionData at = fetch(c, topic, topicId, expectedStart);
+            assertEquals(Errors.NONE.code(), at.errorCode());
+            assertEquals(expectedStart, at.logStartOffset());
+            assertEquals(highWatermark, at.highWatermark());
+            assertEquals(expectedStart - 1, ((MemoryRecords) at.records()).batches().iterator().next().baseOffset(),
+                    "the whole batch holding the log start offset is returned");
+
+            short latest = ApiKeys.DELETE_RECORDS.latestVersion(false);
+            DeleteRecordsPartitionResult lower = deleteRecords(c, topic, 0, 1, latest);
+            assertEquals(Errors.NONE.code(), lower.errorCode(), "deleting below the start is not an error");
+            assertEquals(expectedStart, lower.lowWatermark(), "and does not move the start back");
+            DeleteRecordsPartitionResult beyond = deleteRecords(c, topic, 0, highWatermark + 1, latest);
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), beyond.errorCode());
+            assertEquals(-1, beyond.lowWatermark());
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), deleteRecords(c, topic, 0, -2, latest).errorCode());
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), deleteRecords(c, topic, 1, 0, latest).errorCode());
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), deleteRecords(c, "no-such", 0, 0, latest).errorCode());
+
+            DeleteRecordsPartitionResult all = deleteRecords(c, topic, 0, DeleteRecordsRequest.HIGH_WATERMARK, latest);
+            assertEquals(Errors.NONE.code(), all.errorCode());
+            assertEquals(highWatermark, all.lowWatermark(), "-1 deletes up to the high watermark");
+            FetchResponseData.PartitionData empty = fetch(c, topic, topicId, highWatermark);
+            assertEquals(Errors.NONE.code(), empty.errorCode());
+            assertEquals(highWatermark, empty.logStartOffset());
+            assertEquals(0, ((MemoryRecords) empty.records()).sizeInBytes());
+            assertEquals(highWatermark, listOffset(c, topic, ListOffsetsRequest.EARLIEST_TIMESTAMP));
+
+            assertEquals(Errors.NONE.code(), createTopic(c, "compacted", 1, (short) 7,
+                    Map.of("cleanup.policy", "compact")).errorCode());
+            awaitReady(c, "compacted");
+            assertEquals(Errors.POLICY_VIOLATION.code(), deleteRecords(c, "compacted", 0, 0, latest).errorCode());
+        }
+    }
+
+    private static EpochEndOffset offsetForLeaderEpoch(RawKafkaClient c, String topic, int partition, int currentLeaderEpoch,
+                                                      int leaderEpoch, short version) throws Exception {
+        OffsetForLeaderTopicCollection topics = new OffsetForLeaderTopicCollection();
+        topics.add(new OffsetForLeaderTopic().setTopic(topic).setPartitions(List.of(new OffsetForLeaderPartition()
+                .setPartition(partition).setCurrentLeaderEpoch(currentLeaderEpoch).setLeaderEpoch(leaderEpoch))));
+        OffsetForLeaderEpochRequestData data = new OffsetForLeaderEpochRequestData().setTopics(topics);
+        if (version >= 3) {
+            data.setReplicaId(-1); // a consumer; v2 has no replica id
+        }
+        OffsetsForLeaderEpochResponse r = c.send(new AbstractRequest.Builder<OffsetsForLeaderEpochRequest>(
+                ApiKeys.OFFSET_FOR_LEADER_EPOCH, version, version) {
+            @Override
+            public OffsetsForLeaderEpochRequest build(short v) {
+                return new OffsetsForLeaderEpochRequest(data, v);
+            }
+        }, version);
+        return r.data().topics().find(topic).partitions().getFirst();
+    }
+
+    @Test
+    void offsetForLeaderEpochAnswersTheEndOfEachEpochInEveryAdvertisedVersion() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            String topic = "leader-epochs";
+            assertEquals(Errors.NONE.code(), createTopic(c, topic, 1, (short) 7, Map.of()).errorCode());
+            Uuid topicId = awaitReady(c, topic);
+            int epoch = metadata(c, topic).partitions().getFirst().leaderEpoch();
+            assertTrue(epoch >= 1, "the partition's leader epoch is its stream epoch: " + epoch);
+            produce(c, topic, topicId, (short) -1, (short) 13, records("a", "b", "c"));
+
+            for (short v : versions(ApiKeys.OFFSET_FOR_LEADER_EPOCH, advertised)) {
+                EpochEndOffset current = offsetForLeaderEpoch(c, topic, 0, epoch, epoch, v);
+                assertEquals(Errors.NONE.code(), current.errorCode(), "OffsetForLeaderEpoch v" + v);
+                assertEquals(epoch, current.leaderEpoch(), "OffsetForLeaderEpoch v" + v);
+                assertEquals(3, current.endOffset(), "OffsetForLeaderEpoch v" + v + ": the current epoch ends at the log end");
+                EpochEndOffset older = offsetForLeaderEpoch(c, topic, 0, -1, epoch - 1, v);
+                assertEquals(Errors.NONE.code(), older.errorCode(), "OffsetForLeaderEpoch v" + v);
+                assertEquals(epoch - 1, older.leaderEpoch(), "OffsetForLeaderEpoch v" + v);
+                assertEquals(0, older.endOffset(), "OffsetForLeaderEpoch v" + v + ": an epoch before any ends at the start");
+            }
+            short latest = ApiKeys.OFFSET_FOR_LEADER_EPOCH.latestVersion(false);
+            EpochEndOffset newer = offsetForLeaderEpoch(c, topic, 0, -1, epoch + 1, latest);
+            assertEquals(Errors.NONE.code(), newer.errorCode());
+            assertEquals(-1, newer.leaderEpoch(), "an epoch newer than the current one is unknown");
+            assertEquals(-1, newer.endOffset());
+            assertEquals(Errors.FENCED_LEADER_EPOCH.code(), offsetForLeaderEpoch(c, topic, 0, epoch - 1, epoch, latest)
+                    .errorCode());
+            EpochEndOffset unknownEpoch = offsetForLeaderEpoch(c, topic, 0, epoch + 1, epoch, latest);
+            assertEquals(Errors.UNKNOWN_LEADER_EPOCH.code(), unknownEpoch.errorCode());
+            assertEquals(-1, unknownEpoch.endOffset());
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), offsetForLeaderEpoch(c, topic, 3, -1, epoch, latest)
+                    .errorCode());
+        }
+    }
+
+    @Test
+    void describeProducersListsTheIdempotentProducersOfAPartitionInEveryAdvertisedVersion() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            String topic = "producers";
+            assertEquals(Errors.NONE.code(), createTopic(c, topic, 1, (short) 7, Map.of()).errorCode());
+            Uuid topicId = awaitReady(c, topic);
+            InitProducerIdResponse init = c.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                    .setTransactionalId(null).setTransactionTimeoutMs(60_000)), ApiKeys.INIT_PRODUCER_ID.latestVersion(false));
+            long producerId = init.data().producerId();
+            short producerEpoch = init.data().producerEpoch();
+            long ts = 1_700_000_000_000L;
+            for (int seq = 0; seq < 4; seq += 2) {
+                PartitionProduceResponse p = produce(c, topic, topicId, (short) -1, (short) 13,
+                        MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, producerEpoch, seq,
+                                new SimpleRecord(ts + seq, null, "x".getBytes(StandardCharsets.UTF_8)),
+                                new SimpleRecord(ts + seq + 1, null, "y".getBytes(StandardCharsets.UTF_8))))
+                        .data().responses().iterator().next().partitionResponses().getFirst();
+                assertEquals(Errors.NONE.code(), p.errorCode());
+            }
+
+            for (short v : versions(ApiKeys.DESCRIBE_PRODUCERS, advertised)) {
+                DescribeProducersRequest.Builder request = new DescribeProducersRequest.Builder(
+                        new DescribeProducersRequestData());
+                request.addTopic(topic).setPartitionIndexes(List.of(0, 5));
+                DescribeProducersResponse r = c.send(request, v);
+                List<DescribeProducersResponseData.PartitionResponse> partitions = r.data().topics().getFirst().partitions();
+                assertEquals(Errors.NONE.code(), partitions.get(0).errorCode(), "DescribeProducers v" + v);
+                DescribeProducersResponseData.ProducerState state = partitions.get(0).activeProducers().getFirst();
+                assertEquals(1, partitions.get(0).activeProducers().size(), "DescribeProducers v" + v);
+                assertEquals(producerId, state.producerId(), "DescribeProducers v" + v);
+                assertEquals(producerEpoch, state.producerEpoch(), "DescribeProducers v" + v);
+                assertEquals(3, state.lastSequence(), "DescribeProducers v" + v);
+                assertEquals(ts + 3, state.lastTimestamp(), "DescribeProducers v" + v);
+                assertEquals(-1, state.coordinatorEpoch(), "DescribeProducers v" + v);
+                assertEquals(-1, state.currentTxnStartOffset(), "DescribeProducers v" + v);
+                assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), partitions.get(1).errorCode(),
+                        "DescribeProducers v" + v + " for a partition that does not exist");
             }
         }
     }

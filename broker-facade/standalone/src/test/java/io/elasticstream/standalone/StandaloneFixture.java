@@ -1,5 +1,6 @@
 package io.elasticstream.standalone;
 
+import io.elasticstream.common.Clock;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
@@ -8,6 +9,11 @@ final class StandaloneFixture implements AutoCloseable {
     private final StandaloneMain main = new StandaloneMain();
 
     StandaloneFixture(Path dataDir, String... overrides) throws Exception {
+        this(dataDir, Clock.SYSTEM, overrides);
+    }
+
+    /** With {@code brokerClock} as the broker's clock. */
+    StandaloneFixture(Path dataDir, Clock brokerClock, String... overrides) throws Exception {
         String[] args = new String[4 + overrides.length * 2];
         args[0] = "--data-dir";
         args[1] = dataDir.toString();
@@ -17,7 +23,7 @@ final class StandaloneFixture implements AutoCloseable {
             args[4 + 2 * i] = "--override";
             args[5 + 2 * i] = overrides[i];
         }
-        main.start(LaunchOptions.parse(args));
+        main.start(LaunchOptions.parse(args), brokerClock);
     }
 
     InetSocketAddress kafkaAddress() {

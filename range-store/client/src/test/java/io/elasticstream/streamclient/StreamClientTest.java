@@ -192,4 +192,29 @@ class StreamClientTest {
         CompletionException e = assertThrows(CompletionException.class, () -> s.fetch(2, 100).join());
         assertInstanceOf(StreamException.OffsetOutOfRange.class, e.getCause());
     }
+
+    @Test
+    void trimMovesTheStartForThisAndTheNextWriterAndReadsBelowItAreOutOfRange() {
+        Stream s = client().openForWrite(streamId).join();
+        append(s, 2, "a").join();
+        append(s, 3, "b").join();
+        append(s, 1, "c").join();
+
+        assertEquals(3L, s.trim(3).join());
+        assertEquals(3, s.startOffset());
+        assertEquals(3L, s.trim(1).join(), "the start offset never moves down");
+        CompletionException below = assertThrows(CompletionException.class, () -> s.fetch(2, 100).join());
+        assertInstanceOf(StreamException.OffsetOutOfRange.class, below.getCause());
+        assertEquals(List.of("2:b", "5:c"), readAll(s, 3), "a read at the start returns the whole batch holding it");
+        CompletionException beyond = assertThrows(CompletionException.class, () -> s.trim(7).join());
+        assertInstanceOf(StreamException.OffsetOutOfRange.class, beyond.getCause());
+
+        Stream next = client().openForWrite(streamId).join();
+        assertEquals(3, next.startOffset(), "the trim point is recorded at PD");
+        assertEquals(3, placement.describeStream(streamId).join().startOffset());
+        CompletionException fenced = assertThrows(CompletionException.class, () -> s.trim(5).join());
+        assertInstanceOf(StreamException.Fenced.class, fenced.getCause());
+        assertEquals(6L, next.trim(6).join(), "a stream may be trimmed to its end");
+        assertTrue(next.fetch(6, 100).join().isEmpty());
+    }
 }

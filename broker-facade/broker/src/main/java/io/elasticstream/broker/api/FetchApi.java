@@ -144,12 +144,15 @@ final class FetchApi implements RequestHandler {
                 return r.fail(Errors.FENCED_LEADER_EPOCH);
             }
         }
-        if (data.fetchOffset < r.logStartOffset || data.fetchOffset > r.highWatermark) {
+        if (data.fetchOffset < r.logStartOffset || data.fetchOffset > log.logEndOffset()) {
             return r.fail(Errors.OFFSET_OUT_OF_RANGE);
+        }
+        if (data.fetchOffset >= r.highWatermark) {
+            return r; // nothing confirmed there yet (offsets up to the log end offset are not out of range)
         }
         r.done = log.read(data.fetchOffset, Math.max(maxBytes, 1)).handle((batches, err) -> {
             if (err != null) {
-                r.error = ErrorMapper.toErrors(err);
+                r.fail(ErrorMapper.toErrors(err));
             } else {
                 r.batches = batches;
             }
@@ -205,16 +208,19 @@ final class FetchApi implements RequestHandler {
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         volatile Errors error = Errors.NONE;
         volatile List<StoredBatch> batches = List.of();
-        long highWatermark = -1;
-        long logStartOffset = -1;
+        volatile long highWatermark = -1;
+        volatile long logStartOffset = -1;
 
         PartitionRead(TopicIdPartition tip, long fetchOffset) {
             this.tip = tip;
             this.fetchOffset = fetchOffset;
         }
 
+        /** As Kafka: a partition answered with an error reports no offsets. */
         PartitionRead fail(Errors e) {
             error = e;
+            highWatermark = -1;
+            logStartOffset = -1;
             return this;
         }
 

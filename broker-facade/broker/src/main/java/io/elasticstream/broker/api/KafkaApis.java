@@ -53,6 +53,9 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsApi(topics));
         handlers.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(config, placement));
         handlers.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsApi(config, topics, partitions));
+        handlers.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochApi(topics, partitions, placement));
+        handlers.put(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersApi(topics, partitions));
+        handlers.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(topics, partitions, BrokerSettings.resolver(config)));
         this.supported = new SupportedApis(handlers.keySet());
     }
 

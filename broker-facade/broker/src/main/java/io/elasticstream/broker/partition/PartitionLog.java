@@ -13,13 +13,17 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
  * One partition this broker owns, on its stream. The high watermark is the stream's confirmed offset;
- * the log start offset is the stream's start.
+ * the log start offset is the stream's start, moved up by {@link #trimTo} (DeleteRecords, retention).
+ * {@link #sizeBytes()} counts the bytes of the batches holding readable records, for
+ * {@code retention.bytes}.
  */
 public final class PartitionLog {
     private static final int REBUILD_READ_BYTES = 4 * 1024 * 1024;
@@ -31,6 +35,11 @@ public final class PartitionLog {
     private final ProducerStateTable producers = new ProducerStateTable();
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
     private volatile boolean failed;
+    /** Bytes of the confirmed batches that hold at least one record at or above the log start offset. */
+    private final AtomicLong sizeBytes = new AtomicLong();
+    private final Object trimLock = new Object();
+    /** The last trim in progress; trims run one after the other. Guarded by {@link #trimLock}. */
+    private CompletableFuture<Long> lastTrim = CompletableFuture.completedFuture(0L);
 
     private PartitionLog(TopicPartition topicPartition, Uuid topicId, Stream stream) {
         this.topicPartition = topicPartition;
@@ -57,8 +66,9 @@ public final class PartitionLog {
                     StoredBatchHeader h = StoredBatchHeader.read(b.data().nioBuffer());
                     if (h.hasProducerId()) {
                         producers.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(),
-                                b.baseOffset());
+                                b.baseOffset(), b.maxTimestamp());
                     }
+                    sizeBytes.addAndGet(b.data().readableBytes());
                     next = b.endOffset();
                 }
             } finally {
@@ -80,6 +90,15 @@ public final class PartitionLog {
         return topicId;
     }
 
+    public long streamId() {
+        return stream.streamId();
+    }
+
+    /** The idempotent producers with state in this partition, by producer id. */
+    public synchronized List<ActiveProducer> activeProducers() {
+        return producers.activeProducers();
+    }
+
     public int leaderEpoch() {
         return leaderEpoch;
     }
@@ -90,6 +109,16 @@ public final class PartitionLog {
 
     public long logStartOffset() {
         return stream.startOffset();
+    }
+
+    /** The offset the next append will get (above the high watermark while appends are unconfirmed). */
+    public long logEndOffset() {
+        return stream.nextOffset();
+    }
+
+    /** Bytes of the batches holding records in {@code [logStartOffset, highWatermark)}. */
+    public long sizeBytes() {
+        return sizeBytes.get();
     }
 
     public boolean isFailed() {
@@ -115,14 +144,18 @@ public final class PartitionLog {
                     }
                 }
                 long[] base = {-1};
+                int size = batch.bytes().remaining();
                 CompletableFuture<Long> f = stream.append(batch.recordCount(), batch.maxTimestamp(),
                         Unpooled.wrappedBuffer(batch.bytes()), (data, baseOffset) -> {
                             batch.stamp(baseOffset, leaderEpoch);
                             base[0] = baseOffset;
-                        }).thenApply(r -> r.baseOffset());
+                        }).thenApply(r -> {
+                            sizeBytes.addAndGet(size);
+                            return r.baseOffset();
+                        });
                 if (batch.hasProducerId() && base[0] >= 0) {
                     producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                            batch.lastSequence(), base[0]);
+                            batch.lastSequence(), base[0], batch.maxTimestamp());
                 }
                 f.whenComplete((ok, err) -> {
                     Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -140,6 +173,98 @@ public final class PartitionLog {
     /** Whole confirmed batches from the one containing {@code offset}; see {@link Stream#fetch}. */
     public CompletableFuture<List<StoredBatch>> read(long offset, int maxBytes) {
         return stream.fetch(offset, maxBytes);
+    }
+
+    /**
+     * Moves the log start offset up to {@code offset} (Kafka's {@code maybeIncrementLogStartOffset}):
+     * completes with the log start offset now in effect; an offset at or below the current start
+     * changes nothing. Fails with {@link OffsetOutOfRangeException} above the high watermark. Trims run
+     * one at a time, in call order.
+     */
+    public CompletableFuture<Long> trimTo(long offset) {
+        synchronized (trimLock) {
+            CompletableFuture<Long> trim = lastTrim.handle((v, e) -> null).thenCompose(v -> trimNow(offset));
+            lastTrim = trim;
+            return trim;
+        }
+    }
+
+    private CompletableFuture<Long> trimNow(long offset) {
+        long start = stream.startOffset();
+        long highWatermark = stream.confirmedOffset();
+        if (offset > highWatermark) {
+            return CompletableFuture.failedFuture(new OffsetOutOfRangeException("Cannot increment the log start offset to "
+                    + offset + " of partition " + topicPartition + " since it is larger than the high watermark "
+                    + highWatermark));
+        }
+        if (offset <= start) {
+            return CompletableFuture.completedFuture(start);
+        }
+        // Count the bytes leaving before trimming: below the new start they are no longer readable.
+        return bytesOfBatchesEndingBy(start, offset, 0).thenCompose(trimmedBytes -> stream.trim(offset)
+                .thenApply(newStart -> {
+                    sizeBytes.addAndGet(-trimmedBytes);
+                    return newStart;
+                }));
+    }
+
+    /** Sums the sizes of the batches from the one holding {@code from} that end at or below {@code until}. */
+    private CompletableFuture<Long> bytesOfBatchesEndingBy(long from, long until, long sum) {
+        return stream.fetch(from, REBUILD_READ_BYTES).thenCompose(batches -> {
+            long total = sum;
+            long next = from;
+            boolean done = batches.isEmpty();
+            try {
+                for (StoredBatch b : batches) {
+                    if (b.endOffset() > until) {
+                        done = true;
+                        break;
+                    }
+                    total += b.data().readableBytes();
+                    next = b.endOffset();
+                }
+            } finally {
+                batches.forEach(b -> b.data().release());
+            }
+            return done || next >= until ? CompletableFuture.completedFuture(total)
+                    : bytesOfBatchesEndingBy(next, until, total);
+        });
+    }
+
+    /**
+     * Scans whole batches from the log start offset, in order, until {@code visitor} returns false or the
+     * high watermark is reached. The visitor must not keep the batches.
+     */
+    public CompletableFuture<Void> scanFromStart(BatchVisitor visitor) {
+        return scan(stream.startOffset(), visitor);
+    }
+
+    private CompletableFuture<Void> scan(long from, BatchVisitor visitor) {
+        if (from >= stream.confirmedOffset()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return stream.fetch(from, REBUILD_READ_BYTES).thenCompose(batches -> {
+            long next = from;
+            boolean more = !batches.isEmpty();
+            try {
+                for (StoredBatch b : batches) {
+                    if (!visitor.visit(b.baseOffset(), b.endOffset(), b.maxTimestamp(), b.data().readableBytes())) {
+                        more = false;
+                        break;
+                    }
+                    next = b.endOffset();
+                }
+            } finally {
+                batches.forEach(b -> b.data().release());
+            }
+            return more ? scan(next, visitor) : CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** Sees one stored batch of a {@link #scanFromStart} scan; returns whether to go on. */
+    @FunctionalInterface
+    public interface BatchVisitor {
+        boolean visit(long baseOffset, long endOffset, long maxTimestamp, int sizeBytes);
     }
 
     /** Runs {@code waiter} once, the next time the high watermark advances (or at close). */

@@ -5,6 +5,8 @@ import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.streamclient.api.StreamClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +74,17 @@ public final class PartitionManager implements AutoCloseable {
     /** Partitions this broker owns (open or being opened), for the load it reports to PD. */
     public int ownedCount() {
         return partitions.size();
+    }
+
+    /** The partitions open here now. */
+    public List<PartitionLog> openLogs() {
+        List<PartitionLog> open = new ArrayList<>();
+        for (CompletableFuture<PartitionLog> f : partitions.values()) {
+            if (f.isDone() && !f.isCompletedExceptionally()) {
+                open.add(f.join());
+            }
+        }
+        return open;
     }
 
     /** Reopens the partition if its stream failed and this broker still owns it. */

@@ -1,6 +1,9 @@
 package io.elasticstream.broker.partition;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -58,7 +61,13 @@ final class ProducerStateTable {
 
     /** Records an accepted batch (called in offset order). */
     void update(long producerId, short epoch, int firstSeq, int lastSeq, long baseOffset) {
+        update(producerId, epoch, firstSeq, lastSeq, baseOffset, RecordBatch.NO_TIMESTAMP);
+    }
+
+    /** Records an accepted batch with its max timestamp (called in offset order). */
+    void update(long producerId, short epoch, int firstSeq, int lastSeq, long baseOffset, long maxTimestamp) {
         ProducerEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerEntry());
+        entry.lastTimestamp = maxTimestamp;
         if (epoch != entry.epoch) {
             entry.epoch = epoch;
             entry.batches.clear();
@@ -69,12 +78,22 @@ final class ProducerStateTable {
         }
     }
 
+    /** Every producer with state here, by producer id. */
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> out = new ArrayList<>();
+        producers.forEach((id, e) -> out.add(new ActiveProducer(id, e.epoch,
+                e.batches.isEmpty() ? RecordBatch.NO_SEQUENCE : e.batches.peekLast().lastSeq, e.lastTimestamp)));
+        out.sort(Comparator.comparingLong(ActiveProducer::producerId));
+        return out;
+    }
+
     private static boolean inSequence(int lastSeq, int nextSeq) {
         return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
     }
 
     private static final class ProducerEntry {
         short epoch = RecordBatch.NO_PRODUCER_EPOCH;
+        long lastTimestamp = RecordBatch.NO_TIMESTAMP;
         final ArrayDeque<CachedBatch> batches = new ArrayDeque<>(CACHED_BATCHES + 1);
     }
 

@@ -106,6 +106,17 @@ public interface PlacementService {
     /** Records that range {@code index} ends at {@code endOffset} (exclusive). Idempotent for the same end. */
     CompletableFuture<RangeInfo> sealRange(long streamId, long epoch, int index, long endOffset);
 
+    /**
+     * Moves the stream's start offset (its trim point) up to {@code newStartOffset}; completes with the
+     * start offset now recorded. Monotonic: a {@code newStartOffset} at or below the current start
+     * changes nothing and completes with the current start. Fails with
+     * {@link PlacementException.FencedEpoch} unless {@code epoch} is the stream's current epoch, and with
+     * {@link PlacementException.InvalidRangeState} if the stream's ranges are all sealed and end below
+     * {@code newStartOffset}. Records below the start are no longer readable; range servers need not
+     * reclaim their space yet.
+     */
+    CompletableFuture<Long> trimStream(long streamId, long epoch, long newStartOffset);
+
     // ---- producer ids ------------------------------------------------------------------------
 
     /**

@@ -44,6 +44,7 @@ public final class PdRpc {
     public static final String OPEN_STREAM_FOR_WRITE = "openStreamForWrite";
     public static final String CREATE_RANGE = "createRange";
     public static final String SEAL_RANGE = "sealRange";
+    public static final String TRIM_STREAM = "trimStream";
     public static final String ALLOCATE_PRODUCER_IDS = "allocateProducerIds";
 
     private PdRpc() {

@@ -174,6 +174,15 @@ public final class RemotePlacementService implements PlacementService, AutoClose
     }
 
     @Override
+    public CompletableFuture<Long> trimStream(long streamId, long epoch, long newStartOffset) {
+        return call(PdRpc.TRIM_STREAM, out -> {
+            out.writeLong(streamId);
+            out.writeLong(epoch);
+            out.writeLong(newStartOffset);
+        }, PdWire::readLong);
+    }
+
+    @Override
     public CompletableFuture<Long> allocateProducerIds(int count) {
         return call(PdRpc.ALLOCATE_PRODUCER_IDS, out -> out.writeInt(count), PdWire::readLong);
     }

@@ -606,6 +606,36 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         });
     }
 
+    @Override
+    public CompletableFuture<Long> trimStream(long streamId, long epoch, long newStartOffset) {
+        String what = "trim stream " + streamId + " to " + newStartOffset + " (epoch " + epoch + ")";
+        return onOwner(what, () -> {
+            Checks.argument(newStartOffset >= 0, "start offset %d must not be negative", newStartOffset);
+            return retrying(what, () -> {
+                String streamKey = keys.stream(streamId);
+                List<List<KeyValue>> read = readTxn(List.of(), Op.get(streamKey),
+                        Op.getPrefix(keys.rangesPrefix(streamId)));
+                KeyValue streamKv = checkEpoch(streamId, epoch, read.get(0));
+                StreamRecord stream = Codecs.STREAM.decode(streamKv.value());
+                if (newStartOffset <= stream.startOffset()) {
+                    return stream.startOffset();
+                }
+                RangeRecord last = read.get(1).isEmpty() ? null
+                        : Codecs.RANGE.decode(read.get(1).get(read.get(1).size() - 1).value());
+                if (last == null || (last.isSealed() && last.endOffset() < newStartOffset)) {
+                    throw new PlacementException.InvalidRangeState("stream " + streamId + " ends at "
+                            + (last == null ? stream.startOffset() : last.endOffset()) + ", so it cannot start at "
+                            + newStartOffset);
+                }
+                guardedTxn(what, List.of(Compare.modRevision(streamKey, streamKv.modRevision())),
+                        List.of(Op.put(streamKey, Codecs.STREAM.encode(stream.withStartOffset(newStartOffset)))));
+                LOG.info("stream {}: start offset {} -> {} (epoch {})", streamId, stream.startOffset(), newStartOffset,
+                        epoch);
+                return newStartOffset;
+            });
+        });
+    }
+
     /** The stream's record if {@code epoch} is its current epoch. */
     private static KeyValue checkEpoch(long streamId, long epoch, List<KeyValue> streamRead) {
         if (streamRead.isEmpty()) {

@@ -17,7 +17,7 @@ public interface Stream extends AutoCloseable {
     /** The writer epoch this stream was opened with. */
     long epoch();
 
-    /** First readable offset (the trim point). */
+    /** First readable offset (the trim point); moves up with {@link #trim}. */
     long startOffset();
 
     /** Offset the next append will get. */
@@ -42,6 +42,17 @@ public interface Stream extends AutoCloseable {
      * outside {@code [startOffset(), confirmedOffset()]}. The caller releases the batches' buffers.
      */
     CompletableFuture<List<StoredBatch>> fetch(long startOffset, int maxBytes);
+
+    /**
+     * Moves the start offset up to {@code newStartOffset} (recorded at PD, so it survives a new writer);
+     * completes with the start offset now in effect, which is never lower than before. A
+     * {@code newStartOffset} at or below {@link #startOffset()} changes nothing. Fails with
+     * {@link StreamException.OffsetOutOfRange} beyond {@link #confirmedOffset()}, and with
+     * {@link StreamException.Fenced} if a newer writer opened the stream. From then on reads below the new
+     * start fail with {@link StreamException.OffsetOutOfRange}; a read at it still returns the whole batch
+     * holding it. Range servers do not reclaim the space of trimmed records yet.
+     */
+    CompletableFuture<Long> trim(long newStartOffset);
 
     /** Registers a callback run (on an arbitrary thread) whenever the confirmed offset advances. */
     void onConfirmed(Runnable listener);

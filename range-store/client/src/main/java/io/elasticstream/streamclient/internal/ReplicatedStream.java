@@ -61,7 +61,8 @@ public final class ReplicatedStream implements Stream {
     private final StreamClientConfig config;
     private final long streamId;
     private final long epoch;
-    private final long startOffset;
+    /** The trim point; only rises (see {@link #trim}). */
+    private volatile long startOffset;
     private final int ackCount;
     private final List<Runnable> confirmListeners = new CopyOnWriteArrayList<>();
 
@@ -365,11 +366,36 @@ public final class ReplicatedStream implements Stream {
     }
 
     @Override
+    public CompletableFuture<Long> trim(long newStartOffset) {
+        long confirmed = confirmedOffset;
+        if (newStartOffset > confirmed) {
+            return CompletableFuture.failedFuture(new StreamException.OffsetOutOfRange("stream " + streamId
+                    + ": cannot trim to " + newStartOffset + " beyond the confirmed offset " + confirmed));
+        }
+        if (newStartOffset <= startOffset) {
+            return CompletableFuture.completedFuture(startOffset);
+        }
+        return placement.trimStream(streamId, epoch, newStartOffset).handle((recorded, err) -> {
+            if (err != null) {
+                throw translate(err);
+            }
+            synchronized (lock) {
+                if (recorded > startOffset) {
+                    LOG.info("Stream {} epoch {}: start offset {} -> {}", streamId, epoch, startOffset, recorded);
+                    startOffset = recorded;
+                }
+                return startOffset;
+            }
+        });
+    }
+
+    @Override
     public CompletableFuture<List<StoredBatch>> fetch(long offset, int maxBytes) {
         long confirmed = confirmedOffset;
-        if (offset < startOffset || offset > confirmed) {
+        long start = startOffset;
+        if (offset < start || offset > confirmed) {
             return CompletableFuture.failedFuture(new StreamException.OffsetOutOfRange("stream " + streamId + ": offset "
-                    + offset + " outside [" + startOffset + ", " + confirmed + "]"));
+                    + offset + " outside [" + start + ", " + confirmed + "]"));
         }
         if (offset == confirmed) {
             return CompletableFuture.completedFuture(List.of());

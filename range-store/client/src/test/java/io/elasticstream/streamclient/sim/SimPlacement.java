@@ -31,6 +31,7 @@ final class SimPlacement implements PlacementService {
     private final int ackCount;
     private final Map<Long, long[]> epochs = new HashMap<>();
     private final Map<Long, List<RangeInfo>> ranges = new HashMap<>();
+    private final Map<Long, Long> startOffsets = new HashMap<>();
     /** Every seal PD ever recorded: stream/index -> end. A sealed range must never get another end. */
     final Map<String, Long> sealedEnds = new HashMap<>();
 
@@ -63,7 +64,8 @@ final class SimPlacement implements PlacementService {
     }
 
     private StreamInfo info(long streamId) {
-        return new StreamInfo(streamId, epochs.get(streamId)[0], 0, replicaCount, ackCount, ranges.get(streamId));
+        return new StreamInfo(streamId, epochs.get(streamId)[0], startOffsets.getOrDefault(streamId, 0L), replicaCount,
+                ackCount, ranges.get(streamId));
     }
 
     private void checkEpoch(long streamId, long epoch) {
@@ -140,6 +142,18 @@ final class SimPlacement implements PlacementService {
                 throw new AssertionError("range " + index + " sealed twice, at " + previous + " and " + endOffset);
             }
             return sealed;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Long> trimStream(long streamId, long epoch, long newStartOffset) {
+        return later(() -> {
+            checkEpoch(streamId, epoch);
+            RangeInfo last = ranges.get(streamId).isEmpty() ? null : ranges.get(streamId).getLast();
+            if (last == null || (last.isSealed() && last.endOffset() < newStartOffset)) {
+                throw new PlacementException.InvalidRangeState("stream " + streamId + " cannot start at " + newStartOffset);
+            }
+            return startOffsets.merge(streamId, newStartOffset, Math::max);
         });
     }
 

@@ -13,4 +13,8 @@ public record StreamRecord(long streamId, long epoch, long startOffset, int repl
     public StreamRecord withEpoch(long newEpoch) {
         return new StreamRecord(streamId, newEpoch, startOffset, replicaCount, ackCount, topicId, partition);
     }
+
+    public StreamRecord withStartOffset(long newStartOffset) {
+        return new StreamRecord(streamId, epoch, newStartOffset, replicaCount, ackCount, topicId, partition);
+    }
 }

@@ -56,6 +56,8 @@ public final class PlacementRpcHandlers {
                 (pd, in) -> pd.createRange(in.readLong(), in.readLong(), in.readInt(), in.readLong()), PdWire::writeRange);
         h.register(PdRpc.SEAL_RANGE,
                 (pd, in) -> pd.sealRange(in.readLong(), in.readLong(), in.readInt(), in.readLong()), PdWire::writeRange);
+        h.register(PdRpc.TRIM_STREAM,
+                (pd, in) -> pd.trimStream(in.readLong(), in.readLong(), in.readLong()), PdWire::writeLong);
         h.register(PdRpc.ALLOCATE_PRODUCER_IDS, (pd, in) -> pd.allocateProducerIds(in.readInt()), PdWire::writeLong);
         return h;
     }

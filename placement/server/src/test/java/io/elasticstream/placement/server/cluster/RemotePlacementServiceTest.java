@@ -120,8 +120,10 @@ class RemotePlacementServiceTest {
             assertEquals(RangeInfo.OPEN, range.endOffset());
             RangeInfo sealed = client.sealRange(streamId, 1, 0, 42).join();
             assertEquals(42, sealed.endOffset());
+            assertEquals(10, client.trimStream(streamId, 1, 10).join());
             StreamInfo described = client.describeStream(streamId).join();
             assertEquals(List.of(sealed), described.ranges());
+            assertEquals(10, described.startOffset());
             assertEquals(leaderDriver().describeStream(streamId).join(), described);
 
             long first = client.allocateProducerIds(10).join();

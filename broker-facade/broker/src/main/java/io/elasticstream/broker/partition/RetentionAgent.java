@@ -1,0 +1,165 @@
+package io.elasticstream.broker.partition;
+
+import io.elasticstream.common.Checks;
+import io.elasticstream.common.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enforces {@code retention.ms} and {@code retention.bytes} on the partitions this broker owns, every
+ * {@code log.retention.check.interval.ms}, as Kafka's log manager does — by whole batches instead of
+ * whole segments:
+ * <ul>
+ *   <li>time: the oldest batches whose max timestamp is more than {@code retention.ms} before now (the
+ *       injected clock's wall time) go, up to the first batch that is not that old;</li>
+ *   <li>size: the oldest batches go while the partition stays at or above {@code retention.bytes}
+ *       without them.</li>
+ * </ul>
+ * The log start offset moves to the end of the last batch to go (the larger of the two). Range servers
+ * do not reclaim the space yet (the stream's start moves; see {@code Stream.trim}).
+ *
+ * <p>Threading: one check runs at a time; the next is scheduled on {@code timer} when it has finished.
+ */
+public final class RetentionAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionAgent.class);
+
+    /** A topic's retention limits; negative means unlimited. */
+    public record Limits(long retentionMs, long retentionBytes) {
+        public static final Limits NONE = new Limits(-1, -1);
+
+        boolean isUnlimited() {
+            return retentionMs < 0 && retentionBytes < 0;
+        }
+    }
+
+    private final PartitionManager partitions;
+    private final Supplier<CompletableFuture<Map<String, Limits>>> limitsByTopic;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final long checkIntervalMs;
+    private volatile boolean closed;
+
+    /**
+     * @param limitsByTopic the current limits of every topic by name (topics missing from the map are
+     *                      left alone)
+     */
+    public RetentionAgent(PartitionManager partitions, Supplier<CompletableFuture<Map<String, Limits>>> limitsByTopic,
+                          Clock clock, ScheduledExecutorService timer, long checkIntervalMs) {
+        Checks.argument(checkIntervalMs > 0, "retention check interval %d ms must be positive", checkIntervalMs);
+        this.partitions = partitions;
+        this.limitsByTopic = limitsByTopic;
+        this.clock = clock;
+        this.timer = timer;
+        this.checkIntervalMs = checkIntervalMs;
+    }
+
+    public void start() {
+        scheduleNext();
+    }
+
+    private void scheduleNext() {
+        if (closed) {
+            return;
+        }
+        try {
+            timer.schedule(() -> checkAll().whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warn("Retention check failed: {}", e.toString());
+                }
+                scheduleNext();
+            }), checkIntervalMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            closed = true; // the broker is stopping
+        }
+    }
+
+    /** One check of every owned partition; completes when every trim it started has completed. */
+    public CompletableFuture<Void> checkAll() {
+        return limitsByTopic.get().thenCompose(limits -> {
+            long nowMs = clock.epochMillis();
+            List<CompletableFuture<Long>> trims = new ArrayList<>();
+            for (PartitionLog log : partitions.openLogs()) {
+                Limits l = limits.getOrDefault(log.topicPartition().topic(), Limits.NONE);
+                if (!l.isUnlimited() && !log.isFailed()) {
+                    trims.add(enforce(log, l, nowMs).exceptionally(e -> {
+                        LOG.warn("Retention on {} failed: {}", log.topicPartition(), e.toString());
+                        return -1L;
+                    }));
+                }
+            }
+            return CompletableFuture.allOf(trims.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /** Trims {@code log} to what {@code limits} keep at {@code nowMs}; completes with the log start offset. */
+    static CompletableFuture<Long> enforce(PartitionLog log, Limits limits, long nowMs) {
+        RetentionScan scan = new RetentionScan(limits, nowMs, log.sizeBytes(), log.logStartOffset());
+        return log.scanFromStart(scan).thenCompose(v -> {
+            long trimTo = scan.trimTo();
+            if (trimTo <= log.logStartOffset()) {
+                return CompletableFuture.completedFuture(log.logStartOffset());
+            }
+            LOG.info("Retention on {}: log start offset {} -> {} (retention.ms {}, retention.bytes {})",
+                    log.topicPartition(), log.logStartOffset(), trimTo, limits.retentionMs(), limits.retentionBytes());
+            return log.trimTo(trimTo);
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** Finds the end of the time-expired prefix and of the over-size prefix, batch by batch. */
+    static final class RetentionScan implements PartitionLog.BatchVisitor {
+        private final Limits limits;
+        private final long nowMs;
+        private long remainingBytes;
+        private boolean timeDone;
+        private boolean sizeDone;
+        private long timeEnd;
+        private long sizeEnd;
+
+        RetentionScan(Limits limits, long nowMs, long sizeBytes, long startOffset) {
+            this.limits = limits;
+            this.nowMs = nowMs;
+            this.remainingBytes = sizeBytes;
+            this.timeDone = limits.retentionMs() < 0;
+            this.sizeDone = limits.retentionBytes() < 0;
+            this.timeEnd = startOffset;
+            this.sizeEnd = startOffset;
+        }
+
+        @Override
+        public boolean visit(long baseOffset, long endOffset, long maxTimestamp, int sizeBytes) {
+            if (!timeDone) {
+                if (nowMs - maxTimestamp > limits.retentionMs()) {
+                    timeEnd = endOffset;
+                } else {
+                    timeDone = true;
+                }
+            }
+            if (!sizeDone) {
+                if (remainingBytes - sizeBytes >= limits.retentionBytes()) {
+                    remainingBytes -= sizeBytes;
+                    sizeEnd = endOffset;
+                } else {
+                    sizeDone = true;
+                }
+            }
+            return !(timeDone && sizeDone);
+        }
+
+        long trimTo() {
+            return Math.max(timeEnd, sizeEnd);
+        }
+    }
+}
