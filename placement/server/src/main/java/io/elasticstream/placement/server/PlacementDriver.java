@@ -21,6 +21,7 @@ import io.elasticstream.placement.server.codec.Codecs;
 import io.elasticstream.placement.server.codec.RangeRecord;
 import io.elasticstream.placement.server.codec.StreamRecord;
 import io.elasticstream.placement.server.codec.TopicRecord;
+import io.elasticstream.placement.server.metrics.PlacementMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final Executor callbacks = ForkJoinPool.commonPool();
     private final Set<PartitionWatch> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final PlacementMetrics metrics;
 
     /**
      * A driver over {@code store}; the caller keeps ownership of the store and closes it after this
@@ -85,6 +87,12 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
      * meant to run per cluster.
      */
     public PlacementDriver(MetadataStore store, PlacementConfig config) {
+        this(store, config, PlacementMetrics.unregistered());
+    }
+
+    /** As above, counting requests in {@code metrics}. */
+    public PlacementDriver(MetadataStore store, PlacementConfig config, PlacementMetrics metrics) {
+        this.metrics = Checks.notNull(metrics, "metrics");
         this.store = Checks.notNull(store, "store");
         this.config = Checks.notNull(config, "config");
         this.keys = new MetadataKeys(config.clusterPrefix());
@@ -699,6 +707,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     /** Runs {@code body} on the owner thread; completes the result, off that thread, with its outcome. */
     private <T> CompletableFuture<T> onOwner(String what, Callable<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        long startNs = metrics.onRequest();
+        result.whenComplete((v, err) -> metrics.onDone(startNs, err == null));
         try {
             owner.execute(() -> {
                 if (closed) {
