@@ -1,6 +1,9 @@
 package io.elasticstream.broker;
 
+import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.broker.api.KafkaApis;
+import io.elasticstream.broker.metrics.BrokerMetrics;
+import io.elasticstream.broker.metrics.InstrumentedHandler;
 import io.elasticstream.broker.net.KafkaServer;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
@@ -40,6 +43,13 @@ public final class Broker implements AutoCloseable {
 
     public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock)
             throws InterruptedException {
+        return start(config, placement, streams, clock, new MetricRegistry());
+    }
+
+    /** As above, with the broker's metrics ({@code broker.*}, see {@link BrokerMetrics}) on {@code registry}. */
+    public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock,
+                               MetricRegistry registry) throws InterruptedException {
+        BrokerMetrics metrics = new BrokerMetrics(registry, clock);
         // Bind first, so that "port 0" can be resolved before the broker advertises itself.
         AtomicReference<RequestHandler> apis = new AtomicReference<>();
         KafkaServer server = KafkaServer.start(config.listenHost(), config.listenPort(), config.networkThreads(),
@@ -49,7 +59,7 @@ public final class Broker implements AutoCloseable {
                         throw new BrokerNotAvailableException("broker " + config.nodeId() + " is still starting");
                     }
                     return h.handle(context, request);
-                });
+                }, metrics);
         BrokerConfig effective = config.advertisedPort() == 0
                 ? config.withAdvertisedPort(server.localAddress().getPort()) : config;
         PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams, clock);
@@ -61,7 +71,8 @@ public final class Broker implements AutoCloseable {
             partitions.start();
             TopicService topics = new TopicService(placement, effective.numPartitions(), effective.messageMaxBytes());
             KafkaApis kafkaApis = new KafkaApis(effective, placement, topics, partitions, timer, clock);
-            apis.set(kafkaApis);
+            metrics.registerTopicCache(topics::idNamesCacheStats);
+            apis.set(new InstrumentedHandler(kafkaApis, metrics, topics));
             LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
             return new Broker(partitions, timer, server, kafkaApis);
         } catch (RuntimeException e) {

@@ -1,17 +1,18 @@
 package io.elasticstream.streamclient.metrics;
 
-import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.elasticstream.common.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Replication metrics of the streams one process writes:
  * <ul>
- *   <li>{@value #INFLIGHT} (counter: appends sent and not yet confirmed or failed)</li>
+ *   <li>{@value #INFLIGHT} (gauge: appends sent and not yet confirmed or failed)</li>
  *   <li>{@value #CONFIRM_LATENCY} (timer: from append to confirmation on ackCount replicas)</li>
  *   <li>{@value #FAILED_APPENDS} (meter: appends that completed with an error)</li>
  *   <li>{@value #SEALS} (meter: ranges sealed by a writer: at a roll, or an orphan when a stream opens)</li>
@@ -29,7 +30,7 @@ public final class ReplicationMetrics {
     public static final String REPLICA_ERRORS = "rangestore.replication.replica.errors";
 
     private final Clock clock;
-    private final Counter inflight;
+    private final AtomicLong inflight = new AtomicLong();
     private final Timer confirmLatency;
     private final Meter failedAppends;
     private final Meter seals;
@@ -39,7 +40,7 @@ public final class ReplicationMetrics {
 
     public ReplicationMetrics(MetricRegistry registry, Clock clock) {
         this.clock = clock;
-        inflight = registry.counter(INFLIGHT);
+        registry.register(INFLIGHT, (Gauge<Long>) inflight::get);
         confirmLatency = registry.timer(CONFIRM_LATENCY);
         failedAppends = registry.meter(FAILED_APPENDS);
         seals = registry.meter(SEALS);
@@ -56,9 +57,9 @@ public final class ReplicationMetrics {
     /** An append was accepted; {@code confirmed} completes when it is confirmed or fails. */
     public void onAppend(CompletableFuture<?> confirmed) {
         long startNs = clock.nanoTime();
-        inflight.inc();
+        inflight.incrementAndGet();
         confirmed.whenComplete((v, err) -> {
-            inflight.dec();
+            inflight.decrementAndGet();
             if (err == null) {
                 confirmLatency.update(clock.nanoTime() - startNs, TimeUnit.NANOSECONDS);
             } else {
