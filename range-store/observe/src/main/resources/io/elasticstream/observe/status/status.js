@@ -6,11 +6,11 @@
   var REFRESH_MS = 2000;
   var MAX_POINTS = 90;
   var charts = {
-    produce: { id: 'chart-produce', color: '#2f6fec', unit: bytesPerSec, points: [] },
-    fetch: { id: 'chart-fetch', color: '#16a34a', unit: bytesPerSec, points: [] },
-    produceP99: { id: 'chart-produce-p99', color: '#d97706', unit: millis, points: [] },
-    fsyncP99: { id: 'chart-fsync-p99', color: '#9333ea', unit: millis, points: [] },
-    disk: { id: 'chart-disk', color: '#0891b2', unit: bytes, points: [] }
+    produce: { id: 'chart-produce', color: '#2f6fec', unit: bytesPerSec, floor: 1024, points: [] },
+    fetch: { id: 'chart-fetch', color: '#16a34a', unit: bytesPerSec, floor: 1024, points: [] },
+    produceP99: { id: 'chart-produce-p99', color: '#d97706', unit: millis, floor: 1, points: [] },
+    fsyncP99: { id: 'chart-fsync-p99', color: '#9333ea', unit: millis, floor: 1, points: [] },
+    disk: { id: 'chart-disk', color: '#0891b2', unit: bytes, floor: 1024 * 1024, points: [] }
   };
   window.esCharts = charts;
   window.esStatus = null;
@@ -42,8 +42,7 @@
     var pts = chart.points;
     var max = 0;
     pts.forEach(function (p) { if (p.v > max) { max = p.v; } });
-    if (max <= 0) { max = 1; }
-    max *= 1.15;
+    max = Math.max(max * 1.15, chart.floor);
     ctx.font = '11px system-ui, sans-serif';
     ctx.strokeStyle = '#e2e5ec';
     ctx.fillStyle = '#6b7385';
