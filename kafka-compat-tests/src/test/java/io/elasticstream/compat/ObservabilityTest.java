@@ -104,6 +104,7 @@ class ObservabilityTest {
         Files.deleteIfExists(screenshot);
         AtomicBoolean producing = new AtomicBoolean(true);
         Thread producer = Thread.ofPlatform().name("status-page-producer").start(() -> produceUntilStopped(topic, producing));
+        Thread consumer = Thread.ofPlatform().name("status-page-consumer").start(() -> consumeUntilStopped(topic, producing));
         try {
             Process node = new ProcessBuilder("node", script.toString(),
                     "http://127.0.0.1:" + METRICS_PORT + "/status", topic, screenshot.toString())
@@ -119,6 +120,7 @@ class ObservabilityTest {
         } finally {
             producing.set(false);
             producer.join(TimeUnit.SECONDS.toMillis(30));
+            consumer.join(TimeUnit.SECONDS.toMillis(30));
         }
     }
 
@@ -135,6 +137,19 @@ class ObservabilityTest {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads both partitions from the start until told to stop (at most 3 minutes), so the fetch chart moves. */
+    private void consumeUntilStopped(String topic, AtomicBoolean running) {
+        long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(SERVER.bootstrapServers())) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (running.get() && System.nanoTime() < deadlineNs) {
+                consumer.poll(Duration.ofMillis(200));
+            }
         }
     }
 

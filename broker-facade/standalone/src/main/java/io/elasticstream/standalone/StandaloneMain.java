@@ -12,9 +12,11 @@ import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.server.PlacementConfig;
 import io.elasticstream.placement.server.PlacementDriver;
 import io.elasticstream.placement.server.metrics.PlacementMetrics;
+import io.elasticstream.rangestore.server.metrics.StoreMetrics;
 import io.elasticstream.rangestore.server.metrics.WalMetrics;
 import io.elasticstream.rangestore.server.net.RangeServer;
 import io.elasticstream.rangestore.server.store.RangeStore;
+import io.elasticstream.rangestore.server.store.ReadCache;
 import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
 import io.elasticstream.rangestore.server.wal.WalEngine;
@@ -40,6 +42,7 @@ public final class StandaloneMain {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneMain.class);
     private static final int RANGE_SERVER_ID = 1;
     static final int DEFAULT_METRICS_PORT = 9464;
+    static final long DEFAULT_READ_CACHE_BYTES = 64L << 20;
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Broker broker;
@@ -110,7 +113,10 @@ public final class StandaloneMain {
         Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, walEngine,
                 new WalMetrics(registry, dataDir.resolve("wal")));
         started.push(wal);
-        RangeStore store = RangeStore.open(wal);
+        ReadCache readCache = ReadCache.ofMaxBytes(options.longProperty("range.server.read.cache.bytes",
+                DEFAULT_READ_CACHE_BYTES));
+        StoreMetrics.registerReadCache(registry, readCache);
+        RangeStore store = RangeStore.open(wal, readCache);
         String rangeHost = options.properties().getProperty("range.server.host", "127.0.0.1");
         RangeServer rangeServer = RangeServer.start(store, rangeHost, options.intProperty("range.server.port", 0),
                 options.intProperty("range.server.io.threads", 1), options.intProperty("range.server.read.threads", 2));
