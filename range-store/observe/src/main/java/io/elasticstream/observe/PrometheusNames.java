@@ -69,8 +69,8 @@ public final class PrometheusNames {
     public static MultiCollector labeledFamilies(MetricRegistry registry) {
         return () -> {
             List<MetricSnapshot> out = new ArrayList<>();
+            Map<String, Metric> members = registry.getMetrics();
             for (Family f : FAMILIES) {
-                Map<String, Metric> members = registry.getMetrics();
                 List<CounterSnapshot.CounterDataPointSnapshot> counters = new ArrayList<>();
                 List<GaugeSnapshot.GaugeDataPointSnapshot> gauges = new ArrayList<>();
                 List<SummarySnapshot.SummaryDataPointSnapshot> summaries = new ArrayList<>();
