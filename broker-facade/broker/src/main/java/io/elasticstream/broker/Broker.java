@@ -1,6 +1,9 @@
 package io.elasticstream.broker;
 
+import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.broker.api.KafkaApis;
+import io.elasticstream.broker.metrics.BrokerMetrics;
+import io.elasticstream.broker.metrics.InstrumentedHandler;
 import io.elasticstream.broker.net.KafkaServer;
 import io.elasticstream.broker.config.ConfigResolver;
 import io.elasticstream.broker.partition.PartitionManager;
@@ -58,12 +61,28 @@ public final class Broker implements AutoCloseable {
 
     public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock)
             throws InterruptedException {
-        return start(config, placement, streams, clock, MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS);
+        return start(config, placement, streams, clock, MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS, new MetricRegistry());
     }
 
     /** Starts a broker that heartbeats PD every {@code heartbeatIntervalMs} (a third of PD's session TTL). */
     public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock,
                                long heartbeatIntervalMs) throws InterruptedException {
+        return start(config, placement, streams, clock, heartbeatIntervalMs, new MetricRegistry());
+    }
+
+    /** As the 4-argument start, with the broker's metrics ({@code broker.*}, see {@link BrokerMetrics}) on {@code registry}. */
+    public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock,
+                               MetricRegistry registry) throws InterruptedException {
+        return start(config, placement, streams, clock, MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS, registry);
+    }
+
+    /**
+     * Starts a broker that heartbeats PD every {@code heartbeatIntervalMs} (a third of PD's session TTL) and
+     * keeps its metrics ({@code broker.*}, see {@link BrokerMetrics}) on {@code registry}.
+     */
+    public static Broker start(BrokerConfig config, PlacementService placement, StreamClient streams, Clock clock,
+                               long heartbeatIntervalMs, MetricRegistry registry) throws InterruptedException {
+        BrokerMetrics metrics = new BrokerMetrics(registry, clock);
         // Bind first, so that "port 0" can be resolved before the broker advertises itself.
         AtomicReference<RequestHandler> apis = new AtomicReference<>();
         KafkaServer server = KafkaServer.start(config.listenHost(), config.listenPort(), config.networkThreads(),
@@ -73,7 +92,7 @@ public final class Broker implements AutoCloseable {
                         throw new BrokerNotAvailableException("broker " + config.nodeId() + " is still starting");
                     }
                     return h.handle(context, request);
-                });
+                }, metrics);
         BrokerConfig effective = config.advertisedPort() == 0
                 ? config.withAdvertisedPort(server.localAddress().getPort()) : config;
         PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams, clock);
@@ -87,7 +106,8 @@ public final class Broker implements AutoCloseable {
             partitions.start();
             TopicService topics = new TopicService(placement, effective.numPartitions(), effective.messageMaxBytes());
             KafkaApis kafkaApis = new KafkaApis(effective, placement, topics, partitions, timer, clock);
-            apis.set(kafkaApis);
+            metrics.registerTopicCache(topics::idNamesCacheStats);
+            apis.set(new InstrumentedHandler(kafkaApis, metrics, topics));
             RetentionAgent retention = new RetentionAgent(partitions, retentionLimits(effective, topics), clock, timer,
                     retentionCheckIntervalMs(effective));
             retention.start();

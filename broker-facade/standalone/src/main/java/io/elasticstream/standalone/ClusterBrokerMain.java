@@ -1,5 +1,6 @@
 package io.elasticstream.standalone;
 
+import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.broker.Broker;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.member.MemberSession;
@@ -79,7 +80,8 @@ public final class ClusterBrokerMain {
         push(started, placement);
         synchronized (ClusterBrokerMain.class) {
             Broker broker = BrokerWiring.startBroker(options, clusterId, placement, Clock.SYSTEM,
-                    options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS), started);
+                    options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS),
+                    new MetricRegistry(), started);
             LOG.info("broker up: Kafka on {}, cluster id {}, etcd {}, prefix {}", broker.kafkaAddress(), clusterId, etcd,
                     prefix);
             return broker;

@@ -1,7 +1,10 @@
 package io.elasticstream.standalone;
 
+import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.broker.Broker;
 import io.elasticstream.common.Clock;
+import io.elasticstream.observe.MetricsHttpServer;
+import io.elasticstream.observe.ProcessMetrics;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.placement.metadata.EmbeddedMetadataStore;
@@ -9,16 +12,22 @@ import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.server.PlacementConfig;
 import io.elasticstream.placement.server.PlacementDriver;
 import io.elasticstream.rangestore.server.main.RangeServerLoads;
+import io.elasticstream.placement.server.metrics.PlacementMetrics;
+import io.elasticstream.rangestore.server.metrics.StoreMetrics;
+import io.elasticstream.rangestore.server.metrics.WalMetrics;
 import io.elasticstream.rangestore.server.net.RangeServer;
 import io.elasticstream.rangestore.server.store.RangeStore;
+import io.elasticstream.rangestore.server.store.ReadCache;
 import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
 import io.elasticstream.rangestore.server.wal.WalEngine;
 import io.elasticstream.rangestore.server.wal.Wals;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +39,13 @@ import org.slf4j.LoggerFactory;
 public final class StandaloneMain {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneMain.class);
     private static final int RANGE_SERVER_ID = 1;
+    static final int DEFAULT_METRICS_PORT = 9464;
+    static final long DEFAULT_READ_CACHE_BYTES = 64L << 20;
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Broker broker;
+    private MetricsHttpServer metricsServer;
+    private String metricsHost;
 
     public static void main(String[] args) {
         LaunchOptions options;
@@ -61,6 +74,10 @@ public final class StandaloneMain {
             System.err.println("error: start-up failed: " + e);
             System.exit(1);
         }
+        if (main.metricsServer != null) {
+            System.out.println("metrics.url=http://" + main.metricsHost + ":" + main.metricsServer.port() + "/metrics");
+            System.out.println("status.url=http://" + main.metricsHost + ":" + main.metricsServer.port() + "/status");
+        }
         System.out.println("bootstrap.servers=" + main.kafkaAddress().getHostString() + ":"
                 + main.kafkaAddress().getPort());
         System.out.flush();
@@ -83,36 +100,71 @@ public final class StandaloneMain {
         String clusterId = MetaProperties.loadOrCreateClusterId(dataDir);
         LOG.info("Starting Elastic Stream standalone: data under {}, cluster id {}", dataDir, clusterId);
 
+        ProcessMetrics processMetrics = ProcessMetrics.start();
+        started.push(processMetrics);
+        MetricRegistry registry = processMetrics.registry();
+
         MetadataStore metadata = EmbeddedMetadataStore.open(dataDir.resolve("metadata"), Clock.SYSTEM);
         started.push(metadata);
         // Brokers and range servers are live while they heartbeat; they do so every third of the TTL.
         long sessionTtlMs = options.longProperty("member.session.ttl.ms", PlacementConfig.DEFAULT_MEMBER_SESSION_TTL_MS);
         long heartbeatIntervalMs = Math.max(1, sessionTtlMs / 3);
         PlacementDriver placement = new PlacementDriver(metadata,
-                PlacementConfig.standalone().withMemberSessionTtlMs(sessionTtlMs));
+                PlacementConfig.standalone().withMemberSessionTtlMs(sessionTtlMs), List.of(),
+                new PlacementMetrics(registry, Clock.SYSTEM));
         started.push(placement);
 
         WalConfig walConfig = WalConfig.defaults()
                 .withSegmentSizeBytes(options.longProperty("wal.segment.bytes", WalConfig.defaults().segmentSizeBytes()));
         WalEngine walEngine = WalEngine.parse(options.properties().getProperty("wal.engine", "auto"));
-        Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, walEngine);
+        Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, walEngine,
+                new WalMetrics(registry, dataDir.resolve("wal")));
         started.push(wal);
-        RangeStore store = RangeStore.open(wal);
+        ReadCache readCache = ReadCache.ofMaxBytes(options.longProperty("range.server.read.cache.bytes",
+                DEFAULT_READ_CACHE_BYTES));
+        StoreMetrics.registerReadCache(registry, readCache);
+        RangeStore store = RangeStore.open(wal, readCache);
         String rangeHost = options.properties().getProperty("range.server.host", "127.0.0.1");
         RangeServer rangeServer = RangeServer.start(store, rangeHost, options.intProperty("range.server.port", 0),
                 options.intProperty("range.server.io.threads", 1), options.intProperty("range.server.read.threads", 2));
         started.push(rangeServer);
         Path walDir = dataDir.resolve("wal");
-        MemberSession rangeServerSession = MemberSession.forRangeServer(placement,
-                new RangeServerInfo(RANGE_SERVER_ID, rangeHost, rangeServer.localAddress().getPort()),
+        RangeServerInfo rangeServerInfo = new RangeServerInfo(RANGE_SERVER_ID, rangeHost,
+                rangeServer.localAddress().getPort());
+        MemberSession rangeServerSession = MemberSession.forRangeServer(placement, rangeServerInfo,
                 RangeServerLoads.of(store, walDir), heartbeatIntervalMs);
         started.push(rangeServerSession);
         rangeServerSession.start().join();
 
-        broker = BrokerWiring.startBroker(options, clusterId, placement, brokerClock, heartbeatIntervalMs, started);
+        broker = BrokerWiring.startBroker(options, clusterId, placement, brokerClock, heartbeatIntervalMs, registry,
+                started);
+        startMetricsServer(options, new StatusReport(clusterId, placement, List.of(rangeServerInfo), registry,
+                Clock.SYSTEM), registry);
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }
 
+    /**
+     * Serves /metrics and the status page on {@code metrics.host:metrics.port} (0: a free port; -1: off). A
+     * port already in use is logged and skipped: Kafka clients are served either way.
+     */
+    private void startMetricsServer(LaunchOptions options, StatusReport status, MetricRegistry registry) {
+        int port = options.intProperty("metrics.port", DEFAULT_METRICS_PORT);
+        metricsHost = options.properties().getProperty("metrics.host", "127.0.0.1").trim();
+        if (port < 0) {
+            return;
+        }
+        try {
+            metricsServer = MetricsHttpServer.start(metricsHost, port, registry, status);
+            started.push(metricsServer);
+        } catch (IOException e) {
+            LOG.warn("Metrics and status page not served: cannot listen on {}:{}: {}", metricsHost, port, e.toString());
+        }
+    }
+
+    /** The port of /metrics and the status page, or -1 when they are not served. */
+    int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
 
     java.net.InetSocketAddress kafkaAddress() {
         return broker.kafkaAddress();

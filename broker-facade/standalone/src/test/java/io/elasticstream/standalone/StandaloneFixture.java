@@ -30,6 +30,11 @@ final class StandaloneFixture implements AutoCloseable {
         return main.kafkaAddress();
     }
 
+    /** The port of /metrics and the status page (pass {@code metrics.port=0} to get a free one), or -1. */
+    int metricsPort() {
+        return main.metricsPort();
+    }
+
     String bootstrapServers() {
         return "127.0.0.1:" + kafkaAddress().getPort();
     }

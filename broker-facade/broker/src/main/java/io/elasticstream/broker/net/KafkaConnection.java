@@ -34,12 +34,26 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private final RequestHandler handler;
     private final String connectionId;
+    private final ConnectionObserver observer;
     /** Owned by the event loop. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
-    KafkaConnection(RequestHandler handler, String connectionId) {
+    KafkaConnection(RequestHandler handler, String connectionId, ConnectionObserver observer) {
+        this.observer = observer;
         this.handler = handler;
         this.connectionId = connectionId;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        observer.onOpen();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        observer.onClose();
+        super.channelInactive(ctx);
     }
 
     @Override

@@ -19,10 +19,16 @@ public final class KafkaServer implements AutoCloseable {
 
     public static KafkaServer start(String host, int port, int threads, int maxRequestBytes, RequestHandler handler)
             throws InterruptedException {
+        return start(host, port, threads, maxRequestBytes, handler, ConnectionObserver.NONE);
+    }
+
+    /** As above, telling {@code connections} about every connection opened and closed. */
+    public static KafkaServer start(String host, int port, int threads, int maxRequestBytes, RequestHandler handler,
+                                    ConnectionObserver connections) throws InterruptedException {
         AtomicLong connectionIds = new AtomicLong();
         TcpServer server = TcpServer.start("kafka-network", host, port, threads, pipeline -> pipeline.addLast(
                 new LengthFieldBasedFrameDecoder(maxRequestBytes, 0, 4, 0, 4),
-                new KafkaConnection(handler, "c" + connectionIds.incrementAndGet())));
+                new KafkaConnection(handler, "c" + connectionIds.incrementAndGet(), connections)));
         LOG.info("Kafka listener on {}", server.localAddress());
         return new KafkaServer(server);
     }

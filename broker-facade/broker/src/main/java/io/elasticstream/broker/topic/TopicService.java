@@ -1,10 +1,14 @@
 package io.elasticstream.broker.topic;
 
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.elasticstream.broker.config.TopicConfigs;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.api.TopicInfo;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +26,36 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 
-/** Topic lookups, creation, config changes and partition increases with Kafka's validation, through PD. */
+/**
+ * Topic lookups, creation, config changes and partition increases with Kafka's validation, through PD.
+ *
+ * <p>Topic ids to names (asked by every Fetch and by Produce v13) come from a Caffeine cache of PD's topic
+ * list that lives {@link #ID_NAMES_TTL}: refreshed by every full listing ({@link #all}, i.e. each Metadata
+ * request) and dropped by every change made through this broker and by a lookup that finds a topic gone,
+ * so it is at most that old for changes made elsewhere. Its statistics are {@link #idNamesCacheStats}.
+ */
 public final class TopicService {
+    /** How long a topic-id listing is served from the cache. */
+    public static final Duration ID_NAMES_TTL = Duration.ofSeconds(1);
+    private static final String ALL_TOPICS = "all";
+
     private final PlacementService placement;
     private final int defaultPartitions;
     private final int brokerMaxMessageBytes;
     /** The config overrides last seen per topic, for per-topic limits on the produce path. */
     private final Map<String, Map<String, String>> configsByTopic = new ConcurrentHashMap<>();
+    /** One entry ({@link #ALL_TOPICS}): every topic id to its name, as last listed by PD. */
+    private final AsyncLoadingCache<String, Map<Uuid, String>> idNames;
 
     public TopicService(PlacementService placement, int defaultPartitions, int brokerMaxMessageBytes) {
         this.placement = placement;
         this.defaultPartitions = defaultPartitions;
         this.brokerMaxMessageBytes = brokerMaxMessageBytes;
+        this.idNames = Caffeine.newBuilder()
+                .maximumSize(1)
+                .expireAfterWrite(ID_NAMES_TTL)
+                .recordStats()
+                .buildAsync((key, executor) -> placement.topics().thenApply(TopicService::idNames));
     }
 
     public static Uuid kafkaId(TopicId id) {
@@ -46,6 +68,7 @@ public final class TopicService {
             all.forEach(t -> fresh.put(t.name(), t.configs()));
             configsByTopic.keySet().retainAll(fresh.keySet());
             configsByTopic.putAll(fresh);
+            idNames.put(ALL_TOPICS, CompletableFuture.completedFuture(idNames(all)));
             return all;
         });
     }
@@ -56,6 +79,7 @@ public final class TopicService {
                 configsByTopic.put(name, t.get().configs());
             } else {
                 configsByTopic.remove(name);
+                idNames.synchronous().invalidateAll(); // it may still list the topic's id
             }
             return t;
         });
@@ -63,11 +87,25 @@ public final class TopicService {
 
     /** Topic ids to names, for requests that name topics by id (Fetch v13+, Produce v13). */
     public CompletableFuture<Map<Uuid, String>> namesById() {
-        return placement.topics().thenApply(topics -> {
-            Map<Uuid, String> names = new HashMap<>();
-            topics.forEach(t -> names.put(kafkaId(t.topicId()), t.name()));
-            return names;
-        });
+        return idNames.get(ALL_TOPICS);
+    }
+
+    /** The name of topic {@code id} if the cached listing has it (no PD request), else null. */
+    public String cachedName(Uuid id) {
+        CompletableFuture<Map<Uuid, String>> listing = idNames.getIfPresent(ALL_TOPICS);
+        return listing != null && listing.isDone() && !listing.isCompletedExceptionally() ? listing.join().get(id)
+                : null;
+    }
+
+    /** Hits, misses, loads and evictions of the topic-id cache. */
+    public CacheStats idNamesCacheStats() {
+        return idNames.synchronous().stats();
+    }
+
+    private static Map<Uuid, String> idNames(List<TopicInfo> topics) {
+        Map<Uuid, String> names = new HashMap<>();
+        topics.forEach(t -> names.put(kafkaId(t.topicId()), t.name()));
+        return Map.copyOf(names);
     }
 
     /**
@@ -166,6 +204,7 @@ public final class TopicService {
 
     private CompletableFuture<TopicInfo> remember(CompletableFuture<TopicInfo> topic) {
         return topic.thenApply(t -> {
+            idNames.synchronous().invalidateAll();
             configsByTopic.put(t.name(), t.configs());
             return t;
         });

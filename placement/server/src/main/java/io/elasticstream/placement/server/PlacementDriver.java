@@ -23,6 +23,7 @@ import io.elasticstream.placement.server.codec.Codecs;
 import io.elasticstream.placement.server.codec.RangeRecord;
 import io.elasticstream.placement.server.codec.StreamRecord;
 import io.elasticstream.placement.server.codec.TopicRecord;
+import io.elasticstream.placement.server.metrics.PlacementMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +95,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final BrokerLivenessWatch brokerLivenessWatch;
     private final AtomicBoolean failoverPending = new AtomicBoolean();
     private volatile boolean closed;
+    private final PlacementMetrics metrics;
 
     /**
      * A driver over {@code store}; the caller keeps ownership of the store and closes it after this
@@ -101,7 +103,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
      * meant to run per cluster.
      */
     public PlacementDriver(MetadataStore store, PlacementConfig config) {
-        this(store, config, List.of());
+        this(store, config, List.of(), PlacementMetrics.unregistered());
     }
 
     /**
@@ -109,7 +111,14 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
      * leadership); a write whose guard fails completes with {@link PlacementException.NotLeader}.
      */
     public PlacementDriver(MetadataStore store, PlacementConfig config, List<Compare> leaderGuard) {
+        this(store, config, leaderGuard, PlacementMetrics.unregistered());
+    }
+
+    /** As above, counting requests in {@code metrics}. */
+    public PlacementDriver(MetadataStore store, PlacementConfig config, List<Compare> leaderGuard,
+                           PlacementMetrics metrics) {
         this.leaderGuard = List.copyOf(leaderGuard);
+        this.metrics = Checks.notNull(metrics, "metrics");
         this.store = Checks.notNull(store, "store");
         this.config = Checks.notNull(config, "config");
         this.keys = new MetadataKeys(config.clusterPrefix());
@@ -777,6 +786,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     /** Runs {@code body} on the owner thread; completes the result, off that thread, with its outcome. */
     private <T> CompletableFuture<T> onOwner(String what, Callable<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        long startNs = metrics.onRequest();
+        result.whenComplete((v, err) -> metrics.onDone(startNs, err == null));
         try {
             owner.execute(() -> {
                 if (closed) {

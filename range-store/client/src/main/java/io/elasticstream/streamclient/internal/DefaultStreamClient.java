@@ -12,6 +12,7 @@ import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.streamclient.api.Stream;
 import io.elasticstream.streamclient.api.StreamClient;
 import io.elasticstream.streamclient.api.StreamClientConfig;
+import io.elasticstream.streamclient.metrics.ReplicationMetrics;
 import io.elasticstream.streamclient.rpc.RangeClient;
 import io.elasticstream.streamclient.rpc.RangeRpcClient;
 import java.util.ArrayList;
@@ -43,12 +44,20 @@ public final class DefaultStreamClient implements StreamClient {
     private final Scheduler scheduler;
     private final StreamClientConfig config;
     private final AutoCloseable resources;
+    private final ReplicationMetrics metrics;
 
     /**
      * @param resources closed with this client (e.g. the RPC client's event loops); may be null
      */
     public DefaultStreamClient(PlacementService placement, RangeClient client, Scheduler scheduler,
                                StreamClientConfig config, AutoCloseable resources) {
+        this(placement, client, scheduler, config, resources, ReplicationMetrics.unregistered());
+    }
+
+    /** As above, reporting replication to {@code metrics}. */
+    public DefaultStreamClient(PlacementService placement, RangeClient client, Scheduler scheduler,
+                               StreamClientConfig config, AutoCloseable resources, ReplicationMetrics metrics) {
+        this.metrics = metrics;
         this.placement = placement;
         this.client = client;
         this.scheduler = scheduler;
@@ -62,13 +71,19 @@ public final class DefaultStreamClient implements StreamClient {
      */
     public static DefaultStreamClient create(PlacementService placement, int ioThreads, long requestTimeoutMs,
                                              StreamClientConfig config) {
+        return create(placement, ioThreads, requestTimeoutMs, config, ReplicationMetrics.unregistered());
+    }
+
+    /** As above, reporting replication to {@code metrics}. */
+    public static DefaultStreamClient create(PlacementService placement, int ioThreads, long requestTimeoutMs,
+                                             StreamClientConfig config, ReplicationMetrics metrics) {
         RangeRpcClient rpc = new RangeRpcClient(ioThreads, requestTimeoutMs);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("stream-client-timer").daemon(true).factory());
         return new DefaultStreamClient(placement, rpc, Scheduler.of(timer), config, () -> {
             timer.shutdownNow();
             rpc.close();
-        });
+        }, metrics);
     }
 
     @Override
@@ -84,7 +99,7 @@ public final class DefaultStreamClient implements StreamClient {
                         LOG.info("Opened stream {} for write: epoch {}, range {} at offset {} on {}", streamId,
                                 info.epoch(), index, start, range.replicas());
                         return (Stream) new ReplicatedStream(client, placement, scheduler, config, streamId,
-                                info.epoch(), info.startOffset(), info.ackCount(), ranges);
+                                info.epoch(), info.startOffset(), info.ackCount(), ranges, metrics);
                     }));
         })).exceptionallyCompose(err -> CompletableFuture.failedFuture(ReplicatedStream.translate(err)));
     }
@@ -117,6 +132,7 @@ public final class DefaultStreamClient implements StreamClient {
             }
             return end;
         }).thenCompose(end -> placement.sealRange(info.streamId(), info.epoch(), last.index(), end)).thenApply(sealedRange -> {
+            metrics.onSeal();
             List<RangeInfo> ranges = new ArrayList<>(info.ranges());
             ranges.set(ranges.size() - 1, sealedRange);
             return new StreamInfo(info.streamId(), info.epoch(), info.startOffset(), info.replicaCount(),

@@ -18,6 +18,7 @@ import io.elasticstream.streamclient.api.AppendResult;
 import io.elasticstream.streamclient.api.Stream;
 import io.elasticstream.streamclient.api.StreamClientConfig;
 import io.elasticstream.streamclient.api.StreamException;
+import io.elasticstream.streamclient.metrics.ReplicationMetrics;
 import io.elasticstream.streamclient.rpc.RangeClient;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
@@ -65,6 +66,7 @@ public final class ReplicatedStream implements Stream {
     private volatile long startOffset;
     private final int ackCount;
     private final List<Runnable> confirmListeners = new CopyOnWriteArrayList<>();
+    private final ReplicationMetrics metrics;
 
     private final Object lock = new Object();
     /** Sealed ranges in index order, then the open range (while OPEN). Replaced, never mutated. */
@@ -79,7 +81,9 @@ public final class ReplicatedStream implements Stream {
     private int rollAttempts;
 
     ReplicatedStream(RangeClient client, PlacementService placement, Scheduler scheduler, StreamClientConfig config,
-                     long streamId, long epoch, long startOffset, int ackCount, List<RangeInfo> ranges) {
+                     long streamId, long epoch, long startOffset, int ackCount, List<RangeInfo> ranges,
+                     ReplicationMetrics metrics) {
+        this.metrics = metrics;
         this.client = client;
         this.placement = placement;
         this.scheduler = scheduler;
@@ -161,6 +165,7 @@ public final class ReplicatedStream implements Stream {
             nextOffset = pending.end;
             inflight.add(pending);
             inflightBytes += size;
+            metrics.onAppend(pending.future);
             if (state == State.OPEN) {
                 send(pending, open);
             }
@@ -193,6 +198,7 @@ public final class ReplicatedStream implements Stream {
                 if (e instanceof StreamException.Fenced) {
                     fail(e);
                 } else {
+                    metrics.onReplicaError();
                     roll("replica " + replica.id() + " failed an append at " + p.base + ": " + e.getMessage());
                 }
                 return;
@@ -217,6 +223,7 @@ public final class ReplicatedStream implements Stream {
     private void onAppendTimeout(PendingAppend p, RangeInfo range) {
         synchronized (lock) {
             if (state == State.OPEN && open.index() == range.index() && !p.isDone() && p.acks.size() < ackCount) {
+                metrics.onReplicaTimeout();
                 roll("append at " + p.base + " not acknowledged by " + ackCount + " replicas within "
                         + config.appendTimeoutMs() + " ms");
             }
@@ -227,6 +234,7 @@ public final class ReplicatedStream implements Stream {
     private void roll(String reason) {
         RangeInfo from = open;
         long sealAt = confirmedOffset;
+        metrics.onRoll();
         transition(State.ROLLING, reason);
         open = null;
         for (PendingAppend p : inflight) {
@@ -261,6 +269,7 @@ public final class ReplicatedStream implements Stream {
 
     /** Replaces a range by its sealed version in the read view as soon as PD has recorded the seal. */
     private void recordSealed(RangeInfo sealed) {
+        metrics.onSeal();
         synchronized (lock) {
             List<RangeInfo> updated = new ArrayList<>(ranges);
             updated.replaceAll(r -> r.index() == sealed.index() ? sealed : r);

@@ -27,14 +27,21 @@ public final class RangeStore {
 
     private final Wal wal;
     private final ConcurrentMap<RangeKey, RangeState> ranges = new ConcurrentHashMap<>();
+    private final ReadCache readCache;
 
-    private RangeStore(Wal wal) {
+    private RangeStore(Wal wal, ReadCache readCache) {
         this.wal = wal;
+        this.readCache = readCache;
     }
 
     /** Opens the store, replaying the whole WAL to rebuild range state and indexes. */
     public static RangeStore open(Wal wal) {
-        RangeStore store = new RangeStore(wal);
+        return open(wal, ReadCache.disabled());
+    }
+
+    /** As {@link #open(Wal)}, serving fetches of recently appended batches from {@code readCache}. */
+    public static RangeStore open(Wal wal, ReadCache readCache) {
+        RangeStore store = new RangeStore(wal, readCache);
         long startNs = System.nanoTime();
         int[] records = {0};
         wal.replay(0, (position, record) -> {
@@ -126,6 +133,7 @@ public final class RangeStore {
         }
         int dataBytes = data.remaining();
         CompletableFuture<Long> durable;
+        ByteBuffer record;
         synchronized (r) {
             if (epoch < r.epoch) {
                 return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
@@ -142,7 +150,8 @@ public final class RangeStore {
             }
             r.acceptedEnd = baseOffset + recordCount;
             // Submitted under the monitor so WAL order == acceptance order for this range.
-            durable = wal.append(WalRecords.append(streamId, index, epoch, baseOffset, recordCount, maxTimestamp, data));
+            record = WalRecords.append(streamId, index, epoch, baseOffset, recordCount, maxTimestamp, data);
+            durable = wal.append(record);
         }
         return durable.handle((position, err) -> {
             synchronized (r) {
@@ -151,6 +160,7 @@ public final class RangeStore {
                     throw storageError("append to " + key, err);
                 }
                 if (!r.isSealed()) {
+                    readCache.put(position, record);
                     r.addDurableBatch(baseOffset, recordCount, maxTimestamp, position, dataBytes);
                 }
                 return r.durableEnd;
@@ -234,7 +244,10 @@ public final class RangeStore {
         }
         List<ReadBatch> batches = new ArrayList<>(picks.size());
         for (long[] p : picks) {
-            ByteBuffer record = wal.read(p[3]);
+            ByteBuffer record = readCache.get(p[3]);
+            if (record == null) {
+                record = wal.read(p[3]);
+            }
             record.position(WalRecords.APPEND_HEADER_BYTES);
             batches.add(new ReadBatch(p[0], (int) p[1], p[2], record.slice()));
         }

@@ -10,8 +10,8 @@ import java.nio.file.Path;
  */
 public final class FileChannelWal extends GroupCommitWal {
 
-    private FileChannelWal(Path directory, WalConfig config) {
-        super(directory, config, new FileChannelSegmentWriter());
+    private FileChannelWal(Path directory, WalConfig config, WalObserver observer) {
+        super(directory, config, new FileChannelSegmentWriter(), observer);
     }
 
     /**
@@ -21,8 +21,13 @@ public final class FileChannelWal extends GroupCommitWal {
      * @throws WalException if the directory cannot be used or is already open
      */
     public static FileChannelWal open(Path directory, WalConfig config) {
+        return open(directory, config, WalObserver.NONE);
+    }
+
+    /** As {@link #open(Path, WalConfig)}, reporting each group commit to {@code observer}. */
+    public static FileChannelWal open(Path directory, WalConfig config, WalObserver observer) {
         Checks.notNull(directory, "directory");
         Checks.notNull(config, "config");
-        return GroupCommitWal.open(new FileChannelWal(directory, config));
+        return GroupCommitWal.open(new FileChannelWal(directory, config, observer));
     }
 }

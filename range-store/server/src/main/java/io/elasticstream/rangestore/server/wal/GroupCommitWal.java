@@ -1,6 +1,7 @@
 package io.elasticstream.rangestore.server.wal;
 
 import io.elasticstream.common.Checks;
+import io.elasticstream.common.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -83,6 +84,7 @@ abstract sealed class GroupCommitWal implements Wal permits FileChannelWal, IoUr
     private long writeEndPosition;
     private final CRC32C crc = new CRC32C();
     private volatile IOException injectedWriteFailure;
+    private final WalObserver observer;
 
     /** An accepted append; {@code payload} is consumed by the write, so its length is kept apart. */
     private record PendingAppend(ByteBuffer payload, int length, CompletableFuture<Long> future) {
@@ -91,7 +93,8 @@ abstract sealed class GroupCommitWal implements Wal permits FileChannelWal, IoUr
         }
     }
 
-    GroupCommitWal(Path directory, WalConfig config, SegmentWriter segmentWriter) {
+    GroupCommitWal(Path directory, WalConfig config, SegmentWriter segmentWriter, WalObserver observer) {
+        this.observer = Checks.notNull(observer, "observer");
         this.directory = directory;
         this.segmentWriter = segmentWriter;
         this.preallocator = new SegmentPreallocator(directory, config.segmentSizeBytes());
@@ -275,7 +278,9 @@ abstract sealed class GroupCommitWal implements Wal permits FileChannelWal, IoUr
                 injectedWriteFailure = null;
                 throw injected;
             }
+            long syncStartNs = Clock.SYSTEM.nanoTime();
             segmentWriter.writeAndSync(buffers, writeEndPosition - tail.basePosition(), batchBytes);
+            observer.onGroupCommit(batch.size(), batchBytes, Clock.SYSTEM.nanoTime() - syncStartNs);
         } catch (IOException | RuntimeException e) {
             WalException failed = new WalException("WAL write failed", e);
             for (PendingAppend append : batch) {

@@ -14,8 +14,8 @@ import java.nio.file.Path;
 public final class IoUringWal extends GroupCommitWal {
     private static final int RING_ENTRIES = 8;
 
-    private IoUringWal(Path directory, WalConfig config, IoUring ring) {
-        super(directory, config, new IoUringSegmentWriter(ring, config));
+    private IoUringWal(Path directory, WalConfig config, IoUring ring, WalObserver observer) {
+        super(directory, config, new IoUringSegmentWriter(ring, config), observer);
     }
 
     /**
@@ -24,6 +24,11 @@ public final class IoUringWal extends GroupCommitWal {
      * @throws WalException if io_uring cannot be set up, or the directory cannot be used or is already open
      */
     public static IoUringWal open(Path directory, WalConfig config) {
+        return open(directory, config, WalObserver.NONE);
+    }
+
+    /** As {@link #open(Path, WalConfig)}, reporting each group commit to {@code observer}. */
+    public static IoUringWal open(Path directory, WalConfig config, WalObserver observer) {
         Checks.notNull(directory, "directory");
         Checks.notNull(config, "config");
         IoUring ring;
@@ -32,7 +37,7 @@ public final class IoUringWal extends GroupCommitWal {
         } catch (IOException e) {
             throw new WalException("cannot set up io_uring for the WAL in " + directory, e);
         }
-        return GroupCommitWal.open(new IoUringWal(directory, config, ring));
+        return GroupCommitWal.open(new IoUringWal(directory, config, ring, observer));
     }
 
     /**

@@ -45,6 +45,11 @@ public final class Wals {
      *                      and cannot be set up
      */
     public static Wal open(Path directory, WalConfig config, WalEngine requested) {
+        return open(directory, config, requested, WalObserver.NONE);
+    }
+
+    /** As {@link #open(Path, WalConfig, WalEngine)}, reporting each group commit to {@code observer}. */
+    public static Wal open(Path directory, WalConfig config, WalEngine requested, WalObserver observer) {
         WalEngine engine = requested == WalEngine.AUTO ? engine() : requested;
         if (ENGINE_LOGGED.compareAndSet(false, true)) {
             if (requested == WalEngine.AUTO && engine == WalEngine.FILE_CHANNEL) {
@@ -55,8 +60,8 @@ public final class Wals {
             }
         }
         return switch (engine) {
-            case IO_URING -> IoUringWal.open(directory, config);
-            case FILE_CHANNEL, AUTO -> FileChannelWal.open(directory, config);
+            case IO_URING -> IoUringWal.open(directory, config, observer);
+            case FILE_CHANNEL, AUTO -> FileChannelWal.open(directory, config, observer);
         };
     }
 }

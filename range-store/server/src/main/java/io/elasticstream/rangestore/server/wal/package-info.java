@@ -31,6 +31,8 @@
  * With O_DIRECT every write is 4 KiB-aligned, yet positions stay contiguous: the io_uring engine
  * rewrites the last partial block with each batch and pads with zeros past the end (see
  * {@code IoUringSegmentWriter}); zeros past the end read as the end of the log.
+ * A {@link io.elasticstream.rangestore.server.wal.WalObserver} passed to {@code Wals.open} hears of every group
+ * commit on the writer thread (size, write + sync time), for metrics.
  * Depends on the JDK, slf4j and {@code io.elasticstream.common} only (no Netty).
  */
 package io.elasticstream.rangestore.server.wal;
