@@ -187,7 +187,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         if (closed || !failoverPending.compareAndSet(false, true)) {
             return;
         }
-        onOwner("move partitions off dead brokers", () -> {
+        runOnOwner("move partitions off dead brokers", () -> {
             failoverPending.set(false);
             return failover.reassignOrphans();
         }).whenComplete((more, error) -> {
@@ -783,11 +783,17 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         }
     }
 
-    /** Runs {@code body} on the owner thread; completes the result, off that thread, with its outcome. */
+    /** Runs the request {@code body} on the owner thread; completes the result, off that thread, with its outcome. */
     private <T> CompletableFuture<T> onOwner(String what, Callable<T> body) {
-        CompletableFuture<T> result = new CompletableFuture<>();
         long startNs = metrics.onRequest();
+        CompletableFuture<T> result = runOnOwner(what, body);
         result.whenComplete((v, err) -> metrics.onDone(startNs, err == null));
+        return result;
+    }
+
+    /** As {@link #onOwner}, for PD's own work (not a request, so not counted in the request metrics). */
+    private <T> CompletableFuture<T> runOnOwner(String what, Callable<T> body) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         try {
             owner.execute(() -> {
                 if (closed) {
