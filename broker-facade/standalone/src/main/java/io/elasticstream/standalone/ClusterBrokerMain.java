@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -43,7 +43,8 @@ public final class ClusterBrokerMain {
             System.exit(2);
             return;
         }
-        Deque<AutoCloseable> started = new ArrayDeque<>();
+        // Concurrent: SIGTERM during start-up closes what has started so far.
+        Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             LOG.info("broker shutting down");
@@ -78,29 +79,24 @@ public final class ClusterBrokerMain {
                         .withCallTimeoutMs(options.longProperty("pd.call.timeout.ms", 30_000)),
                 new StorePartitionWatcher(store, prefix), Clock.SYSTEM);
         push(started, placement);
-        synchronized (ClusterBrokerMain.class) {
-            Broker broker = BrokerWiring.startBroker(options, clusterId, placement, Clock.SYSTEM,
-                    options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS),
-                    new MetricRegistry(), started);
-            LOG.info("broker up: Kafka on {}, cluster id {}, etcd {}, prefix {}", broker.kafkaAddress(), clusterId, etcd,
-                    prefix);
-            return broker;
-        }
+        Broker broker = BrokerWiring.startBroker(options, clusterId, placement, Clock.SYSTEM,
+                options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS),
+                new MetricRegistry(), started);
+        LOG.info("broker up: Kafka on {}, cluster id {}, etcd {}, prefix {}", broker.kafkaAddress(), clusterId, etcd,
+                prefix);
+        return broker;
     }
 
-    private static synchronized void push(Deque<AutoCloseable> started, AutoCloseable c) {
+    private static void push(Deque<AutoCloseable> started, AutoCloseable c) {
         started.push(c);
     }
 
     private static void closeAll(Deque<AutoCloseable> started) {
-        synchronized (ClusterBrokerMain.class) {
-            while (!started.isEmpty()) {
-                AutoCloseable c = started.pop();
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.warn("error closing {}", c.getClass().getSimpleName(), e);
-                }
+        for (AutoCloseable c = started.pollFirst(); c != null; c = started.pollFirst()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error closing {}", c.getClass().getSimpleName(), e);
             }
         }
     }

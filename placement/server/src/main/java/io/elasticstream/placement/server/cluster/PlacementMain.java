@@ -39,6 +39,30 @@ public final class PlacementMain {
             System.exit(2);
             return;
         }
+        Running running = start(props);
+        PlacementNode node = running.node();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            LOG.info("placement driver {} shutting down", node.id());
+            running.close();
+            stopped.countDown();
+        }));
+        System.out.println("pd.address=" + node.address());
+        System.out.flush();
+        stopped.await();
+    }
+
+    /** A started placement driver and its store client; closing resigns and disconnects. */
+    public record Running(MetadataStore store, PlacementNode node) implements AutoCloseable {
+        @Override
+        public void close() {
+            node.close();
+            store.close();
+        }
+    }
+
+    /** Connects to etcd, ensures the cluster id, starts the node (listening and campaigning). */
+    public static Running start(ProcessProperties props) throws Exception {
         String id = props.required("pd.id");
         String listener = props.string("pd.listener", "127.0.0.1:9400");
         int colon = listener.lastIndexOf(':');
@@ -51,19 +75,15 @@ public final class PlacementMain {
         long leaseTtlMs = props.longValue("pd.lease.ttl.ms", ElectionConfig.DEFAULT_LEASE_TTL_MS);
 
         MetadataStore store = EtcdMetadataStore.connect(etcd, EtcdMetadataStore.Config.DEFAULT);
-        String clusterId = ClusterId.ensure(store, config.clusterPrefix()).get();
-        PlacementNode node = PlacementNode.start(store, config, id, host, port, leaseTtlMs, Clock.SYSTEM);
-        LOG.info("placement driver {} up at {} (cluster id {}, etcd {}, prefix {})", id, node.address(), clusterId, etcd,
-                config.clusterPrefix());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-            LOG.info("placement driver {} shutting down", id);
-            node.close();
+        try {
+            String clusterId = ClusterId.ensure(store, config.clusterPrefix()).get();
+            PlacementNode node = PlacementNode.start(store, config, id, host, port, leaseTtlMs, Clock.SYSTEM);
+            LOG.info("placement driver {} up at {} (cluster id {}, etcd {}, prefix {})", id, node.address(), clusterId,
+                    etcd, config.clusterPrefix());
+            return new Running(store, node);
+        } catch (Exception e) {
             store.close();
-            stopped.countDown();
-        }));
-        System.out.println("pd.address=" + node.address());
-        System.out.flush();
-        stopped.await();
+            throw e;
+        }
     }
 }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -43,7 +43,8 @@ public final class RangeServerMain {
             System.exit(2);
             return;
         }
-        Deque<AutoCloseable> started = new ArrayDeque<>();
+        // Concurrent: SIGTERM during start-up closes what has started so far.
+        Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             LOG.info("range server shutting down");
@@ -85,13 +86,12 @@ public final class RangeServerMain {
         stopped.await();
     }
 
-    private static synchronized void push(Deque<AutoCloseable> started, AutoCloseable c) {
+    private static void push(Deque<AutoCloseable> started, AutoCloseable c) {
         started.push(c);
     }
 
-    private static synchronized void closeAll(Deque<AutoCloseable> started) {
-        while (!started.isEmpty()) {
-            AutoCloseable c = started.pop();
+    private static void closeAll(Deque<AutoCloseable> started) {
+        for (AutoCloseable c = started.pollFirst(); c != null; c = started.pollFirst()) {
             try {
                 c.close();
             } catch (Exception e) {
