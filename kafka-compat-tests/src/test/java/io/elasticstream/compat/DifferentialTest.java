@@ -1,0 +1,112 @@
+package io.elasticstream.compat;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.elasticstream.compat.DifferentialScenarios.Scenario;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs every {@link DifferentialScenarios differential scenario} against a real Apache Kafka 4.4 broker and
+ * against our standalone server, and fails a scenario when the two observations differ anywhere the
+ * allow-list ({@code differential-allowlist.txt}) does not accept. Both brokers start once for the class.
+ * Each broker's observation is written to {@code target/differential/<scenario>.<broker>.txt}.
+ */
+class DifferentialTest {
+    private static final Duration SCENARIO_TIMEOUT = Duration.ofMinutes(2);
+    private static final DifferentialAllowlist ALLOWLIST = DifferentialAllowlist.load();
+    /**
+     * Static broker settings both brokers get, so that DescribeConfigs sources compare like for like:
+     * {@code message.max.bytes} is set (to Kafka's default) in our config/standalone.properties, and
+     * {@code log.retention.hours} exercises a static broker synonym in hours.
+     */
+    private static final Map<String, String> SAME_STATIC_CONFIG = Map.of("message.max.bytes", "1048588",
+            "log.retention.hours", "24");
+    private static ApacheKafkaBroker kafka;
+    private static StandaloneServer ours;
+
+    @BeforeAll
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    static void startBothBrokers() {
+        // Start them concurrently: the reference broker's start-up dominates.
+        CompletableFuture<ApacheKafkaBroker> reference = CompletableFuture.supplyAsync(() -> {
+            ApacheKafkaBroker broker = ApacheKafkaBroker.create("differential", SAME_STATIC_CONFIG);
+            try {
+                broker.start();
+                return broker;
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+        });
+        try {
+            ours = StandaloneServer.startNew("differential", SAME_STATIC_CONFIG);
+        } finally {
+            kafka = reference.join();
+        }
+    }
+
+    @AfterAll
+    static void stopBothBrokers() {
+        try {
+            if (ours != null) {
+                ours.close();
+            }
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyScenarioObservesTheSameAsApacheKafka() {
+        return DifferentialScenarios.all().stream().map(scenario -> DynamicTest.dynamicTest(scenario.name(),
+                () -> assertTimeoutPreemptively(SCENARIO_TIMEOUT, () -> compare(scenario))));
+    }
+
+    private static void compare(Scenario scenario) throws Exception {
+        Observation reference = scenario.probe().observe(kafka.bootstrapServers());
+        write(scenario, "kafka", reference);
+        Observation observed;
+        try {
+            observed = scenario.probe().observe(ours.bootstrapServers());
+        } catch (Exception | AssertionError e) {
+            AssertionError failure = new AssertionError("scenario '" + scenario.name() + "' failed against "
+                    + "Elastic Stream (Apache Kafka observed:\n" + reference + ")", e);
+            failure.addSuppressed(ours.failure("server log", null));
+            throw failure;
+        }
+        write(scenario, "ours", observed);
+        List<ObservationDiff.Difference> differences = ObservationDiff.compare(scenario.name(), reference, observed,
+                ALLOWLIST);
+        if (differences.stream().anyMatch(d -> !d.allowed())) {
+            throw new AssertionError(ObservationDiff.describe(scenario.name(), differences));
+        }
+    }
+
+    private static void write(Scenario scenario, String broker, Observation observation) {
+        try {
+            Path dir = Files.createDirectories(Path.of(System.getProperty("es.compat.targetDir",
+                    "kafka-compat-tests/target"), "differential"));
+            Files.writeString(dir.resolve(scenario.name() + "." + broker + ".txt"), observation.toString(),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
