@@ -132,6 +132,30 @@ final class AdminScenarios {
         return o;
     }
 
+    /** Broker configs that tools and clients commonly read, as DescribeConfigs on the broker reports them. */
+    static Observation describeBrokerConfigs(String bootstrap) throws Exception {
+        Observation o = new Observation(bootstrap);
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+        try (Admin admin = admin(bootstrap)) {
+            Config config = get(admin.describeConfigs(List.of(broker), new DescribeConfigsOptions()
+                    .includeSynonyms(true)).values().get(broker));
+            for (String name : List.of("message.max.bytes", "log.retention.hours", "log.retention.ms",
+                    "log.segment.bytes", "log.cleanup.policy", "compression.type", "min.insync.replicas",
+                    "unclean.leader.election.enable", "auto.create.topics.enable", "num.partitions",
+                    "socket.request.max.bytes", "offsets.topic.num.partitions", "group.initial.rebalance.delay.ms",
+                    "group.min.session.timeout.ms", "group.max.session.timeout.ms", "group.max.size",
+                    "offset.metadata.max.bytes", "default.replication.factor", "delete.topic.enable",
+                    "offsets.retention.minutes", "transactional.id.expiration.ms")) {
+                ConfigEntry e = config.get(name);
+                o.put(name, e == null ? "(not described)" : "value=" + e.value() + " source=" + e.source()
+                        + " default=" + e.isDefault() + " sensitive=" + e.isSensitive() + " type=" + e.type()
+                        + " synonyms=" + synonyms(e));
+                o.put(name + ".readOnly", e == null ? "(not described)" : e.isReadOnly());
+            }
+        }
+        return o;
+    }
+
     /** IncrementalAlterConfigs on a topic: SET, APPEND, SUBTRACT, DELETE, validate-only and invalid changes. */
     static Observation alterConfigs(String bootstrap) throws Exception {
         Observation o = new Observation(bootstrap);

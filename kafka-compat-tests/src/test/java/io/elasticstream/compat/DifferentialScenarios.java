@@ -27,6 +27,7 @@ public final class DifferentialScenarios {
     private static final List<Scenario> ALL = List.of(
             new Scenario("createTopic", AdminScenarios::createTopics),
             new Scenario("describeTopicConfigs", AdminScenarios::describeTopicConfigs),
+            new Scenario("describeBrokerConfigs", AdminScenarios::describeBrokerConfigs),
             new Scenario("incrementalAlterConfigs", AdminScenarios::alterConfigs),
             new Scenario("createPartitions", AdminScenarios::createPartitions),
             new Scenario("deleteTopic", AdminScenarios::deleteTopic),

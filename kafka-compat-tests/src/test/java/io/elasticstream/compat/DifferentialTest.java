@@ -30,12 +30,14 @@ class DifferentialTest {
     private static final Duration SCENARIO_TIMEOUT = Duration.ofMinutes(2);
     private static final DifferentialAllowlist ALLOWLIST = DifferentialAllowlist.load();
     /**
-     * Static broker settings both brokers get, so that DescribeConfigs sources compare like for like:
-     * {@code message.max.bytes} is set (to Kafka's default) in our config/standalone.properties, and
-     * {@code log.retention.hours} exercises a static broker synonym in hours.
+     * Static broker settings both brokers get, so that DescribeConfigs sources compare like for like: our
+     * config/standalone.properties sets these (to Kafka's defaults), and {@code log.retention.hours}
+     * exercises a static broker synonym in hours.
      */
     private static final Map<String, String> SAME_STATIC_CONFIG = Map.of("message.max.bytes", "1048588",
-            "log.retention.hours", "24");
+            "log.retention.hours", "24", "num.partitions", "1", "auto.create.topics.enable", "true",
+            "offsets.topic.num.partitions", "50", "socket.request.max.bytes", "104857600",
+            "group.initial.rebalance.delay.ms", "0");
     private static ApacheKafkaBroker kafka;
     private static StandaloneServer ours;
 

@@ -32,8 +32,12 @@ public final class ConfigResolver {
         this.brokerSettings = List.copyOf(brokerSettings);
     }
 
-    /** A broker setting: name, type, effective value (null if unset), documentation. */
-    public record BrokerSetting(String name, ConfigDef.Type type, String value, String documentation) {
+    /**
+     * A broker setting: name, type, effective value (null if unset), Kafka's default (null if Kafka has none),
+     * documentation.
+     */
+    public record BrokerSetting(String name, ConfigDef.Type type, String value, String defaultValue,
+                                String documentation) {
     }
 
     /** Every topic config of a topic with {@code overrides}, in Kafka's order. */
@@ -105,7 +109,7 @@ public final class ConfigResolver {
     public List<ResolvedConfig> broker() {
         Map<String, ResolvedConfig> out = new LinkedHashMap<>();
         for (BrokerSetting s : brokerSettings) {
-            out.put(s.name(), brokerConfig(s.name(), s.type(), s.value(), s.documentation()));
+            out.put(s.name(), brokerConfig(s.name(), s.type(), s.value(), s.defaultValue(), s.documentation()));
         }
         for (ConfigDefinition def : TopicConfigs.all()) {
             List<String> synonyms = def.brokerSynonyms();
@@ -115,21 +119,25 @@ public final class ConfigResolver {
                 String defaultValue = last ? fromMillisIfNeeded(name, def.defaultValue()) : null;
                 ConfigDef.Type type = name.endsWith(".hours") || name.endsWith(".minutes") ? ConfigDef.Type.INT
                         : def.type();
-                out.putIfAbsent(name, brokerConfig(name, type, defaultValue, "The default " + def.name()
+                String effective = brokerProperties.containsKey(name) ? brokerProperties.get(name).trim()
+                        : defaultValue;
+                out.putIfAbsent(name, brokerConfig(name, type, effective, defaultValue, "The default " + def.name()
                         + " of topics (topic-level config '" + def.name() + "'). " + def.documentation()));
             }
         }
         return List.copyOf(out.values());
     }
 
-    private ResolvedConfig brokerConfig(String name, ConfigDef.Type type, String effective, String doc) {
+    /** As Kafka: synonyms are the static value (if given) and then Kafka's default (if it has one). */
+    private ResolvedConfig brokerConfig(String name, ConfigDef.Type type, String effective, String defaultValue,
+                                        String doc) {
         String given = brokerProperties.get(name);
         List<Synonym> synonyms = new ArrayList<>();
         if (given != null) {
             synonyms.add(new Synonym(name, given.trim(), ConfigSource.STATIC_BROKER_CONFIG));
         }
-        if (effective != null && (given == null || !given.trim().equals(effective))) {
-            synonyms.add(new Synonym(name, effective, ConfigSource.DEFAULT_CONFIG));
+        if (defaultValue != null) {
+            synonyms.add(new Synonym(name, defaultValue, ConfigSource.DEFAULT_CONFIG));
         }
         ConfigSource source = given != null ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
         String value = given != null ? given.trim() : effective;

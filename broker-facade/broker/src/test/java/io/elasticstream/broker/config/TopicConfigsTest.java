@@ -97,11 +97,14 @@ class TopicConfigsTest {
     void brokerSettingsGivenInThePropertiesFileAreStaticTheOthersDefault() {
         ConfigResolver resolver = new ConfigResolver(Map.of("num.partitions", "3"), List.of(
                 new ConfigResolver.BrokerSetting("num.partitions", org.apache.kafka.common.config.ConfigDef.Type.INT,
-                        "3", "doc"),
+                        "3", "1", "doc"),
                 new ConfigResolver.BrokerSetting("message.max.bytes", org.apache.kafka.common.config.ConfigDef.Type.INT,
-                        "1048588", "doc")));
+                        "1048588", "1048588", "doc")));
         List<ResolvedConfig> broker = resolver.broker();
         assertEquals(ConfigSource.STATIC_BROKER_CONFIG, find(broker, "num.partitions").source());
+        assertEquals(List.of(new Synonym("num.partitions", "3", ConfigSource.STATIC_BROKER_CONFIG),
+                new Synonym("num.partitions", "1", ConfigSource.DEFAULT_CONFIG)), find(broker, "num.partitions")
+                .synonyms(), "as Kafka: the static value, then Kafka's default");
         assertEquals(ConfigSource.DEFAULT_CONFIG, find(broker, "message.max.bytes").source());
         assertEquals("168", find(broker, "log.retention.hours").value());
         assertTrue(broker.stream().allMatch(ResolvedConfig::readOnly));
