@@ -39,6 +39,7 @@ public final class DifferentialScenarios {
             new Scenario("idempotentProducer", RecordScenarios::idempotentProducer),
             new Scenario("rangeAssignorGroup", GroupScenarios::rangeGroup),
             new Scenario("cooperativeStickyGroup", GroupScenarios::cooperativeStickyGroup),
+            new Scenario("staticMembership", GroupScenarios::staticMembership),
             new Scenario("listGroups", GroupScenarios::listGroups),
             new Scenario("deleteGroup", GroupScenarios::deleteGroup),
             new Scenario("kcat", ExternalClientScenarios::kcat),

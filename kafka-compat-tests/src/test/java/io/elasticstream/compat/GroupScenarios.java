@@ -87,6 +87,45 @@ final class GroupScenarios {
         return o;
     }
 
+    /**
+     * Static membership (KIP-345): a member with a group.instance.id that closes sends no LeaveGroup, so the
+     * group keeps it (and its partitions) until its session times out; the same instance id rejoining takes
+     * its place without growing the group.
+     */
+    static Observation staticMembership(String bootstrap) throws Exception {
+        Observation o = new Observation(bootstrap);
+        String group = "diff-group-static";
+        String topic = group + "-topic";
+        try (Admin admin = admin(bootstrap)) {
+            createTopic(admin, topic, 2, Map.of());
+            try (KafkaConsumer<byte[], byte[]> first = staticMember(bootstrap, group)) {
+                first.subscribe(List.of(topic));
+                awaitAssignments(List.of(first), 2);
+                o.put("joined.a", partitions(first.assignment()));
+                describe(o, admin, group, "joined");
+            }
+            describe(o, admin, group, "afterClose");
+            try (KafkaConsumer<byte[], byte[]> again = staticMember(bootstrap, group)) {
+                again.subscribe(List.of(topic));
+                awaitAssignments(List.of(again), 2);
+                o.put("rejoined.a", partitions(again.assignment()));
+                describe(o, admin, group, "rejoined");
+            }
+        }
+        return o;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> staticMember(String bootstrap, String group) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "member-a");
+        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-a");
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 200);
+        return new KafkaConsumer<>(Clients.consumerConfig(bootstrap, config));
+    }
+
     private static KafkaConsumer<byte[], byte[]> member(String bootstrap, String group, String clientId,
                                                         Class<?> assignor) {
         Map<String, Object> config = new HashMap<>();
@@ -140,7 +179,15 @@ final class GroupScenarios {
         members.sort(Comparator.comparing(MemberDescription::clientId));
         o.put(phase + ".members", members.stream().map(m -> m.clientId() + " host=" + m.host().replaceAll(
                 "^/", "") + " assignment=" + partitions(m.assignment().topicPartitions()) + " instance="
-                + m.groupInstanceId() + " memberIdPrefix=" + m.consumerId().startsWith(m.clientId() + "-")).toList());
+                + m.groupInstanceId() + " memberIdPrefix=" + memberIdPrefix(m)).toList());
+    }
+
+    /** Which id a member id starts with (Kafka: the group.instance.id if set, else the client id), then "-". */
+    private static String memberIdPrefix(MemberDescription m) {
+        if (m.groupInstanceId().isPresent() && m.consumerId().startsWith(m.groupInstanceId().get() + "-")) {
+            return "groupInstanceId";
+        }
+        return m.consumerId().startsWith(m.clientId() + "-") ? "clientId" : "other";
     }
 
     /** ListGroups with and without state and type filters. */
