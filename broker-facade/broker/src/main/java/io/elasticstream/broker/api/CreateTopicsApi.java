@@ -1,7 +1,11 @@
 package io.elasticstream.broker.api;
 
+import io.elasticstream.broker.config.ConfigResolver;
+import io.elasticstream.broker.config.ResolvedConfig;
 import io.elasticstream.broker.net.RequestHandler;
+import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicInfo;
 import java.util.ArrayList;
@@ -9,14 +13,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
-import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -26,16 +35,32 @@ import org.apache.kafka.common.requests.RequestContext;
 /**
  * CreateTopics with Kafka's rules: duplicate names in one request are all rejected (INVALID_REQUEST),
  * invalid names, partition counts, replication factors and unknown configs get Kafka's error codes, an
- * existing topic gets TOPIC_ALREADY_EXISTS (also in validate-only mode). Manual replica assignments
- * fix the partition count; placement itself is PD's.
+ * existing topic gets TOPIC_ALREADY_EXISTS (also in validate-only mode), and a name that differs from an
+ * existing one only in '.' versus '_' gets INVALID_TOPIC_EXCEPTION (they would collide in metric names).
+ * Manual replica assignments fix the partition count; placement itself is PD's. A created topic's
+ * response carries every topic config with its value and source, as DescribeConfigs would report it.
+ * The answer waits (at most the request's timeout, capped at {@value #MAX_OPEN_WAIT_MS} ms) until this
+ * broker has opened the new partitions it owns, so that a client's next Metadata or
+ * DescribeTopicPartitions shows their leader, as with Kafka, instead of LEADER_NOT_AVAILABLE.
  */
 final class CreateTopicsApi implements RequestHandler {
+    static final int MAX_OPEN_WAIT_MS = 5_000;
+
     private final PlacementService placement;
     private final TopicService topics;
+    private final ConfigResolver resolver;
+    private final PartitionManager partitions;
+    private final int nodeId;
+    private final ScheduledExecutorService timer;
 
-    CreateTopicsApi(PlacementService placement, TopicService topics) {
+    CreateTopicsApi(PlacementService placement, TopicService topics, ConfigResolver resolver,
+                    PartitionManager partitions, int nodeId, ScheduledExecutorService timer) {
         this.placement = placement;
         this.topics = topics;
+        this.resolver = resolver;
+        this.partitions = partitions;
+        this.nodeId = nodeId;
+        this.timer = timer;
     }
 
     @Override
@@ -63,12 +88,12 @@ final class CreateTopicsApi implements RequestHandler {
                         + "for the topic " + t.name());
                 continue;
             }
-            pending.add(createOne(t, data.validateOnly(), liveBrokers, result));
+            pending.add(createOne(t, data.validateOnly(), data.timeoutMs(), liveBrokers, result));
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
     }
 
-    private CompletableFuture<Void> createOne(CreatableTopic t, boolean validateOnly, int liveBrokers,
+    private CompletableFuture<Void> createOne(CreatableTopic t, boolean validateOnly, int timeoutMs, int liveBrokers,
                                               CreatableTopicResult result) {
         int partitions = t.numPartitions();
         short replicationFactor = t.replicationFactor();
@@ -85,9 +110,15 @@ final class CreateTopicsApi implements RequestHandler {
         t.configs().forEach(c -> configs.put(c.name(), c.value()));
         int count = partitions;
         short rf = replicationFactor;
-        return topics.byName(t.name()).thenCompose(existing -> {
-            if (existing.isPresent()) {
+        return topics.all().thenCompose(all -> {
+            if (all.stream().anyMatch(existing -> existing.name().equals(t.name()))) {
                 fail(result, Errors.TOPIC_ALREADY_EXISTS, "Topic '" + t.name() + "' already exists.");
+                return CompletableFuture.completedFuture(null);
+            }
+            Optional<String> collision = collidingTopic(t.name(), all);
+            if (collision.isPresent()) {
+                fail(result, Errors.INVALID_TOPIC_EXCEPTION, "Topic '" + t.name() + "' collides with existing topic: "
+                        + collision.get());
                 return CompletableFuture.completedFuture(null);
             }
             CompletableFuture<TopicInfo> created;
@@ -96,7 +127,7 @@ final class CreateTopicsApi implements RequestHandler {
             } catch (RuntimeException e) {
                 created = CompletableFuture.failedFuture(e);
             }
-            return created.handle((info, err) -> {
+            return created.thenCompose(info -> awaitOwnedPartitionsOpened(info, timeoutMs)).handle((info, err) -> {
                 if (err != null) {
                     Errors e = ErrorMapper.toErrors(err);
                     String message = e == Errors.TOPIC_ALREADY_EXISTS ? "Topic '" + t.name() + "' already exists."
@@ -115,15 +146,45 @@ final class CreateTopicsApi implements RequestHandler {
         });
     }
 
+    /** Completes with {@code info} once the partitions of it this broker owns are open, or after the timeout. */
+    private CompletableFuture<TopicInfo> awaitOwnedPartitionsOpened(TopicInfo info, int timeoutMs) {
+        if (info == null || timeoutMs <= 0) {
+            return CompletableFuture.completedFuture(info);
+        }
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (PartitionInfo p : info.partitions()) {
+            if (p.ownerBrokerId() == nodeId) {
+                waits.add(partitions.whenOpened(new TopicPartition(info.name(), p.partition())));
+            }
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+        ScheduledFuture<?> deadline = timer.schedule(() -> waits.forEach(w -> w.complete(null)),
+                Math.min(timeoutMs, MAX_OPEN_WAIT_MS), TimeUnit.MILLISECONDS);
+        return all.thenApply(v -> {
+            deadline.cancel(false);
+            return info;
+        });
+    }
+
+    /** The existing topic whose name differs from {@code name} only in '.' versus '_', as Kafka checks it. */
+    private static Optional<String> collidingTopic(String name, List<TopicInfo> all) {
+        if (!Topic.hasCollisionChars(name)) {
+            return Optional.empty();
+        }
+        String unified = Topic.unifyCollisionChars(name);
+        return all.stream().map(TopicInfo::name).filter(n -> Topic.unifyCollisionChars(n).equals(unified)).findFirst();
+    }
+
     /**
      * The configs of the new topic as a v5+ response carries them (clients read this list whenever it
-     * succeeded). Today: the overrides given at creation, as dynamic topic configs; the full list with
-     * Kafka's defaults comes with DescribeConfigs.
+     * succeeded): every topic config, resolved as DescribeConfigs resolves it.
      */
-    private static List<CreatableTopicConfigs> describeConfigs(Map<String, String> configs) {
+    private List<CreatableTopicConfigs> describeConfigs(Map<String, String> configs) {
         List<CreatableTopicConfigs> out = new ArrayList<>();
-        configs.forEach((name, value) -> out.add(new CreatableTopicConfigs().setName(name).setValue(value)
-                .setReadOnly(false).setConfigSource(ConfigSource.TOPIC_CONFIG.id()).setIsSensitive(false)));
+        for (ResolvedConfig c : resolver.topic(configs)) {
+            out.add(new CreatableTopicConfigs().setName(c.name()).setValue(c.sensitive() ? null : c.value())
+                    .setReadOnly(c.readOnly()).setConfigSource(c.source().id()).setIsSensitive(c.sensitive()));
+        }
         return out;
     }
 

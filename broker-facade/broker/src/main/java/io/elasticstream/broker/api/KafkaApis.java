@@ -33,7 +33,8 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.FETCH, new FetchApi(topics, partitions, timer, clock));
         handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(topics, partitions));
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(new ProducerIdAllocator(placement)));
-        handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics));
+        handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics, BrokerSettings.resolver(config),
+                partitions, config.nodeId(), timer));
         handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(placement, topics));
         groups = new GroupApis(config, placement, topics, partitions, timer, clock);
         handlers.put(ApiKeys.FIND_COORDINATOR, groups::findCoordinator);

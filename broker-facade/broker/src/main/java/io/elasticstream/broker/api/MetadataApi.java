@@ -87,7 +87,9 @@ final class MetadataApi implements RequestHandler {
         List<CompletableFuture<?>> creations = new ArrayList<>();
         for (MetadataRequestData.MetadataRequestTopic requested : req.data().topics()) {
             String name = requested.name();
-            if (name == null) {
+            // Kafka looks a topic up by id whenever the id is set: kafka-clients 4.x send an empty name (not
+            // null) with the id (Admin.describeTopics(TopicCollection.ofTopicIds(...))).
+            if (name == null || name.isEmpty() && !Uuid.ZERO_UUID.equals(requested.topicId())) {
                 Uuid id = requested.topicId();
                 TopicInfo t = byId.get(id);
                 response.topics().add(t != null ? describe(t) : new MetadataResponseTopic().setTopicId(id)

@@ -11,9 +11,10 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * Resolves topic configs as Kafka does: a topic override (TOPIC_CONFIG) wins over a broker synonym
- * given in the broker's properties file (STATIC_BROKER_CONFIG, converted from hours or minutes where
- * the synonym is in those units), which wins over Kafka's default (DEFAULT_CONFIG). Also describes the
- * broker's own settings.
+ * given in the broker's properties file (converted from hours or minutes where the synonym is in those
+ * units), which wins over Kafka's default. The source is STATIC_BROKER_CONFIG only when the primary
+ * broker synonym is given (Kafka 4.4's quirk, see {@code topicConfig}). Also describes the broker's own
+ * settings.
  */
 public final class ConfigResolver {
     private static final long MS_PER_HOUR = 3_600_000L;
@@ -31,8 +32,12 @@ public final class ConfigResolver {
         this.brokerSettings = List.copyOf(brokerSettings);
     }
 
-    /** A broker setting: name, type, effective value (null if unset), documentation. */
-    public record BrokerSetting(String name, ConfigDef.Type type, String value, String documentation) {
+    /**
+     * A broker setting: name, type, effective value (null if unset), Kafka's default (null if Kafka has none),
+     * documentation.
+     */
+    public record BrokerSetting(String name, ConfigDef.Type type, String value, String defaultValue,
+                                String documentation) {
     }
 
     /** Every topic config of a topic with {@code overrides}, in Kafka's order. */
@@ -57,20 +62,29 @@ public final class ConfigResolver {
         if (override != null) {
             synonyms.add(new Synonym(def.name(), override, ConfigSource.TOPIC_CONFIG));
         }
+        // The value comes from the most specific broker synonym given (log.retention.ms, else .minutes, else
+        // .hours). But Kafka 4.4 reports only the primary synonym (the first) as a synonym and as the source:
+        // a static log.retention.hours sets retention.ms's value, yet retention.ms stays DEFAULT_CONFIG with no
+        // synonym; and the primary synonym of a config whose broker default sits on an hours/minutes variant
+        // has no default of its own, so such configs list no DEFAULT_CONFIG synonym (DifferentialTest).
         String staticValue = null;
         for (String synonym : def.brokerSynonyms()) {
             String given = brokerProperties.get(synonym);
-            if (given != null) {
-                synonyms.add(new Synonym(synonym, given.trim(), ConfigSource.STATIC_BROKER_CONFIG));
-                if (staticValue == null) {
-                    staticValue = toMillisIfNeeded(synonym, given.trim());
-                }
+            if (given != null && staticValue == null) {
+                staticValue = toMillisIfNeeded(synonym, given.trim());
             }
         }
+        boolean primaryGiven = false;
         if (!def.brokerSynonyms().isEmpty()) {
-            // Kafka's broker default sits on the least specific synonym (log.retention.hours=168).
-            String last = def.brokerSynonyms().getLast();
-            synonyms.add(new Synonym(last, fromMillisIfNeeded(last, def.defaultValue()), ConfigSource.DEFAULT_CONFIG));
+            String primary = def.brokerSynonyms().getFirst();
+            String given = brokerProperties.get(primary);
+            if (given != null) {
+                primaryGiven = true;
+                synonyms.add(new Synonym(primary, given.trim(), ConfigSource.STATIC_BROKER_CONFIG));
+            }
+            if (def.brokerSynonyms().size() == 1) {
+                synonyms.add(new Synonym(primary, def.defaultValue(), ConfigSource.DEFAULT_CONFIG));
+            }
         }
         String value;
         ConfigSource source;
@@ -79,7 +93,7 @@ public final class ConfigResolver {
             source = ConfigSource.TOPIC_CONFIG;
         } else if (staticValue != null) {
             value = staticValue;
-            source = ConfigSource.STATIC_BROKER_CONFIG;
+            source = primaryGiven ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
         } else {
             value = def.defaultValue();
             source = ConfigSource.DEFAULT_CONFIG;
@@ -95,7 +109,7 @@ public final class ConfigResolver {
     public List<ResolvedConfig> broker() {
         Map<String, ResolvedConfig> out = new LinkedHashMap<>();
         for (BrokerSetting s : brokerSettings) {
-            out.put(s.name(), brokerConfig(s.name(), s.type(), s.value(), s.documentation()));
+            out.put(s.name(), brokerConfig(s.name(), s.type(), s.value(), s.defaultValue(), s.documentation()));
         }
         for (ConfigDefinition def : TopicConfigs.all()) {
             List<String> synonyms = def.brokerSynonyms();
@@ -105,21 +119,25 @@ public final class ConfigResolver {
                 String defaultValue = last ? fromMillisIfNeeded(name, def.defaultValue()) : null;
                 ConfigDef.Type type = name.endsWith(".hours") || name.endsWith(".minutes") ? ConfigDef.Type.INT
                         : def.type();
-                out.putIfAbsent(name, brokerConfig(name, type, defaultValue, "The default " + def.name()
+                String effective = brokerProperties.containsKey(name) ? brokerProperties.get(name).trim()
+                        : defaultValue;
+                out.putIfAbsent(name, brokerConfig(name, type, effective, defaultValue, "The default " + def.name()
                         + " of topics (topic-level config '" + def.name() + "'). " + def.documentation()));
             }
         }
         return List.copyOf(out.values());
     }
 
-    private ResolvedConfig brokerConfig(String name, ConfigDef.Type type, String effective, String doc) {
+    /** As Kafka: synonyms are the static value (if given) and then Kafka's default (if it has one). */
+    private ResolvedConfig brokerConfig(String name, ConfigDef.Type type, String effective, String defaultValue,
+                                        String doc) {
         String given = brokerProperties.get(name);
         List<Synonym> synonyms = new ArrayList<>();
         if (given != null) {
             synonyms.add(new Synonym(name, given.trim(), ConfigSource.STATIC_BROKER_CONFIG));
         }
-        if (effective != null && (given == null || !given.trim().equals(effective))) {
-            synonyms.add(new Synonym(name, effective, ConfigSource.DEFAULT_CONFIG));
+        if (defaultValue != null) {
+            synonyms.add(new Synonym(name, defaultValue, ConfigSource.DEFAULT_CONFIG));
         }
         ConfigSource source = given != null ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
         String value = given != null ? given.trim() : effective;

@@ -286,7 +286,9 @@ public final class GroupCoordinator implements AutoCloseable {
         if (g.members.size() >= config.maxGroupSize()) {
             return done(joinError("", Errors.GROUP_MAX_SIZE_REACHED));
         }
-        String newId = join.clientId() + "-" + UUID.randomUUID();
+        // As Kafka: a static member's id starts with its group.instance.id, a dynamic member's with its client id.
+        String newId = (join.groupInstanceId() != null ? join.groupInstanceId() : join.clientId()) + "-"
+                + UUID.randomUUID();
         if (join.groupInstanceId() != null) {
             String oldId = g.staticMembers.get(join.groupInstanceId());
             if (oldId != null && g.hasMember(oldId)) {

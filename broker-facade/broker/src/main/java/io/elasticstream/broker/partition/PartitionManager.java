@@ -6,6 +6,7 @@ import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.streamclient.api.StreamClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,8 @@ public final class PartitionManager implements AutoCloseable {
     private final Map<TopicPartition, CompletableFuture<PartitionLog>> partitions = new ConcurrentHashMap<>();
     /** Latest assignment seen from PD, for every partition of every topic. */
     private final Map<TopicPartition, PartitionInfo> assignments = new ConcurrentHashMap<>();
+    /** Callers waiting for a partition to be opened here; owner thread only. */
+    private final Map<TopicPartition, List<CompletableFuture<Void>>> openWaiters = new HashMap<>();
     private PlacementService.Subscription subscription;
 
     private final Clock clock;
@@ -85,6 +88,38 @@ public final class PartitionManager implements AutoCloseable {
             }
         }
         return open;
+    }
+
+    /**
+     * Completes when this broker has opened {@code tp} (at once if it already has); never fails. Callers bound
+     * the wait themselves (a partition owned elsewhere never completes it) by completing the future, which
+     * also forgets the waiter.
+     */
+    public CompletableFuture<Void> whenOpened(TopicPartition tp) {
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        owner.execute(() -> {
+            if (get(tp) != null) {
+                opened.complete(null);
+            } else {
+                openWaiters.computeIfAbsent(tp, k -> new ArrayList<>()).add(opened);
+                opened.whenComplete((v, e) -> owner.execute(() -> forgetWaiter(tp, opened)));
+            }
+        });
+        return opened;
+    }
+
+    private void forgetWaiter(TopicPartition tp, CompletableFuture<Void> waiter) {
+        List<CompletableFuture<Void>> waiters = openWaiters.get(tp);
+        if (waiters != null && waiters.remove(waiter) && waiters.isEmpty()) {
+            openWaiters.remove(tp);
+        }
+    }
+
+    private void onOpened(TopicPartition tp) {
+        List<CompletableFuture<Void>> waiters = openWaiters.remove(tp);
+        if (waiters != null) {
+            List.copyOf(waiters).forEach(w -> w.complete(null));
+        }
     }
 
     /** Reopens the partition if its stream failed and this broker still owns it. */
@@ -138,6 +173,7 @@ public final class PartitionManager implements AutoCloseable {
             } else {
                 LOG.info("Opened partition {} (epoch {}, offsets [{}, {})) in {} ms", tp, log.leaderEpoch(),
                         log.logStartOffset(), log.highWatermark(), (clock.nanoTime() - startNs) / 1_000_000);
+                owner.execute(() -> onOpened(tp));
             }
         });
     }

@@ -59,25 +59,35 @@ class TopicConfigsTest {
 
     @Test
     void topicOverrideBeatsStaticBrokerSynonymWhichBeatsKafkasDefault() {
-        ConfigResolver resolver = new ConfigResolver(Map.of("log.retention.hours", "24"), List.of());
+        ConfigResolver resolver = new ConfigResolver(Map.of("log.retention.hours", "24", "log.segment.bytes",
+                "2097152"), List.of());
 
-        ResolvedConfig byBroker = find(resolver.topic(Map.of()), "retention.ms");
-        assertEquals("86400000", byBroker.value());
+        // As Kafka 4.4: a static hours variant sets the value, but only the primary synonym (log.retention.ms)
+        // would be reported as a synonym or a STATIC_BROKER_CONFIG source.
+        ResolvedConfig byHours = find(resolver.topic(Map.of()), "retention.ms");
+        assertEquals("86400000", byHours.value());
+        assertEquals(ConfigSource.DEFAULT_CONFIG, byHours.source());
+        assertEquals(ConfigType.LONG, byHours.type());
+        assertEquals(List.of(), byHours.synonyms());
+
+        ResolvedConfig byBroker = find(resolver.topic(Map.of()), "segment.bytes");
+        assertEquals("2097152", byBroker.value());
         assertEquals(ConfigSource.STATIC_BROKER_CONFIG, byBroker.source());
-        assertEquals(ConfigType.LONG, byBroker.type());
-        assertEquals(List.of(new Synonym("log.retention.hours", "24", ConfigSource.STATIC_BROKER_CONFIG),
-                new Synonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG)), byBroker.synonyms());
+        assertEquals(List.of(new Synonym("log.segment.bytes", "2097152", ConfigSource.STATIC_BROKER_CONFIG),
+                new Synonym("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG)), byBroker.synonyms());
 
         ResolvedConfig overridden = find(resolver.topic(Map.of("retention.ms", "1000")), "retention.ms");
         assertEquals("1000", overridden.value());
         assertEquals(ConfigSource.TOPIC_CONFIG, overridden.source());
         assertEquals(new Synonym("retention.ms", "1000", ConfigSource.TOPIC_CONFIG), overridden.synonyms().getFirst());
 
-        ResolvedConfig byDefault = find(resolver.topic(Map.of()), "segment.bytes");
-        assertEquals("1073741824", byDefault.value());
+        ResolvedConfig byDefault = find(resolver.topic(Map.of()), "index.interval.bytes");
+        assertEquals("4096", byDefault.value());
         assertEquals(ConfigSource.DEFAULT_CONFIG, byDefault.source());
-        assertEquals(List.of(new Synonym("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG)),
+        assertEquals(List.of(new Synonym("log.index.interval.bytes", "4096", ConfigSource.DEFAULT_CONFIG)),
                 byDefault.synonyms());
+        assertEquals(List.of(), find(resolver.topic(Map.of()), "segment.ms").synonyms(),
+                "no default synonym where Kafka's broker default is on log.roll.hours");
         ResolvedConfig noSynonym = find(resolver.topic(Map.of()), "remote.storage.enable");
         assertEquals(List.of(), noSynonym.synonyms());
         assertEquals(37, resolver.topic(Map.of()).size());
@@ -87,11 +97,14 @@ class TopicConfigsTest {
     void brokerSettingsGivenInThePropertiesFileAreStaticTheOthersDefault() {
         ConfigResolver resolver = new ConfigResolver(Map.of("num.partitions", "3"), List.of(
                 new ConfigResolver.BrokerSetting("num.partitions", org.apache.kafka.common.config.ConfigDef.Type.INT,
-                        "3", "doc"),
+                        "3", "1", "doc"),
                 new ConfigResolver.BrokerSetting("message.max.bytes", org.apache.kafka.common.config.ConfigDef.Type.INT,
-                        "1048588", "doc")));
+                        "1048588", "1048588", "doc")));
         List<ResolvedConfig> broker = resolver.broker();
         assertEquals(ConfigSource.STATIC_BROKER_CONFIG, find(broker, "num.partitions").source());
+        assertEquals(List.of(new Synonym("num.partitions", "3", ConfigSource.STATIC_BROKER_CONFIG),
+                new Synonym("num.partitions", "1", ConfigSource.DEFAULT_CONFIG)), find(broker, "num.partitions")
+                .synonyms(), "as Kafka: the static value, then Kafka's default");
         assertEquals(ConfigSource.DEFAULT_CONFIG, find(broker, "message.max.bytes").source());
         assertEquals("168", find(broker, "log.retention.hours").value());
         assertTrue(broker.stream().allMatch(ResolvedConfig::readOnly));
