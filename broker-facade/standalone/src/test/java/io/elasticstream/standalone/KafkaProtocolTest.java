@@ -611,6 +611,8 @@ class KafkaProtocolTest {
             assertEquals(expectedStart, listOffset(c, topic, ListOffsetsRequest.EARLIEST_TIMESTAMP));
             assertEquals(expectedStart, listOffset(c, topic, ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP));
             assertEquals(highWatermark, listOffset(c, topic, ListOffsetsRequest.LATEST_TIMESTAMP));
+            assertEquals(expectedStart, listOffset(c, topic, 1_700_000_000_000L),
+                    "a timestamp lookup never answers an offset below the log start offset");
 
             FetchResponseData.PartitionData below = fetch(c, topic, topicId, expectedStart - 1);
             assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), below.errorCode(), "a fetch below the log start offset");
