@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -98,6 +99,8 @@ import org.apache.kafka.common.requests.DescribeProducersResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import org.apache.kafka.common.requests.DeleteTopicsResponse;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
@@ -608,6 +611,8 @@ class KafkaProtocolTest {
             assertEquals(expectedStart, listOffset(c, topic, ListOffsetsRequest.EARLIEST_TIMESTAMP));
             assertEquals(expectedStart, listOffset(c, topic, ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP));
             assertEquals(highWatermark, listOffset(c, topic, ListOffsetsRequest.LATEST_TIMESTAMP));
+            assertEquals(expectedStart, listOffset(c, topic, 1_700_000_000_000L),
+                    "a timestamp lookup never answers an offset below the log start offset");
 
             FetchResponseData.PartitionData below = fetch(c, topic, topicId, expectedStart - 1);
             assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), below.errorCode(), "a fetch below the log start offset");
@@ -740,6 +745,86 @@ class KafkaProtocolTest {
                 assertEquals(-1, state.currentTxnStartOffset(), "DescribeProducers v" + v);
                 assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), partitions.get(1).errorCode(),
                         "DescribeProducers v" + v + " for a partition that does not exist");
+            }
+        }
+    }
+
+    /** One fetch in a session: {@code changed} partitions (fetch offsets), {@code forgotten} ones. */
+    private static FetchResponse sessionFetch(RawKafkaClient c, short v, FetchMetadata metadata, String topic, Uuid topicId,
+                                              Map<Integer, Long> changed, List<Integer> forgotten) throws Exception {
+        Map<TopicPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>();
+        changed.forEach((partition, offset) -> wanted.put(new TopicPartition(topic, partition),
+                new FetchRequest.PartitionData(topicId, offset, -1, 1 << 20, Optional.empty())));
+        List<TopicIdPartition> removed = forgotten.stream()
+                .map(partition -> new TopicIdPartition(topicId, partition, topic)).toList();
+        return c.send(FetchRequest.Builder.forConsumer(v, 0, 1, wanted).metadata(metadata).removed(removed), v);
+    }
+
+    /** Partition index to (high watermark, record bytes) of the partitions a fetch response carries. */
+    private static Map<Integer, List<Long>> carried(FetchResponse r) {
+        Map<Integer, List<Long>> out = new LinkedHashMap<>();
+        for (FetchResponseData.FetchableTopicResponse t : r.data().responses()) {
+            for (FetchResponseData.PartitionData p : t.partitions()) {
+                out.put(p.partitionIndex(), List.of(p.highWatermark(), (long) p.records().sizeInBytes()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void incrementalFetchSessionsCarryOnlyPartitionsWithNewsInEveryVersionThatHasThem() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            String topic = "fetch-sessions";
+            assertEquals(Errors.NONE.code(), createTopic(c, topic, 2, (short) 7, Map.of()).errorCode());
+            Uuid topicId = awaitReady(c, topic);
+            produce(c, topic, topicId, (short) -1, (short) 13, records("a", "b"));
+            long p1End = 0;
+
+            for (short v : versions(ApiKeys.FETCH, advertised)) {
+                if (v < 7) {
+                    continue; // sessions start at v7
+                }
+                FetchResponse full = sessionFetch(c, v, FetchMetadata.INITIAL, topic, topicId, Map.of(0, 0L, 1, p1End),
+                        List.of());
+                int session = full.data().sessionId();
+                assertNotEquals(FetchMetadata.INVALID_SESSION_ID, session, "Fetch v" + v + ": a full fetch opens a session");
+                assertEquals(Set.of(0, 1), carried(full).keySet(), "Fetch v" + v + ": a full fetch has all");
+                FetchMetadata next = FetchMetadata.newIncremental(session);
+
+                FetchResponse again = sessionFetch(c, v, next, topic, topicId, Map.of(), List.of());
+                assertEquals(session, again.data().sessionId());
+                assertEquals(Set.of(0), carried(again).keySet(),
+                        "Fetch v" + v + ": partition 0 still has records at its cached offset; partition 1 has no news");
+                next = next.nextIncremental();
+
+                FetchResponse caughtUp = sessionFetch(c, v, next, topic, topicId, Map.of(0, 2L), List.of());
+                assertEquals(Map.of(), carried(caughtUp), "Fetch v" + v + ": nothing new anywhere");
+                next = next.nextIncremental();
+
+                ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setTopicId(topicId);
+                td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(1).setRecords(records("c")));
+                ProduceRequestData.TopicProduceDataCollection produce = new ProduceRequestData.TopicProduceDataCollection();
+                produce.add(td);
+                c.send(ProduceRequest.builder(new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000)
+                        .setTopicData(produce)), (short) 13);
+                FetchResponse news = sessionFetch(c, v, next, topic, topicId, Map.of(), List.of());
+                assertEquals(Set.of(1), carried(news).keySet(), "Fetch v" + v + ": partition 1 got a record");
+                assertEquals(p1End + 1, carried(news).get(1).get(0), "Fetch v" + v + ": its new high watermark");
+                p1End++;
+
+                FetchResponse stale = sessionFetch(c, v, next, topic, topicId, Map.of(), List.of());
+                assertEquals(Errors.INVALID_FETCH_SESSION_EPOCH.code(), stale.data().errorCode(), "Fetch v" + v);
+                next = next.nextIncremental();
+                FetchResponse forgot = sessionFetch(c, v, next, topic, topicId, Map.of(), List.of(1));
+                assertEquals(Errors.NONE.code(), forgot.data().errorCode(), "Fetch v" + v);
+                assertTrue(carried(forgot).isEmpty(), "Fetch v" + v + ": partition 1 left the session");
+
+                FetchResponse closed = sessionFetch(c, v, next.nextCloseExisting(), topic, topicId, Map.of(0, 2L),
+                        List.of());
+                assertEquals(FetchMetadata.INVALID_SESSION_ID, closed.data().sessionId(), "Fetch v" + v + ": closed");
+                FetchResponse gone = sessionFetch(c, v, next.nextIncremental(), topic, topicId, Map.of(), List.of());
+                assertEquals(Errors.FETCH_SESSION_ID_NOT_FOUND.code(), gone.data().errorCode(), "Fetch v" + v);
             }
         }
     }

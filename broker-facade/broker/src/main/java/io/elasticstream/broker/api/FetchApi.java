@@ -33,41 +33,72 @@ import org.apache.kafka.common.requests.RequestContext;
  * {@code max.wait.ms}. Limits as Kafka: {@code partitionMaxBytes} per partition and {@code maxBytes} per
  * response, except that the first partition with data always returns at least one whole batch.
  *
- * <p>Fetch sessions (KIP-227) are not created yet: every response carries session id 0, so clients keep
- * sending full fetch requests; requests for an existing session get FETCH_SESSION_ID_NOT_FOUND.
+ * <p>Fetch sessions (KIP-227, {@link FetchSessionCache}): a full fetch with epoch 0 opens a session
+ * (when the cache has room), incremental fetches name only what changed and get only partitions with
+ * news; an unknown session gets FETCH_SESSION_ID_NOT_FOUND, a wrong epoch INVALID_FETCH_SESSION_EPOCH,
+ * and a fetch with the final epoch closes its session and is answered without one.
  */
 final class FetchApi implements RequestHandler {
     private final TopicService topics;
     private final PartitionManager partitions;
     private final ScheduledExecutorService timer;
     private final Clock clock;
+    private final FetchSessionCache sessions;
 
     FetchApi(TopicService topics, PartitionManager partitions, ScheduledExecutorService timer, Clock clock) {
         this.topics = topics;
         this.partitions = partitions;
         this.timer = timer;
         this.clock = clock;
+        this.sessions = new FetchSessionCache(FetchSessionCache.DEFAULT_MAX_SESSIONS,
+                FetchSessionCache.DEFAULT_EVICTION_MS, clock);
     }
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         FetchRequest req = (FetchRequest) request;
         FetchMetadata metadata = req.metadata();
-        if (metadata.sessionId() != FetchMetadata.INVALID_SESSION_ID
-                || (metadata.epoch() != FetchMetadata.INITIAL_EPOCH && metadata.epoch() != FetchMetadata.FINAL_EPOCH)) {
-            return CompletableFuture.completedFuture(new FetchResponseData()
-                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(FetchMetadata.INVALID_SESSION_ID));
-        }
         return topics.namesById().thenCompose(names -> {
-            Map<TopicIdPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>(req.fetchData(names));
+            Map<TopicIdPartition, FetchRequest.PartitionData> wanted;
+            FetchSessionCache.Session session = null;
+            if (metadata.isFull()) {
+                if (metadata.sessionId() != FetchMetadata.INVALID_SESSION_ID) {
+                    sessions.remove(metadata.sessionId()); // a full fetch replaces (or, final, closes) the session
+                }
+                wanted = new LinkedHashMap<>(req.fetchData(names));
+            } else {
+                session = sessions.get(metadata.sessionId());
+                if (session == null) {
+                    return CompletableFuture.completedFuture(sessionError(Errors.FETCH_SESSION_ID_NOT_FOUND));
+                }
+                Errors error = session.update(metadata.epoch(), req.fetchData(names), req.forgottenTopics(names));
+                if (error != Errors.NONE) {
+                    return CompletableFuture.completedFuture(sessionError(error));
+                }
+                wanted = session.fetchData();
+            }
+            Reply reply = new Reply(context.apiVersion(), session,
+                    metadata.isFull() && metadata.epoch() == FetchMetadata.INITIAL_EPOCH);
             long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWait()));
             CompletableFuture<ApiMessage> result = new CompletableFuture<>();
-            attempt(req, context.apiVersion(), wanted, deadlineNs, result);
+            attempt(req, reply, wanted, deadlineNs, result);
             return result;
         });
     }
 
-    private void attempt(FetchRequest req, short version, Map<TopicIdPartition, FetchRequest.PartitionData> wanted,
+    private static FetchResponseData sessionError(Errors error) {
+        return new FetchResponseData().setThrottleTimeMs(0).setErrorCode(error.code())
+                .setSessionId(FetchMetadata.INVALID_SESSION_ID);
+    }
+
+    /**
+     * How to answer: the version, and the session: an existing one (incremental: only partitions with
+     * news), one to create from this full fetch, or none.
+     */
+    private record Reply(short version, FetchSessionCache.Session session, boolean createSession) {
+    }
+
+    private void attempt(FetchRequest req, Reply reply, Map<TopicIdPartition, FetchRequest.PartitionData> wanted,
                          long deadlineNs, CompletableFuture<ApiMessage> result) {
         List<PartitionRead> reads = new ArrayList<>(wanted.size());
         for (Map.Entry<TopicIdPartition, FetchRequest.PartitionData> e : wanted.entrySet()) {
@@ -75,7 +106,7 @@ final class FetchApi implements RequestHandler {
         }
         CompletableFuture.allOf(reads.stream().map(r -> r.done).toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             try {
-                completeOrWait(req, version, wanted, deadlineNs, result, reads);
+                completeOrWait(req, reply, wanted, deadlineNs, result, reads);
             } catch (RuntimeException failure) {
                 reads.forEach(PartitionRead::release);
                 result.completeExceptionally(failure);
@@ -83,7 +114,7 @@ final class FetchApi implements RequestHandler {
         });
     }
 
-    private void completeOrWait(FetchRequest req, short version, Map<TopicIdPartition, FetchRequest.PartitionData> wanted,
+    private void completeOrWait(FetchRequest req, Reply reply, Map<TopicIdPartition, FetchRequest.PartitionData> wanted,
                                 long deadlineNs, CompletableFuture<ApiMessage> result, List<PartitionRead> reads) {
         {
             long available = 0;
@@ -94,11 +125,11 @@ final class FetchApi implements RequestHandler {
             }
             long remainingNs = deadlineNs - clock.nanoTime();
             if (available >= req.minBytes() || anyError || remainingNs <= 0) {
-                result.complete(respond(req, version, reads));
+                result.complete(respond(req, reply, reads));
                 return;
             }
             reads.forEach(PartitionRead::release);
-            waitForData(reads, remainingNs, () -> attempt(req, version, wanted, deadlineNs, result));
+            waitForData(reads, remainingNs, () -> attempt(req, reply, wanted, deadlineNs, result));
         }
     }
 
@@ -122,7 +153,7 @@ final class FetchApi implements RequestHandler {
     }
 
     private PartitionRead read(TopicIdPartition tip, FetchRequest.PartitionData data, int maxBytes) {
-        PartitionRead r = new PartitionRead(tip, data.fetchOffset);
+        PartitionRead r = new PartitionRead(tip, data);
         if (tip.topic() == null) {
             return r.fail(Errors.UNKNOWN_TOPIC_ID);
         }
@@ -161,9 +192,11 @@ final class FetchApi implements RequestHandler {
         return r;
     }
 
-    private static ApiMessage respond(FetchRequest req, short version, List<PartitionRead> reads) {
+    private ApiMessage respond(FetchRequest req, Reply reply, List<PartitionRead> reads) {
+        short version = reply.version();
         FetchResponseData response = new FetchResponseData().setThrottleTimeMs(0).setErrorCode(Errors.NONE.code())
                 .setSessionId(FetchMetadata.INVALID_SESSION_ID);
+        Map<TopicIdPartition, FetchResponseData.PartitionData> answered = new LinkedHashMap<>();
         Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new LinkedHashMap<>();
         boolean readCommitted = req.isolationLevel() == IsolationLevel.READ_COMMITTED;
         long budget = req.maxBytes();
@@ -193,16 +226,35 @@ final class FetchApi implements RequestHandler {
                 budget -= records.remaining();
             }
             p.setRecords(MemoryRecords.readableRecords(records));
-            topic.partitions().add(p);
             r.release();
+            if (reply.session() != null && !reply.session().update(r.tip, p)) {
+                continue; // incremental: nothing new for this partition
+            }
+            topic.partitions().add(p);
+            answered.put(r.tip, p);
         }
+        byTopic.values().removeIf(t -> t.partitions().isEmpty());
         response.responses().addAll(byTopic.values());
+        if (reply.session() != null) {
+            response.setSessionId(reply.session().id);
+        } else if (reply.createSession()) {
+            Map<TopicIdPartition, FetchRequest.PartitionData> fetched = new LinkedHashMap<>();
+            for (PartitionRead r : reads) {
+                fetched.put(r.tip, r.request);
+            }
+            FetchSessionCache.Session created = sessions.create(fetched);
+            if (created != null) {
+                answered.forEach(created::update);
+                response.setSessionId(created.id);
+            }
+        }
         return response;
     }
 
     /** One partition's part of a fetch attempt. */
     private static final class PartitionRead {
         final TopicIdPartition tip;
+        final FetchRequest.PartitionData request;
         final long fetchOffset;
         PartitionLog log;
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
@@ -211,9 +263,10 @@ final class FetchApi implements RequestHandler {
         volatile long highWatermark = -1;
         volatile long logStartOffset = -1;
 
-        PartitionRead(TopicIdPartition tip, long fetchOffset) {
+        PartitionRead(TopicIdPartition tip, FetchRequest.PartitionData request) {
             this.tip = tip;
-            this.fetchOffset = fetchOffset;
+            this.request = request;
+            this.fetchOffset = request.fetchOffset;
         }
 
         /** As Kafka: a partition answered with an error reports no offsets. */

@@ -110,7 +110,7 @@ final class ListOffsetsApi implements RequestHandler {
                             }
                         }
                     } else if (b.maxTimestamp() >= ts) {
-                        long[] hit = StoredBatchHeader.firstAtOrAfter(b.data().nioBuffer(), ts);
+                        long[] hit = StoredBatchHeader.firstAtOrAfter(b.data().nioBuffer(), ts, log.logStartOffset());
                         if (hit != null) {
                             out.setOffset(hit[0]).setTimestamp(hit[1]);
                             found = true;

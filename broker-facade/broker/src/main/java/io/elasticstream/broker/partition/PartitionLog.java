@@ -27,6 +27,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  */
 public final class PartitionLog {
     private static final int REBUILD_READ_BYTES = 4 * 1024 * 1024;
+    /** Scans usually stop after a batch or two (retention): read little at a time. */
+    private static final int SCAN_READ_BYTES = 64 * 1024;
 
     private final TopicPartition topicPartition;
     private final Uuid topicId;
@@ -243,7 +245,7 @@ public final class PartitionLog {
         if (from >= stream.confirmedOffset()) {
             return CompletableFuture.completedFuture(null);
         }
-        return stream.fetch(from, REBUILD_READ_BYTES).thenCompose(batches -> {
+        return stream.fetch(from, SCAN_READ_BYTES).thenCompose(batches -> {
             long next = from;
             boolean more = !batches.isEmpty();
             try {

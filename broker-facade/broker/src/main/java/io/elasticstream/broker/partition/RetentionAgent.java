@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,18 @@ public final class RetentionAgent implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final long checkIntervalMs;
+    /** The first batch of each open partition as the last check saw it. */
+    private final Map<PartitionLog, FirstBatch> firstBatches = new ConcurrentHashMap<>();
     private volatile boolean closed;
+
+    /** The first batch of a partition: where the log started, its max timestamp and size. */
+    private record FirstBatch(long startOffset, long maxTimestamp, int sizeBytes) {
+        /** Whether retention would remove it (the same rule as {@link RetentionScan} on a first batch). */
+        boolean goes(Limits limits, long nowMs, long partitionBytes) {
+            return (limits.retentionMs() >= 0 && nowMs - maxTimestamp > limits.retentionMs())
+                    || (limits.retentionBytes() >= 0 && partitionBytes - sizeBytes >= limits.retentionBytes());
+        }
+    }
 
     /**
      * @param limitsByTopic the current limits of every topic by name (topics missing from the map are
@@ -86,7 +98,9 @@ public final class RetentionAgent implements AutoCloseable {
         return limitsByTopic.get().thenCompose(limits -> {
             long nowMs = clock.epochMillis();
             List<CompletableFuture<Long>> trims = new ArrayList<>();
-            for (PartitionLog log : partitions.openLogs()) {
+            List<PartitionLog> open = partitions.openLogs();
+            firstBatches.keySet().retainAll(open);
+            for (PartitionLog log : open) {
                 Limits l = limits.getOrDefault(log.topicPartition().topic(), Limits.NONE);
                 if (!l.isUnlimited() && !log.isFailed()) {
                     trims.add(enforce(log, l, nowMs).exceptionally(e -> {
@@ -99,10 +113,21 @@ public final class RetentionAgent implements AutoCloseable {
         });
     }
 
-    /** Trims {@code log} to what {@code limits} keep at {@code nowMs}; completes with the log start offset. */
-    static CompletableFuture<Long> enforce(PartitionLog log, Limits limits, long nowMs) {
-        RetentionScan scan = new RetentionScan(limits, nowMs, log.sizeBytes(), log.logStartOffset());
+    /**
+     * Trims {@code log} to what {@code limits} keep at {@code nowMs}; completes with the log start offset.
+     * Reads nothing when the first batch, as seen by the last check, stays.
+     */
+    private CompletableFuture<Long> enforce(PartitionLog log, Limits limits, long nowMs) {
+        FirstBatch first = firstBatches.get(log);
+        long start = log.logStartOffset();
+        if (first != null && first.startOffset == start && !first.goes(limits, nowMs, log.sizeBytes())) {
+            return CompletableFuture.completedFuture(start);
+        }
+        RetentionScan scan = new RetentionScan(limits, nowMs, log.sizeBytes(), start);
         return log.scanFromStart(scan).thenCompose(v -> {
+            if (scan.first != null) {
+                firstBatches.put(log, new FirstBatch(start, scan.first.maxTimestamp, scan.first.sizeBytes));
+            }
             long trimTo = scan.trimTo();
             if (trimTo <= log.logStartOffset()) {
                 return CompletableFuture.completedFuture(log.logStartOffset());
@@ -127,6 +152,8 @@ public final class RetentionAgent implements AutoCloseable {
         private boolean sizeDone;
         private long timeEnd;
         private long sizeEnd;
+        /** The first batch seen, or null. */
+        FirstBatch first;
 
         RetentionScan(Limits limits, long nowMs, long sizeBytes, long startOffset) {
             this.limits = limits;
@@ -140,6 +167,9 @@ public final class RetentionAgent implements AutoCloseable {
 
         @Override
         public boolean visit(long baseOffset, long endOffset, long maxTimestamp, int sizeBytes) {
+            if (first == null) {
+                first = new FirstBatch(-1, maxTimestamp, sizeBytes);
+            }
             if (!timeDone) {
                 if (nowMs - maxTimestamp > limits.retentionMs()) {
                     timeEnd = endOffset;

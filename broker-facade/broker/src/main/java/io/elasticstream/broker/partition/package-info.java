@@ -3,7 +3,10 @@
  * == stream epoch). {@link io.elasticstream.broker.partition.PartitionManager} follows PD's assignments
  * and opens/closes {@link io.elasticstream.broker.partition.PartitionLog}s; a partition log validates and
  * appends produced batches with idempotent-producer checks, serves reads up to the high watermark (the
- * stream's confirmed offset) and wakes long-polling fetches.
+ * stream's confirmed offset) and wakes long-polling fetches. The log start offset is the stream's start,
+ * moved by DeleteRecords and by the {@link io.elasticstream.broker.partition.RetentionAgent}
+ * ({@code retention.ms}, {@code retention.bytes}); {@link io.elasticstream.broker.partition.LeaderEpochCache}
+ * derives Kafka's leader-epoch history from the stream's ranges.
  *
  * <p>Threading: a partition's producer state and append ordering are guarded by the partition's monitor,
  * held only for in-memory work (offsets are assigned synchronously by the stream); completions run on

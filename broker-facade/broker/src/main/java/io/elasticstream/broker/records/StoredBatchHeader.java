@@ -26,12 +26,20 @@ public record StoredBatchHeader(long baseOffset, long lastOffset, long producerI
      * batch, or null if none. Decompresses the batch if needed.
      */
     public static long[] firstAtOrAfter(ByteBuffer bytes, long timestamp) {
+        return firstAtOrAfter(bytes, timestamp, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #firstAtOrAfter(ByteBuffer, long)}, among the records at or above {@code minOffset} (the
+     * log start offset may lie inside a batch).
+     */
+    public static long[] firstAtOrAfter(ByteBuffer bytes, long timestamp, long minOffset) {
         for (MutableRecordBatch batch : MemoryRecords.readableRecords(bytes.duplicate()).batches()) {
             if (batch.maxTimestamp() < timestamp) {
                 continue;
             }
             for (Record record : batch) {
-                if (record.timestamp() >= timestamp) {
+                if (record.offset() >= minOffset && record.timestamp() >= timestamp) {
                     return new long[] {record.offset(), record.timestamp()};
                 }
             }
