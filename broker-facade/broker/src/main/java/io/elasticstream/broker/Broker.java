@@ -2,10 +2,11 @@ package io.elasticstream.broker;
 
 import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.broker.api.KafkaApis;
+import io.elasticstream.broker.config.ConfigResolver;
 import io.elasticstream.broker.metrics.BrokerMetrics;
 import io.elasticstream.broker.metrics.InstrumentedHandler;
 import io.elasticstream.broker.net.KafkaServer;
-import io.elasticstream.broker.config.ConfigResolver;
+import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.partition.RetentionAgent;
 import io.elasticstream.broker.topic.TopicService;
@@ -13,24 +14,24 @@ import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.TopicInfo;
 import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.streamclient.api.StreamClient;
-import io.elasticstream.placement.api.TopicInfo;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.BrokerNotAvailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
-import org.apache.kafka.common.config.TopicConfig;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import io.elasticstream.broker.net.RequestHandler;
-import org.apache.kafka.common.errors.BrokerNotAvailableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
 /**
  * A Kafka broker on streams: registers with PD and keeps its session alive ({@link MemberSession}),
