@@ -6,7 +6,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.elasticstream.broker.metrics.BrokerMetrics;
 import io.elasticstream.common.Clock;
-import io.elasticstream.observe.JsonWriter;
+import io.elasticstream.common.JsonWriter;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementService;

@@ -1,9 +1,12 @@
 package io.elasticstream.placement.server.rpc;
 
+import io.elasticstream.common.JsonWriter;
 import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.RangeServerLoad;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.metadata.MetadataStore.KeyValue;
@@ -15,6 +18,7 @@ import io.elasticstream.placement.server.codec.TopicRecord;
 import io.elasticstream.placement.server.election.PdLeader;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The cluster view served at {@code GET /v1/cluster}, hand-encoded as JSON from one prefix read of the
- * metadata store (so it is one consistent revision): PD leader and term, brokers, range servers,
+ * metadata store (so it is one consistent revision): PD leader and term, brokers and range servers
+ * (with {@code live} and, while live, their latest load report),
  * topics with their partitions (owner, epoch, stream), streams with their ranges and replicas.
  * Records it cannot decode are skipped (e.g. keys a newer PD added).
  */
@@ -43,6 +48,8 @@ public final class ClusterViewJson {
         long term = 0;
         List<BrokerInfo> brokers = new ArrayList<>();
         List<RangeServerInfo> servers = new ArrayList<>();
+        Map<Integer, BrokerLoad> liveBrokers = new HashMap<>();
+        Map<Integer, RangeServerLoad> liveServers = new HashMap<>();
         List<TopicRecord> topics = new ArrayList<>();
         Map<TopicId, List<PartitionInfo>> partitions = new HashMap<>();
         Map<Long, StreamRecord> streams = new TreeMap<>();
@@ -54,6 +61,10 @@ public final class ClusterViewJson {
                     leader = PdLeader.CODEC.decode(kv.value());
                 } else if (key.equals(termKey)) {
                     term = Codecs.COUNTER.decode(kv.value());
+                } else if (key.startsWith(keys.aliveBrokersPrefix())) {
+                    liveBrokers.put(MetadataKeys.parseMemberId(key), Codecs.BROKER_LOAD.decode(kv.value()));
+                } else if (key.startsWith(keys.aliveRangeServersPrefix())) {
+                    liveServers.put(MetadataKeys.parseMemberId(key), Codecs.RANGE_SERVER_LOAD.decode(kv.value()));
                 } else if (key.startsWith(keys.brokersPrefix())) {
                     brokers.add(Codecs.BROKER.decode(kv.value()));
                 } else if (key.startsWith(keys.rangeServersPrefix())) {
@@ -66,7 +77,7 @@ public final class ClusterViewJson {
                 } else if (key.startsWith(keys.rangesPrefix())) {
                     RangeRecord r = Codecs.RANGE.decode(kv.value());
                     ranges.computeIfAbsent(r.streamId(), id -> new ArrayList<>()).add(r);
-                } else if (key.startsWith(prefix + "streams/")) {
+                } else if (key.startsWith(keys.streamsPrefix())) {
                     StreamRecord s = Codecs.STREAM.decode(kv.value());
                     streams.put(s.streamId(), s);
                 }
@@ -74,96 +85,104 @@ public final class ClusterViewJson {
                 // not a record this version knows: leave it out of the view
             }
         }
-        StringBuilder json = new StringBuilder(256 + 128 * kvs.size());
-        json.append("{\"revision\":").append(revision);
-        json.append(",\"pd\":{\"term\":").append(term).append(",\"leader\":")
-                .append(leader == null ? "null" : leaderObject(leader)).append('}');
-        json.append(",\"brokers\":[");
-        join(json, brokers, b -> "{\"id\":" + b.id() + ",\"host\":" + quote(b.host()) + ",\"port\":" + b.port() + "}");
-        json.append("],\"rangeServers\":[");
-        join(json, servers, s -> "{\"id\":" + s.id() + ",\"host\":" + quote(s.host()) + ",\"port\":" + s.port() + "}");
-        json.append("],\"topics\":[");
-        join(json, topics, t -> topicObject(t, partitions.getOrDefault(t.topicId(), List.of())));
-        json.append("],\"streams\":[");
-        join(json, List.copyOf(streams.values()), s -> streamObject(s, ranges.getOrDefault(s.streamId(), List.of())));
-        json.append("]}");
-        return json.toString();
+        JsonWriter json = new JsonWriter().beginObject().name("revision").value(revision);
+        json.name("pd").beginObject().name("term").value(term).name("leader");
+        if (leader == null) {
+            json.value((String) null);
+        } else {
+            leaderObject(json, leader);
+        }
+        json.endObject();
+        json.name("brokers").beginArray();
+        for (BrokerInfo b : brokers) {
+            BrokerLoad load = liveBrokers.get(b.id());
+            member(json, b.id(), b.host(), b.port(), load != null);
+            if (load != null) {
+                json.name("load").beginObject().name("partitionsOwned").value(load.partitionsOwned())
+                        .name("bytesInPerSecond").value(load.bytesInPerSecond())
+                        .name("bytesOutPerSecond").value(load.bytesOutPerSecond()).endObject();
+            }
+            json.endObject();
+        }
+        json.endArray().name("rangeServers").beginArray();
+        for (RangeServerInfo s : servers) {
+            RangeServerLoad load = liveServers.get(s.id());
+            member(json, s.id(), s.host(), s.port(), load != null);
+            if (load != null) {
+                json.name("load").beginObject().name("rangesHeld").value(load.rangesHeld())
+                        .name("diskFreeBytes").value(load.diskFreeBytes())
+                        .name("bytesInPerSecond").value(load.bytesInPerSecond()).endObject();
+            }
+            json.endObject();
+        }
+        json.endArray().name("topics").beginArray();
+        for (TopicRecord t : topics) {
+            topicObject(json, t, partitions.getOrDefault(t.topicId(), List.of()));
+        }
+        json.endArray().name("streams").beginArray();
+        for (StreamRecord s : streams.values()) {
+            streamObject(json, s, ranges.getOrDefault(s.streamId(), List.of()));
+        }
+        return json.endArray().endObject().toString();
     }
 
     /** The body of {@code GET /v1/leader}. */
     static String leader(PdLeader leader, boolean self) {
-        return leaderObject(leader).replaceFirst("}$", ",\"self\":" + self + "}");
+        JsonWriter json = new JsonWriter();
+        leaderFields(json.beginObject(), leader);
+        return json.name("self").value(self).endObject().toString();
     }
 
-    private static String leaderObject(PdLeader leader) {
-        return "{\"id\":" + quote(leader.id()) + ",\"address\":" + quote(leader.address()) + ",\"term\":"
-                + leader.term() + "}";
+    private static void leaderObject(JsonWriter json, PdLeader leader) {
+        leaderFields(json.beginObject(), leader).endObject();
     }
 
-    private static String topicObject(TopicRecord topic, List<PartitionInfo> partitions) {
-        StringBuilder json = new StringBuilder();
-        json.append("{\"name\":").append(quote(topic.name()))
-                .append(",\"topicId\":").append(quote(topicIdHex(topic.topicId())))
-                .append(",\"partitionCount\":").append(topic.partitionCount())
-                .append(",\"configs\":{");
-        join(json, List.copyOf(new TreeMap<>(topic.configs()).entrySet()), e -> quote(e.getKey()) + ":" + quote(e.getValue()));
-        json.append("},\"partitions\":[");
-        List<PartitionInfo> sorted = partitions.stream().sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
-        join(json, sorted, p -> "{\"partition\":" + p.partition() + ",\"streamId\":" + p.streamId() + ",\"owner\":"
-                + p.ownerBrokerId() + ",\"epoch\":" + p.leaderEpoch() + "}");
-        return json.append("]}").toString();
+    private static JsonWriter leaderFields(JsonWriter json, PdLeader leader) {
+        return json.name("id").value(leader.id()).name("address").value(leader.address()).name("term").value(leader.term());
     }
 
-    private static String streamObject(StreamRecord stream, List<RangeRecord> ranges) {
-        StringBuilder json = new StringBuilder();
-        json.append("{\"streamId\":").append(stream.streamId())
-                .append(",\"epoch\":").append(stream.epoch())
-                .append(",\"startOffset\":").append(stream.startOffset())
-                .append(",\"replicaCount\":").append(stream.replicaCount())
-                .append(",\"ackCount\":").append(stream.ackCount())
-                .append(",\"topicId\":").append(quote(topicIdHex(stream.topicId())))
-                .append(",\"partition\":").append(stream.partition())
-                .append(",\"ranges\":[");
-        List<RangeRecord> sorted = ranges.stream().sorted((a, b) -> Integer.compare(a.index(), b.index())).toList();
-        join(json, sorted, r -> "{\"index\":" + r.index() + ",\"start\":" + r.startOffset() + ",\"end\":"
-                + (r.endOffset() == RangeInfo.OPEN ? "null" : Long.toString(r.endOffset())) + ",\"epoch\":" + r.epoch()
-                + ",\"replicas\":" + r.replicaIds() .toString().replace(" ", "") + "}");
-        return json.append("]}").toString();
+    /** Opens a broker's or range server's object; the caller may add members, then closes it. */
+    private static void member(JsonWriter json, int id, String host, int port, boolean live) {
+        json.beginObject().name("id").value(id).name("host").value(host).name("port").value(port).name("live").value(live);
     }
 
-    private static <T> void join(StringBuilder json, List<T> values, java.util.function.Function<T, String> element) {
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                json.append(',');
+    private static void topicObject(JsonWriter json, TopicRecord topic, List<PartitionInfo> partitions) {
+        json.beginObject().name("name").value(topic.name())
+                .name("topicId").value(topicIdHex(topic.topicId()))
+                .name("partitionCount").value(topic.partitionCount())
+                .name("configs").beginObject();
+        new TreeMap<>(topic.configs()).forEach((k, v) -> json.name(k).value(v));
+        json.endObject().name("partitions").beginArray();
+        partitions.stream().sorted(Comparator.comparingInt(PartitionInfo::partition)).forEach(p -> json.beginObject()
+                .name("partition").value(p.partition()).name("streamId").value(p.streamId())
+                .name("owner").value(p.ownerBrokerId()).name("epoch").value(p.leaderEpoch()).endObject());
+        json.endArray().endObject();
+    }
+
+    private static void streamObject(JsonWriter json, StreamRecord stream, List<RangeRecord> ranges) {
+        json.beginObject().name("streamId").value(stream.streamId())
+                .name("epoch").value(stream.epoch())
+                .name("startOffset").value(stream.startOffset())
+                .name("replicaCount").value(stream.replicaCount())
+                .name("ackCount").value(stream.ackCount())
+                .name("topicId").value(topicIdHex(stream.topicId()))
+                .name("partition").value(stream.partition())
+                .name("ranges").beginArray();
+        ranges.stream().sorted(Comparator.comparingInt(RangeRecord::index)).forEach(r -> {
+            json.beginObject().name("index").value(r.index()).name("start").value(r.startOffset()).name("end");
+            if (r.endOffset() == RangeInfo.OPEN) {
+                json.value((String) null);
+            } else {
+                json.value(r.endOffset());
             }
-            json.append(element.apply(values.get(i)));
-        }
+            json.name("epoch").value(r.epoch()).name("replicas").beginArray();
+            r.replicaIds().forEach(id -> json.value(id));
+            json.endArray().endObject();
+        });
+        json.endArray().endObject();
     }
 
     private static String topicIdHex(TopicId id) {
         return String.format("%016x%016x", id.mostSignificantBits(), id.leastSignificantBits());
-    }
-
-    /** A JSON string literal. */
-    static String quote(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

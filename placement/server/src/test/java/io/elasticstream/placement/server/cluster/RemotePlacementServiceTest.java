@@ -241,8 +241,10 @@ class RemotePlacementServiceTest {
                 String json = response.body();
                 assertTrue(json.startsWith("{") && json.endsWith("}"), json);
                 assertTrue(json.contains("\"leader\":{\"id\":\"" + leader.id() + "\""), json);
-                assertTrue(json.contains("\"id\":41,\"host\":\"b41\""), json);
-                assertTrue(json.contains("\"id\":51,\"host\":\"rs51\""), json);
+                assertTrue(json.contains("\"id\":41,\"host\":\"b41\",\"port\":9092,\"live\":true,"
+                        + "\"load\":{\"partitionsOwned\":0,"), json);
+                assertTrue(json.contains("\"id\":51,\"host\":\"rs51\",\"port\":7001,\"live\":true,"
+                        + "\"load\":{\"rangesHeld\":0,"), json);
                 assertTrue(json.contains("\"name\":\"viewed-topic\""), json);
                 assertTrue(json.contains("{\"partition\":0,\"streamId\":" + streamId + ",\"owner\":41,\"epoch\":1}"), json);
                 assertTrue(json.contains("\"ranges\":[{\"index\":0,\"start\":0,\"end\":null,\"epoch\":1,\"replicas\":[51]}]"),

@@ -1,4 +1,4 @@
-package io.elasticstream.observe;
+package io.elasticstream.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,7 +1,7 @@
-package io.elasticstream.observe;
+package io.elasticstream.common;
 
 /**
- * A minimal streaming JSON writer for small documents ({@code /status.json}): the caller nests
+ * A minimal streaming JSON writer for small documents ({@code /status.json}, PD's cluster view): the caller nests
  * {@link #beginObject}/{@link #endObject} and {@link #beginArray}/{@link #endArray} correctly; commas are
  * inserted here. Not thread-safe.
  */
