@@ -3,14 +3,17 @@ package io.elasticstream.rangestore.server.store;
 /**
  * One range on this server. Guarded by its own monitor.
  *
- * <p>Offsets: {@code startOffset <= durableEnd <= acceptedEnd}. {@code acceptedEnd} advances when an
+ * <p>Offsets: {@code startOffset <= trimOffset <= durableEnd <= acceptedEnd}. {@code startOffset} is the
+ * start the range was created with (fixed, for idempotent creates); {@code trimOffset} the first offset
+ * still readable (rises with trims; the index holds no batch wholly below it). {@code acceptedEnd} advances when an
  * append is accepted (and queued to the WAL), {@code durableEnd} when the WAL confirms it; readers see
- * only {@code [startOffset, durableEnd)}. Once {@code sealing}, no append is accepted; once sealed,
+ * only {@code [trimOffset, durableEnd)}. Once {@code sealing}, no append is accepted; once sealed,
  * {@code sealedEnd} is final and the range never changes again.
  */
 final class RangeState {
     final RangeKey key;
     final long startOffset;
+    long trimOffset;
     long epoch;
     long acceptedEnd;
     long durableEnd;
@@ -23,6 +26,7 @@ final class RangeState {
     RangeState(RangeKey key, long startOffset, long epoch) {
         this.key = key;
         this.startOffset = startOffset;
+        this.trimOffset = startOffset;
         this.epoch = epoch;
         this.acceptedEnd = startOffset;
         this.durableEnd = startOffset;
@@ -48,6 +52,28 @@ final class RangeState {
 
     int dataBytes(int i) {
         return sizes[i];
+    }
+
+    /**
+     * Raises the first readable offset to {@code offset} (at most the readable end) and drops index
+     * entries of batches wholly below it; a batch straddling it stays (and is returned whole).
+     */
+    void trimTo(long offset) {
+        long to = Math.min(offset, readableEnd());
+        if (to <= trimOffset) {
+            return;
+        }
+        trimOffset = to;
+        int drop = index.find(to);
+        if (drop > 0) {
+            System.arraycopy(sizes, drop, sizes, 0, index.size() - drop);
+            index.dropFirst(drop);
+        }
+    }
+
+    /** Whether a trim to {@code offset} removes the whole range (sealed and nothing left, or a drop). */
+    boolean droppedBy(long offset) {
+        return offset == Long.MAX_VALUE || (isSealed() && offset >= sealedEnd);
     }
 
     void sealAt(long end) {

@@ -21,9 +21,15 @@ import org.slf4j.LoggerFactory;
  * fencing older writers; reads see only durable data below the end. Each change is written to the WAL
  * before it takes effect and is acknowledged only when durable; WAL order is acceptance order, so
  * replay rebuilds exactly the acknowledged state.
+ *
+ * <p>Trims ({@link #trim}) raise a range's first readable offset, or drop the range; they are WAL records
+ * too, so they survive a restart.
  */
 public final class RangeStore {
     private static final Logger LOG = LoggerFactory.getLogger(RangeStore.class);
+
+    /** What {@link #trim} returns for a range that is gone; also the trim point that drops any range. */
+    public static final long DROPPED = Long.MAX_VALUE;
 
     private final Wal wal;
     private final ConcurrentMap<RangeKey, RangeState> ranges = new ConcurrentHashMap<>();
@@ -77,6 +83,13 @@ public final class RangeStore {
                 Checks.state(r != null, "WAL seal for unknown range %s at %d", key, position);
                 r.epoch = Math.max(r.epoch, epoch);
                 r.sealAt(end);
+            }
+            case WalRecords.TRIM -> {
+                long newStart = record.getLong();
+                RangeState r = ranges.get(key);
+                if (r != null) {
+                    applyTrim(r, newStart);
+                }
             }
             default -> throw new Checks.InvariantViolation("unknown WAL record type " + type + " at " + position);
         }
@@ -183,9 +196,9 @@ public final class RangeStore {
                 return CompletableFuture.completedFuture(r.sealedEnd);
             }
             end = endOffset < 0 ? r.acceptedEnd : endOffset;
-            if (end > r.acceptedEnd || end < r.startOffset) {
+            if (end > r.acceptedEnd || end < r.trimOffset) {
                 return failed(Status.OFFSET_OUT_OF_RANGE, "range " + key + ": cannot seal at " + end + ", holds ["
-                        + r.startOffset + ", " + r.acceptedEnd + ")");
+                        + r.trimOffset + ", " + r.acceptedEnd + ")");
             }
             r.sealing = true;
             durable = wal.append(WalRecords.seal(streamId, index, epoch, end));
@@ -203,6 +216,62 @@ public final class RangeStore {
     }
 
     /**
+     * Trims a range: records below {@code newStartOffset} become unreadable (fetches there fail with
+     * OFFSET_OUT_OF_RANGE) and their index entries go. A sealed range trimmed at or past its end, or any
+     * range trimmed to {@link #DROPPED} ({@code Long.MAX_VALUE}: how the ranges of a deleted stream are
+     * removed), is dropped altogether. An open range's start rises at most to its readable end. Idempotent:
+     * a trim at or below the current start, or of a range this server does not hold, changes nothing.
+     * Completes, once the trim is durable, with the range's first readable offset, or {@link #DROPPED}.
+     */
+    public CompletableFuture<Long> trim(long streamId, int index, long newStartOffset) {
+        RangeKey key = new RangeKey(streamId, index);
+        RangeState r = ranges.get(key);
+        if (r == null) {
+            return CompletableFuture.completedFuture(DROPPED);
+        }
+        CompletableFuture<Long> durable;
+        synchronized (r) {
+            if (!r.droppedBy(newStartOffset) && Math.min(newStartOffset, r.readableEnd()) <= r.trimOffset) {
+                return CompletableFuture.completedFuture(r.trimOffset);
+            }
+            if (r.failed) {
+                return failed(Status.STORAGE_ERROR, "range " + key + " stopped after a storage error");
+            }
+            // Submitted under the monitor so the trim takes its place in WAL order among this range's records.
+            durable = wal.append(WalRecords.trim(streamId, index, newStartOffset));
+        }
+        return durable.handle((position, err) -> {
+            if (err != null) {
+                throw storageError("trim " + key, err);
+            }
+            return applyTrim(r, newStartOffset);
+        });
+    }
+
+    private long applyTrim(RangeState r, long newStartOffset) {
+        synchronized (r) {
+            if (r.droppedBy(newStartOffset)) {
+                ranges.remove(r.key, r);
+                LOG.info("Range {} dropped (trimmed to {})", r.key, newStartOffset);
+                return DROPPED;
+            }
+            r.trimTo(newStartOffset);
+            return r.trimOffset;
+        }
+    }
+
+    /** The range's first readable offset (its start after trims), or -1 if this server does not hold it. */
+    public long startOffset(long streamId, int index) {
+        RangeState r = ranges.get(new RangeKey(streamId, index));
+        if (r == null) {
+            return -1;
+        }
+        synchronized (r) {
+            return r.trimOffset;
+        }
+    }
+
+    /**
      * Reads whole batches from the one containing {@code startOffset}, below {@code endOffset}
      * (exclusive; negative = no bound) and the range's readable end, until about {@code maxBytes}
      * (at least one batch if any). Performs blocking file reads: call it off event loops.
@@ -217,9 +286,9 @@ public final class RangeStore {
         long rangeEnd;
         synchronized (r) {
             rangeEnd = r.readableEnd();
-            if (startOffset < r.startOffset || startOffset > rangeEnd) {
+            if (startOffset < r.trimOffset || startOffset > rangeEnd) {
                 throw new RangeStoreException(Status.OFFSET_OUT_OF_RANGE, "range " + key + ": offset " + startOffset
-                        + " outside [" + r.startOffset + ", " + rangeEnd + "]");
+                        + " outside [" + r.trimOffset + ", " + rangeEnd + "]");
             }
             long limit = endOffset < 0 ? rangeEnd : Math.min(endOffset, rangeEnd);
             long bytes = 0;
