@@ -83,4 +83,43 @@ final class RangeState {
         durableEnd = Math.min(durableEnd, end);
         acceptedEnd = end;
     }
+
+    /** Appends this range's durable state to a CHECKPOINT record (see {@link WalRecords}). */
+    void writeCheckpoint(java.nio.ByteBuffer out) {
+        out.putLong(key.streamId()).putInt(key.index()).putLong(startOffset).putLong(trimOffset).putLong(epoch)
+                .putLong(durableEnd).putLong(sealedEnd).putInt(index.size());
+        for (int i = 0; i < index.size(); i++) {
+            out.putLong(index.baseOffset(i)).putInt(index.recordCount(i)).putLong(index.maxTimestamp(i))
+                    .putLong(index.walPosition(i)).putInt(sizes[i]);
+        }
+    }
+
+    int checkpointBytes() {
+        return WalRecords.CHECKPOINT_RANGE_BYTES + index.size() * WalRecords.CHECKPOINT_BATCH_BYTES;
+    }
+
+    /** A range as a CHECKPOINT record holds it. */
+    static RangeState readCheckpoint(java.nio.ByteBuffer in) {
+        RangeKey key = new RangeKey(in.getLong(), in.getInt());
+        RangeState r = new RangeState(key, in.getLong(), 0);
+        r.trimOffset = in.getLong();
+        r.epoch = in.getLong();
+        long durableEnd = in.getLong();
+        long sealedEnd = in.getLong();
+        int batches = in.getInt();
+        for (int i = 0; i < batches; i++) {
+            long base = in.getLong();
+            int count = in.getInt();
+            long maxTs = in.getLong();
+            long position = in.getLong();
+            r.addDurableBatch(base, count, maxTs, position, in.getInt());
+        }
+        r.durableEnd = durableEnd;
+        r.acceptedEnd = durableEnd;
+        if (sealedEnd >= 0) {
+            r.sealedEnd = sealedEnd;
+            r.sealing = true;
+        }
+        return r;
+    }
 }

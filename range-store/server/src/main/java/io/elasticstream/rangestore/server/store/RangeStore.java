@@ -4,11 +4,13 @@ import io.elasticstream.common.Checks;
 import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.rangestore.server.wal.Wal;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * before it takes effect and is acknowledged only when durable; WAL order is acceptance order, so
  * replay rebuilds exactly the acknowledged state.
  *
+ * <p>Threading: the store's state changes are applied by the WAL futures' completion callbacks, which
+ * the WAL runs on its writer thread in WAL order; every submitting path attaches its callback before
+ * it lets a checkpoint barrier in (see {@link #checkpoint}).
+ *
  * <p>Trims ({@link #trim}) raise a range's first readable offset, or drop the range; they are WAL records
  * too, so they survive a restart.
  */
@@ -33,27 +39,143 @@ public final class RangeStore {
 
     private final Wal wal;
     private final ConcurrentMap<RangeKey, RangeState> ranges = new ConcurrentHashMap<>();
+    /** Where the position of the last checkpoint is kept; null = checkpoints disabled. */
+    private final Path checkpointFile;
+    /**
+     * Read-locked by every path that submits a WAL record (held until the record's completion callback is
+     * attached); write-locked by {@link #checkpoint} while it places its barrier and takes its snapshot.
+     */
+    private final ReentrantReadWriteLock submitLock = new ReentrantReadWriteLock();
+    private long recoveredRecords;
 
-    private RangeStore(Wal wal) {
+    private RangeStore(Wal wal, Path checkpointFile) {
         this.wal = wal;
+        this.checkpointFile = checkpointFile;
     }
 
-    /** Opens the store, replaying the whole WAL to rebuild range state and indexes. */
+    /** Opens the store without checkpoints, replaying the whole WAL to rebuild range state and indexes. */
     public static RangeStore open(Wal wal) {
-        RangeStore store = new RangeStore(wal);
+        return open(wal, null);
+    }
+
+    /**
+     * Opens the store, rebuilding range state and indexes from the latest checkpoint (whose WAL position
+     * {@code checkpointFile} holds; see {@link #checkpoint}) and the WAL records after it, or from the
+     * whole WAL if there is no checkpoint yet.
+     *
+     * @param checkpointFile where the last checkpoint's position is kept (a small file next to the WAL
+     *                       directory); null disables checkpoints and so segment reclamation
+     */
+    public static RangeStore open(Wal wal, Path checkpointFile) {
+        RangeStore store = new RangeStore(wal, checkpointFile);
         long startNs = System.nanoTime();
-        int[] records = {0};
-        wal.replay(0, (position, record) -> {
+        long from = 0;
+        long checkpoint = checkpointFile == null ? -1 : Checkpoints.readPointer(checkpointFile);
+        if (checkpoint >= 0) {
+            Checks.state(checkpoint >= wal.startPosition() && checkpoint < wal.endPosition(),
+                    "checkpoint at %d outside the WAL [%d, %d)", checkpoint, wal.startPosition(), wal.endPosition());
+            from = store.loadCheckpoint(wal.read(checkpoint));
+        } else {
+            Checks.state(wal.startPosition() == 0, "WAL starts at %d but there is no checkpoint (%s)",
+                    wal.startPosition(), checkpointFile);
+        }
+        long[] records = {0};
+        wal.replay(from, (position, record) -> {
             store.replayRecord(position, record);
             records[0]++;
         });
-        LOG.info("Range store recovered {} ranges from {} WAL records in {} ms", store.ranges.size(), records[0],
-                (System.nanoTime() - startNs) / 1_000_000);
+        store.recoveredRecords = records[0];
+        LOG.info("Range store recovered {} ranges from {} WAL records after position {} in {} ms", store.ranges.size(),
+                records[0], from, (System.nanoTime() - startNs) / 1_000_000);
         return store;
+    }
+
+    /** WAL records replayed when this store was opened (those after the checkpoint, if there was one). */
+    public long recoveredRecordCount() {
+        return recoveredRecords;
+    }
+
+    /** Loads a CHECKPOINT record's ranges; returns the position replay continues from (its barrier). */
+    private long loadCheckpoint(ByteBuffer record) {
+        byte type = record.get();
+        Checks.state(type == WalRecords.CHECKPOINT, "checkpoint pointer leads to a record of type %d", type);
+        long markPosition = record.getLong();
+        int count = record.getInt();
+        for (int i = 0; i < count; i++) {
+            RangeState r = RangeState.readCheckpoint(record);
+            ranges.put(r.key, r);
+        }
+        return markPosition;
+    }
+
+    /**
+     * Writes a checkpoint and releases the WAL segments nothing needs any more. The checkpoint is a WAL
+     * record holding every range's durable state and index, as of a barrier record placed while no record
+     * is being submitted (appends, creates, seals and trims wait for about one group commit meanwhile);
+     * once it is durable, its position is saved in the checkpoint file (atomically), so the next
+     * {@link #open} replays only what follows the barrier. Then every segment below both the barrier and
+     * the first batch of every live range is released. Returns how many segments were released. Call it
+     * from a background thread (it blocks on WAL writes), e.g. periodically or after trims.
+     *
+     * <p>Limit: the checkpoint is one WAL record, so it must fit {@code maxRecordSizeBytes} (32 bytes per
+     * live batch); a bigger one fails with STORAGE_ERROR and nothing is released.
+     */
+    public synchronized int checkpoint() {
+        Checks.state(checkpointFile != null, "checkpoints are disabled (no checkpoint file)");
+        ByteBuffer snapshot;
+        long lowestNeeded;
+        submitLock.writeLock().lock();
+        try {
+            // Every earlier record's completion callback is attached (submitters hold the read lock until
+            // then) and runs on the WAL writer before the barrier completes: the state below is exactly
+            // that of the records before the barrier.
+            long mark = join(wal.append(WalRecords.mark()), "checkpoint barrier");
+            List<RangeState> live = new ArrayList<>(ranges.values());
+            int bytes = WalRecords.CHECKPOINT_HEADER_BYTES;
+            lowestNeeded = mark;
+            for (RangeState r : live) {
+                synchronized (r) {
+                    bytes += r.checkpointBytes();
+                }
+            }
+            snapshot = ByteBuffer.allocate(bytes).put(WalRecords.CHECKPOINT).putLong(mark).putInt(live.size());
+            for (RangeState r : live) {
+                synchronized (r) {
+                    r.writeCheckpoint(snapshot);
+                    if (r.index.size() > 0) {
+                        lowestNeeded = Math.min(lowestNeeded, r.index.walPosition(0));
+                    }
+                }
+            }
+            snapshot.flip();
+        } finally {
+            submitLock.writeLock().unlock();
+        }
+        long position = join(wal.append(snapshot), "checkpoint");
+        try {
+            Checkpoints.writePointer(checkpointFile, position);
+        } catch (java.io.IOException e) {
+            throw storageError("save checkpoint position", e);
+        }
+        int released = wal.releaseBefore(lowestNeeded);
+        LOG.info("Range store checkpoint at WAL position {} ({} bytes); released {} segment(s) below {}", position,
+                snapshot.remaining(), released, lowestNeeded);
+        return released;
+    }
+
+    private static long join(CompletableFuture<Long> future, String what) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw storageError(what, e);
+        }
     }
 
     private void replayRecord(long position, ByteBuffer record) {
         byte type = record.get();
+        if (type == WalRecords.MARK || type == WalRecords.CHECKPOINT) {
+            return; // a checkpoint is loaded only through the checkpoint file, before replay
+        }
         long streamId = record.getLong();
         int index = record.getInt();
         RangeKey key = new RangeKey(streamId, index);
@@ -114,13 +236,18 @@ public final class RangeStore {
                 return CompletableFuture.completedFuture(existing.acceptedEnd);
             }
         }
-        return wal.append(WalRecords.create(streamId, index, startOffset, epoch)).handle((pos, err) -> {
-            if (err != null) {
-                throw storageError("create range " + key, err);
-            }
-            RangeState r = ranges.computeIfAbsent(key, k -> new RangeState(k, startOffset, epoch));
-            return r.acceptedEnd;
-        });
+        submitLock.readLock().lock();
+        try {
+            return wal.append(WalRecords.create(streamId, index, startOffset, epoch)).handle((pos, err) -> {
+                if (err != null) {
+                    throw storageError("create range " + key, err);
+                }
+                RangeState r = ranges.computeIfAbsent(key, k -> new RangeState(k, startOffset, epoch));
+                return r.acceptedEnd;
+            });
+        } finally {
+            submitLock.readLock().unlock();
+        }
     }
 
     /**
@@ -139,36 +266,41 @@ public final class RangeStore {
         }
         int dataBytes = data.remaining();
         CompletableFuture<Long> durable;
-        synchronized (r) {
-            if (epoch < r.epoch) {
-                return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
-            }
-            if (r.sealing || r.isSealed()) {
-                return failed(Status.RANGE_SEALED, "range " + key + " is sealed");
-            }
-            if (r.failed) {
-                return failed(Status.STORAGE_ERROR, "range " + key + " stopped after a storage error");
-            }
-            if (baseOffset != r.acceptedEnd) {
-                return failed(Status.OFFSET_MISMATCH, "range " + key + ": append at " + baseOffset
-                        + " but next offset is " + r.acceptedEnd);
-            }
-            r.acceptedEnd = baseOffset + recordCount;
-            // Submitted under the monitor so WAL order == acceptance order for this range.
-            durable = wal.append(WalRecords.append(streamId, index, epoch, baseOffset, recordCount, maxTimestamp, data));
-        }
-        return durable.handle((position, err) -> {
+        submitLock.readLock().lock();
+        try {
             synchronized (r) {
-                if (err != null) {
-                    r.failed = true;
-                    throw storageError("append to " + key, err);
+                if (epoch < r.epoch) {
+                    return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
                 }
-                if (!r.isSealed()) {
-                    r.addDurableBatch(baseOffset, recordCount, maxTimestamp, position, dataBytes);
+                if (r.sealing || r.isSealed()) {
+                    return failed(Status.RANGE_SEALED, "range " + key + " is sealed");
                 }
-                return r.durableEnd;
+                if (r.failed) {
+                    return failed(Status.STORAGE_ERROR, "range " + key + " stopped after a storage error");
+                }
+                if (baseOffset != r.acceptedEnd) {
+                    return failed(Status.OFFSET_MISMATCH, "range " + key + ": append at " + baseOffset
+                            + " but next offset is " + r.acceptedEnd);
+                }
+                r.acceptedEnd = baseOffset + recordCount;
+                // Submitted under the monitor so WAL order == acceptance order for this range.
+                durable = wal.append(WalRecords.append(streamId, index, epoch, baseOffset, recordCount, maxTimestamp, data));
             }
-        });
+            return durable.handle((position, err) -> {
+                synchronized (r) {
+                    if (err != null) {
+                        r.failed = true;
+                        throw storageError("append to " + key, err);
+                    }
+                    if (!r.isSealed()) {
+                        r.addDurableBatch(baseOffset, recordCount, maxTimestamp, position, dataBytes);
+                    }
+                    return r.durableEnd;
+                }
+            });
+        } finally {
+            submitLock.readLock().unlock();
+        }
     }
 
     /**
@@ -177,6 +309,15 @@ public final class RangeStore {
      * (or with {@code endOffset < 0}) returns that end.
      */
     public CompletableFuture<Long> seal(long streamId, int index, long epoch, long endOffset) {
+        submitLock.readLock().lock();
+        try {
+            return submitSeal(streamId, index, epoch, endOffset);
+        } finally {
+            submitLock.readLock().unlock();
+        }
+    }
+
+    private CompletableFuture<Long> submitSeal(long streamId, int index, long epoch, long endOffset) {
         RangeKey key = new RangeKey(streamId, index);
         RangeState r = ranges.get(key);
         if (r == null) {
@@ -224,6 +365,15 @@ public final class RangeStore {
      * Completes, once the trim is durable, with the range's first readable offset, or {@link #DROPPED}.
      */
     public CompletableFuture<Long> trim(long streamId, int index, long newStartOffset) {
+        submitLock.readLock().lock();
+        try {
+            return submitTrim(streamId, index, newStartOffset);
+        } finally {
+            submitLock.readLock().unlock();
+        }
+    }
+
+    private CompletableFuture<Long> submitTrim(long streamId, int index, long newStartOffset) {
         RangeKey key = new RangeKey(streamId, index);
         RangeState r = ranges.get(key);
         if (r == null) {
