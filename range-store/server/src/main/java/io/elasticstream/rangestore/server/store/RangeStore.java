@@ -47,6 +47,7 @@ public final class RangeStore {
      */
     private final ReentrantReadWriteLock submitLock = new ReentrantReadWriteLock();
     private long recoveredRecords;
+    private final java.util.concurrent.atomic.AtomicLong trims = new java.util.concurrent.atomic.AtomicLong();
 
     private RangeStore(Wal wal, Path checkpointFile) {
         this.wal = wal;
@@ -88,6 +89,16 @@ public final class RangeStore {
         LOG.info("Range store recovered {} ranges from {} WAL records after position {} in {} ms", store.ranges.size(),
                 records[0], from, (System.nanoTime() - startNs) / 1_000_000);
         return store;
+    }
+
+    /** Trims applied since this store was opened (monotonic; lets a checkpoint policy notice them). */
+    public long trimCount() {
+        return trims.get();
+    }
+
+    /** The WAL this store writes to. */
+    public Wal wal() {
+        return wal;
     }
 
     /** WAL records replayed when this store was opened (those after the checkpoint, if there was one). */
@@ -402,10 +413,12 @@ public final class RangeStore {
         synchronized (r) {
             if (r.droppedBy(newStartOffset)) {
                 ranges.remove(r.key, r);
+                trims.incrementAndGet();
                 LOG.info("Range {} dropped (trimmed to {})", r.key, newStartOffset);
                 return DROPPED;
             }
             r.trimTo(newStartOffset);
+            trims.incrementAndGet();
             return r.trimOffset;
         }
     }

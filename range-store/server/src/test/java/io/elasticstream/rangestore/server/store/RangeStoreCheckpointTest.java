@@ -163,4 +163,29 @@ class RangeStoreCheckpointTest {
                 RangeStoreException e ? e.status() : null);
         assertEquals(11L, store.append(STREAM, 1, 1, 110, 1, 0, ByteBuffer.wrap(payload(1, 110))).join() - 100);
     }
+
+    @org.junit.jupiter.api.Test
+    void thePolicyCheckpointsAfterATrimOrEnoughWalGrowthAndOtherwiseNot() {
+        engine = WalEngine.FILE_CHANNEL;
+        open();
+        List<Runnable> scheduled = new ArrayList<>();
+        try (CheckpointPolicy policy = CheckpointPolicy.start(store, (task, delayMs) -> {
+            scheduled.add(task);
+            return () -> { };
+        }, 1_000, 200_000)) {
+            assertEquals(1, scheduled.size(), "the first check is scheduled");
+            store.createRange(STREAM, 0, 0, 1).join();
+            appendBatches(0, 1, 2);
+            assertTrue(!policy.checkNow(), "80 KB of WAL and no trim: not due");
+            store.trim(STREAM, 0, 1).join();
+            assertTrue(policy.checkNow(), "a trim makes it due");
+            assertTrue(!policy.checkNow(), "nothing since");
+            appendBatches(0, 1, 6);
+            assertTrue(policy.checkNow(), "240 KB of WAL growth makes it due");
+            scheduled.getFirst().run();
+            assertEquals(2, scheduled.size(), "each check schedules the next");
+        }
+        restart();
+        assertEquals(range(1, 8), readAndVerify(store, 0));
+    }
 }
