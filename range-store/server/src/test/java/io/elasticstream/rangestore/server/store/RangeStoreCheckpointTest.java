@@ -188,4 +188,55 @@ class RangeStoreCheckpointTest {
         restart();
         assertEquals(range(1, 8), readAndVerify(store, 0));
     }
+
+    @ParameterizedTest
+    @EnumSource(value = WalEngine.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void checkpointsTakenDuringConcurrentAppendsAndTrimsLoseNothingAcknowledged(WalEngine engine) throws Exception {
+        this.engine = engine;
+        open();
+        int writers = 4;
+        int batches = 150;
+        for (int w = 0; w < writers; w++) {
+            store.createRange(STREAM, w, 0, 1).join();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int index = w;
+                done.add(pool.submit(() -> {
+                    List<java.util.concurrent.CompletableFuture<Long>> acks = new ArrayList<>();
+                    for (int i = 0; i < batches; i++) {
+                        acks.add(store.append(STREAM, index, 1, i, 1, i, ByteBuffer.wrap(payload(index, i))));
+                        if (i % 10 == 9) {
+                            acks.forEach(java.util.concurrent.CompletableFuture::join);
+                            acks.clear();
+                            if (i % 50 == 49) {
+                                store.trim(STREAM, index, i - 20).join();
+                            }
+                        }
+                    }
+                    acks.forEach(java.util.concurrent.CompletableFuture::join);
+                }));
+            }
+            int checkpoints = 0;
+            while (!done.stream().allMatch(java.util.concurrent.Future::isDone)) {
+                store.checkpoint();
+                checkpoints++;
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+            assertTrue(checkpoints > 0);
+        } finally {
+            pool.shutdownNow();
+        }
+        store.checkpoint();
+        restart();
+        for (int w = 0; w < writers; w++) {
+            assertEquals(batches, store.readableEnd(STREAM, w), "end of range " + w);
+            assertEquals(batches - 1 - 20, store.startOffset(STREAM, w), "start of range " + w);
+            assertEquals(range(batches - 1 - 20, batches), readAndVerify(store, w), "data of range " + w);
+        }
+    }
 }
