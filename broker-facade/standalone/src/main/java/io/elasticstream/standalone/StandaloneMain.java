@@ -97,7 +97,15 @@ public final class StandaloneMain {
         WalEngine walEngine = WalEngine.parse(options.properties().getProperty("wal.engine", "auto"));
         Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, walEngine);
         started.push(wal);
-        RangeStore store = RangeStore.open(wal);
+        // Checkpoints bound recovery and let trimmed (DeleteRecords, retention) WAL segments be released.
+        RangeStore store = RangeStore.open(wal, dataDir.resolve("range-store.checkpoint"));
+        java.util.concurrent.ScheduledExecutorService checkpointThread = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("range-store-checkpoint").daemon(true).factory());
+        started.push(() -> checkpointThread.shutdownNow());
+        started.push(io.elasticstream.rangestore.server.store.CheckpointPolicy.start(store,
+                io.elasticstream.common.Scheduler.of(checkpointThread),
+                options.longProperty("checkpoint.interval.ms", 10_000),
+                options.longProperty("checkpoint.min.wal.bytes", walConfig.segmentSizeBytes())));
         String rangeHost = options.properties().getProperty("range.server.host", "127.0.0.1");
         RangeServer rangeServer = RangeServer.start(store, rangeHost, options.intProperty("range.server.port", 0),
                 options.intProperty("range.server.io.threads", 1), options.intProperty("range.server.read.threads", 2));
