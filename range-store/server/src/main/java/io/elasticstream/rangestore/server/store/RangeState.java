@@ -1,5 +1,7 @@
 package io.elasticstream.rangestore.server.store;
 
+import java.nio.ByteBuffer;
+
 /**
  * One range on this server. Guarded by its own monitor.
  *
@@ -85,7 +87,7 @@ final class RangeState {
     }
 
     /** Appends this range's durable state to a CHECKPOINT record (see {@link WalRecords}). */
-    void writeCheckpoint(java.nio.ByteBuffer out) {
+    void writeCheckpoint(ByteBuffer out) {
         out.putLong(key.streamId()).putInt(key.index()).putLong(startOffset).putLong(trimOffset).putLong(epoch)
                 .putLong(durableEnd).putLong(sealedEnd).putInt(index.size());
         for (int i = 0; i < index.size(); i++) {
@@ -99,7 +101,7 @@ final class RangeState {
     }
 
     /** A range as a CHECKPOINT record holds it. */
-    static RangeState readCheckpoint(java.nio.ByteBuffer in) {
+    static RangeState readCheckpoint(ByteBuffer in) {
         RangeKey key = new RangeKey(in.getLong(), in.getInt());
         RangeState r = new RangeState(key, in.getLong(), 0);
         r.trimOffset = in.getLong();

@@ -3,13 +3,16 @@ package io.elasticstream.rangestore.server.store;
 import io.elasticstream.common.Checks;
 import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.rangestore.server.wal.Wal;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +50,7 @@ public final class RangeStore {
      */
     private final ReentrantReadWriteLock submitLock = new ReentrantReadWriteLock();
     private long recoveredRecords;
-    private final java.util.concurrent.atomic.AtomicLong trims = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong trims = new AtomicLong();
 
     private RangeStore(Wal wal, Path checkpointFile) {
         this.wal = wal;
@@ -165,7 +168,7 @@ public final class RangeStore {
         long position = join(wal.append(snapshot), "checkpoint");
         try {
             Checkpoints.writePointer(checkpointFile, position);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw storageError("save checkpoint position", e);
         }
         int released = wal.releaseBefore(lowestNeeded);
@@ -177,7 +180,7 @@ public final class RangeStore {
     private static long join(CompletableFuture<Long> future, String what) {
         try {
             return future.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw storageError(what, e);
         }
     }
@@ -489,7 +492,7 @@ public final class RangeStore {
     }
 
     private static RangeStoreException storageError(String what, Throwable cause) {
-        Throwable c = cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
+        Throwable c = cause instanceof CompletionException && cause.getCause() != null
                 ? cause.getCause() : cause;
         LOG.error("Storage error on {}", what, c);
         return new RangeStoreException(Status.STORAGE_ERROR, what + " failed: " + c.getMessage(), c);
