@@ -3,6 +3,7 @@ package io.elasticstream.standalone;
 import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.broker.Broker;
 import io.elasticstream.common.Clock;
+import io.elasticstream.common.Scheduler;
 import io.elasticstream.observe.MetricsHttpServer;
 import io.elasticstream.observe.ProcessMetrics;
 import io.elasticstream.placement.api.RangeServerInfo;
@@ -16,6 +17,7 @@ import io.elasticstream.placement.server.metrics.PlacementMetrics;
 import io.elasticstream.rangestore.server.metrics.StoreMetrics;
 import io.elasticstream.rangestore.server.metrics.WalMetrics;
 import io.elasticstream.rangestore.server.net.RangeServer;
+import io.elasticstream.rangestore.server.store.CheckpointPolicy;
 import io.elasticstream.rangestore.server.store.RangeStore;
 import io.elasticstream.rangestore.server.store.ReadCache;
 import io.elasticstream.rangestore.server.wal.Wal;
@@ -29,6 +31,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +127,14 @@ public final class StandaloneMain {
         ReadCache readCache = ReadCache.ofMaxBytes(options.longProperty("range.server.read.cache.bytes",
                 DEFAULT_READ_CACHE_BYTES));
         StoreMetrics.registerReadCache(registry, readCache);
-        RangeStore store = RangeStore.open(wal, readCache);
+        // Checkpoints bound recovery and let trimmed (DeleteRecords, retention) WAL segments be released.
+        RangeStore store = RangeStore.open(wal, dataDir.resolve("range-store.checkpoint"), readCache);
+        ScheduledExecutorService checkpointThread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("range-store-checkpoint").daemon(true).factory());
+        started.push(checkpointThread::shutdownNow);
+        started.push(CheckpointPolicy.start(store, Scheduler.of(checkpointThread),
+                options.longProperty("checkpoint.interval.ms", 10_000),
+                options.longProperty("checkpoint.min.wal.bytes", walConfig.segmentSizeBytes())));
         String rangeHost = options.properties().getProperty("range.server.host", "127.0.0.1");
         RangeServer rangeServer = RangeServer.start(store, rangeHost, options.intProperty("range.server.port", 0),
                 options.intProperty("range.server.io.threads", 1), options.intProperty("range.server.read.threads", 2));

@@ -52,6 +52,7 @@ class StreamClientTest {
     private PlacementDriver placement;
     private Wal wal;
     private RangeServer rangeServer;
+    private RangeStore rangeStore;
     private final List<DefaultStreamClient> clients = new ArrayList<>();
     private long streamId;
 
@@ -67,7 +68,8 @@ class StreamClientTest {
 
     private void startRangeServer() throws Exception {
         wal = Wals.open(dir.resolve("wal"), WalConfig.defaults());
-        rangeServer = RangeServer.start(RangeStore.open(wal), "127.0.0.1", 0, 1, 1);
+        rangeStore = RangeStore.open(wal);
+        rangeServer = RangeServer.start(rangeStore, "127.0.0.1", 0, 1, 1);
         placement.registerRangeServer(new RangeServerInfo(1, "127.0.0.1", rangeServer.localAddress().getPort())).join();
     }
 
@@ -216,5 +218,36 @@ class StreamClientTest {
         assertInstanceOf(StreamException.Fenced.class, fenced.getCause());
         assertEquals(6L, next.trim(6).join(), "a stream may be trimmed to its end");
         assertTrue(next.fetch(6, 100).join().isEmpty());
+    }
+
+    @Test
+    void trimReachesTheRangeServersWhichDropRangesWhollyBelowTheNewStart() {
+        Stream first = client().openForWrite(streamId).join();
+        append(first, 4, "old").join();
+        Stream s = client().openForWrite(streamId).join(); // range 0 sealed at 4, range 1 open from 4
+        append(s, 2, "new").join();
+        append(s, 2, "newer").join();
+        assertEquals(4, rangeStore.readableEnd(streamId, 0));
+
+        assertEquals(6L, s.trim(6).join());
+        assertEquals(-1, rangeStore.readableEnd(streamId, 0), "the sealed range below the start is dropped");
+        assertEquals(6, rangeStore.startOffset(streamId, 1), "the open range is trimmed on its replica");
+        assertEquals(List.of("6:newer"), readAll(s, 6));
+    }
+
+    @Test
+    void dropRangesRemovesEveryRangeOfADeletedStreamFromItsReplicas() {
+        DefaultStreamClient c = client();
+        Stream first = c.openForWrite(streamId).join();
+        append(first, 4, "a").join();
+        Stream s = c.openForWrite(streamId).join();
+        append(s, 1, "b").join();
+        s.close();
+        assertEquals(2, rangeStore.rangeCount());
+
+        c.dropRanges(streamId).join();
+        assertEquals(0, rangeStore.rangeCount());
+        c.dropRanges(streamId).join(); // idempotent
+        assertEquals(0, rangeStore.rangeCount());
     }
 }

@@ -50,7 +50,10 @@ public interface Stream extends AutoCloseable {
      * {@link StreamException.OffsetOutOfRange} beyond {@link #confirmedOffset()}, and with
      * {@link StreamException.Fenced} if a newer writer opened the stream. From then on reads below the new
      * start fail with {@link StreamException.OffsetOutOfRange}; a read at it still returns the whole batch
-     * holding it. Range servers do not reclaim the space of trimmed records yet.
+     * holding it. Once PD recorded the trim, every range lying (partly) below the new start is trimmed on
+     * its replicas (a range wholly below it is dropped there, freeing its space); those requests are best
+     * effort: failures are logged, not surfaced, and the returned future completes once they all settled
+     * (at most one request timeout later).
      */
     CompletableFuture<Long> trim(long newStartOffset);
 

@@ -11,6 +11,14 @@ public interface StreamClient extends AutoCloseable {
      */
     CompletableFuture<Stream> openForWrite(long streamId);
 
+    /**
+     * Drops every range of a deleted stream from its replicas (a TRIM to {@code Long.MAX_VALUE} to each
+     * replica of each range PD lists), freeing their space. Best effort: failures are logged, not
+     * surfaced; completes once every request settled. For whoever deletes the stream (topic deletion):
+     * call it after the stream is gone for writers; the stream's PD metadata is not touched.
+     */
+    CompletableFuture<Void> dropRanges(long streamId);
+
     @Override
     void close();
 }

@@ -9,6 +9,7 @@ import io.elasticstream.rangestore.protocol.CreateRangeRequest;
 import io.elasticstream.rangestore.protocol.RpcException;
 import io.elasticstream.rangestore.protocol.SealRequest;
 import io.elasticstream.rangestore.protocol.Status;
+import io.elasticstream.rangestore.protocol.TrimRequest;
 import io.elasticstream.streamclient.api.Stream;
 import io.elasticstream.streamclient.api.StreamClient;
 import io.elasticstream.streamclient.api.StreamClientConfig;
@@ -153,6 +154,12 @@ public final class DefaultStreamClient implements StreamClient {
                     range.startOffset(), epoch)));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public CompletableFuture<Void> dropRanges(long streamId) {
+        return placement.describeStream(streamId).thenCompose(info ->
+                ReplicatedStream.trimReplicas(client, streamId, info.ranges(), TrimRequest.DROP_RANGE));
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.elasticstream.rangestore.protocol.RpcException;
 import io.elasticstream.rangestore.protocol.SealRequest;
 import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.rangestore.protocol.StoredBatch;
+import io.elasticstream.rangestore.protocol.TrimRequest;
 import io.elasticstream.streamclient.api.AppendResult;
 import io.elasticstream.streamclient.api.Stream;
 import io.elasticstream.streamclient.api.StreamClientConfig;
@@ -384,6 +385,7 @@ public final class ReplicatedStream implements Stream {
         if (newStartOffset <= startOffset) {
             return CompletableFuture.completedFuture(startOffset);
         }
+        long previousStart = startOffset;
         return placement.trimStream(streamId, epoch, newStartOffset).handle((recorded, err) -> {
             if (err != null) {
                 throw translate(err);
@@ -395,7 +397,39 @@ public final class ReplicatedStream implements Stream {
                 }
                 return startOffset;
             }
+        }).thenCompose(start -> {
+            // Ranges wholly below the previous start were dropped by an earlier trim (best effort).
+            List<RangeInfo> below = new ArrayList<>();
+            for (RangeInfo r : ranges) {
+                if (r.startOffset() < start && !(r.isSealed() && r.endOffset() <= previousStart)) {
+                    below.add(r);
+                }
+            }
+            return trimReplicas(client, streamId, below, start).thenApply(v -> start);
         });
+    }
+
+    /**
+     * Sends {@code TRIM(newStartOffset)} for each of {@code ranges} to each of its replicas. Best effort:
+     * failures are logged, not surfaced; completes once every request settled.
+     */
+    static CompletableFuture<Void> trimReplicas(RangeClient client, long streamId, List<RangeInfo> ranges,
+                                                long newStartOffset) {
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (RangeInfo range : ranges) {
+            for (RangeServerInfo replica : range.replicas()) {
+                all.add(client.trim(replica, new TrimRequest(streamId, range.index(), newStartOffset))
+                        .handle((start, err) -> {
+                            if (err != null) {
+                                LOG.warn("Stream {}: trimming range {} to {} on {} failed (its space is not reclaimed): {}",
+                                        streamId, range.index(), newStartOffset, replica,
+                                        String.valueOf(translate(err).getMessage()));
+                            }
+                            return null;
+                        }));
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
     @Override

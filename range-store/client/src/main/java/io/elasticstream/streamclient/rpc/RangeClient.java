@@ -6,6 +6,7 @@ import io.elasticstream.rangestore.protocol.CreateRangeRequest;
 import io.elasticstream.rangestore.protocol.FetchRequest;
 import io.elasticstream.rangestore.protocol.FetchResponse;
 import io.elasticstream.rangestore.protocol.SealRequest;
+import io.elasticstream.rangestore.protocol.TrimRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,9 @@ public interface RangeClient {
 
     /** Seals on {@code server}; completes with the sealed end. */
     CompletableFuture<Long> seal(RangeServerInfo server, SealRequest request);
+
+    /** Trims (or drops) the range on {@code server}; completes with its start there, or {@link TrimRequest#DROP_RANGE}. */
+    CompletableFuture<Long> trim(RangeServerInfo server, TrimRequest request);
 
     /** Reads batches from {@code server}; the caller releases the batches. */
     CompletableFuture<FetchResponse> fetch(RangeServerInfo server, FetchRequest request);

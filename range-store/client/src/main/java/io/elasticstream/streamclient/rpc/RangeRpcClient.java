@@ -8,6 +8,7 @@ import io.elasticstream.rangestore.protocol.FetchRequest;
 import io.elasticstream.rangestore.protocol.FetchResponse;
 import io.elasticstream.rangestore.protocol.OffsetResponse;
 import io.elasticstream.rangestore.protocol.SealRequest;
+import io.elasticstream.rangestore.protocol.TrimRequest;
 import io.elasticstream.rangestore.protocol.Frame;
 import io.elasticstream.rangestore.protocol.FrameDecoder;
 import io.elasticstream.rangestore.protocol.FrameEncoder;
@@ -96,6 +97,12 @@ public final class RangeRpcClient implements RangeClient, AutoCloseable {
     @Override
     public CompletableFuture<Long> seal(RangeServerInfo server, SealRequest request) {
         return call(address(server), Opcode.SEAL, request.encode(alloc()), OffsetResponse::decode)
+                .thenApply(OffsetResponse::endOffset);
+    }
+
+    @Override
+    public CompletableFuture<Long> trim(RangeServerInfo server, TrimRequest request) {
+        return call(address(server), Opcode.TRIM, request.encode(alloc()), OffsetResponse::decode)
                 .thenApply(OffsetResponse::endOffset);
     }
 

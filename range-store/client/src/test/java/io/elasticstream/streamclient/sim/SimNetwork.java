@@ -9,6 +9,7 @@ import io.elasticstream.rangestore.protocol.RpcException;
 import io.elasticstream.rangestore.protocol.SealRequest;
 import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.rangestore.protocol.StoredBatch;
+import io.elasticstream.rangestore.protocol.TrimRequest;
 import io.elasticstream.rangestore.server.store.FetchResult;
 import io.elasticstream.rangestore.server.store.RangeStore;
 import io.elasticstream.rangestore.server.store.RangeStoreException;
@@ -62,6 +63,11 @@ final class SimNetwork implements RangeClient {
     @Override
     public CompletableFuture<Long> seal(RangeServerInfo server, SealRequest r) {
         return call(server, s -> s.seal(r.streamId(), r.index(), r.epoch(), r.endOffset()));
+    }
+
+    @Override
+    public CompletableFuture<Long> trim(RangeServerInfo server, TrimRequest r) {
+        return call(server, s -> s.trim(r.streamId(), r.index(), r.newStartOffset()));
     }
 
     @Override

@@ -5,7 +5,8 @@ public enum Opcode {
     CREATE_RANGE(1),
     APPEND(2),
     FETCH(3),
-    SEAL(4);
+    SEAL(4),
+    TRIM(5);
 
     private final short code;
 

@@ -91,4 +91,16 @@ class FrameCodecTest {
                 () -> new EmbeddedChannel(new FrameDecoder()).writeInbound(wrongVersion));
         assertTrue(e.getMessage().contains("version"), e.getMessage());
     }
+
+    @Test
+    void trimRequestRoundTripsWithItsOpcodeAndTheDropSentinel() {
+        ByteBuf wire = encode(Frame.request(Opcode.TRIM, 5,
+                new TrimRequest(11, 3, TrimRequest.DROP_RANGE).encode(ByteBufAllocator.DEFAULT)));
+        EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder());
+        in.writeInbound(wire);
+        Frame frame = in.readInbound();
+        assertEquals(Opcode.TRIM, Opcode.of(frame.opcode()));
+        assertEquals(new TrimRequest(11, 3, Long.MAX_VALUE), TrimRequest.decode(frame.payload()));
+        frame.release();
+    }
 }

@@ -2,11 +2,13 @@ package io.elasticstream.rangestore.server.main;
 
 import io.elasticstream.common.Clock;
 import io.elasticstream.common.ProcessProperties;
+import io.elasticstream.common.Scheduler;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.placement.rpc.RemotePlacementConfig;
 import io.elasticstream.placement.rpc.RemotePlacementService;
 import io.elasticstream.rangestore.server.net.RangeServer;
+import io.elasticstream.rangestore.server.store.CheckpointPolicy;
 import io.elasticstream.rangestore.server.store.RangeStore;
 import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
@@ -20,6 +22,8 @@ import java.nio.file.Path;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A range server process ({@code bin/range-server}): WAL under {@code data.dir}, stream RPC on
@@ -60,7 +64,13 @@ public final class RangeServerMain {
             Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, WalEngine.parse(props.string("wal.engine", "auto")));
             push(started, wal);
             String host = props.string("range.server.host", "127.0.0.1");
-            RangeStore store = RangeStore.open(wal);
+            RangeStore store = RangeStore.open(wal, dataDir.resolve("range-store.checkpoint"));
+            ScheduledExecutorService checkpointThread = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("range-store-checkpoint").daemon(true).factory());
+            push(started, () -> checkpointThread.shutdownNow());
+            push(started, CheckpointPolicy.start(store, Scheduler.of(checkpointThread),
+                    props.longValue("checkpoint.interval.ms", 10_000),
+                    props.longValue("checkpoint.min.wal.bytes", walConfig.segmentSizeBytes())));
             RangeServer server = RangeServer.start(store, host, props.intValue("range.server.port", 0),
                     props.intValue("range.server.io.threads", 1), props.intValue("range.server.read.threads", 2));
             push(started, server);

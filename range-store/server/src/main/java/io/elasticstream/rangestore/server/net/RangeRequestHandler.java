@@ -11,6 +11,7 @@ import io.elasticstream.rangestore.protocol.Responses;
 import io.elasticstream.rangestore.protocol.SealRequest;
 import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.rangestore.protocol.StoredBatch;
+import io.elasticstream.rangestore.protocol.TrimRequest;
 import io.elasticstream.rangestore.server.store.FetchResult;
 import io.elasticstream.rangestore.server.store.RangeStore;
 import io.elasticstream.rangestore.server.store.RangeStoreException;
@@ -73,6 +74,10 @@ final class RangeRequestHandler extends SimpleChannelInboundHandler<Frame> {
                 case SEAL -> {
                     SealRequest r = SealRequest.decode(in);
                     yield encodeOffset(alloc, store.seal(r.streamId(), r.index(), r.epoch(), r.endOffset()));
+                }
+                case TRIM -> {
+                    TrimRequest r = TrimRequest.decode(in);
+                    yield encodeOffset(alloc, store.trim(r.streamId(), r.index(), r.newStartOffset()));
                 }
                 case FETCH -> {
                     FetchRequest r = FetchRequest.decode(in);

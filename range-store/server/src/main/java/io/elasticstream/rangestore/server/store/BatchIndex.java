@@ -36,6 +36,19 @@ final class BatchIndex {
         }
     }
 
+    /** Drops the first {@code n} batches (records trimmed away). */
+    void dropFirst(int n) {
+        if (n <= 0) {
+            return;
+        }
+        int keep = size - n;
+        System.arraycopy(baseOffsets, n, baseOffsets, 0, keep);
+        System.arraycopy(recordCounts, n, recordCounts, 0, keep);
+        System.arraycopy(maxTimestamps, n, maxTimestamps, 0, keep);
+        System.arraycopy(walPositions, n, walPositions, 0, keep);
+        size = keep;
+    }
+
     int size() {
         return size;
     }

@@ -3,12 +3,17 @@ package io.elasticstream.rangestore.server.store;
 import io.elasticstream.common.Checks;
 import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.rangestore.server.wal.Wal;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,40 +26,184 @@ import org.slf4j.LoggerFactory;
  * fencing older writers; reads see only durable data below the end. Each change is written to the WAL
  * before it takes effect and is acknowledged only when durable; WAL order is acceptance order, so
  * replay rebuilds exactly the acknowledged state.
+ *
+ * <p>Threading: the store's state changes are applied by the WAL futures' completion callbacks, which
+ * the WAL runs on its writer thread in WAL order; every submitting path attaches its callback before
+ * it lets a checkpoint barrier in (see {@link #checkpoint}).
+ *
+ * <p>Trims ({@link #trim}) raise a range's first readable offset, or drop the range; they are WAL records
+ * too, so they survive a restart.
  */
 public final class RangeStore {
     private static final Logger LOG = LoggerFactory.getLogger(RangeStore.class);
 
+    /** What {@link #trim} returns for a range that is gone; also the trim point that drops any range. */
+    public static final long DROPPED = Long.MAX_VALUE;
+
     private final Wal wal;
     private final ConcurrentMap<RangeKey, RangeState> ranges = new ConcurrentHashMap<>();
+    /** Where the position of the last checkpoint is kept; null = checkpoints disabled. */
+    private final Path checkpointFile;
+    /**
+     * Read-locked by every path that submits a WAL record (held until the record's completion callback is
+     * attached); write-locked by {@link #checkpoint} while it places its barrier and takes its snapshot.
+     */
+    private final ReentrantReadWriteLock submitLock = new ReentrantReadWriteLock();
+    private long recoveredRecords;
+    private final AtomicLong trims = new AtomicLong();
+
     private final ReadCache readCache;
 
-    private RangeStore(Wal wal, ReadCache readCache) {
+    private RangeStore(Wal wal, Path checkpointFile, ReadCache readCache) {
         this.wal = wal;
+        this.checkpointFile = checkpointFile;
         this.readCache = readCache;
     }
 
-    /** Opens the store, replaying the whole WAL to rebuild range state and indexes. */
+    /** Opens the store without checkpoints, replaying the whole WAL to rebuild range state and indexes. */
     public static RangeStore open(Wal wal) {
-        return open(wal, ReadCache.disabled());
+        return open(wal, null, ReadCache.disabled());
     }
 
     /** As {@link #open(Wal)}, serving fetches of recently appended batches from {@code readCache}. */
     public static RangeStore open(Wal wal, ReadCache readCache) {
-        RangeStore store = new RangeStore(wal, readCache);
+        return open(wal, null, readCache);
+    }
+
+    /** As {@link #open(Wal, Path, ReadCache)} without a read cache. */
+    public static RangeStore open(Wal wal, Path checkpointFile) {
+        return open(wal, checkpointFile, ReadCache.disabled());
+    }
+
+    /**
+     * Opens the store, rebuilding range state and indexes from the latest checkpoint (whose WAL position
+     * {@code checkpointFile} holds; see {@link #checkpoint}) and the WAL records after it, or from the
+     * whole WAL if there is no checkpoint yet; fetches of recently appended batches are served from
+     * {@code readCache}.
+     *
+     * @param checkpointFile where the last checkpoint's position is kept (a small file next to the WAL
+     *                       directory); null disables checkpoints and so segment reclamation
+     */
+    public static RangeStore open(Wal wal, Path checkpointFile, ReadCache readCache) {
+        RangeStore store = new RangeStore(wal, checkpointFile, readCache);
         long startNs = System.nanoTime();
-        int[] records = {0};
-        wal.replay(0, (position, record) -> {
+        long from = 0;
+        long checkpoint = checkpointFile == null ? -1 : Checkpoints.readPointer(checkpointFile);
+        if (checkpoint >= 0) {
+            Checks.state(checkpoint >= wal.startPosition() && checkpoint < wal.endPosition(),
+                    "checkpoint at %d outside the WAL [%d, %d)", checkpoint, wal.startPosition(), wal.endPosition());
+            from = store.loadCheckpoint(wal.read(checkpoint));
+        } else {
+            Checks.state(wal.startPosition() == 0, "WAL starts at %d but there is no checkpoint (%s)",
+                    wal.startPosition(), checkpointFile);
+        }
+        long[] records = {0};
+        wal.replay(from, (position, record) -> {
             store.replayRecord(position, record);
             records[0]++;
         });
-        LOG.info("Range store recovered {} ranges from {} WAL records in {} ms", store.ranges.size(), records[0],
-                (System.nanoTime() - startNs) / 1_000_000);
+        store.recoveredRecords = records[0];
+        LOG.info("Range store recovered {} ranges from {} WAL records after position {} in {} ms", store.ranges.size(),
+                records[0], from, (System.nanoTime() - startNs) / 1_000_000);
         return store;
+    }
+
+    /** Trims applied since this store was opened (monotonic; lets a checkpoint policy notice them). */
+    public long trimCount() {
+        return trims.get();
+    }
+
+    /** The WAL this store writes to. */
+    public Wal wal() {
+        return wal;
+    }
+
+    /** WAL records replayed when this store was opened (those after the checkpoint, if there was one). */
+    public long recoveredRecordCount() {
+        return recoveredRecords;
+    }
+
+    /** Loads a CHECKPOINT record's ranges; returns the position replay continues from (its barrier). */
+    private long loadCheckpoint(ByteBuffer record) {
+        byte type = record.get();
+        Checks.state(type == WalRecords.CHECKPOINT, "checkpoint pointer leads to a record of type %d", type);
+        long markPosition = record.getLong();
+        int count = record.getInt();
+        for (int i = 0; i < count; i++) {
+            RangeState r = RangeState.readCheckpoint(record);
+            ranges.put(r.key, r);
+        }
+        return markPosition;
+    }
+
+    /**
+     * Writes a checkpoint and releases the WAL segments nothing needs any more. The checkpoint is a WAL
+     * record holding every range's durable state and index, as of a barrier record placed while no record
+     * is being submitted (appends, creates, seals and trims wait for about one group commit meanwhile);
+     * once it is durable, its position is saved in the checkpoint file (atomically), so the next
+     * {@link #open} replays only what follows the barrier. Then every segment below both the barrier and
+     * the first batch of every live range is released. Returns how many segments were released. Call it
+     * from a background thread (it blocks on WAL writes), e.g. periodically or after trims.
+     *
+     * <p>Limit: the checkpoint is one WAL record, so it must fit {@code maxRecordSizeBytes} (32 bytes per
+     * live batch); a bigger one fails with STORAGE_ERROR and nothing is released.
+     */
+    public synchronized int checkpoint() {
+        Checks.state(checkpointFile != null, "checkpoints are disabled (no checkpoint file)");
+        ByteBuffer snapshot;
+        long lowestNeeded;
+        submitLock.writeLock().lock();
+        try {
+            // Every earlier record's completion callback is attached (submitters hold the read lock until
+            // then) and runs on the WAL writer before the barrier completes: the state below is exactly
+            // that of the records before the barrier.
+            long mark = join(wal.append(WalRecords.mark()), "checkpoint barrier");
+            List<RangeState> live = new ArrayList<>(ranges.values());
+            int bytes = WalRecords.CHECKPOINT_HEADER_BYTES;
+            lowestNeeded = mark;
+            for (RangeState r : live) {
+                synchronized (r) {
+                    bytes += r.checkpointBytes();
+                }
+            }
+            snapshot = ByteBuffer.allocate(bytes).put(WalRecords.CHECKPOINT).putLong(mark).putInt(live.size());
+            for (RangeState r : live) {
+                synchronized (r) {
+                    r.writeCheckpoint(snapshot);
+                    if (r.index.size() > 0) {
+                        lowestNeeded = Math.min(lowestNeeded, r.index.walPosition(0));
+                    }
+                }
+            }
+            snapshot.flip();
+        } finally {
+            submitLock.writeLock().unlock();
+        }
+        long position = join(wal.append(snapshot), "checkpoint");
+        try {
+            Checkpoints.writePointer(checkpointFile, position);
+        } catch (IOException e) {
+            throw storageError("save checkpoint position", e);
+        }
+        int released = wal.releaseBefore(lowestNeeded);
+        LOG.info("Range store checkpoint at WAL position {} ({} bytes); released {} segment(s) below {}", position,
+                snapshot.remaining(), released, lowestNeeded);
+        return released;
+    }
+
+    private static long join(CompletableFuture<Long> future, String what) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw storageError(what, e);
+        }
     }
 
     private void replayRecord(long position, ByteBuffer record) {
         byte type = record.get();
+        if (type == WalRecords.MARK || type == WalRecords.CHECKPOINT) {
+            return; // a checkpoint is loaded only through the checkpoint file, before replay
+        }
         long streamId = record.getLong();
         int index = record.getInt();
         RangeKey key = new RangeKey(streamId, index);
@@ -85,6 +234,13 @@ public final class RangeStore {
                 r.epoch = Math.max(r.epoch, epoch);
                 r.sealAt(end);
             }
+            case WalRecords.TRIM -> {
+                long newStart = record.getLong();
+                RangeState r = ranges.get(key);
+                if (r != null) {
+                    applyTrim(r, newStart);
+                }
+            }
             default -> throw new Checks.InvariantViolation("unknown WAL record type " + type + " at " + position);
         }
     }
@@ -108,13 +264,18 @@ public final class RangeStore {
                 return CompletableFuture.completedFuture(existing.acceptedEnd);
             }
         }
-        return wal.append(WalRecords.create(streamId, index, startOffset, epoch)).handle((pos, err) -> {
-            if (err != null) {
-                throw storageError("create range " + key, err);
-            }
-            RangeState r = ranges.computeIfAbsent(key, k -> new RangeState(k, startOffset, epoch));
-            return r.acceptedEnd;
-        });
+        submitLock.readLock().lock();
+        try {
+            return wal.append(WalRecords.create(streamId, index, startOffset, epoch)).handle((pos, err) -> {
+                if (err != null) {
+                    throw storageError("create range " + key, err);
+                }
+                RangeState r = ranges.computeIfAbsent(key, k -> new RangeState(k, startOffset, epoch));
+                return r.acceptedEnd;
+            });
+        } finally {
+            submitLock.readLock().unlock();
+        }
     }
 
     /**
@@ -133,39 +294,44 @@ public final class RangeStore {
         }
         int dataBytes = data.remaining();
         CompletableFuture<Long> durable;
-        ByteBuffer record;
-        synchronized (r) {
-            if (epoch < r.epoch) {
-                return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
-            }
-            if (r.sealing || r.isSealed()) {
-                return failed(Status.RANGE_SEALED, "range " + key + " is sealed");
-            }
-            if (r.failed) {
-                return failed(Status.STORAGE_ERROR, "range " + key + " stopped after a storage error");
-            }
-            if (baseOffset != r.acceptedEnd) {
-                return failed(Status.OFFSET_MISMATCH, "range " + key + ": append at " + baseOffset
-                        + " but next offset is " + r.acceptedEnd);
-            }
-            r.acceptedEnd = baseOffset + recordCount;
-            // Submitted under the monitor so WAL order == acceptance order for this range.
-            record = WalRecords.append(streamId, index, epoch, baseOffset, recordCount, maxTimestamp, data);
-            durable = wal.append(record);
-        }
-        return durable.handle((position, err) -> {
+        // Framed outside the monitor (a copy); rejected appends below waste it, which is rare.
+        ByteBuffer record = WalRecords.append(streamId, index, epoch, baseOffset, recordCount, maxTimestamp, data);
+        submitLock.readLock().lock();
+        try {
             synchronized (r) {
-                if (err != null) {
-                    r.failed = true;
-                    throw storageError("append to " + key, err);
+                if (epoch < r.epoch) {
+                    return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
                 }
-                if (!r.isSealed()) {
-                    readCache.put(position, record);
-                    r.addDurableBatch(baseOffset, recordCount, maxTimestamp, position, dataBytes);
+                if (r.sealing || r.isSealed()) {
+                    return failed(Status.RANGE_SEALED, "range " + key + " is sealed");
                 }
-                return r.durableEnd;
+                if (r.failed) {
+                    return failed(Status.STORAGE_ERROR, "range " + key + " stopped after a storage error");
+                }
+                if (baseOffset != r.acceptedEnd) {
+                    return failed(Status.OFFSET_MISMATCH, "range " + key + ": append at " + baseOffset
+                            + " but next offset is " + r.acceptedEnd);
+                }
+                r.acceptedEnd = baseOffset + recordCount;
+                // Submitted under the monitor so WAL order == acceptance order for this range.
+                durable = wal.append(record);
             }
-        });
+            return durable.handle((position, err) -> {
+                synchronized (r) {
+                    if (err != null) {
+                        r.failed = true;
+                        throw storageError("append to " + key, err);
+                    }
+                    if (!r.isSealed()) {
+                        readCache.put(position, record);
+                        r.addDurableBatch(baseOffset, recordCount, maxTimestamp, position, dataBytes);
+                    }
+                    return r.durableEnd;
+                }
+            });
+        } finally {
+            submitLock.readLock().unlock();
+        }
     }
 
     /**
@@ -174,6 +340,15 @@ public final class RangeStore {
      * (or with {@code endOffset < 0}) returns that end.
      */
     public CompletableFuture<Long> seal(long streamId, int index, long epoch, long endOffset) {
+        submitLock.readLock().lock();
+        try {
+            return submitSeal(streamId, index, epoch, endOffset);
+        } finally {
+            submitLock.readLock().unlock();
+        }
+    }
+
+    private CompletableFuture<Long> submitSeal(long streamId, int index, long epoch, long endOffset) {
         RangeKey key = new RangeKey(streamId, index);
         RangeState r = ranges.get(key);
         if (r == null) {
@@ -193,9 +368,9 @@ public final class RangeStore {
                 return CompletableFuture.completedFuture(r.sealedEnd);
             }
             end = endOffset < 0 ? r.acceptedEnd : endOffset;
-            if (end > r.acceptedEnd || end < r.startOffset) {
+            if (end > r.acceptedEnd || end < r.trimOffset) {
                 return failed(Status.OFFSET_OUT_OF_RANGE, "range " + key + ": cannot seal at " + end + ", holds ["
-                        + r.startOffset + ", " + r.acceptedEnd + ")");
+                        + r.trimOffset + ", " + r.acceptedEnd + ")");
             }
             r.sealing = true;
             durable = wal.append(WalRecords.seal(streamId, index, epoch, end));
@@ -213,6 +388,73 @@ public final class RangeStore {
     }
 
     /**
+     * Trims a range: records below {@code newStartOffset} become unreadable (fetches there fail with
+     * OFFSET_OUT_OF_RANGE) and their index entries go. A sealed range trimmed at or past its end, or any
+     * range trimmed to {@link #DROPPED} ({@code Long.MAX_VALUE}: how the ranges of a deleted stream are
+     * removed), is dropped altogether. An open range's start rises at most to its readable end. Idempotent:
+     * a trim at or below the current start, or of a range this server does not hold, changes nothing.
+     * Completes, once the trim is durable, with the range's first readable offset, or {@link #DROPPED}.
+     */
+    public CompletableFuture<Long> trim(long streamId, int index, long newStartOffset) {
+        submitLock.readLock().lock();
+        try {
+            return submitTrim(streamId, index, newStartOffset);
+        } finally {
+            submitLock.readLock().unlock();
+        }
+    }
+
+    private CompletableFuture<Long> submitTrim(long streamId, int index, long newStartOffset) {
+        RangeKey key = new RangeKey(streamId, index);
+        RangeState r = ranges.get(key);
+        if (r == null) {
+            return CompletableFuture.completedFuture(DROPPED);
+        }
+        CompletableFuture<Long> durable;
+        synchronized (r) {
+            if (!r.droppedBy(newStartOffset) && Math.min(newStartOffset, r.readableEnd()) <= r.trimOffset) {
+                return CompletableFuture.completedFuture(r.trimOffset);
+            }
+            if (r.failed) {
+                return failed(Status.STORAGE_ERROR, "range " + key + " stopped after a storage error");
+            }
+            // Submitted under the monitor so the trim takes its place in WAL order among this range's records.
+            durable = wal.append(WalRecords.trim(streamId, index, newStartOffset));
+        }
+        return durable.handle((position, err) -> {
+            if (err != null) {
+                throw storageError("trim " + key, err);
+            }
+            return applyTrim(r, newStartOffset);
+        });
+    }
+
+    private long applyTrim(RangeState r, long newStartOffset) {
+        synchronized (r) {
+            if (r.droppedBy(newStartOffset)) {
+                ranges.remove(r.key, r);
+                trims.incrementAndGet();
+                LOG.info("Range {} dropped (trimmed to {})", r.key, newStartOffset);
+                return DROPPED;
+            }
+            r.trimTo(newStartOffset);
+            trims.incrementAndGet();
+            return r.trimOffset;
+        }
+    }
+
+    /** The range's first readable offset (its start after trims), or -1 if this server does not hold it. */
+    public long startOffset(long streamId, int index) {
+        RangeState r = ranges.get(new RangeKey(streamId, index));
+        if (r == null) {
+            return -1;
+        }
+        synchronized (r) {
+            return r.trimOffset;
+        }
+    }
+
+    /**
      * Reads whole batches from the one containing {@code startOffset}, below {@code endOffset}
      * (exclusive; negative = no bound) and the range's readable end, until about {@code maxBytes}
      * (at least one batch if any). Performs blocking file reads: call it off event loops.
@@ -227,9 +469,9 @@ public final class RangeStore {
         long rangeEnd;
         synchronized (r) {
             rangeEnd = r.readableEnd();
-            if (startOffset < r.startOffset || startOffset > rangeEnd) {
+            if (startOffset < r.trimOffset || startOffset > rangeEnd) {
                 throw new RangeStoreException(Status.OFFSET_OUT_OF_RANGE, "range " + key + ": offset " + startOffset
-                        + " outside [" + r.startOffset + ", " + rangeEnd + "]");
+                        + " outside [" + r.trimOffset + ", " + rangeEnd + "]");
             }
             long limit = endOffset < 0 ? rangeEnd : Math.min(endOffset, rangeEnd);
             long bytes = 0;
@@ -270,7 +512,7 @@ public final class RangeStore {
     }
 
     private static RangeStoreException storageError(String what, Throwable cause) {
-        Throwable c = cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
+        Throwable c = cause instanceof CompletionException && cause.getCause() != null
                 ? cause.getCause() : cause;
         LOG.error("Storage error on {}", what, c);
         return new RangeStoreException(Status.STORAGE_ERROR, what + " failed: " + c.getMessage(), c);

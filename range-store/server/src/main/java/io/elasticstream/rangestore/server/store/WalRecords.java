@@ -9,12 +9,24 @@ import java.nio.ByteBuffer;
  * APPEND: int8 type=2, int64 streamId, int32 index, int64 epoch, int64 baseOffset, int32 recordCount,
  *         int64 maxTimestamp, bytes data (rest of the record)
  * SEAL:   int8 type=3, int64 streamId, int32 index, int64 epoch, int64 endOffset
+ * TRIM:   int8 type=4, int64 streamId, int32 index, int64 newStartOffset (Long.MAX_VALUE = drop the range)
+ * MARK:   int8 type=5 (a checkpoint's barrier: the checkpoint holds the state of every record before it)
+ * CHECKPOINT: int8 type=6, int64 markPosition, int32 rangeCount, then per range:
+ *         int64 streamId, int32 index, int64 startOffset, int64 trimOffset, int64 epoch, int64 durableEnd,
+ *         int64 sealedEnd (-1 = open), int32 batchCount, then per batch:
+ *         int64 baseOffset, int32 recordCount, int64 maxTimestamp, int64 walPosition, int32 dataBytes
  * </pre>
  */
 final class WalRecords {
     static final byte CREATE = 1;
     static final byte APPEND = 2;
     static final byte SEAL = 3;
+    static final byte TRIM = 4;
+    static final byte MARK = 5;
+    static final byte CHECKPOINT = 6;
+    static final int CHECKPOINT_HEADER_BYTES = 1 + 8 + 4;
+    static final int CHECKPOINT_RANGE_BYTES = 8 + 4 + 8 + 8 + 8 + 8 + 8 + 4;
+    static final int CHECKPOINT_BATCH_BYTES = 8 + 4 + 8 + 8 + 4;
     /** Bytes before the data in an APPEND record. */
     static final int APPEND_HEADER_BYTES = 1 + 8 + 4 + 8 + 8 + 4 + 8;
 
@@ -37,5 +49,13 @@ final class WalRecords {
     static ByteBuffer seal(long streamId, int index, long epoch, long endOffset) {
         return ByteBuffer.allocate(29).put(SEAL).putLong(streamId).putInt(index).putLong(epoch).putLong(endOffset)
                 .flip();
+    }
+
+    static ByteBuffer trim(long streamId, int index, long newStartOffset) {
+        return ByteBuffer.allocate(21).put(TRIM).putLong(streamId).putInt(index).putLong(newStartOffset).flip();
+    }
+
+    static ByteBuffer mark() {
+        return ByteBuffer.allocate(1).put(MARK).flip();
     }
 }

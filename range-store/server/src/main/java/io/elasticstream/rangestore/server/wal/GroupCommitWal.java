@@ -523,6 +523,51 @@ abstract sealed class GroupCommitWal implements Wal permits FileChannelWal, IoUr
         }
     }
 
+    // ---------------------------------------------------------------- segment reclamation
+
+    @Override
+    public long startPosition() {
+        return segments.firstKey();
+    }
+
+    @Override
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /**
+     * Releases segments oldest first, each durably (renamed into the preallocator's pool, directory
+     * fsynced) before the next, so a crash leaves a contiguous log. Serialized by its own monitor; the
+     * tail is never released (it is always the last entry, and a segment is released only if a later one
+     * starts at or below {@code position}).
+     */
+    @Override
+    public synchronized int releaseBefore(long position) {
+        ensureNotClosed();
+        int released = 0;
+        while (true) {
+            Map.Entry<Long, WalSegment> first = segments.firstEntry();
+            Long nextBase = segments.higherKey(first.getKey());
+            if (nextBase == null || nextBase > position) {
+                break;
+            }
+            WalSegment segment = first.getValue();
+            segments.remove(first.getKey());
+            closeQuietly(segment);
+            try {
+                preallocator.recycle(segment.path());
+            } catch (IOException e) {
+                throw new WalException("cannot release segment " + segment, e);
+            }
+            released++;
+        }
+        if (released > 0) {
+            LOG.info("WAL in {}: released {} segment(s) below position {}; {} left from {}", directory, released,
+                    position, segments.size(), segments.firstKey());
+        }
+        return released;
+    }
+
     // ---------------------------------------------------------------- test hooks
 
     /** Test hook: the writer takes nothing more from the queue until {@link #releaseWriterForTest()}. */

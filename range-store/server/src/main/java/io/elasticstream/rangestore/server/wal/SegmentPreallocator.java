@@ -5,15 +5,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Creates segment files at full size and zero-filled (real written blocks, not holes or unwritten
@@ -22,19 +25,29 @@ import java.util.concurrent.TimeUnit;
  * only renames it. Files are sized up to a multiple of {@link #BLOCK_BYTES} so aligned (O_DIRECT)
  * writes never extend them.
  *
- * <p>Threading: {@link #prepareNext} and {@link #takePrepared} are called by the log's writer thread
+ * <p>Released segments come back through {@link #recycle}: renamed out of the log and, at the next
+ * preparation, zero-filled again in place instead of creating a new file.
+ *
+ * <p>Threading: {@link #recycle} may be called by any thread; {@link #prepareNext} and {@link #takePrepared} are called by the log's writer thread
  * (or the opening thread, before the writer starts); the zero-filling runs on one daemon thread owned
  * here.
  */
 final class SegmentPreallocator implements AutoCloseable {
     static final int BLOCK_BYTES = 4096;
     static final String PREPARED_FILE_NAME = "next-segment.prealloc";
+    static final String RECYCLED_PREFIX = "recycled-";
+    static final String RECYCLED_SUFFIX = ".prealloc";
+    /** Released segment files kept for reuse; more are deleted. */
+    static final int MAX_RECYCLED = 2;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
 
     private final Path directory;
     private final long fileSizeBytes;
     private final ExecutorService executor;
     private CompletableFuture<Path> prepared;
+    /** Released segment files waiting for reuse (renamed out of the log); any thread adds, the filler takes. */
+    private final ConcurrentLinkedDeque<Path> recycled = new ConcurrentLinkedDeque<>();
+    private final AtomicLong recycledSeq = new AtomicLong();
 
     SegmentPreallocator(Path directory, long segmentSizeBytes) {
         this.directory = directory;
@@ -52,9 +65,39 @@ final class SegmentPreallocator implements AutoCloseable {
         return fileSizeBytes;
     }
 
-    /** Deletes a prepared file left by an earlier run (its zero-filling may not have finished). */
+    /**
+     * Deletes a prepared file left by an earlier run (its zero-filling may not have finished) and released
+     * segment files that were not reused.
+     */
     void deleteLeftover() throws IOException {
         Files.deleteIfExists(directory.resolve(PREPARED_FILE_NAME));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory,
+                RECYCLED_PREFIX + "*" + RECYCLED_SUFFIX)) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /**
+     * Takes back a released segment file: renames it out of the log (durably: the directory is fsynced)
+     * and keeps it for the next preparation, which zero-fills it again in place (its blocks are already
+     * allocated). Beyond {@link #MAX_RECYCLED} waiting files, the file is deleted instead.
+     */
+    void recycle(Path segment) throws IOException {
+        if (recycled.size() >= MAX_RECYCLED) {
+            Files.delete(segment);
+        } else {
+            Path target = directory.resolve(RECYCLED_PREFIX + recycledSeq.incrementAndGet() + RECYCLED_SUFFIX);
+            Files.move(segment, target, StandardCopyOption.ATOMIC_MOVE);
+            recycled.addLast(target);
+        }
+        WalRecovery.fsyncDirectory(directory);
+    }
+
+    /** Released segment files waiting for reuse (for tests). */
+    int recycledCount() {
+        return recycled.size();
     }
 
     /**
@@ -103,6 +146,10 @@ final class SegmentPreallocator implements AutoCloseable {
         Path path = directory.resolve(PREPARED_FILE_NAME);
         prepared = CompletableFuture.supplyAsync(() -> {
             try {
+                Path reuse = recycled.pollFirst();
+                if (reuse != null) {
+                    Files.move(reuse, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
                 fill(path, 0);
                 return path;
             } catch (IOException e) {

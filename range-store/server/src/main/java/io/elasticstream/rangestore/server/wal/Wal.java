@@ -49,6 +49,31 @@ public interface Wal extends AutoCloseable {
     /** Position just past the last durable record: where the next record will go. */
     long endPosition();
 
+    /**
+     * Position of the first record the log still holds: 0 until a segment was released, then the base of
+     * the first segment kept. Replay and reads below it fail.
+     */
+    default long startPosition() {
+        return 0;
+    }
+
+    /**
+     * Releases every segment lying wholly below {@code position} (never the one being written): its
+     * records can no longer be read or replayed, and its file goes back to the preallocator for reuse
+     * (the CRC + position framing keeps its old records from resurfacing). Durable when it returns: a
+     * crash afterwards does not bring released segments back in a way that breaks recovery, because they
+     * are released oldest first. Returns how many segments were released. An engine may keep everything
+     * (the default).
+     */
+    default int releaseBefore(long position) {
+        return 0;
+    }
+
+    /** Segment files the log holds now (for metrics and tests). */
+    default int segmentCount() {
+        return 1;
+    }
+
     /** Records made durable since this log was opened (monotonic; for metrics and tests). */
     long appendCount();
 

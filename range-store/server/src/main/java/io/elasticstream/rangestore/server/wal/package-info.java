@@ -24,6 +24,13 @@
  * there and later segments are deleted (every acknowledged record precedes it, since a batch is
  * acknowledged only after it and everything before it is synced).
  *
+ * <p>Reclamation: {@link io.elasticstream.rangestore.server.wal.Wal#releaseBefore} releases the oldest
+ * segments (never the tail), oldest first and each durably, so the log then starts at a later segment
+ * ({@link io.elasticstream.rangestore.server.wal.Wal#startPosition}); recovery accepts a log whose
+ * first segment is not at 0. A released file is renamed {@code recycled-N.prealloc} and zero-filled again
+ * in place by the next preparation (at most two wait; more are deleted, as are leftovers at open). The
+ * log does not know what its records mean: the range store decides what is still needed.
+ *
  * <p>Threading: one writer thread per log owns the files' tail and completes append futures (in
  * append order); appenders only enqueue into a bounded queue; readers use positional reads on their own
  * channels, so an interrupted reader cannot close the writer's channel. Package-private

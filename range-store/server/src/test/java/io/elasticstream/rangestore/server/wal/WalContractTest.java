@@ -356,6 +356,76 @@ abstract class WalContractTest {
         }
     }
 
+    // ------------------------------------------------------------------ segment reclamation
+
+    private static long countFiles(Path directory, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).count();
+        }
+    }
+
+    @Test
+    void releasedSegmentsAreGoneAfterReopenAndTheRestStillReplaysExactly() throws Exception {
+        List<byte[]> payloads = payloads(150, 9, 50_000); // about five 1 MiB segments
+        List<Long> positions;
+        int keepFrom = 100;
+        long start;
+        try (Wal wal = open(dir, config())) {
+            positions = appendAll(wal, payloads);
+            int before = wal.segmentCount();
+            assertTrue(before >= 4, "segments: " + before);
+            assertEquals(0, wal.releaseBefore(positions.get(1)), "the first segment still holds live records");
+
+            int released = wal.releaseBefore(positions.get(keepFrom));
+            assertTrue(released >= 2, "released " + released);
+            assertEquals(before - released, wal.segmentCount());
+            assertEquals(before - released, countFiles(dir, ".wal"));
+            start = wal.startPosition();
+            assertTrue(start > 0 && start <= positions.get(keepFrom), "start " + start);
+            assertThrows(WalException.class, () -> wal.read(positions.getFirst()));
+            int firstKept = positions.indexOf(start);
+            assertTrue(firstKept >= 0, "a kept segment starts at a record");
+            assertReplays(wal, 0, positions.subList(firstKept, positions.size()),
+                    payloads.subList(firstKept, payloads.size()));
+            assertEquals(0, wal.releaseBefore(positions.get(keepFrom)), "releasing again changes nothing");
+        }
+        try (Wal wal = open(dir, config())) {
+            assertEquals(start, wal.startPosition(), "released segments stay released");
+            int firstKept = positions.indexOf(start);
+            assertReplays(wal, 0, positions.subList(firstKept, positions.size()),
+                    payloads.subList(firstKept, payloads.size()));
+            assertEquals(0, countFiles(dir, ".prealloc") - (Files.exists(dir.resolve(
+                    SegmentPreallocator.PREPARED_FILE_NAME)) ? 1 : 0), "unused recycled files are deleted at open");
+        }
+    }
+
+    @Test
+    void releasedSegmentFilesAreReusedForNewSegmentsAndTheirOldRecordsNeverResurface() throws Exception {
+        List<byte[]> first = payloads(60, 3, 50_000);
+        List<byte[]> second = payloads(60, 4, 50_000);
+        List<Long> secondPositions;
+        try (Wal wal = open(dir, config())) {
+            List<Long> firstPositions = appendAll(wal, first);
+            long cut = wal.endPosition();
+            secondPositions = appendAll(wal, second.subList(0, 1));
+            assertTrue(wal.releaseBefore(secondPositions.getFirst()) >= 2);
+            assertTrue(countFiles(dir, ".prealloc") >= 2, "released files wait for reuse");
+            secondPositions = new ArrayList<>(secondPositions);
+            secondPositions.addAll(appendAll(wal, second.subList(1, second.size())));
+            assertTrue(secondPositions.getFirst() >= cut);
+            awaitCondition(() -> !Files.exists(dir.resolve(SegmentPreallocator.RECYCLED_PREFIX + "1"
+                    + SegmentPreallocator.RECYCLED_SUFFIX)), "the first released file to be reused");
+            assertThrows(WalException.class, () -> wal.read(firstPositions.getFirst()));
+        }
+        try (Wal wal = open(dir, config())) {
+            long start = wal.startPosition();
+            List<Long> seen = new ArrayList<>();
+            wal.replay(0, (position, record) -> seen.add(position));
+            assertEquals(secondPositions, seen.subList(seen.size() - secondPositions.size(), seen.size()));
+            assertTrue(seen.getFirst() >= start);
+        }
+    }
+
     @Test
     void corruptedRecordInTheMiddleIsDetectedByCrcAndNeverServed() throws Exception {
         List<byte[]> payloads = payloads(10, 1, 300);
