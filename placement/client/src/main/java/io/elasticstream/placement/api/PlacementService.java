@@ -78,6 +78,16 @@ public interface PlacementService {
     CompletableFuture<List<TopicInfo>> topics();
 
     /**
+     * Moves partition ownership as planned (e.g. by an operator's reassignment): each partition moves to
+     * its target broker with its leader epoch and stream epoch raised by one, which fences the old owner
+     * at PD and at the range servers; owners learn of the move through {@link #watchPartitions}. Each
+     * move gets a {@link PartitionMoveResult} in request order: an unknown topic or partition, a target
+     * that is not live, or a partition listed twice fails that move only. Moves that succeed are applied
+     * in guarded transactions of several partitions each, so a move is all or nothing per partition.
+     */
+    CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves);
+
+    /**
      * Subscribes to partition assignment changes. {@code listener} first receives the current
      * assignment of every partition, then every change (created, owner or epoch changed, deleted) in
      * order, on one thread.

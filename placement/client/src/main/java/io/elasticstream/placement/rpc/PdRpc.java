@@ -38,6 +38,7 @@ public final class PdRpc {
     public static final String ALTER_TOPIC_CONFIGS = "alterTopicConfigs";
     public static final String CREATE_PARTITIONS = "createPartitions";
     public static final String DELETE_TOPIC = "deleteTopic";
+    public static final String MOVE_PARTITIONS = "movePartitions";
     public static final String TOPIC = "topic";
     public static final String TOPICS = "topics";
     public static final String DESCRIBE_STREAM = "describeStream";

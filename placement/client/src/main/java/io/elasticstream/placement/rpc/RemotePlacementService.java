@@ -5,6 +5,8 @@ import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
+import io.elasticstream.placement.api.PartitionMove;
+import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
@@ -133,6 +135,12 @@ public final class RemotePlacementService implements PlacementService, AutoClose
     @Override
     public CompletableFuture<List<TopicInfo>> topics() {
         return call(PdRpc.TOPICS, out -> { }, in -> PdWire.readList(in, PdWire::readTopic));
+    }
+
+    @Override
+    public CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves) {
+        return call(PdRpc.MOVE_PARTITIONS, out -> PdWire.writeList(out, moves, PdWire::writePartitionMove),
+                in -> PdWire.readList(in, PdWire::readPartitionMoveResult));
     }
 
     @Override

@@ -47,6 +47,8 @@ public final class PlacementRpcHandlers {
         h.register(PdRpc.CREATE_PARTITIONS, (pd, in) -> pd.createPartitions(PdWire.readString(in), in.readInt()),
                 PdWire::writeTopic);
         h.register(PdRpc.DELETE_TOPIC, (pd, in) -> pd.deleteTopic(PdWire.readString(in)), PdWire::writeNothing);
+        h.register(PdRpc.MOVE_PARTITIONS, (pd, in) -> pd.movePartitions(PdWire.readList(in, PdWire::readPartitionMove)),
+                (out, v) -> PdWire.writeList(out, v, PdWire::writePartitionMoveResult));
         h.register(PdRpc.TOPIC, (pd, in) -> pd.topic(PdWire.readString(in)),
                 (out, v) -> PdWire.writeOptional(out, v, PdWire::writeTopic));
         h.register(PdRpc.TOPICS, (pd, in) -> pd.topics(), (out, v) -> PdWire.writeList(out, v, PdWire::writeTopic));
