@@ -1,6 +1,7 @@
 package io.elasticstream.standalone;
 
 import io.elasticstream.broker.Broker;
+import io.elasticstream.common.Checks;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.member.MemberSession;
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,11 @@ public final class StandaloneMain {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Broker broker;
+    /** What {@link #startAnotherBroker} needs; set by {@link #start}. */
+    private LaunchOptions options;
+    private String clusterId;
+    private PlacementDriver placement;
+    private long heartbeatIntervalMs;
 
     public static void main(String[] args) {
         LaunchOptions options;
@@ -110,9 +118,27 @@ public final class StandaloneMain {
         rangeServerSession.start().join();
 
         broker = BrokerWiring.startBroker(options, clusterId, placement, brokerClock, heartbeatIntervalMs, started);
+        this.options = options;
+        this.clusterId = clusterId;
+        this.placement = placement;
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }
 
+
+    /**
+     * Starts one more broker in this JVM on the same placement driver and range server (for tests of
+     * several brokers): this standalone's options with {@code overrides} on top (at least a distinct
+     * {@code node.id} and a {@code listeners} port, 0 for any). Closed with everything else.
+     */
+    synchronized Broker startAnotherBroker(Map<String, String> overrides) throws Exception {
+        Checks.state(placement != null, "standalone is not started");
+        Properties props = new Properties();
+        props.putAll(options.properties());
+        props.putAll(overrides);
+        return BrokerWiring.startBroker(new LaunchOptions(props), clusterId, placement, Clock.SYSTEM,
+                heartbeatIntervalMs, started);
+    }
 
     java.net.InetSocketAddress kafkaAddress() {
         return broker.kafkaAddress();
