@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.TopicConfig;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import io.elasticstream.broker.net.RequestHandler;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /** Longest a shutdown waits for PD to end this broker's session before leaving it to expire. */
+    static final long LEAVE_TIMEOUT_MS = 5_000;
     static final String RETENTION_CHECK_INTERVAL = "log.retention.check.interval.ms";
 
     private final MemberSession session;
@@ -132,7 +136,15 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void close() {
-        session.close(); // PD moves this broker's partitions once the session expires
+        // End the PD session now, so PD moves this broker's partitions at once rather than after the TTL.
+        try {
+            session.leave().get(LEAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not end this broker's session at PD ({}); its partitions move once it expires",
+                    e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         retention.close();
         server.close();
         apis.close();

@@ -44,6 +44,13 @@ public interface PlacementService {
      */
     CompletableFuture<Void> heartbeatRangeServer(int serverId, RangeServerLoad load);
 
+    /**
+     * Ends broker {@code brokerId}'s session at once, as its expiry would (for a graceful shutdown): the
+     * broker is no longer live, and PD moves every partition it owned to the live brokers right away
+     * instead of after the session TTL. Completes normally if the broker has no session.
+     */
+    CompletableFuture<Void> unregisterBroker(int brokerId);
+
     /** Live brokers (registered, with a session that has not expired), ordered by id. */
     CompletableFuture<List<BrokerInfo>> brokers();
 

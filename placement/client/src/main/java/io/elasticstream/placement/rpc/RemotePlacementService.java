@@ -102,6 +102,11 @@ public final class RemotePlacementService implements PlacementService, AutoClose
     }
 
     @Override
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        return call(PdRpc.UNREGISTER_BROKER, out -> out.writeInt(brokerId), PdWire::readNothing);
+    }
+
+    @Override
     public CompletableFuture<TopicInfo> createTopic(NewTopic topic) {
         return call(PdRpc.CREATE_TOPIC, out -> PdWire.writeNewTopic(out, topic), PdWire::readTopic);
     }

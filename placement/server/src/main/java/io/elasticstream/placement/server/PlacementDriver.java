@@ -171,6 +171,16 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        CompletableFuture<Void> done = onOwner("unregister broker " + brokerId, () -> {
+            liveness.unregisterBroker(brokerId);
+            return null;
+        });
+        // The liveness watch would start the failover too; starting it here saves the watch's round trip.
+        return done.thenRun(this::scheduleFailover);
+    }
+
+    @Override
     public CompletableFuture<List<BrokerInfo>> brokers() {
         return onOwner("list brokers", () -> liveness.liveBrokers().values().stream()
                 .map(Liveness.LiveBroker::info)

@@ -222,6 +222,11 @@ final class SimPlacement implements PlacementService {
     }
 
     @Override
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        throw new UnsupportedOperationException(); // the simulation has no brokers
+    }
+
+    @Override
     public CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves) {
         throw new UnsupportedOperationException(); // the simulation has no partitions
     }

@@ -40,6 +40,7 @@ public final class PlacementRpcHandlers {
                 (pd, in) -> pd.heartbeatRangeServer(in.readInt(), PdWire.readRangeServerLoad(in)), PdWire::writeNothing);
         h.register(PdRpc.HEARTBEAT_BROKER,
                 (pd, in) -> pd.heartbeatBroker(in.readInt(), PdWire.readBrokerLoad(in)), PdWire::writeNothing);
+        h.register(PdRpc.UNREGISTER_BROKER, (pd, in) -> pd.unregisterBroker(in.readInt()), PdWire::writeNothing);
         h.register(PdRpc.BROKERS, (pd, in) -> pd.brokers(), (out, v) -> PdWire.writeList(out, v, PdWire::writeBroker));
         h.register(PdRpc.CREATE_TOPIC, (pd, in) -> pd.createTopic(PdWire.readNewTopic(in)), PdWire::writeTopic);
         h.register(PdRpc.ALTER_TOPIC_CONFIGS,

@@ -150,6 +150,9 @@ class RemotePlacementServiceTest {
                 deleted.add(d);
             }
             assertEquals(List.of("orders-0", "orders-1", "orders-2"), deleted.stream().sorted().toList());
+
+            client.unregisterBroker(2).join();
+            assertEquals(List.of(new BrokerInfo(1, "b1", 9092)), client.brokers().join());
         } finally {
             watch.close();
         }
