@@ -50,7 +50,7 @@ final class AlterPartitionReassignmentsApi implements RequestHandler {
                 .setThrottleTimeMs(0).setErrorCode(Errors.NONE.code())
                 .setAllowReplicationFactorChange(data.allowReplicationFactorChange());
         List<Item> moves = new ArrayList<>();
-        List<CompletableFuture<?>> cancels = new ArrayList<>();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
         for (AlterPartitionReassignmentsRequestData.ReassignableTopic t : data.topics()) {
             ReassignableTopicResponse topic = new ReassignableTopicResponse().setName(t.name());
             response.responses().add(topic);
@@ -59,7 +59,7 @@ final class AlterPartitionReassignmentsApi implements RequestHandler {
                         .setPartitionIndex(p.partitionIndex()).setErrorCode(Errors.NONE.code());
                 topic.partitions().add(out);
                 if (p.replicas() == null) {
-                    cancels.add(placement.topic(t.name()).handle((info, err) -> {
+                    pending.add(placement.topic(t.name()).handle((info, err) -> {
                         cancel(info, err, p.partitionIndex(), out);
                         return null;
                     }));
@@ -92,8 +92,8 @@ final class AlterPartitionReassignmentsApi implements RequestHandler {
                     }
                     return null;
                 });
-        cancels.add(moved);
-        return CompletableFuture.allOf(cancels.toArray(CompletableFuture[]::new)).thenApply(v -> response);
+        pending.add(moved);
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
     }
 
     /** Why a target list is invalid whatever its length, or null. */

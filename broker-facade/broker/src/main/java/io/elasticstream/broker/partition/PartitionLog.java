@@ -180,8 +180,10 @@ public final class PartitionLog {
                     // Closed under an append in flight: the partition moved (or is going away), so the
                     // producer should look for the new owner; a write that did land is found there by
                     // the idempotent producer's sequence check.
-                    throw err instanceof CompletionException ce ? (closed ? new CompletionException(notLeader()) : ce)
-                            : new CompletionException(closed ? notLeader() : err);
+                    if (closed) {
+                        throw new CompletionException(notLeader());
+                    }
+                    throw err instanceof CompletionException ce ? ce : new CompletionException(err);
                 });
     }
 
