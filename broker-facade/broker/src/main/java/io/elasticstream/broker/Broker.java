@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import io.elasticstream.broker.net.RequestHandler;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** Longest a shutdown waits for PD to end this broker's session before leaving it to expire. */
     static final long LEAVE_TIMEOUT_MS = 5_000;
     static final String RETENTION_CHECK_INTERVAL = "log.retention.check.interval.ms";
@@ -136,6 +138,9 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         // End the PD session now, so PD moves this broker's partitions at once rather than after the TTL.
         try {
             session.leave().get(LEAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS);

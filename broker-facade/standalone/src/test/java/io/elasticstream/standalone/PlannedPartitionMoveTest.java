@@ -147,6 +147,39 @@ class PlannedPartitionMoveTest {
         }
     }
 
+    @Test
+    void partitionsOfABrokerThatShutsDownMoveAtOnceRatherThanAfterItsSessionTtl() throws Exception {
+        long ttlMs = 30_000;
+        try (StandaloneFixture server = new StandaloneFixture(dataDir, "member.session.ttl.ms=" + ttlMs)) {
+            Broker second = server.startAnotherBroker(Map.of("node.id", "2", "listeners", "PLAINTEXT://127.0.0.1:0"));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    server.bootstrapServers()))) {
+                eventually("both brokers are live", () -> admin.describeCluster().nodes().get().size() == 2);
+                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
+                eventually("broker 2 owns partitions", () -> owners(admin).contains(2));
+
+                long closedAtMs = Clock.SYSTEM.monotonicMillis();
+                second.close();
+                eventually("broker 1 owns every partition", () -> owners(admin).equals(List.of(1, 1, 1, 1)));
+                long movedMs = Clock.SYSTEM.monotonicMillis() - closedAtMs;
+                System.out.printf("partitions of a broker that shut down moved in %d ms (session TTL %d ms)%n",
+                        movedMs, ttlMs);
+                assertTrue(movedMs < ttlMs / 3, "moving took " + movedMs + " ms, as if the session had expired");
+            }
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(server.bootstrapServers()))) {
+                for (int p = 0; p < PARTITIONS; p++) {
+                    assertEquals(0, producer.send(new ProducerRecord<>(TOPIC, p, null, "after")).get().offset());
+                }
+            }
+        }
+    }
+
+    /** The owner (leader) of each partition of {@link #TOPIC}, by partition. */
+    private static List<Integer> owners(Admin admin) throws Exception {
+        return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions().stream()
+                .map(p -> p.leader() == null ? -1 : p.leader().id()).toList();
+    }
+
     private static Properties producerConfig(String bootstrap) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
