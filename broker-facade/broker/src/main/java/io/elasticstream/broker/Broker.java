@@ -27,9 +27,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -40,6 +43,9 @@ import java.util.function.Supplier;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Longest a shutdown waits for PD to end this broker's session before leaving it to expire. */
+    static final long LEAVE_TIMEOUT_MS = 5_000;
     static final String RETENTION_CHECK_INTERVAL = "log.retention.check.interval.ms";
 
     private final MemberSession session;
@@ -153,7 +159,18 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void close() {
-        session.close(); // PD moves this broker's partitions once the session expires
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // End the PD session now, so PD moves this broker's partitions at once rather than after the TTL.
+        try {
+            session.leave().get(LEAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not end this broker's session at PD ({}); its partitions move once it expires",
+                    e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         retention.close();
         server.close();
         apis.close();

@@ -2,6 +2,7 @@ package io.elasticstream.standalone;
 
 import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.broker.Broker;
+import io.elasticstream.common.Checks;
 import io.elasticstream.common.Clock;
 import io.elasticstream.common.Scheduler;
 import io.elasticstream.observe.MetricsHttpServer;
@@ -30,6 +31,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +53,11 @@ public final class StandaloneMain {
     private Broker broker;
     private MetricsHttpServer metricsServer;
     private String metricsHost;
+    /** What {@link #startAnotherBroker} needs; set by {@link #start}. */
+    private LaunchOptions options;
+    private String clusterId;
+    private PlacementDriver placement;
+    private long heartbeatIntervalMs;
 
     public static void main(String[] args) {
         LaunchOptions options;
@@ -151,6 +159,10 @@ public final class StandaloneMain {
                 started);
         startMetricsServer(options, new StatusReport(clusterId, placement, List.of(rangeServerInfo), registry,
                 Clock.SYSTEM), registry);
+        this.options = options;
+        this.clusterId = clusterId;
+        this.placement = placement;
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
         LOG.info("Elastic Stream standalone started in {} ms", (System.nanoTime() - startNs) / 1_000_000);
     }
 
@@ -175,6 +187,20 @@ public final class StandaloneMain {
     /** The port of /metrics and the status page, or -1 when they are not served. */
     int metricsPort() {
         return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    /**
+     * Starts one more broker in this JVM on the same placement driver and range server (for tests of
+     * several brokers): this standalone's options with {@code overrides} on top (at least a distinct
+     * {@code node.id} and a {@code listeners} port, 0 for any). Closed with everything else.
+     */
+    synchronized Broker startAnotherBroker(Map<String, String> overrides) throws Exception {
+        Checks.state(placement != null, "standalone is not started");
+        Properties props = new Properties();
+        props.putAll(options.properties());
+        props.putAll(overrides);
+        return BrokerWiring.startBroker(new LaunchOptions(props), clusterId, placement, Clock.SYSTEM,
+                heartbeatIntervalMs, new MetricRegistry(), started); // its own registry: broker.* names are per broker
     }
 
     java.net.InetSocketAddress kafkaAddress() {

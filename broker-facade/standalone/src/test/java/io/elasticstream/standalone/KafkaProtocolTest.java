@@ -25,6 +25,13 @@ import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicCol
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfigCollection;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
+import org.apache.kafka.common.requests.AlterPartitionReassignmentsRequest;
+import org.apache.kafka.common.requests.AlterPartitionReassignmentsResponse;
+import org.apache.kafka.common.requests.ListPartitionReassignmentsRequest;
+import org.apache.kafka.common.requests.ListPartitionReassignmentsResponse;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
@@ -825,6 +832,67 @@ class KafkaProtocolTest {
                 assertEquals(FetchMetadata.INVALID_SESSION_ID, closed.data().sessionId(), "Fetch v" + v + ": closed");
                 FetchResponse gone = sessionFetch(c, v, next.nextIncremental(), topic, topicId, Map.of(), List.of());
                 assertEquals(Errors.FETCH_SESSION_ID_NOT_FOUND.code(), gone.data().errorCode(), "Fetch v" + v);
+            }
+        }
+    }
+
+    private static AlterPartitionReassignmentsResponseData.ReassignablePartitionResponse reassign(RawKafkaClient c,
+            String topic, int partition, List<Integer> replicas, boolean allowReplicationFactorChange, short version)
+            throws Exception {
+        AlterPartitionReassignmentsRequestData data = new AlterPartitionReassignmentsRequestData().setTimeoutMs(10_000)
+                .setAllowReplicationFactorChange(allowReplicationFactorChange)
+                .setTopics(List.of(new AlterPartitionReassignmentsRequestData.ReassignableTopic().setName(topic)
+                        .setPartitions(List.of(new AlterPartitionReassignmentsRequestData.ReassignablePartition()
+                                .setPartitionIndex(partition).setReplicas(replicas)))));
+        AlterPartitionReassignmentsResponse r = c.send(new AlterPartitionReassignmentsRequest.Builder(data), version);
+        assertEquals(Errors.NONE.code(), r.data().errorCode(), "AlterPartitionReassignments v" + version);
+        return r.data().responses().getFirst().partitions().getFirst();
+    }
+
+    @Test
+    void partitionReassignmentsAnswerKafkasErrorsAndListNothingInEveryAdvertisedVersion() throws Exception {
+        try (RawKafkaClient c = connect()) {
+            ApiVersionsResponseData advertised = advertised(c);
+            String topic = "reassign";
+            assertEquals(Errors.NONE.code(), createTopic(c, topic, 1, (short) 7, Map.of()).errorCode());
+            awaitReady(c, topic);
+            int owner = metadata(c, topic).partitions().getFirst().leaderId();
+            short[] alterVersions = versions(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, advertised);
+            assertEquals(ApiKeys.ALTER_PARTITION_REASSIGNMENTS.latestVersion(), alterVersions[alterVersions.length - 1]);
+            for (short v : alterVersions) {
+                String at = "AlterPartitionReassignments v" + v;
+                assertEquals(Errors.NONE.code(), reassign(c, topic, 0, List.of(owner), true, v).errorCode(),
+                        at + " to the owner itself");
+                assertEquals(Errors.INVALID_REPLICA_ASSIGNMENT.code(),
+                        reassign(c, topic, 0, List.of(owner + 100), true, v).errorCode(), at + " to no such broker");
+                assertEquals(Errors.INVALID_REPLICA_ASSIGNMENT.code(),
+                        reassign(c, topic, 0, List.of(), true, v).errorCode(), at + " to no broker");
+                assertEquals(Errors.INVALID_REPLICA_ASSIGNMENT.code(),
+                        reassign(c, topic, 0, List.of(owner, owner + 100), true, v).errorCode(), at + " to two brokers");
+                if (v >= 1) {
+                    assertEquals(Errors.INVALID_REPLICATION_FACTOR.code(),
+                            reassign(c, topic, 0, List.of(owner, owner + 100), false, v).errorCode(),
+                            at + " to two brokers without a replication factor change");
+                }
+                assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+                        reassign(c, topic, 1, List.of(owner), true, v).errorCode(), at + " of a missing partition");
+                assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+                        reassign(c, "no-such-topic", 0, List.of(owner), true, v).errorCode(), at + " of a missing topic");
+                assertEquals(Errors.NO_REASSIGNMENT_IN_PROGRESS.code(),
+                        reassign(c, topic, 0, null, true, v).errorCode(), at + " cancelling");
+            }
+            assertEquals(owner, metadata(c, topic).partitions().getFirst().leaderId());
+            for (short v : versions(ApiKeys.LIST_PARTITION_REASSIGNMENTS, advertised)) {
+                ListPartitionReassignmentsResponse all = c.send(new ListPartitionReassignmentsRequest.Builder(
+                        new ListPartitionReassignmentsRequestData().setTimeoutMs(10_000).setTopics(null)), v);
+                assertEquals(Errors.NONE.code(), all.data().errorCode(), "ListPartitionReassignments v" + v);
+                assertEquals(List.of(), all.data().topics(), "ListPartitionReassignments v" + v);
+                ListPartitionReassignmentsResponse some = c.send(new ListPartitionReassignmentsRequest.Builder(
+                        new ListPartitionReassignmentsRequestData().setTimeoutMs(10_000).setTopics(List.of(
+                                new ListPartitionReassignmentsRequestData.ListPartitionReassignmentsTopics()
+                                        .setName(topic).setPartitionIndexes(List.of(0, 7))))), v);
+                assertEquals(Errors.NONE.code(), some.data().errorCode(), "ListPartitionReassignments v" + v);
+                assertEquals(List.of(), some.data().topics(), "ListPartitionReassignments v" + v);
             }
         }
     }

@@ -1,8 +1,10 @@
 package io.elasticstream.standalone;
 
+import io.elasticstream.broker.Broker;
 import io.elasticstream.common.Clock;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Runs standalone mode in this JVM on a free port, with its data in {@code dataDir}. */
 final class StandaloneFixture implements AutoCloseable {
@@ -24,6 +26,11 @@ final class StandaloneFixture implements AutoCloseable {
             args[5 + 2 * i] = overrides[i];
         }
         main.start(LaunchOptions.parse(args), brokerClock);
+    }
+
+    /** One more broker on this standalone's PD and range server; see {@link StandaloneMain#startAnotherBroker}. */
+    Broker startAnotherBroker(Map<String, String> overrides) throws Exception {
+        return main.startAnotherBroker(overrides);
     }
 
     InetSocketAddress kafkaAddress() {

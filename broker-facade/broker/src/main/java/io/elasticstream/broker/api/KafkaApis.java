@@ -57,6 +57,8 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochApi(topics, partitions, placement));
         handlers.put(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersApi(topics, partitions));
         handlers.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(topics, partitions, BrokerSettings.resolver(config)));
+        handlers.put(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, new AlterPartitionReassignmentsApi(placement));
+        handlers.put(ApiKeys.LIST_PARTITION_REASSIGNMENTS, new ListPartitionReassignmentsApi());
         this.supported = new SupportedApis(handlers.keySet());
     }
 

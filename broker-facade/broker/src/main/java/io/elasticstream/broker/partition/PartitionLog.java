@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
@@ -37,6 +38,8 @@ public final class PartitionLog {
     private final ProducerStateTable producers = new ProducerStateTable();
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
     private volatile boolean failed;
+    /** Closed by the partition manager (moved away, deleted, shutdown): appends answer NOT_LEADER_OR_FOLLOWER. */
+    private volatile boolean closed;
     /** Bytes of the confirmed batches that hold at least one record at or above the log start offset. */
     private final AtomicLong sizeBytes = new AtomicLong();
     private final Object trimLock = new Object();
@@ -133,6 +136,9 @@ public final class PartitionLog {
      * with the offset it was first written at, without writing it again.
      */
     public CompletableFuture<Long> append(MemoryRecords records, int maxBatchBytes) {
+        if (closed) {
+            return CompletableFuture.failedFuture(notLeader());
+        }
         List<ProducedBatch> batches = BatchValidator.validate(records, maxBatchBytes);
         List<CompletableFuture<Long>> appended = new ArrayList<>(batches.size());
         synchronized (this) {
@@ -169,7 +175,22 @@ public final class PartitionLog {
             }
         }
         return CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new))
-                .thenApply(v -> appended.getFirst().join());
+                .handle((v, err) -> {
+                    if (err == null) {
+                        return appended.getFirst().join();
+                    }
+                    // Closed under an append in flight: the partition moved (or is going away), so the
+                    // producer should look for the new owner; a write that did land is found there by
+                    // the idempotent producer's sequence check.
+                    if (closed) {
+                        throw new CompletionException(notLeader());
+                    }
+                    throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+                });
+    }
+
+    private NotLeaderOrFollowerException notLeader() {
+        return new NotLeaderOrFollowerException("partition " + topicPartition + " is no longer served by this broker");
     }
 
     /** Whole confirmed batches from the one containing {@code offset}; see {@link Stream#fetch}. */
@@ -282,6 +303,7 @@ public final class PartitionLog {
     }
 
     void close() {
+        closed = true;
         failed = true;
         stream.close();
         wakeWaiters();

@@ -145,6 +145,14 @@ public final class PartitionManager implements AutoCloseable {
         CompletableFuture<PartitionLog> current = partitions.get(tp);
         if (mine && current == null) {
             open(info);
+        } else if (mine && current.isDone() && !current.isCompletedExceptionally()
+                && current.join().leaderEpoch() < info.leaderEpoch()) {
+            // Moved away and back while this broker missed the move (e.g. a watch that resynced): the
+            // log open here is fenced, so open the partition afresh rather than wait for an append to fail.
+            LOG.info("Partition {} was reassigned here at epoch {} above the open log's {}; reopening it", tp,
+                    info.leaderEpoch(), current.join().leaderEpoch());
+            close(tp);
+            open(info);
         } else if (!mine && current != null) {
             LOG.info("Partition {} moved to broker {}; closing it here", tp, info.ownerBrokerId());
             close(tp);

@@ -44,6 +44,13 @@ public interface PlacementService {
      */
     CompletableFuture<Void> heartbeatRangeServer(int serverId, RangeServerLoad load);
 
+    /**
+     * Ends broker {@code brokerId}'s session at once, as its expiry would (for a graceful shutdown): the
+     * broker is no longer live, and PD moves every partition it owned to the live brokers right away
+     * instead of after the session TTL. Completes normally if the broker has no session.
+     */
+    CompletableFuture<Void> unregisterBroker(int brokerId);
+
     /** Live brokers (registered, with a session that has not expired), ordered by id. */
     CompletableFuture<List<BrokerInfo>> brokers();
 
@@ -76,6 +83,16 @@ public interface PlacementService {
 
     /** Every topic, ordered by name. */
     CompletableFuture<List<TopicInfo>> topics();
+
+    /**
+     * Moves partition ownership as planned (e.g. by an operator's reassignment): each partition moves to
+     * its target broker with its leader epoch and stream epoch raised by one, which fences the old owner
+     * at PD and at the range servers; owners learn of the move through {@link #watchPartitions}. Each
+     * move gets a {@link PartitionMoveResult} in request order: an unknown topic or partition, a target
+     * that is not live, or a partition listed twice fails that move only. Moves that succeed are applied
+     * in guarded transactions of several partitions each, so a move is all or nothing per partition.
+     */
+    CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves);
 
     /**
      * Subscribes to partition assignment changes. {@code listener} first receives the current

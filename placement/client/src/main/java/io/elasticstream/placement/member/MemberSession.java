@@ -44,6 +44,7 @@ public final class MemberSession implements AutoCloseable {
     private final String member;
     private final Supplier<CompletableFuture<Void>> register;
     private final Supplier<CompletableFuture<Void>> heartbeat;
+    private final Supplier<CompletableFuture<Void>> unregister;
     private final long heartbeatIntervalMs;
     private final ScheduledExecutorService scheduler;
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
@@ -53,11 +54,13 @@ public final class MemberSession implements AutoCloseable {
     private volatile boolean closed;
 
     private MemberSession(String member, Supplier<CompletableFuture<Void>> register,
-                          Supplier<CompletableFuture<Void>> heartbeat, long heartbeatIntervalMs) {
+                          Supplier<CompletableFuture<Void>> heartbeat, Supplier<CompletableFuture<Void>> unregister,
+                          long heartbeatIntervalMs) {
         Checks.argument(heartbeatIntervalMs > 0, "heartbeatIntervalMs %d must be positive", heartbeatIntervalMs);
         this.member = member;
         this.register = register;
         this.heartbeat = heartbeat;
+        this.unregister = unregister;
         this.heartbeatIntervalMs = heartbeatIntervalMs;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("member-session-" + member.replace(' ', '-')).daemon().factory());
@@ -73,7 +76,8 @@ public final class MemberSession implements AutoCloseable {
         Checks.notNull(broker, "broker");
         Checks.notNull(load, "load");
         return new MemberSession("broker " + broker.id(), () -> placement.registerBroker(broker),
-                () -> placement.heartbeatBroker(broker.id(), load.get()), heartbeatIntervalMs);
+                () -> placement.heartbeatBroker(broker.id(), load.get()), () -> placement.unregisterBroker(broker.id()),
+                heartbeatIntervalMs);
     }
 
     /** A session for range server {@code server}; not started. */
@@ -83,7 +87,9 @@ public final class MemberSession implements AutoCloseable {
         Checks.notNull(server, "server");
         Checks.notNull(load, "load");
         return new MemberSession("range server " + server.id(), () -> placement.registerRangeServer(server),
-                () -> placement.heartbeatRangeServer(server.id(), load.get()), heartbeatIntervalMs);
+                () -> placement.heartbeatRangeServer(server.id(), load.get()),
+                () -> CompletableFuture.completedFuture(null), // range servers have no unregister yet: TTL
+                heartbeatIntervalMs);
     }
 
     /**
@@ -99,6 +105,21 @@ public final class MemberSession implements AutoCloseable {
     /** How many times this session has registered so far (1 after a start without expiry). */
     public long registrations() {
         return registrations.get();
+    }
+
+    /**
+     * Stops heartbeating and ends the session at PD now (a broker's partitions move at once instead of
+     * after the TTL; a range server's session still expires after the TTL). Completes when PD ended it,
+     * or with PD's error; the session is closed either way. A registration already in flight may still
+     * land afterwards, in which case the session expires after the TTL as after {@link #close}.
+     */
+    public CompletableFuture<Void> leave() {
+        close();
+        try {
+            return unregister.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Stops heartbeating; PD lets the session expire after its TTL. Idempotent. */

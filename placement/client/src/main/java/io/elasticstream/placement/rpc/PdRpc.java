@@ -33,11 +33,13 @@ public final class PdRpc {
     public static final String REGISTER_BROKER = "registerBroker";
     public static final String HEARTBEAT_RANGE_SERVER = "heartbeatRangeServer";
     public static final String HEARTBEAT_BROKER = "heartbeatBroker";
+    public static final String UNREGISTER_BROKER = "unregisterBroker";
     public static final String BROKERS = "brokers";
     public static final String CREATE_TOPIC = "createTopic";
     public static final String ALTER_TOPIC_CONFIGS = "alterTopicConfigs";
     public static final String CREATE_PARTITIONS = "createPartitions";
     public static final String DELETE_TOPIC = "deleteTopic";
+    public static final String MOVE_PARTITIONS = "movePartitions";
     public static final String TOPIC = "topic";
     public static final String TOPICS = "topics";
     public static final String DESCRIBE_STREAM = "describeStream";

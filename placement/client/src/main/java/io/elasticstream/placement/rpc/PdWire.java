@@ -4,6 +4,8 @@ import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.PartitionMove;
+import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
@@ -227,6 +229,33 @@ public final class PdWire {
     public static PartitionInfo readPartition(DataInput in) throws IOException {
         return new PartitionInfo(readString(in), readTopicId(in), in.readInt(), in.readLong(), in.readInt(),
                 in.readInt());
+    }
+
+    public static void writePartitionMove(DataOutput out, PartitionMove value) throws IOException {
+        writeString(out, value.topic());
+        out.writeInt(value.partition());
+        out.writeInt(value.targetBrokerId());
+    }
+
+    public static PartitionMove readPartitionMove(DataInput in) throws IOException {
+        return new PartitionMove(readString(in), in.readInt(), in.readInt());
+    }
+
+    /** The outcome by name, so reordering or adding outcomes keeps old ones readable. */
+    public static void writePartitionMoveResult(DataOutput out, PartitionMoveResult value) throws IOException {
+        writePartitionMove(out, value.move());
+        writeString(out, value.outcome().name());
+        writeString(out, value.message());
+    }
+
+    public static PartitionMoveResult readPartitionMoveResult(DataInput in) throws IOException {
+        PartitionMove move = readPartitionMove(in);
+        String outcome = readString(in);
+        try {
+            return new PartitionMoveResult(move, PartitionMoveResult.Outcome.valueOf(outcome), readString(in));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("unknown partition move outcome '" + outcome + "'", e);
+        }
     }
 
     public static void writeTopic(DataOutput out, TopicInfo value) throws IOException {

@@ -5,6 +5,8 @@ import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
+import io.elasticstream.placement.api.PartitionMove;
+import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
@@ -100,6 +102,11 @@ public final class RemotePlacementService implements PlacementService, AutoClose
     }
 
     @Override
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        return call(PdRpc.UNREGISTER_BROKER, out -> out.writeInt(brokerId), PdWire::readNothing);
+    }
+
+    @Override
     public CompletableFuture<TopicInfo> createTopic(NewTopic topic) {
         return call(PdRpc.CREATE_TOPIC, out -> PdWire.writeNewTopic(out, topic), PdWire::readTopic);
     }
@@ -133,6 +140,12 @@ public final class RemotePlacementService implements PlacementService, AutoClose
     @Override
     public CompletableFuture<List<TopicInfo>> topics() {
         return call(PdRpc.TOPICS, out -> { }, in -> PdWire.readList(in, PdWire::readTopic));
+    }
+
+    @Override
+    public CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves) {
+        return call(PdRpc.MOVE_PARTITIONS, out -> PdWire.writeList(out, moves, PdWire::writePartitionMove),
+                in -> PdWire.readList(in, PdWire::readPartitionMoveResult));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.elasticstream.placement.server;
 
-import io.elasticstream.common.Checks;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.metadata.Compare;
 import io.elasticstream.placement.metadata.MetadataStore;
@@ -10,7 +9,6 @@ import io.elasticstream.placement.metadata.Txn;
 import io.elasticstream.placement.server.Liveness.LiveBroker;
 import io.elasticstream.placement.server.PlacementDriver.TxnConflict;
 import io.elasticstream.placement.server.codec.Codecs;
-import io.elasticstream.placement.server.codec.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,18 +143,11 @@ final class BrokerFailover {
                 continue;
             }
             KeyValue streamKv = streams.get(i).getFirst();
-            StreamRecord stream = Codecs.STREAM.decode(streamKv.value());
-            long newEpoch = stream.epoch() + 1;
-            Checks.state(newEpoch <= Integer.MAX_VALUE, "stream %d: epoch %d exhausted", stream.streamId(), stream.epoch());
             int newOwner = newOwners.get(i);
-            String partitionKey = batch.get(i).partitionKv().key();
-            compares.add(Compare.modRevision(partitionKey, batch.get(i).partitionKv().modRevision()));
-            compares.add(Compare.modRevision(streamKv.key(), streamKv.modRevision()));
             compares.add(Compare.absent(keys.aliveBroker(partition.ownerBrokerId())));
-            compares.add(Liveness.stillLive(live.get(newOwner).aliveKey()));
-            ops.add(Op.put(streamKv.key(), Codecs.STREAM.encode(stream.withEpoch(newEpoch))));
-            ops.add(Op.put(partitionKey, Codecs.PARTITION.encode(new PartitionInfo(partition.topic(),
-                    partition.topicId(), partition.partition(), partition.streamId(), newOwner, (int) newEpoch))));
+            PartitionInfo moved = OwnerChange.add(batch.get(i).partitionKv(), partition, streamKv, newOwner,
+                    live.get(newOwner).aliveKey(), compares, ops);
+            long newEpoch = moved.leaderEpoch();
             moves.add(partition.topic() + "/" + partition.partition() + ": " + partition.ownerBrokerId() + " -> "
                     + newOwner + " (epoch " + newEpoch + ")");
         }

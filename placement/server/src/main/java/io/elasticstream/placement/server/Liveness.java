@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -116,6 +117,31 @@ final class Liveness {
             }
         }
         LOG.info("{} registered with a session of {} ms (lease {})", member, sessionTtlMs, lease);
+    }
+
+    /**
+     * Ends broker {@code brokerId}'s session now: revokes its lease, which deletes its liveness key just
+     * as an expiry would. Nothing to do if it has no session.
+     */
+    void unregisterBroker(int brokerId) {
+        String aliveKey = keys.aliveBroker(brokerId);
+        Optional<KeyValue> alive = await(store.get(aliveKey));
+        if (alive.isEmpty()) {
+            return;
+        }
+        if (alive.get().leaseId() == 0) { // not written by register; remove it all the same
+            writer.write("unregister broker " + brokerId, List.of(Compare.modRevision(aliveKey,
+                    alive.get().modRevision())), List.of(Op.delete(aliveKey)));
+        } else {
+            try {
+                await(store.revokeLease(alive.get().leaseId()));
+            } catch (PlacementException e) {
+                if (!causedByLeaseNotFound(e)) {
+                    throw e;
+                }
+            }
+        }
+        LOG.info("broker {} unregistered: its session ended", brokerId);
     }
 
     private void heartbeat(String member, String aliveKey, byte[] load) {

@@ -5,6 +5,8 @@ import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.PartitionMove;
+import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
@@ -70,7 +72,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Liveness and failover: brokers and range servers are live while their session lease lives
  * ({@link Liveness}); placement considers live members only ({@link PartitionAssigner},
  * {@link RangePlacer}); partitions of a dead broker move to live brokers ({@link BrokerFailover}, started
- * by {@link BrokerLivenessWatch}). PD seals nothing itself: a range left open on a dead range server is
+ * by {@link BrokerLivenessWatch}), and so do partitions an operator moves ({@link PlannedMoves}). PD seals nothing itself: a range left open on a dead range server is
  * sealed by its writer, and a range left open by a dead writer by the partition's new owner when it
  * opens the stream for write (see the package documentation).
  */
@@ -92,6 +94,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final Set<PartitionWatch> watches = ConcurrentHashMap.newKeySet();
     private final Liveness liveness;
     private final BrokerFailover failover;
+    private final PlannedMoves plannedMoves;
     private final BrokerLivenessWatch brokerLivenessWatch;
     private final AtomicBoolean failoverPending = new AtomicBoolean();
     private volatile boolean closed;
@@ -125,6 +128,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.owner = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("pd-owner").daemon().factory());
         this.liveness = new Liveness(store, keys, config.memberSessionTtlMs(), this::guardedTxn);
         this.failover = new BrokerFailover(store, keys, liveness, this::guardedTxn);
+        this.plannedMoves = new PlannedMoves(store, keys, liveness, this::guardedTxn);
         this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover);
         brokerLivenessWatch.start();
     }
@@ -173,6 +177,16 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             liveness.heartbeatRangeServer(serverId, load);
             return null;
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        CompletableFuture<Void> done = onOwner("unregister broker " + brokerId, () -> {
+            liveness.unregisterBroker(brokerId);
+            return null;
+        });
+        // The liveness watch would start the failover too; starting it here saves the watch's round trip.
+        return done.thenRun(this::scheduleFailover);
     }
 
     @Override
@@ -357,6 +371,12 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             LOG.info("deleted topic '{}' ({})", name, MetadataKeys.topicIdString(topic.topicId()));
             return null;
         }));
+    }
+
+    @Override
+    public CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves) {
+        List<PartitionMove> copy = List.copyOf(moves);
+        return onOwner("move " + copy.size() + " partitions as planned", () -> plannedMoves.move(copy));
     }
 
     @Override

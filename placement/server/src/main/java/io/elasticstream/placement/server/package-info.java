@@ -21,6 +21,11 @@
  *   <li>{@link io.elasticstream.placement.server.BrokerLivenessWatch} and
  *       {@link io.elasticstream.placement.server.BrokerFailover}: when a broker's liveness key disappears
  *       (or a broker's session starts) the partitions of dead brokers move to live ones, epoch + 1.</li>
+ *   <li>{@link io.elasticstream.placement.server.PlannedMoves}: partition moves an operator asks for
+ *       ({@code movePartitions}, Kafka's AlterPartitionReassignments), validated per move and applied in
+ *       guarded batches. Both kinds of move write through {@link io.elasticstream.placement.server.OwnerChange}
+ *       (new owner, stream and leader epoch + 1). {@code unregisterBroker} ends a session at once, so a
+ *       broker shutting down hands its partitions over without waiting for the TTL.</li>
  *   <li>{@link io.elasticstream.placement.server.ReplicationAudit}: finds sealed ranges with replicas on
  *       dead range servers ({@code PlacementDriver.underReplicatedRanges}); reported, not yet repaired.</li>
  * </ul>

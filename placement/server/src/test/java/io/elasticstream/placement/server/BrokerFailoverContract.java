@@ -106,4 +106,46 @@ abstract class BrokerFailoverContract {
             subscription.close();
         }
     }
+
+    @Test
+    void partitionsOfABrokerThatLeavesMoveAtOnceInsteadOfAfterItsTtl() throws Exception {
+        for (int id = 1; id <= 2; id++) {
+            MemberSession session = MemberSession.forBroker(pd, new BrokerInfo(id, "127.0.0.1", 9091 + id),
+                    () -> BrokerLoad.UNKNOWN, HEARTBEAT_INTERVAL_MS);
+            sessions.add(session);
+            session.start().get(20, TimeUnit.SECONDS);
+        }
+        pd.createTopic(new NewTopic("t", 4, Map.of())).get(20, TimeUnit.SECONDS);
+        Map<Integer, PartitionInfo> seen = new ConcurrentHashMap<>();
+        PlacementService.Subscription subscription = pd.watchPartitions(new PlacementService.PartitionListener() {
+            @Override
+            public void onPartitionChanged(PartitionInfo partition) {
+                seen.put(partition.partition(), partition);
+            }
+
+            @Override
+            public void onPartitionDeleted(String topic, TopicId topicId, int partition) {
+                seen.remove(partition);
+            }
+        });
+        try {
+            LivenessTest.eventually("the subscriber saw every partition", () -> seen.size() == 4);
+            assertTrue(seen.values().stream().anyMatch(p -> p.ownerBrokerId() == 2));
+
+            long leftMs = Clock.SYSTEM.monotonicMillis();
+            sessions.get(1).leave().get(20, TimeUnit.SECONDS);
+            LivenessTest.eventually("broker 2 owns nothing", () -> seen.values().stream()
+                    .noneMatch(p -> p.ownerBrokerId() == 2));
+            long moveMs = Clock.SYSTEM.monotonicMillis() - leftMs;
+            LOG.info("broker 2's partitions moved {} ms after it left (TTL {} ms)", moveMs, TTL_MS);
+            // Without the leave, the session would outlive the last heartbeat by the TTL, at least
+            // TTL - heartbeat interval from now.
+            assertTrue(moveMs < TTL_MS - HEARTBEAT_INTERVAL_MS, "moving took " + moveMs + " ms");
+            assertEquals(List.of(1), pd.brokers().get(20, TimeUnit.SECONDS).stream().map(BrokerInfo::id).toList());
+            pd.unregisterBroker(2).get(20, TimeUnit.SECONDS); // again: nothing to end
+            pd.unregisterBroker(77).get(20, TimeUnit.SECONDS); // never registered
+        } finally {
+            subscription.close();
+        }
+    }
 }

@@ -3,6 +3,8 @@ package io.elasticstream.streamclient.sim;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
+import io.elasticstream.placement.api.PartitionMove;
+import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
@@ -217,6 +219,16 @@ final class SimPlacement implements PlacementService {
     @Override
     public CompletableFuture<TopicInfo> createPartitions(String name, int newCount) {
         throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        throw new UnsupportedOperationException(); // the simulation has no brokers
+    }
+
+    @Override
+    public CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves) {
+        throw new UnsupportedOperationException(); // the simulation has no partitions
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class PlacementRpcHandlers {
                 (pd, in) -> pd.heartbeatRangeServer(in.readInt(), PdWire.readRangeServerLoad(in)), PdWire::writeNothing);
         h.register(PdRpc.HEARTBEAT_BROKER,
                 (pd, in) -> pd.heartbeatBroker(in.readInt(), PdWire.readBrokerLoad(in)), PdWire::writeNothing);
+        h.register(PdRpc.UNREGISTER_BROKER, (pd, in) -> pd.unregisterBroker(in.readInt()), PdWire::writeNothing);
         h.register(PdRpc.BROKERS, (pd, in) -> pd.brokers(), (out, v) -> PdWire.writeList(out, v, PdWire::writeBroker));
         h.register(PdRpc.CREATE_TOPIC, (pd, in) -> pd.createTopic(PdWire.readNewTopic(in)), PdWire::writeTopic);
         h.register(PdRpc.ALTER_TOPIC_CONFIGS,
@@ -47,6 +48,8 @@ public final class PlacementRpcHandlers {
         h.register(PdRpc.CREATE_PARTITIONS, (pd, in) -> pd.createPartitions(PdWire.readString(in), in.readInt()),
                 PdWire::writeTopic);
         h.register(PdRpc.DELETE_TOPIC, (pd, in) -> pd.deleteTopic(PdWire.readString(in)), PdWire::writeNothing);
+        h.register(PdRpc.MOVE_PARTITIONS, (pd, in) -> pd.movePartitions(PdWire.readList(in, PdWire::readPartitionMove)),
+                (out, v) -> PdWire.writeList(out, v, PdWire::writePartitionMoveResult));
         h.register(PdRpc.TOPIC, (pd, in) -> pd.topic(PdWire.readString(in)),
                 (out, v) -> PdWire.writeOptional(out, v, PdWire::writeTopic));
         h.register(PdRpc.TOPICS, (pd, in) -> pd.topics(), (out, v) -> PdWire.writeList(out, v, PdWire::writeTopic));

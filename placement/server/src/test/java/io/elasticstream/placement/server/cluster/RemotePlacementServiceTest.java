@@ -5,6 +5,8 @@ import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.PartitionMove;
+import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
@@ -112,15 +114,25 @@ class RemotePlacementServiceTest {
             TopicInfo grown = client.createPartitions("orders", 3).join();
             assertEquals(3, grown.partitionCount());
 
+            int owner0 = created.partitions().get(0).ownerBrokerId();
+            int other = owner0 == 1 ? 2 : 1;
+            assertEquals(List.of(new PartitionMoveResult(new PartitionMove("orders", 0, other), PartitionMoveResult.Outcome.MOVED, ""),
+                            new PartitionMoveResult(new PartitionMove("nope", 0, other),
+                                    PartitionMoveResult.Outcome.UNKNOWN_PARTITION, "topic 'nope' has no partition 0")),
+                    client.movePartitions(List.of(new PartitionMove("orders", 0, other), new PartitionMove("nope", 0, other)))
+                            .join());
+            assertEquals(other, client.topic("orders").join().orElseThrow().partitions().get(0).ownerBrokerId());
+            client.movePartitions(List.of(new PartitionMove("orders", 0, owner0))).join();
+
             long streamId = created.partitions().get(0).streamId();
             StreamInfo opened = client.openStreamForWrite(streamId).join();
-            assertEquals(1, opened.epoch());
-            RangeInfo range = client.createRange(streamId, 1, 0, 0).join();
+            assertEquals(3, opened.epoch()); // two moves, then this open
+            RangeInfo range = client.createRange(streamId, 3, 0, 0).join();
             assertEquals(List.of(rs), range.replicas());
             assertEquals(RangeInfo.OPEN, range.endOffset());
-            RangeInfo sealed = client.sealRange(streamId, 1, 0, 42).join();
+            RangeInfo sealed = client.sealRange(streamId, 3, 0, 42).join();
             assertEquals(42, sealed.endOffset());
-            assertEquals(10, client.trimStream(streamId, 1, 10).join());
+            assertEquals(10, client.trimStream(streamId, 3, 10).join());
             StreamInfo described = client.describeStream(streamId).join();
             assertEquals(List.of(sealed), described.ranges());
             assertEquals(10, described.startOffset());
@@ -138,6 +150,9 @@ class RemotePlacementServiceTest {
                 deleted.add(d);
             }
             assertEquals(List.of("orders-0", "orders-1", "orders-2"), deleted.stream().sorted().toList());
+
+            client.unregisterBroker(2).join();
+            assertEquals(List.of(new BrokerInfo(1, "b1", 9092)), client.brokers().join());
         } finally {
             watch.close();
         }
