@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * An idempotent producer with several requests in flight on one connection must never be answered
  * OUT_OF_ORDER_SEQUENCE_NUMBER while nothing fails: the broker appends a connection's produce requests in
  * the order they arrived, also when a request has to wait (e.g. for the topic-id listing, reloaded every
- * {@code TopicService.ID_NAMES_TTL}).
+ * {@code TopicService.ID_NAMES_TTL} and dropped by a lookup of a missing topic).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class IdempotentProduceOrderTest {
@@ -60,6 +64,8 @@ class IdempotentProduceOrderTest {
             long sent = 0;
             // Long enough for the topic-id listing to expire several times while requests are in flight.
             long untilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4 * TopicService.ID_NAMES_TTL.toMillis());
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread invalidator = Thread.ofPlatform().start(() -> invalidateTopicIdsUntil(server, stop));
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 while (System.nanoTime() < untilNs) {
@@ -72,6 +78,9 @@ class IdempotentProduceOrderTest {
                     }
                     sent += window.size();
                 }
+            } finally {
+                stop.set(true);
+                invalidator.join();
             }
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers()))) {
                 TopicPartition tp = new TopicPartition(TOPIC, 0);
@@ -83,6 +92,25 @@ class IdempotentProduceOrderTest {
             assertTrue(ObservabilityTest.value(metrics, "broker_requests_count{api=\"Produce\"}") > 20, metrics);
             assertFalse(metrics.contains("error=\"OUT_OF_ORDER_SEQUENCE_NUMBER\""), metrics);
             assertFalse(metrics.contains("broker_request_errors_total{api=\"Produce\""), metrics);
+        }
+    }
+
+    /**
+     * Looks up a missing topic over and over: each miss drops the broker's topic-id listing, so most
+     * produce requests have to wait for it to be reloaded, several of them at a time.
+     */
+    private static void invalidateTopicIdsUntil(StandaloneFixture server, AtomicBoolean stop) {
+        ConfigResource missing = new ConfigResource(ConfigResource.Type.TOPIC, "no.such.topic");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers()))) {
+            while (!stop.get()) {
+                try {
+                    admin.describeConfigs(List.of(missing)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException expected) {
+                    // UNKNOWN_TOPIC_OR_PARTITION: the point of the lookup
+                } catch (InterruptedException | TimeoutException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 
