@@ -55,6 +55,11 @@ es_classpath() {
   echo "$jar:$target/lib/*"
 }
 
+# JVM options of the server processes (bin/quickstart, bin/pd, bin/range-server, bin/broker): ES_JAVA_OPTS
+# when set (even empty), else Netty's leak detector off: its sampled stack traces cost CPU on every produce
+# (docs/benchmarks.md). Unit tests run without these scripts and keep Netty's default (SIMPLE).
+ES_DEFAULT_JAVA_OPTS="-Dio.netty.leakDetection.level=disabled"
+
 # Runs a cluster process main class in the foreground with a default --config unless one is given.
 #   run_es_main MAIN_CLASS DEFAULT_CONFIG HEAP "$@"
 run_es_main() {
@@ -66,6 +71,6 @@ run_es_main() {
   if [ "$has_config" = false ]; then
     args=(--config "$config" "${args[@]}")
   fi
-  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx"$heap" ${ES_JAVA_OPTS:-} \
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx"$heap" ${ES_JAVA_OPTS-$ES_DEFAULT_JAVA_OPTS} \
     -cp "$cp" "$main" "${args[@]}"
 }

@@ -50,7 +50,18 @@ final class BrokerSettings {
                         "The maximum number of consumers that a single consumer group can accommodate."),
                 group("offset.metadata.max.bytes", groups.offsetMetadataMaxBytes(),
                         kafkaGroups.offsetMetadataMaxBytes(), "The maximum size for a metadata entry associated "
-                                + "with an offset commit."));
+                                + "with an offset commit."),
+                // Kafka's, at their defaults: clients and tools read them (the replication factor of -1 is 1 here too).
+                new BrokerSetting("default.replication.factor", Type.INT, "1", "1", "The replication factor for "
+                        + "automatically created topics, and for topics created with -1 as the replication factor"),
+                new BrokerSetting("delete.topic.enable", Type.BOOLEAN, "true", "true", "Enables delete topic. "
+                        + "Delete topic through the admin tool will have no effect if this config is turned off"),
+                new BrokerSetting("offsets.retention.minutes", Type.INT, "10080", "10080", "For subscribed "
+                        + "consumers, committed offset of a specific partition will be expired and discarded after "
+                        + "this period of time once the consumer group has lost all its consumers."),
+                new BrokerSetting("transactional.id.expiration.ms", Type.INT, "604800000", "604800000", "The time in "
+                        + "ms that the transaction coordinator will wait without receiving any transaction status "
+                        + "updates for the current transaction before expiring its transactional id."));
         return new ConfigResolver(c.givenProperties(), settings);
     }
 

@@ -24,7 +24,8 @@ import org.apache.kafka.common.requests.RequestContext;
 /**
  * ListOffsets: earliest (and earliest-local) = log start offset, latest = high watermark (no
  * transactions yet, so also the last stable offset), by timestamp = first record with timestamp &gt;= T,
- * max timestamp = the record with the largest timestamp. Timestamp lookups scan the partition's batches
+ * max timestamp = the record with the largest timestamp, latest tiered = -1 (no tiered storage, as Kafka
+ * without it). A lookup that finds nothing answers offset, timestamp and leader epoch -1. Timestamp lookups scan the partition's batches
  * (the range store's time index comes with the range-store issue).
  */
 final class ListOffsetsApi implements RequestHandler {
@@ -51,7 +52,12 @@ final class ListOffsetsApi implements RequestHandler {
                 ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                         .setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1).setLeaderEpoch(-1);
                 topic.partitions().add(out);
-                pending.add(lookup(new TopicPartition(t.name(), p.partitionIndex()), p, out, withLeaderEpoch));
+                pending.add(lookup(new TopicPartition(t.name(), p.partitionIndex()), p, out, withLeaderEpoch)
+                        .thenRun(() -> {
+                            if (out.offset() < 0) {
+                                out.setLeaderEpoch(-1); // found nothing: Kafka answers no epoch either
+                            }
+                        }));
             }
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
@@ -76,7 +82,10 @@ final class ListOffsetsApi implements RequestHandler {
             out.setOffset(log.logStartOffset());
             return CompletableFuture.completedFuture(null);
         }
-        if (ts == ListOffsetsRequest.LATEST_TIMESTAMP || ts == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
+        if (ts == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
+            return CompletableFuture.completedFuture(null); // no tiered storage: nothing is tiered (Kafka: -1)
+        }
+        if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
             out.setOffset(log.highWatermark());
             return CompletableFuture.completedFuture(null);
         }

@@ -27,10 +27,14 @@ import org.apache.kafka.common.requests.RequestContext;
  * when they are confirmed (acks -1 and 1: confirmation means durable on ackCount replicas, which is at
  * least what Kafka's acks=all promises) or at once with no response at all (acks 0). Topics are named
  * by name up to v12 and by topic id from v13. Batches over the topic's {@code max.message.bytes} are refused.
+ * A connection's requests are appended in the order they arrived, also when one waits for the topic-id
+ * listing ({@link ConnectionOrder}): an idempotent producer pipelines them.
  */
 final class ProduceApi implements RequestHandler {
     private final TopicService topics;
     private final PartitionManager partitions;
+    /** Appends each connection's requests in arrival order, as Kafka does (and idempotence needs). */
+    private final ConnectionOrder order = new ConnectionOrder();
 
     ProduceApi(TopicService topics, PartitionManager partitions) {
         this.topics = topics;
@@ -42,7 +46,7 @@ final class ProduceApi implements RequestHandler {
         ProduceRequest req = (ProduceRequest) request;
         boolean byId = context.apiVersion() >= 13;
         CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
-        CompletableFuture<ApiMessage> response = names.thenCompose(n -> produce(req, byId, n));
+        CompletableFuture<ApiMessage> response = order.run(context.connectionId, names, n -> produce(req, byId, n));
         if (req.acks() == 0) {
             return response.handle((r, e) -> null); // acks=0: Kafka sends no response at all
         }
