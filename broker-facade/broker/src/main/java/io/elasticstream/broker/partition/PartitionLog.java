@@ -9,13 +9,16 @@ import io.elasticstream.streamclient.api.StreamException;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -37,6 +40,8 @@ public final class PartitionLog {
     private final int leaderEpoch;
     private final ProducerStateTable producers = new ProducerStateTable();
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    /** Appends of idempotent batches not yet confirmed, by base offset: what a retry of one waits for. */
+    private final Map<Long, CompletableFuture<Long>> unconfirmedIdempotent = new ConcurrentHashMap<>();
     private volatile boolean failed;
     /** Closed by the partition manager (moved away, deleted, shutdown): appends answer NOT_LEADER_OR_FOLLOWER. */
     private volatile boolean closed;
@@ -133,7 +138,8 @@ public final class PartitionLog {
     /**
      * Validates and appends the batches of one produce request; completes with the base offset of the
      * first batch once every batch is confirmed. A retried batch of an idempotent producer completes
-     * with the offset it was first written at, without writing it again.
+     * with the offset it was first written at, without writing it again, once that first write is
+     * confirmed.
      */
     public CompletableFuture<Long> append(MemoryRecords records, int maxBatchBytes) {
         if (closed) {
@@ -147,7 +153,7 @@ public final class PartitionLog {
                     ProducerStateTable.Check check = producers.check(batch.producerId(), batch.producerEpoch(),
                             batch.baseSequence(), batch.lastSequence());
                     if (check.duplicate()) {
-                        appended.add(CompletableFuture.completedFuture(check.duplicateBaseOffset()));
+                        appended.add(duplicateOf(check.duplicateBaseOffset(), batch.recordCount()));
                         continue;
                     }
                 }
@@ -164,6 +170,9 @@ public final class PartitionLog {
                 if (batch.hasProducerId() && base[0] >= 0) {
                     producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
                             batch.lastSequence(), base[0], batch.maxTimestamp());
+                    long baseOffset = base[0];
+                    unconfirmedIdempotent.put(baseOffset, f);
+                    f.whenComplete((ok, err) -> unconfirmedIdempotent.remove(baseOffset, f));
                 }
                 f.whenComplete((ok, err) -> {
                     Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -187,6 +196,24 @@ public final class PartitionLog {
                     }
                     throw err instanceof CompletionException ce ? ce : new CompletionException(err);
                 });
+    }
+
+    /**
+     * The answer to a retried batch first written at {@code baseOffset}: as Kafka, only once the original is
+     * confirmed (acks=all), so a producer is never told a write succeeded that might still fail. While the
+     * original is in flight the retry shares its outcome; if the original failed, or is not confirmed and no
+     * longer tracked (the stream stopped), the retry fails with a retriable error and the producer tries again.
+     */
+    private CompletableFuture<Long> duplicateOf(long baseOffset, int recordCount) {
+        CompletableFuture<Long> original = unconfirmedIdempotent.get(baseOffset);
+        if (original != null) {
+            return original;
+        }
+        if (baseOffset + recordCount <= stream.confirmedOffset()) {
+            return CompletableFuture.completedFuture(baseOffset);
+        }
+        return CompletableFuture.failedFuture(new KafkaStorageException("partition " + topicPartition
+                + ": the first write of this batch at offset " + baseOffset + " was not confirmed"));
     }
 
     private NotLeaderOrFollowerException notLeader() {
