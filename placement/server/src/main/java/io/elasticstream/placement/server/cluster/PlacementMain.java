@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Properties: {@code pd.id}, {@code pd.listener} (host:port, port 0 = any), {@code etcd.endpoints}
  * (comma-separated URLs), {@code cluster.prefix}, {@code stream.replica.count}, {@code stream.ack.count},
- * {@code pd.lease.ttl.ms}.
+ * {@code pd.lease.ttl.ms}, {@code member.session.ttl.ms} (how long a broker or range server stays live
+ * after its last heartbeat; a dead broker's partitions move after it).
  */
 public final class PlacementMain {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementMain.class);
@@ -71,7 +72,8 @@ public final class PlacementMain {
         List<URI> etcd = Arrays.stream(props.string("etcd.endpoints", "http://127.0.0.1:2379").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).map(URI::create).toList();
         PlacementConfig config = new PlacementConfig(props.string("cluster.prefix", PlacementConfig.DEFAULT_CLUSTER_PREFIX),
-                props.intValue("stream.replica.count", 3), props.intValue("stream.ack.count", 2));
+                props.intValue("stream.replica.count", 3), props.intValue("stream.ack.count", 2),
+                props.longValue("member.session.ttl.ms", PlacementConfig.DEFAULT_MEMBER_SESSION_TTL_MS));
         long leaseTtlMs = props.longValue("pd.lease.ttl.ms", ElectionConfig.DEFAULT_LEASE_TTL_MS);
 
         MetadataStore store = EtcdMetadataStore.connect(etcd, EtcdMetadataStore.Config.DEFAULT);
