@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +120,21 @@ public final class ChildProcess {
             Thread.currentThread().interrupt();
             kill();
             throw new IllegalStateException("interrupted while waiting for " + name, e);
+        }
+    }
+
+    /** The rest of the first line of this start's output so far that starts with {@code prefix}, stripped. */
+    public Optional<String> findLine(String prefix) {
+        try {
+            for (String line : new LogScanner(logFile, logOffset).newLines()) {
+                String trimmed = line.strip();
+                if (trimmed.startsWith(prefix)) {
+                    return Optional.of(trimmed.substring(prefix.length()).strip());
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read log " + logFile + " of " + name, e);
         }
     }
 

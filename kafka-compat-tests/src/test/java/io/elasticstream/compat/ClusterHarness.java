@@ -73,8 +73,11 @@ public final class ClusterHarness implements AutoCloseable {
     private final List<Member> rangeServers = new ArrayList<>();
     private final List<Member> brokers = new ArrayList<>();
 
-    /** One started member: its process and the address it printed when ready. */
-    public record Member(String name, ChildProcess process, String address) {
+    /**
+     * One started member: its process, the address it printed when ready, and the {@code metrics.url} it
+     * printed (empty if it serves no metrics).
+     */
+    public record Member(String name, ChildProcess process, String address, Optional<String> metricsUrl) {
         public boolean isAlive() {
             return process.isAlive();
         }
@@ -112,24 +115,17 @@ public final class ClusterHarness implements AutoCloseable {
     private void startAll() {
         startEtcd();
         List<String> pdAddresses = new ArrayList<>();
-        List<Integer> pdPorts = new ArrayList<>();
         for (int i = 0; i < options.pdCount(); i++) {
-            int port = FreePorts.find();
-            pdPorts.add(port);
-            pdAddresses.add("127.0.0.1:" + port);
+            pdAddresses.add("127.0.0.1:" + FreePorts.find());
         }
         pdEndpoints = String.join(",", pdAddresses);
         heartbeatMs = Math.max(100, options.memberSessionTtlMs() / 4);
 
+        // The first PD alone: if the scripts find the build stale, one of them rebuilds, not all at once.
+        awaitAll(List.of(launchPd(0, pdAddresses)), "pd.address=", pds);
         List<ChildProcess> starting = new ArrayList<>();
-        for (int i = 0; i < options.pdCount(); i++) {
-            starting.add(launch("pd" + (i + 1), "bin/pd",
-                    "pd.id=pd" + (i + 1),
-                    "pd.listener=" + pdAddresses.get(i),
-                    "etcd.endpoints=" + etcdEndpoint,
-                    "cluster.prefix=" + PREFIX,
-                    "pd.lease.ttl.ms=2000",
-                    "member.session.ttl.ms=" + options.memberSessionTtlMs()));
+        for (int i = 1; i < options.pdCount(); i++) {
+            starting.add(launchPd(i, pdAddresses));
         }
         awaitAll(starting, "pd.address=", pds);
 
@@ -151,6 +147,16 @@ public final class ClusterHarness implements AutoCloseable {
                     "group.initial.rebalance.delay.ms=0"));
         }
         awaitAll(starting, "bootstrap.servers=", brokers);
+    }
+
+    private ChildProcess launchPd(int index, List<String> pdAddresses) {
+        return launch("pd" + (index + 1), "bin/pd",
+                "pd.id=pd" + (index + 1),
+                "pd.listener=" + pdAddresses.get(index),
+                "etcd.endpoints=" + etcdEndpoint,
+                "cluster.prefix=" + PREFIX,
+                "pd.lease.ttl.ms=2000",
+                "member.session.ttl.ms=" + options.memberSessionTtlMs());
     }
 
     private ChildProcess launchRangeServer(int id) {
@@ -205,19 +211,22 @@ public final class ClusterHarness implements AutoCloseable {
             command.add("--override");
             command.add(override);
         }
+        command.add("--override");
+        command.add("metrics.port=0"); // several members per machine: each on a free port
         return ChildProcess.start(member, command, esHome, logDir.resolve(member + ".log"));
     }
 
     private void awaitAll(List<ChildProcess> starting, String readyPrefix, List<Member> into) {
         for (ChildProcess process : starting) {
             // Registered before waiting, so close() stops it even when another member's start fails.
-            into.add(new Member(process.name(), process, null));
+            into.add(new Member(process.name(), process, null, Optional.empty()));
         }
         for (int i = 0; i < starting.size(); i++) {
             ChildProcess process = starting.get(i);
             try {
+                String address = process.awaitLine(readyPrefix, START_TIMEOUT);
                 into.set(into.size() - starting.size() + i,
-                        new Member(process.name(), process, process.awaitLine(readyPrefix, START_TIMEOUT)));
+                        new Member(process.name(), process, address, process.findLine("metrics.url=")));
             } catch (IllegalStateException e) {
                 throw failure(process, e.getMessage());
             }
@@ -327,7 +336,8 @@ public final class ClusterHarness implements AutoCloseable {
         }
     }
 
-    private Optional<String> get(String url) {
+    /** The body of {@code GET url} if it answers 200 within 1 s; empty otherwise. */
+    public Optional<String> get(String url) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofMillis(1_000)).build(), HttpResponse.BodyHandlers.ofString());

@@ -91,6 +91,8 @@ class ClusterModeTest {
         produce(cluster.bootstrapServers(), "before-", 600);
         assertEveryAckedRecordIsRead(cluster.bootstrapServers());
 
+        assertEveryMemberServesMetrics();
+
         JsonNode view = awaitView("a 3-replica range on every stream of " + TOPIC,
                 v -> topicStreams(v).size() == PARTITIONS);
         for (JsonNode stream : topicStreams(view)) {
@@ -148,6 +150,23 @@ class ClusterModeTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** Each cluster process serves Prometheus metrics of its own role on its metrics.url. */
+    private static void assertEveryMemberServesMetrics() {
+        Map<String, String> expected = Map.of("pd", "placement_requests_total", "range-server", "rangestore_wal_",
+                "broker", "broker_requests");
+        List<ClusterHarness.Member> members = new ArrayList<>(cluster.pds());
+        members.addAll(cluster.rangeServers());
+        members.addAll(cluster.brokers());
+        for (ClusterHarness.Member member : members) {
+            String url = member.metricsUrl().orElseThrow(() -> new AssertionError(member.name()
+                    + " printed no metrics.url=; log: " + member.process().logTail(20)));
+            String body = cluster.get(url).orElseThrow(() -> new AssertionError("GET " + url + " failed"));
+            String role = member.name().replaceFirst("-?\\d+$", "");
+            assertTrue(body.contains(expected.get(role)), member.name() + " /metrics lacks " + expected.get(role));
+            assertTrue(body.contains("jvm_memory"), member.name() + " /metrics lacks JVM metrics");
+        }
+    }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return Clients.producer(bootstrap, Map.of(
