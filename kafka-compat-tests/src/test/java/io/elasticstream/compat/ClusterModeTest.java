@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real cluster started from the bin/ scripts ({@link ClusterHarness}: etcd, 1 PD, 3 range servers with 3
+ * A real cluster started from the bin/ scripts ({@link ClusterHarness}: etcd, 3 PDs, 3 range servers with 3
  * replicas / 2 acks, 2 brokers): the PD's cluster view shows every member and a topic's partitions spread
  * over both brokers; records produced through the cluster are consumed back; SIGKILL of a broker moves its
  * partitions to the other within the member session TTL plus 1 s and nothing acknowledged is lost.
@@ -58,7 +58,7 @@ class ClusterModeTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     static void startCluster() {
         cluster = ClusterHarness.start("cluster-mode",
-                ClusterHarness.Options.defaults().withMemberSessionTtlMs(SESSION_TTL_MS));
+                ClusterHarness.Options.defaults().withPdCount(3).withMemberSessionTtlMs(SESSION_TTL_MS));
     }
 
     @AfterAll
