@@ -1,24 +1,15 @@
 package io.elasticstream.compat;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -41,15 +32,7 @@ public final class StandaloneServer implements AutoCloseable {
     /** How long a SIGTERM shutdown may take before the process is killed. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final String READY_PREFIX = "bootstrap.servers=";
-    private static final long READY_POLL_MS = 50;
     private static final int LOG_TAIL_LINES = 80;
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        // A server must never outlive the test JVM (it would hold its port and disk).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "standalone-server-reaper"));
-    }
 
     private final String name;
     private final Path esHome;
@@ -57,7 +40,8 @@ public final class StandaloneServer implements AutoCloseable {
     private final Path logFile;
     private final int port;
     private final Map<String, String> overrides;
-    private Process process;
+    /** The running server; a server never outlives the test JVM (ChildProcess reaps it). */
+    private ChildProcess process;
     private String bootstrapServers;
     private int startCount;
 
@@ -116,7 +100,7 @@ public final class StandaloneServer implements AutoCloseable {
         return path;
     }
 
-    private static Path targetDir(Path esHome) {
+    static Path targetDir(Path esHome) {
         String target = System.getProperty("es.compat.targetDir");
         return target != null ? Path.of(target) : esHome.resolve("kafka-compat-tests/target");
     }
@@ -159,27 +143,18 @@ public final class StandaloneServer implements AutoCloseable {
             throw new IllegalStateException("server " + name + " is already running (pid " + process.pid() + ")");
         }
         startCount++;
-        List<String> command = command();
-        long logOffset;
+        process = ChildProcess.start("start #" + startCount + " of " + name, command(), esHome, logFile);
+        String ready;
         try {
-            Files.writeString(logFile, "%n===== start #%d of %s at %s: %s =====%n".formatted(startCount, name,
-                            Instant.now(), String.join(" ", command)),
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            logOffset = Files.size(logFile);
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(esHome.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
+            ready = process.awaitLine(READY_PREFIX, START_TIMEOUT);
+        } catch (IllegalStateException e) {
+            process = null;
+            throw failure(e.getMessage(), e);
         }
-        LIVE.add(process);
-        String ready = awaitReadyLine(logOffset);
         String expected = "127.0.0.1:" + port;
         if (!ready.equals(expected)) {
-            process.destroyForcibly();
+            process.kill();
+            process = null;
             throw failure("server printed bootstrap.servers=" + ready + " but was asked for " + expected, null);
         }
         bootstrapServers = ready;
@@ -195,55 +170,16 @@ public final class StandaloneServer implements AutoCloseable {
         return command;
     }
 
-    private String awaitReadyLine(long logOffset) {
-        long deadlineNs = System.nanoTime() + START_TIMEOUT.toNanos();
-        LogScanner scanner = new LogScanner(logFile, logOffset);
-        try {
-            while (true) {
-                for (String line : scanner.newLines()) {
-                    String trimmed = line.strip();
-                    if (trimmed.startsWith(READY_PREFIX)) {
-                        return trimmed.substring(READY_PREFIX.length()).strip();
-                    }
-                }
-                if (System.nanoTime() - deadlineNs > 0) {
-                    process.destroyForcibly();
-                    throw failure("server did not print '" + READY_PREFIX + "...' within " + START_TIMEOUT, null);
-                }
-                // Waiting on the process doubles as the poll interval and notices an early death at once.
-                if (process.waitFor(READY_POLL_MS, TimeUnit.MILLISECONDS)) {
-                    throw failure("server exited with code " + process.exitValue() + " before becoming ready", null);
-                }
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw failure("cannot read server log " + logFile, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw failure("interrupted while waiting for the server to become ready", e);
-        }
-    }
-
     /** Clean shutdown: SIGTERM, wait up to 30 s, then SIGKILL. Returns the exit code. No-op if not running. */
     public synchronized int stop() {
         if (process == null) {
             return -1;
         }
         try {
-            process.destroy(); // SIGTERM on Unix
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-                throw failure("server did not exit within " + STOP_TIMEOUT + " of SIGTERM; killed it", null);
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw failure("interrupted while stopping the server", e);
+            return process.stop(STOP_TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw failure(e.getMessage(), e);
         } finally {
-            LIVE.remove(process);
             process = null;
         }
     }
@@ -256,21 +192,11 @@ public final class StandaloneServer implements AutoCloseable {
         if (process == null) {
             throw new IllegalStateException("server " + name + " is not running");
         }
-        List<ProcessHandle> descendants = process.descendants().toList();
         try {
-            process.destroyForcibly(); // SIGKILL on Unix
-            process.waitFor();
-            List<ProcessHandle> survivors = descendants.stream().filter(ProcessHandle::isAlive).toList();
-            if (!survivors.isEmpty()) {
-                survivors.forEach(ProcessHandle::destroyForcibly);
-                throw failure("bin/quickstart did not exec the server: processes " + survivors
-                        + " survived SIGKILL of pid " + process.pid(), null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure("interrupted while killing the server", e);
+            process.kill();
+        } catch (IllegalStateException e) {
+            throw failure(e.getMessage(), e);
         } finally {
-            LIVE.remove(process);
             process = null;
         }
     }
@@ -295,12 +221,7 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** The last {@code lines} lines of the server log (all starts), for failure messages. */
     public String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(cannot read " + logFile + ": " + e + ")";
-        }
+        return ChildProcess.logTail(logFile, lines);
     }
 
     /** An exception whose message carries the tail of the server log. */
@@ -326,42 +247,6 @@ public final class StandaloneServer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + root, e);
-        }
-    }
-
-    /** Reads the lines appended to a file since a given offset, a chunk at a time. */
-    private static final class LogScanner {
-        private final Path file;
-        private long position;
-        private final StringBuilder partialLine = new StringBuilder();
-
-        LogScanner(Path file, long position) {
-            this.file = file;
-            this.position = position;
-        }
-
-        List<String> newLines() throws IOException {
-            List<String> lines = new ArrayList<>();
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-                while (true) {
-                    buffer.clear();
-                    int read = channel.read(buffer, position);
-                    if (read <= 0) {
-                        break;
-                    }
-                    position += read;
-                    // Log output is ASCII in practice; a multi-byte character split across chunks only garbles
-                    // a log line, never the ASCII ready line.
-                    partialLine.append(new String(buffer.array(), 0, read, StandardCharsets.UTF_8));
-                }
-            }
-            int newline;
-            while ((newline = partialLine.indexOf("\n")) >= 0) {
-                lines.add(partialLine.substring(0, newline));
-                partialLine.delete(0, newline + 1);
-            }
-            return lines;
         }
     }
 }

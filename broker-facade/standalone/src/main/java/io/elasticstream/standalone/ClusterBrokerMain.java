@@ -1,6 +1,8 @@
 package io.elasticstream.standalone;
 
 import com.codahale.metrics.MetricRegistry;
+import io.elasticstream.observe.MetricsHttpServer;
+import io.elasticstream.observe.ProcessMetrics;
 import io.elasticstream.broker.Broker;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.member.MemberSession;
@@ -14,6 +16,7 @@ import io.elasticstream.placement.server.cluster.ClusterId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Deque;
@@ -30,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ClusterBrokerMain {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterBrokerMain.class);
+    static final int DEFAULT_METRICS_PORT = 9467;
 
     private ClusterBrokerMain() {
     }
@@ -70,6 +74,9 @@ public final class ClusterBrokerMain {
         String prefix = options.properties().getProperty("cluster.prefix", PlacementConfig.DEFAULT_CLUSTER_PREFIX).trim();
         List<URI> etcd = Arrays.stream(options.properties().getProperty("etcd.endpoints", "http://127.0.0.1:2379")
                 .split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(URI::create).toList();
+        ProcessMetrics metrics = ProcessMetrics.start();
+        push(started, metrics);
+        MetricRegistry registry = metrics.registry();
         MetadataStore store = EtcdMetadataStore.connect(etcd, EtcdMetadataStore.Config.DEFAULT);
         push(started, store);
         String clusterId = ClusterId.ensure(store, prefix).get();
@@ -81,10 +88,33 @@ public final class ClusterBrokerMain {
         push(started, placement);
         Broker broker = BrokerWiring.startBroker(options, clusterId, placement, Clock.SYSTEM,
                 options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS),
-                new MetricRegistry(), started);
+                registry, started);
+        startMetricsServer(options, new StatusReport(clusterId, placement, List.of(), registry, Clock.SYSTEM),
+                registry, started);
         LOG.info("broker up: Kafka on {}, cluster id {}, etcd {}, prefix {}", broker.kafkaAddress(), clusterId, etcd,
                 prefix);
         return broker;
+    }
+
+    /**
+     * Serves /metrics and the status page on {@code metrics.host:metrics.port} (0: a free port; -1: off); a
+     * port in use is logged and skipped: Kafka clients are served either way.
+     */
+    private static void startMetricsServer(LaunchOptions options, StatusReport status, MetricRegistry registry,
+                                           Deque<AutoCloseable> started) {
+        int port = options.intProperty("metrics.port", DEFAULT_METRICS_PORT);
+        String host = options.properties().getProperty("metrics.host", "127.0.0.1").trim();
+        if (port < 0) {
+            return;
+        }
+        try {
+            MetricsHttpServer server = MetricsHttpServer.start(host, port, registry, status);
+            push(started, server);
+            System.out.println("metrics.url=http://" + host + ":" + server.port() + "/metrics");
+            System.out.println("status.url=http://" + host + ":" + server.port() + "/status");
+        } catch (IOException e) {
+            LOG.warn("Metrics and status page not served: cannot listen on {}:{}: {}", host, port, e.toString());
+        }
     }
 
     private static void push(Deque<AutoCloseable> started, AutoCloseable c) {

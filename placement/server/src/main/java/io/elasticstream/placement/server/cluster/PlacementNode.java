@@ -11,6 +11,7 @@ import io.elasticstream.placement.server.election.ElectionListener;
 import io.elasticstream.placement.server.election.LeaderElection;
 import io.elasticstream.placement.server.election.Leadership;
 import io.elasticstream.placement.server.election.PdLeader;
+import io.elasticstream.placement.server.metrics.PlacementMetrics;
 import io.elasticstream.placement.server.rpc.ClusterViewJson;
 import io.elasticstream.placement.server.rpc.LeaderSource;
 import io.elasticstream.placement.server.rpc.PlacementRpcHandlers;
@@ -32,14 +33,16 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
     private final MetadataStore store;
     private final PlacementConfig config;
     private final String id;
+    private final PlacementMetrics metrics;
     private PlacementRpcServer rpc;
     private LeaderElection election;
     private volatile PlacementDriver driver;
 
-    private PlacementNode(MetadataStore store, PlacementConfig config, String id) {
+    private PlacementNode(MetadataStore store, PlacementConfig config, String id, PlacementMetrics metrics) {
         this.store = store;
         this.config = config;
         this.id = id;
+        this.metrics = Checks.notNull(metrics, "metrics");
     }
 
     /**
@@ -48,8 +51,14 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
      */
     public static PlacementNode start(MetadataStore store, PlacementConfig config, String id, String host, int port,
                                       long leaseTtlMs, Clock clock) throws IOException {
+        return start(store, config, id, host, port, leaseTtlMs, clock, PlacementMetrics.unregistered());
+    }
+
+    /** As above; the driver of each term this node leads counts its requests in {@code metrics}. */
+    public static PlacementNode start(MetadataStore store, PlacementConfig config, String id, String host, int port,
+                                      long leaseTtlMs, Clock clock, PlacementMetrics metrics) throws IOException {
         Checks.notNull(store, "store");
-        PlacementNode node = new PlacementNode(store, config, id);
+        PlacementNode node = new PlacementNode(store, config, id, metrics);
         node.rpc = PlacementRpcServer.start(new InetSocketAddress(host, port), node, PlacementRpcHandlers.standard(),
                 () -> ClusterViewJson.read(store, config.clusterPrefix()));
         String address = host + ":" + node.rpc.address().getPort();
@@ -106,7 +115,7 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
     private final class Listener implements ElectionListener {
         @Override
         public void onElected(Leadership leadership) {
-            driver = new PlacementDriver(store, config, leadership.guard());
+            driver = new PlacementDriver(store, config, leadership.guard(), metrics);
             LOG.info("placement driver {} serving as leader of term {}", id, leadership.term());
         }
 

@@ -6,6 +6,6 @@
  *
  * <p>Threading: the driver is created and closed on the election thread; the RPC server reads it
  * through a volatile field. Depends on the rest of {@code io.elasticstream.placement.server}, the
- * metadata store and the JDK.
+ * metadata store, {@code io.elasticstream.observe} (process metrics, {@code /metrics}) and the JDK.
  */
 package io.elasticstream.placement.server.cluster;

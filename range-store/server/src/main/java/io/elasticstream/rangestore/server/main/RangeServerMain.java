@@ -2,11 +2,15 @@ package io.elasticstream.rangestore.server.main;
 
 import io.elasticstream.common.Clock;
 import io.elasticstream.common.ProcessProperties;
+import io.elasticstream.common.JsonWriter;
 import io.elasticstream.common.Scheduler;
+import io.elasticstream.observe.MetricsHttpServer;
+import io.elasticstream.observe.ProcessMetrics;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.placement.rpc.RemotePlacementConfig;
 import io.elasticstream.placement.rpc.RemotePlacementService;
+import io.elasticstream.rangestore.server.metrics.WalMetrics;
 import io.elasticstream.rangestore.server.net.RangeServer;
 import io.elasticstream.rangestore.server.store.CheckpointPolicy;
 import io.elasticstream.rangestore.server.store.RangeStore;
@@ -17,6 +21,10 @@ import io.elasticstream.rangestore.server.wal.Wals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Deque;
@@ -34,6 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class RangeServerMain {
     private static final Logger LOG = LoggerFactory.getLogger(RangeServerMain.class);
     static final String USAGE = "usage: range-server [--config FILE] [--override key=value]...";
+    static final int DEFAULT_METRICS_PORT = 9466;
 
     private RangeServerMain() {
     }
@@ -59,9 +68,13 @@ public final class RangeServerMain {
             int id = Integer.parseInt(props.required("range.server.id"));
             Path dataDir = Path.of(props.string("data.dir", "data/range-server-" + id)).toAbsolutePath();
             Files.createDirectories(dataDir);
+            ProcessMetrics metrics = ProcessMetrics.start();
+            push(started, metrics);
+            MetricRegistry registry = metrics.registry();
             WalConfig walConfig = WalConfig.defaults()
                     .withSegmentSizeBytes(props.longValue("wal.segment.bytes", WalConfig.defaults().segmentSizeBytes()));
-            Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, WalEngine.parse(props.string("wal.engine", "auto")));
+            Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, WalEngine.parse(props.string("wal.engine", "auto")),
+                    new WalMetrics(registry, dataDir.resolve("wal")));
             push(started, wal);
             String host = props.string("range.server.host", "127.0.0.1");
             RangeStore store = RangeStore.open(wal, dataDir.resolve("range-store.checkpoint"));
@@ -85,6 +98,12 @@ public final class RangeServerMain {
                     props.longValue("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS));
             push(started, session);
             session.start().join();
+            MetricsHttpServer metricsServer = startMetricsServer(props, registry, self);
+            if (metricsServer != null) {
+                push(started, metricsServer);
+                System.out.println("metrics.url=http://" + props.string("metrics.host", "127.0.0.1") + ":"
+                        + metricsServer.port() + "/metrics");
+            }
             LOG.info("range server {} registered at {}:{} (data under {})", id, advertised, self.port(), dataDir);
             System.out.println("range.server.address=" + advertised + ":" + self.port());
             System.out.flush();
@@ -94,6 +113,37 @@ public final class RangeServerMain {
             System.exit(1);
         }
         stopped.await();
+    }
+
+    /**
+     * Serves /metrics and a small status document on {@code metrics.host:metrics.port} (0: a free port;
+     * -1: off); a port in use is logged and skipped.
+     */
+    private static MetricsHttpServer startMetricsServer(ProcessProperties props, MetricRegistry registry,
+                                                        RangeServerInfo self) {
+        int port = props.intValue("metrics.port", DEFAULT_METRICS_PORT);
+        String host = props.string("metrics.host", "127.0.0.1");
+        if (port < 0) {
+            return null;
+        }
+        try {
+            return MetricsHttpServer.start(host, port, registry, () -> new JsonWriter().beginObject()
+                    .name("role").value("range-server")
+                    .name("id").value(self.id())
+                    .name("address").value(self.host() + ":" + self.port())
+                    .name("diskUsedBytes").value(gauge(registry, WalMetrics.DISK_USED))
+                    .name("diskFreeBytes").value(gauge(registry, WalMetrics.DISK_FREE))
+                    .name("walSegments").value(gauge(registry, WalMetrics.SEGMENTS))
+                    .endObject().toString());
+        } catch (IOException e) {
+            LOG.warn("Metrics not served: cannot listen on {}:{}: {}", host, port, e.toString());
+            return null;
+        }
+    }
+
+    private static long gauge(MetricRegistry registry, String name) {
+        Gauge<?> gauge = registry.getGauges().get(name);
+        return gauge != null && gauge.getValue() instanceof Number n ? n.longValue() : -1;
     }
 
     private static void push(Deque<AutoCloseable> started, AutoCloseable c) {

@@ -5,6 +5,6 @@
  * {@link io.elasticstream.placement.rpc.RemotePlacementService}.
  *
  * <p>Depends on the rest of the range server, {@code io.elasticstream.placement.rpc} and
- * {@code io.elasticstream.common}.
+ * {@code io.elasticstream.common} and {@code io.elasticstream.observe} (process metrics, {@code /metrics}).
  */
 package io.elasticstream.rangestore.server.main;
