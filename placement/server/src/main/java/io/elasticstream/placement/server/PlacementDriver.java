@@ -557,7 +557,11 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         }
 
         SortedMap<Integer, Liveness.LiveRangeServer> live = liveness.liveRangeServers();
-        List<Integer> replicaIds = RangePlacer.choose(stream.replicaCount(), rangeCandidates(live));
+        List<Integer> replicaIds = RangePlacer.choose(stream.replicaCount(), stream.ackCount(), rangeCandidates(live));
+        if (replicaIds.size() < stream.replicaCount()) {
+            LOG.warn("stream {}: range {} placed on only {} of {} replicas: no more live range servers", streamId,
+                    index, replicaIds.size(), stream.replicaCount());
+        }
         RangeRecord range = new RangeRecord(streamId, index, startOffset, RangeInfo.OPEN, epoch, replicaIds);
         String rangeKey = keys.range(streamId, index);
         List<Compare> compares = new ArrayList<>();

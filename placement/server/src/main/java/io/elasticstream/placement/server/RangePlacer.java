@@ -11,7 +11,10 @@ import java.util.Set;
 
 /**
  * Chooses the range servers of a new range: {@code replicaCount} distinct live servers, those holding
- * the fewest ranges first, then those with the most free disk, then the lowest id. Pure.
+ * the fewest ranges first, then those with the most free disk, then the lowest id. With fewer live
+ * servers, as long as there are {@code minReplicas} (the ack count), the range goes on all of them,
+ * under-replicated: as Kafka keeps taking acks=all writes while the in-sync replicas still number
+ * {@code min.insync.replicas}, writers keep going when a range server dies and no spare one is live. Pure.
  */
 final class RangePlacer {
     /** A live range server as placement sees it. */
@@ -28,17 +31,19 @@ final class RangePlacer {
     /**
      * The replica servers, most preferred first.
      *
+     * @param minReplicas the fewest servers a range may have (the stream's ack count)
      * @param live the live range servers, each at most once
-     * @throws PlacementException.NotEnoughRangeServers if fewer than {@code replicaCount} are live
+     * @throws PlacementException.NotEnoughRangeServers if fewer than {@code minReplicas} are live
      */
-    static List<Integer> choose(int replicaCount, Collection<Candidate> live) {
-        Checks.argument(replicaCount >= 1, "replica count %d must be >= 1", replicaCount);
+    static List<Integer> choose(int replicaCount, int minReplicas, Collection<Candidate> live) {
+        Checks.argument(minReplicas >= 1 && minReplicas <= replicaCount, "min replicas %d must be in [1, %d]",
+                minReplicas, replicaCount);
         Set<Integer> ids = new HashSet<>();
         for (Candidate candidate : live) {
             Checks.argument(ids.add(candidate.serverId()), "range server %d is a candidate twice", candidate.serverId());
         }
-        if (live.size() < replicaCount) {
-            throw new PlacementException.NotEnoughRangeServers(replicaCount, live.size());
+        if (live.size() < minReplicas) {
+            throw new PlacementException.NotEnoughRangeServers(minReplicas, live.size());
         }
         return live.stream().sorted(PREFERRED).limit(replicaCount).map(Candidate::serverId).toList();
     }

@@ -155,13 +155,17 @@ class LivenessTest {
             await(pd.sealRange(streamId, opened.epoch(), index, 10L * (index + 1)));
         }
 
-        expireAllBut(List.of(1), List.of(3));
+        expireAllBut(List.of(1), List.of(3)); // one live server still meets the ack count (1): under-replicated
+        assertEquals(List.of(RS3), await(pd.createRange(streamId, opened.epoch(), 5, 50)).replicas());
+        await(pd.sealRange(streamId, opened.epoch(), 5, 60));
+
+        expireAllBut(List.of(1), List.of());
         PlacementException.NotEnoughRangeServers error = failure(PlacementException.NotEnoughRangeServers.class,
-                pd.createRange(streamId, opened.epoch(), 5, 50));
-        assertEquals("need 2 live range servers, have 1", error.getMessage());
+                pd.createRange(streamId, opened.epoch(), 6, 60));
+        assertEquals("need 1 live range servers, have 0", error.getMessage());
 
         await(pd.registerRangeServer(RS2));
-        assertEquals(List.of(RS2, RS3), await(pd.createRange(streamId, opened.epoch(), 5, 50)).replicas());
+        assertEquals(List.of(RS2), await(pd.createRange(streamId, opened.epoch(), 6, 60)).replicas());
     }
 
     @Test

@@ -308,21 +308,26 @@ class PlacementDriverTest {
     }
 
     @Test
-    void tooFewRangeServersFailWithNotEnoughRangeServersUntilOneMoreRegisters() throws Exception {
+    void fewerRangeServersThanTheAckCountFailWithNotEnoughRangeServersAndFewerThanTheReplicaCountUnderReplicate()
+            throws Exception {
         replaceDriver(new PlacementConfig(PlacementConfig.DEFAULT_CLUSTER_PREFIX, 3, 2));
         await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
         await(pd.registerRangeServer(RS1));
-        await(pd.registerRangeServer(RS2));
         long streamId = await(pd.createTopic(new NewTopic("t", 1, Map.of()))).partitions().get(0).streamId();
         long epoch = await(pd.openStreamForWrite(streamId)).epoch();
 
         PlacementException.NotEnoughRangeServers error =
                 failure(PlacementException.NotEnoughRangeServers.class, pd.createRange(streamId, epoch, 0, 0));
-        assertEquals("need 3 live range servers, have 2", error.getMessage());
+        assertEquals("need 2 live range servers, have 1", error.getMessage());
         assertEquals(List.of(), await(pd.describeStream(streamId)).ranges());
 
+        await(pd.registerRangeServer(RS2));
+        RangeInfo degraded = await(pd.createRange(streamId, epoch, 0, 0));
+        assertEquals(Set.of(RS1, RS2), Set.copyOf(degraded.replicas()), "as many as live, and at least the ack count");
+        await(pd.sealRange(streamId, epoch, 0, 5));
+
         await(pd.registerRangeServer(RS3));
-        RangeInfo range = await(pd.createRange(streamId, epoch, 0, 0));
+        RangeInfo range = await(pd.createRange(streamId, epoch, 1, 5));
         assertEquals(Set.of(RS1, RS2, RS3), Set.copyOf(range.replicas()));
     }
 

@@ -111,7 +111,9 @@ public final class DefaultStreamClient implements StreamClient {
         if (last == null || last.isSealed()) {
             return CompletableFuture.completedFuture(info);
         }
-        int needed = Math.max(1, info.replicaCount() - info.ackCount() + 1);
+        // Any ackCount of the range's replicas overlap every (size - ackCount + 1) of them; the range may
+        // have fewer replicas than the stream's replica count (placed while servers were down).
+        int needed = Math.max(1, last.replicas().size() - info.ackCount() + 1);
         List<CompletableFuture<Long>> ends = new ArrayList<>();
         for (RangeServerInfo replica : last.replicas()) {
             ends.add(client.seal(replica, new SealRequest(info.streamId(), last.index(), info.epoch(), SealRequest.AT_END))
