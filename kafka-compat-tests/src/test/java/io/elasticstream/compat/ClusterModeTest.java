@@ -37,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real cluster started from the bin/ scripts ({@link ClusterHarness}: etcd, 3 PDs, 3 range servers with 3
  * replicas / 2 acks, 2 brokers): the PD's cluster view shows every member and a topic's partitions spread
  * over both brokers; records produced through the cluster are consumed back; SIGKILL of a broker moves its
- * partitions to the other within the member session TTL plus 1 s and nothing acknowledged is lost.
+ * partitions to the other within the member session TTL plus 1 s and nothing acknowledged is lost; SIGKILL of
+ * a range server, and later of a second one once writers rolled, costs producers no error and loses nothing
+ * acknowledged.
  *
  * <p>The steps run in order against one cluster (each builds on the previous one's state).
  */
@@ -145,6 +147,29 @@ class ClusterModeTest {
         }
         assertNoErrors(errors, "records produced around SIGKILL of range server 3");
         assertEveryAckedRecordIsRead(cluster.bootstrap(0));
+    }
+
+    @Test
+    @Order(5)
+    void aSecondRangeServerKilledAfterTheWritersRolledCostsNoErrorEither() {
+        // Range server 3 is dead since the previous step and writers rolled to ranges on 1 and 2. A fourth one
+        // joins, then server 2 dies while producing: writers roll again, onto the live ones.
+        cluster.addRangeServer();
+        awaitView("range servers 1, 2 and 4 live", v -> liveIds(v.path("rangeServers")).equals(Set.of(1, 2, 4)));
+        List<Exception> errors = new CopyOnWriteArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer(cluster.bootstrap(0))) {
+            for (int i = 0; i < 1_500; i++) {
+                if (i == 500) {
+                    producer.flush();
+                    cluster.rangeServers().get(1).process().kill();
+                }
+                send(producer, "during-second-range-server-kill-" + i, errors);
+            }
+            producer.flush();
+        }
+        assertNoErrors(errors, "records produced around SIGKILL of range server 2");
+        assertEveryAckedRecordIsRead(cluster.bootstrap(0));
+        awaitView("range servers 1 and 4 live", v -> liveIds(v.path("rangeServers")).equals(Set.of(1, 4)));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -259,6 +284,17 @@ class ClusterModeTest {
             }
         }
         return streams;
+    }
+
+    /** Ids of the members the view marks live (holding a PD session). */
+    private static Set<Integer> liveIds(JsonNode members) {
+        Set<Integer> ids = new TreeSet<>();
+        members.forEach(m -> {
+            if (m.path("live").asBoolean(false)) {
+                ids.add(m.path("id").asInt());
+            }
+        });
+        return ids;
     }
 
     private static Set<Integer> ids(JsonNode members) {

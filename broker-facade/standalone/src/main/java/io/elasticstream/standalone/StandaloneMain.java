@@ -137,6 +137,7 @@ public final class StandaloneMain {
         StoreMetrics.registerReadCache(registry, readCache);
         // Checkpoints bound recovery and let trimmed (DeleteRecords, retention) WAL segments be released.
         RangeStore store = RangeStore.open(wal, dataDir.resolve("range-store.checkpoint"), readCache);
+        StoreMetrics.registerStore(registry, store);
         ScheduledExecutorService checkpointThread = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("range-store-checkpoint").daemon(true).factory());
         started.push(checkpointThread::shutdownNow);

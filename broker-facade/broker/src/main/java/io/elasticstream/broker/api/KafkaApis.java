@@ -35,7 +35,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(new ProducerIdAllocator(placement)));
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics, BrokerSettings.resolver(config),
                 partitions, config.nodeId(), timer));
-        handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(placement, topics));
+        handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(placement, topics, partitions));
         groups = new GroupApis(config, placement, topics, partitions, timer, clock);
         handlers.put(ApiKeys.FIND_COORDINATOR, groups::findCoordinator);
         handlers.put(ApiKeys.JOIN_GROUP, groups::joinGroup);

@@ -3,6 +3,7 @@ package io.elasticstream.broker.partition;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.StreamInfo;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.streamclient.api.StreamClient;
 import java.util.ArrayList;
@@ -72,6 +73,14 @@ public final class PartitionManager implements AutoCloseable {
             return null;
         }
         return f.join();
+    }
+
+    /**
+     * Frees the range servers' space held by a deleted partition's stream ({@code stream} as described before
+     * the deletion); best effort, like Kafka's asynchronous log deletion.
+     */
+    public CompletableFuture<Void> releaseStorage(StreamInfo stream) {
+        return streams.dropRanges(stream);
     }
 
     /** Partitions this broker owns (open or being opened), for the load it reports to PD. */

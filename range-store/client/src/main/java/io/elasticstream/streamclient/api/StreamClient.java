@@ -1,5 +1,7 @@
 package io.elasticstream.streamclient.api;
 
+import io.elasticstream.placement.api.StreamInfo;
+
 import java.util.concurrent.CompletableFuture;
 
 /** Opens streams. One instance per process; thread-safe. */
@@ -18,6 +20,12 @@ public interface StreamClient extends AutoCloseable {
      * call it after the stream is gone for writers; the stream's PD metadata is not touched.
      */
     CompletableFuture<Void> dropRanges(long streamId);
+
+    /**
+     * As {@link #dropRanges(long)} for the ranges of {@code stream} as described before its deletion at PD
+     * (a deleted stream can no longer be described there).
+     */
+    CompletableFuture<Void> dropRanges(StreamInfo stream);
 
     @Override
     void close();

@@ -160,8 +160,12 @@ public final class DefaultStreamClient implements StreamClient {
 
     @Override
     public CompletableFuture<Void> dropRanges(long streamId) {
-        return placement.describeStream(streamId).thenCompose(info ->
-                ReplicatedStream.trimReplicas(client, streamId, info.ranges(), TrimRequest.DROP_RANGE));
+        return placement.describeStream(streamId).thenCompose(this::dropRanges);
+    }
+
+    @Override
+    public CompletableFuture<Void> dropRanges(StreamInfo stream) {
+        return ReplicatedStream.trimReplicas(client, stream.streamId(), stream.ranges(), TrimRequest.DROP_RANGE);
     }
 
     @Override

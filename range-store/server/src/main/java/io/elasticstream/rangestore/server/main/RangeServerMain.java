@@ -10,6 +10,7 @@ import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.placement.rpc.RemotePlacementConfig;
 import io.elasticstream.placement.rpc.RemotePlacementService;
+import io.elasticstream.rangestore.server.metrics.StoreMetrics;
 import io.elasticstream.rangestore.server.metrics.WalMetrics;
 import io.elasticstream.rangestore.server.net.RangeServer;
 import io.elasticstream.rangestore.server.store.CheckpointPolicy;
@@ -78,6 +79,7 @@ public final class RangeServerMain {
             push(started, wal);
             String host = props.string("range.server.host", "127.0.0.1");
             RangeStore store = RangeStore.open(wal, dataDir.resolve("range-store.checkpoint"));
+            StoreMetrics.registerStore(registry, store);
             ScheduledExecutorService checkpointThread = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("range-store-checkpoint").daemon(true).factory());
             push(started, () -> checkpointThread.shutdownNow());
