@@ -47,6 +47,7 @@ public final class Broker implements AutoCloseable {
     /** Longest a shutdown waits for PD to end this broker's session before leaving it to expire. */
     static final long LEAVE_TIMEOUT_MS = 5_000;
     static final String RETENTION_CHECK_INTERVAL = "log.retention.check.interval.ms";
+    static final String PRODUCER_SNAPSHOT_INTERVAL = "producer.snapshot.interval.batches";
 
     private final MemberSession session;
     private final PartitionManager partitions;
@@ -102,7 +103,8 @@ public final class Broker implements AutoCloseable {
                 }, metrics);
         BrokerConfig effective = config.advertisedPort() == 0
                 ? config.withAdvertisedPort(server.localAddress().getPort()) : config;
-        PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams, clock);
+        PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams, clock,
+                producerSnapshotIntervalBatches(effective));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("broker-timer").daemon(true).factory());
         MemberSession session = MemberSession.forBroker(placement,
@@ -129,6 +131,13 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** {@code producer.snapshot.interval.batches}: confirmed batches of a partition between producer snapshots. */
+    static int producerSnapshotIntervalBatches(BrokerConfig config) {
+        String value = config.givenProperties().get(PRODUCER_SNAPSHOT_INTERVAL);
+        return value == null || value.isBlank() ? PartitionManager.DEFAULT_SNAPSHOT_INTERVAL_BATCHES
+                : Integer.parseInt(value.trim());
+    }
+
     /** {@code log.retention.check.interval.ms}, Kafka's default 5 minutes. */
     static long retentionCheckIntervalMs(BrokerConfig config) {
         String value = config.givenProperties().get(RETENTION_CHECK_INTERVAL);
@@ -151,6 +160,11 @@ public final class Broker implements AutoCloseable {
             }
             return limits;
         });
+    }
+
+    /** The partitions this broker serves (for tests and tools). */
+    public PartitionManager partitions() {
+        return partitions;
     }
 
     public InetSocketAddress kafkaAddress() {

@@ -190,6 +190,11 @@ public final class StandaloneMain {
         return metricsServer == null ? -1 : metricsServer.port();
     }
 
+    /** The standalone's own broker (null before start). */
+    synchronized Broker broker() {
+        return broker;
+    }
+
     /**
      * Starts one more broker in this JVM on the same placement driver and range server (for tests of
      * several brokers): this standalone's options with {@code overrides} on top (at least a distinct

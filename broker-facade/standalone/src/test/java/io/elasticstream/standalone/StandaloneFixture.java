@@ -33,6 +33,11 @@ final class StandaloneFixture implements AutoCloseable {
         return main.startAnotherBroker(overrides);
     }
 
+    /** The standalone's own broker. */
+    Broker broker() {
+        return main.broker();
+    }
+
     InetSocketAddress kafkaAddress() {
         return main.kafkaAddress();
     }

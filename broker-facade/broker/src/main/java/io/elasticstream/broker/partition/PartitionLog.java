@@ -3,18 +3,24 @@ package io.elasticstream.broker.partition;
 import io.elasticstream.broker.records.BatchValidator;
 import io.elasticstream.broker.records.ProducedBatch;
 import io.elasticstream.broker.records.StoredBatchHeader;
+import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.rangestore.protocol.StoredBatch;
 import io.elasticstream.streamclient.api.Stream;
 import io.elasticstream.streamclient.api.StreamException;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -22,14 +28,23 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One partition this broker owns, on its stream. The high watermark is the stream's confirmed offset;
  * the log start offset is the stream's start, moved up by {@link #trimTo} (DeleteRecords, retention).
  * {@link #sizeBytes()} counts the bytes of the batches holding readable records, for
  * {@code retention.bytes}.
+ *
+ * <p>Producer-state snapshots: with a {@link PlacementService} the log stores, through PD, the idempotent
+ * producer state of its confirmed batches (with the log start and size it goes with) every
+ * {@code snapshotIntervalBatches} confirmed batches, after each trim and when it closes; on open it loads
+ * the snapshot and reads only the batches from the snapshot's offset to the high watermark (from the log
+ * start if the start moved since the snapshot, to recount the size).
  */
 public final class PartitionLog {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
     private static final int REBUILD_READ_BYTES = 4 * 1024 * 1024;
     /** Scans usually stop after a batch or two (retention): read little at a time. */
     private static final int SCAN_READ_BYTES = 64 * 1024;
@@ -39,6 +54,19 @@ public final class PartitionLog {
     private final Stream stream;
     private final int leaderEpoch;
     private final ProducerStateTable producers = new ProducerStateTable();
+    /** Producer state of the confirmed batches only: what a snapshot holds. Guarded by this. */
+    private final ProducerStateTable confirmedProducers = new ProducerStateTable();
+    /** Appended batches, in offset order, not yet counted in {@link #sizeBytes} and {@link #confirmedProducers}. */
+    private final ArrayDeque<Appended> unconfirmed = new ArrayDeque<>();
+    /** Where snapshots go; null: none are taken or loaded. */
+    private final PlacementService placement;
+    private final int snapshotIntervalBatches;
+    private final AtomicInteger batchesSinceSnapshot = new AtomicInteger();
+    private final AtomicBoolean snapshotting = new AtomicBoolean();
+    /** The offset of the last snapshot stored or loaded, -1 if none. */
+    private volatile long snapshotOffset = -1;
+    /** Bytes of the batches read while opening (a measure of how much of the stream open read). */
+    private final AtomicLong openReadBytes = new AtomicLong();
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
     /** Appends of idempotent batches not yet confirmed, by base offset: what a retry of one waits for. */
     private final Map<Long, CompletableFuture<Long>> unconfirmedIdempotent = new ConcurrentHashMap<>();
@@ -50,22 +78,70 @@ public final class PartitionLog {
     private final Object trimLock = new Object();
     /** The last trim in progress; trims run one after the other. Guarded by {@link #trimLock}. */
     private CompletableFuture<Long> lastTrim = CompletableFuture.completedFuture(0L);
+    /** The log start offset of the last snapshot stored, -1 if none. */
+    private volatile long lastSnapshotStart = -1;
 
-    private PartitionLog(TopicPartition topicPartition, Uuid topicId, Stream stream) {
+    private PartitionLog(TopicPartition topicPartition, Uuid topicId, Stream stream, PlacementService placement,
+                         int snapshotIntervalBatches) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.stream = stream;
+        this.placement = placement;
+        this.snapshotIntervalBatches = snapshotIntervalBatches;
         this.leaderEpoch = Math.toIntExact(stream.epoch());
         stream.onConfirmed(this::wakeWaiters);
     }
 
-    /** Wraps a freshly opened stream, rebuilding producer state from the stream's batches. */
+    /** Wraps a freshly opened stream, rebuilding producer state from all the stream's batches (no snapshots). */
     static CompletableFuture<PartitionLog> open(TopicPartition tp, Uuid topicId, Stream stream) {
-        PartitionLog log = new PartitionLog(tp, topicId, stream);
-        return log.rebuildProducerState(stream.startOffset()).thenApply(v -> log);
+        return open(tp, topicId, stream, null, Integer.MAX_VALUE);
     }
 
-    private CompletableFuture<Void> rebuildProducerState(long from) {
+    /**
+     * Wraps a freshly opened stream, rebuilding producer state from the stream's snapshot at PD, if any,
+     * and the batches after it; stores a new snapshot every {@code snapshotIntervalBatches} confirmed batches.
+     */
+    static CompletableFuture<PartitionLog> open(TopicPartition tp, Uuid topicId, Stream stream,
+                                                PlacementService placement, int snapshotIntervalBatches) {
+        PartitionLog log = new PartitionLog(tp, topicId, stream, placement, snapshotIntervalBatches);
+        CompletableFuture<Optional<ProducerSnapshot>> snapshot = placement == null
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : placement.producerSnapshot(stream.streamId()).exceptionally(err -> {
+                    LOG.warn("{}: could not read the producer snapshot; reading the whole stream: {}", tp,
+                            err.toString());
+                    return Optional.empty();
+                });
+        return snapshot.thenCompose(s -> log.loadState(s.orElse(null))).thenApply(v -> log);
+    }
+
+    private CompletableFuture<Void> loadState(ProducerSnapshot snapshot) {
+        long start = stream.startOffset();
+        long highWatermark = stream.confirmedOffset();
+        if (snapshot == null) {
+            return rebuildState(start, start);
+        }
+        if (snapshot.offset() > highWatermark) {
+            LOG.warn("{}: ignoring the producer snapshot at {}, above the high watermark {}", topicPartition,
+                    snapshot.offset(), highWatermark);
+            return rebuildState(start, start);
+        }
+        producers.restore(snapshot);
+        confirmedProducers.restore(snapshot);
+        snapshotOffset = snapshot.offset();
+        lastSnapshotStart = snapshot.logStartOffset();
+        if (snapshot.logStartOffset() == start) {
+            sizeBytes.set(snapshot.sizeBytes());
+            return rebuildState(snapshot.offset(), snapshot.offset());
+        }
+        // The start moved since the snapshot: producer state from the snapshot on, sizes from the start.
+        return rebuildState(start, Math.max(start, snapshot.offset()));
+    }
+
+    /**
+     * Reads the confirmed batches from the one holding {@code from}, counting their sizes, and recording
+     * the producer state of those at or above {@code stateFrom}. Runs before the log is published.
+     */
+    private CompletableFuture<Void> rebuildState(long from, long stateFrom) {
         if (from >= stream.confirmedOffset()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -73,12 +149,18 @@ public final class PartitionLog {
             long next = from;
             try {
                 for (StoredBatch b : batches) {
+                    int size = b.data().readableBytes();
+                    openReadBytes.addAndGet(size);
                     StoredBatchHeader h = StoredBatchHeader.read(b.data().nioBuffer());
-                    if (h.hasProducerId()) {
-                        producers.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(),
-                                b.baseOffset(), b.maxTimestamp());
+                    if (h.hasProducerId() && b.baseOffset() >= stateFrom) {
+                        synchronized (this) {
+                            producers.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(),
+                                    b.baseOffset(), b.maxTimestamp());
+                            confirmedProducers.update(h.producerId(), h.producerEpoch(), h.baseSequence(),
+                                    h.lastSequence(), b.baseOffset(), b.maxTimestamp());
+                        }
                     }
-                    sizeBytes.addAndGet(b.data().readableBytes());
+                    sizeBytes.addAndGet(size);
                     next = b.endOffset();
                 }
             } finally {
@@ -88,8 +170,85 @@ public final class PartitionLog {
                 return CompletableFuture.failedFuture(new IllegalStateException(topicPartition
                         + ": no progress rebuilding producer state at offset " + from));
             }
-            return rebuildProducerState(next);
+            return rebuildState(next, stateFrom);
         });
+    }
+
+    /** Bytes of the batches this log read while opening: with a snapshot, only the stream's tail. */
+    public long openReadBytes() {
+        return openReadBytes.get();
+    }
+
+    /** The offset of the last producer snapshot this log stored or loaded, -1 if none. */
+    public long snapshotOffset() {
+        return snapshotOffset;
+    }
+
+    /**
+     * Stores a producer snapshot of the confirmed batches at PD now (unless one is being stored, a trim is
+     * in progress, or nothing was confirmed since the last). Never fails: a snapshot that cannot be stored
+     * (e.g. fenced by a newer owner) is skipped, as the next open reads more of the stream instead.
+     */
+    public CompletableFuture<Void> snapshot() {
+        if (placement == null || !snapshotting.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        ProducerSnapshot snapshot;
+        synchronized (trimLock) {
+            if (!lastTrim.isDone()) {
+                snapshotting.set(false);
+                return CompletableFuture.completedFuture(null);
+            }
+            synchronized (this) {
+                long highWatermark = stream.confirmedOffset();
+                countConfirmed(highWatermark);
+                if (highWatermark <= snapshotOffset && stream.startOffset() == lastSnapshotStart) {
+                    snapshotting.set(false);
+                    return CompletableFuture.completedFuture(null);
+                }
+                snapshot = confirmedProducers.snapshot(highWatermark, stream.startOffset(), sizeBytes.get());
+            }
+        }
+        batchesSinceSnapshot.set(0);
+        return placement.putProducerSnapshot(stream.streamId(), stream.epoch(), snapshot).handle((v, err) -> {
+            if (err == null) {
+                snapshotOffset = snapshot.offset();
+                lastSnapshotStart = snapshot.logStartOffset();
+            } else {
+                LOG.info("{}: producer snapshot at {} not stored: {}", topicPartition, snapshot.offset(), err.toString());
+            }
+            snapshotting.set(false);
+            return null;
+        });
+    }
+
+    /** Counts the appended batches now below {@code highWatermark} as confirmed. Holds this. */
+    private void countConfirmed(long highWatermark) {
+        Appended a;
+        while ((a = unconfirmed.peekFirst()) != null && a.baseOffset < highWatermark) {
+            unconfirmed.removeFirst();
+            sizeBytes.addAndGet(a.sizeBytes);
+            if (a.producerId >= 0) {
+                confirmedProducers.update(a.producerId, a.producerEpoch, a.firstSeq, a.lastSeq, a.baseOffset,
+                        a.maxTimestamp);
+            }
+        }
+    }
+
+    private void onConfirmed() {
+        synchronized (this) {
+            countConfirmed(stream.confirmedOffset());
+        }
+        if (placement != null && batchesSinceSnapshot.incrementAndGet() >= snapshotIntervalBatches) {
+            // Not on this thread: it may hold this log's monitor (an append confirmed at once), and
+            // snapshot() takes the trim lock before the monitor.
+            CompletableFuture.runAsync(this::snapshot);
+        }
+    }
+
+    /** A batch appended here, by its producer (-1 if none) and base offset. */
+    private record Appended(long baseOffset, int sizeBytes, long producerId, short producerEpoch, int firstSeq,
+                            int lastSeq, long maxTimestamp) {
     }
 
     public TopicPartition topicPartition() {
@@ -164,9 +323,15 @@ public final class PartitionLog {
                             batch.stamp(baseOffset, leaderEpoch);
                             base[0] = baseOffset;
                         }).thenApply(r -> {
-                            sizeBytes.addAndGet(size);
+                            onConfirmed();
                             return r.baseOffset();
                         });
+                if (base[0] >= 0) {
+                    unconfirmed.addLast(batch.hasProducerId()
+                            ? new Appended(base[0], size, batch.producerId(), batch.producerEpoch(),
+                                    batch.baseSequence(), batch.lastSequence(), batch.maxTimestamp())
+                            : new Appended(base[0], size, -1, (short) -1, -1, -1, -1));
+                }
                 if (batch.hasProducerId() && base[0] >= 0) {
                     producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
                             batch.lastSequence(), base[0], batch.maxTimestamp());
@@ -255,7 +420,12 @@ public final class PartitionLog {
                 .thenApply(newStart -> {
                     sizeBytes.addAndGet(-trimmedBytes);
                     return newStart;
-                }));
+                })).whenComplete((newStart, err) -> {
+                    if (err == null) {
+                        // After this trim is done, so the snapshot's start and size agree.
+                        CompletableFuture.runAsync(this::snapshot);
+                    }
+                });
     }
 
     /** Sums the sizes of the batches from the one holding {@code from} that end at or below {@code until}. */
@@ -329,11 +499,14 @@ public final class PartitionLog {
         }
     }
 
-    void close() {
+    /** Closes the log; completes once its last producer snapshot is stored (or skipped). */
+    CompletableFuture<Void> close() {
         closed = true;
         failed = true;
+        CompletableFuture<Void> snapshot = snapshot();
         stream.close();
         wakeWaiters();
+        return snapshot;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.elasticstream.broker.partition;
 
+import io.elasticstream.common.Checks;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementService;
@@ -12,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
@@ -44,8 +47,19 @@ public final class PartitionManager implements AutoCloseable {
     private PlacementService.Subscription subscription;
 
     private final Clock clock;
+    public static final int DEFAULT_SNAPSHOT_INTERVAL_BATCHES = 1000;
+
+    /** Producer snapshots every this many confirmed batches of a partition (and at trims and close). */
+    private final int snapshotIntervalBatches;
 
     public PartitionManager(int brokerId, PlacementService placement, StreamClient streams, Clock clock) {
+        this(brokerId, placement, streams, clock, DEFAULT_SNAPSHOT_INTERVAL_BATCHES);
+    }
+
+    public PartitionManager(int brokerId, PlacementService placement, StreamClient streams, Clock clock,
+                            int snapshotIntervalBatches) {
+        Checks.argument(snapshotIntervalBatches > 0, "snapshot interval %d must be positive", snapshotIntervalBatches);
+        this.snapshotIntervalBatches = snapshotIntervalBatches;
         this.clock = clock;
         this.brokerId = brokerId;
         this.placement = placement;
@@ -181,15 +195,16 @@ public final class PartitionManager implements AutoCloseable {
         Uuid topicId = new Uuid(info.topicId().mostSignificantBits(), info.topicId().leastSignificantBits());
         long startNs = clock.nanoTime();
         CompletableFuture<PartitionLog> opening = streams.openForWrite(info.streamId())
-                .thenCompose(stream -> PartitionLog.open(tp, topicId, stream));
+                .thenCompose(stream -> PartitionLog.open(tp, topicId, stream, placement, snapshotIntervalBatches));
         partitions.put(tp, opening);
         opening.whenComplete((log, err) -> {
             if (err != null) {
                 LOG.warn("Opening partition {} failed; will retry: {}", tp, err.toString());
                 owner.execute(() -> retryOpen(tp, opening));
             } else {
-                LOG.info("Opened partition {} (epoch {}, offsets [{}, {})) in {} ms", tp, log.leaderEpoch(),
-                        log.logStartOffset(), log.highWatermark(), (clock.nanoTime() - startNs) / 1_000_000);
+                LOG.info("Opened partition {} (epoch {}, offsets [{}, {}), producer snapshot at {}, {} bytes read) in {} ms",
+                        tp, log.leaderEpoch(), log.logStartOffset(), log.highWatermark(), log.snapshotOffset(),
+                        log.openReadBytes(), (clock.nanoTime() - startNs) / 1_000_000);
                 owner.execute(() -> onOpened(tp));
             }
         });
@@ -206,11 +221,10 @@ public final class PartitionManager implements AutoCloseable {
         }
     }
 
-    private void close(TopicPartition tp) {
+    private CompletableFuture<Void> close(TopicPartition tp) {
         CompletableFuture<PartitionLog> f = partitions.remove(tp);
-        if (f != null) {
-            f.thenAccept(PartitionLog::close);
-        }
+        return f == null ? CompletableFuture.completedFuture(null)
+                : f.thenCompose(PartitionLog::close).exceptionally(err -> null);
     }
 
     @Override
@@ -224,6 +238,15 @@ public final class PartitionManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        partitions.keySet().forEach(this::close);
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        List.copyOf(partitions.keySet()).forEach(tp -> closing.add(close(tp)));
+        // Give the last producer snapshots a moment, so the next open reads little of each stream.
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Some producer snapshots were not stored at close: {}", e.toString());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.elasticstream.broker.partition;
 
+import io.elasticstream.placement.api.ProducerSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,6 +86,35 @@ final class ProducerStateTable {
                 e.batches.isEmpty() ? RecordBatch.NO_SEQUENCE : e.batches.peekLast().lastSeq, e.lastTimestamp)));
         out.sort(Comparator.comparingLong(ActiveProducer::producerId));
         return out;
+    }
+
+    /**
+     * The state as a snapshot covering offsets below {@code offset}; the caller guarantees every batch
+     * recorded here is below it (e.g. a table fed only confirmed batches).
+     */
+    ProducerSnapshot snapshot(long offset, long logStartOffset, long sizeBytes) {
+        List<ProducerSnapshot.Producer> out = new ArrayList<>(producers.size());
+        producers.forEach((id, e) -> out.add(new ProducerSnapshot.Producer(id, e.epoch, e.lastTimestamp,
+                e.batches.stream().map(b -> new ProducerSnapshot.Batch(b.firstSeq, b.lastSeq, b.baseOffset)).toList())));
+        out.sort(Comparator.comparingLong(ProducerSnapshot.Producer::producerId));
+        return new ProducerSnapshot(offset, logStartOffset, sizeBytes, out);
+    }
+
+    /** Replaces the state with {@code snapshot}'s. */
+    void restore(ProducerSnapshot snapshot) {
+        producers.clear();
+        for (ProducerSnapshot.Producer p : snapshot.producers()) {
+            ProducerEntry entry = new ProducerEntry();
+            entry.epoch = p.epoch();
+            entry.lastTimestamp = p.lastTimestamp();
+            for (ProducerSnapshot.Batch b : p.batches()) {
+                entry.batches.addLast(new CachedBatch(b.firstSeq(), b.lastSeq(), b.baseOffset()));
+            }
+            while (entry.batches.size() > CACHED_BATCHES) {
+                entry.batches.removeFirst();
+            }
+            producers.put(p.producerId(), entry);
+        }
     }
 
     private static boolean inSequence(int lastSeq, int nextSeq) {

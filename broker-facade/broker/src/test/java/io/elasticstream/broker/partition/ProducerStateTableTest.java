@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.elasticstream.placement.api.ProducerSnapshot;
+import java.util.List;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.junit.jupiter.api.Test;
@@ -56,5 +58,34 @@ class ProducerStateTableTest {
     void sequenceNumbersWrapAroundAfterIntegerMax() {
         table.update(PID, (short) 0, Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 0);
         assertFalse(table.check(PID, (short) 0, 0, 3).duplicate());
+    }
+
+    @Test
+    void aRestoredSnapshotDedupsAndOrdersExactlyAsTheTableItWasTakenFrom() {
+        for (int i = 0; i < 7; i++) {
+            table.update(PID, (short) 3, i * 5, i * 5 + 4, 100 + i * 5, 1_000 + i);
+        }
+        table.update(PID + 1, (short) 0, 0, 0, 200, 2_000);
+        ProducerSnapshot snapshot = table.snapshot(201, 50, 4096);
+        assertEquals(201, snapshot.offset());
+        assertEquals(50, snapshot.logStartOffset());
+        assertEquals(4096, snapshot.sizeBytes());
+        assertEquals(List.of(PID, PID + 1), snapshot.producers().stream().map(ProducerSnapshot.Producer::producerId).toList());
+        assertEquals(ProducerStateTable.CACHED_BATCHES, snapshot.producers().getFirst().batches().size());
+
+        ProducerStateTable restored = new ProducerStateTable();
+        restored.update(PID + 2, (short) 0, 0, 0, 0); // replaced by the restore
+        restored.restore(snapshot);
+
+        assertEquals(table.activeProducers(), restored.activeProducers());
+        assertEquals(snapshot, restored.snapshot(201, 50, 4096));
+        ProducerStateTable.Check dup = restored.check(PID, (short) 3, 30, 34);
+        assertTrue(dup.duplicate());
+        assertEquals(130, dup.duplicateBaseOffset());
+        assertFalse(restored.check(PID, (short) 3, 35, 39).duplicate(), "the next sequence is new");
+        assertThrows(OutOfOrderSequenceException.class, () -> restored.check(PID, (short) 3, 5, 9),
+                "a batch that fell out of the cache is out of order, as before the snapshot");
+        assertThrows(InvalidProducerEpochException.class, () -> restored.check(PID, (short) 2, 0, 0));
+        assertFalse(restored.check(PID + 2, (short) 0, 0, 0).duplicate(), "state not in the snapshot is gone");
     }
 }

@@ -134,6 +134,16 @@ public interface PlacementService {
      */
     CompletableFuture<Long> trimStream(long streamId, long epoch, long newStartOffset);
 
+    /**
+     * Stores {@code snapshot} as the stream's producer-state snapshot, replacing any earlier one. Fails
+     * with {@link PlacementException.FencedEpoch} unless {@code epoch} is the stream's current epoch, and
+     * {@link PlacementException.UnknownStream}. Deleted with the stream.
+     */
+    CompletableFuture<Void> putProducerSnapshot(long streamId, long epoch, ProducerSnapshot snapshot);
+
+    /** The stream's producer-state snapshot, if one was stored. Fails with {@link PlacementException.UnknownStream}. */
+    CompletableFuture<Optional<ProducerSnapshot>> producerSnapshot(long streamId);
+
     // ---- producer ids ------------------------------------------------------------------------
 
     /**

@@ -47,6 +47,8 @@ public final class PdRpc {
     public static final String CREATE_RANGE = "createRange";
     public static final String SEAL_RANGE = "sealRange";
     public static final String TRIM_STREAM = "trimStream";
+    public static final String PUT_PRODUCER_SNAPSHOT = "putProducerSnapshot";
+    public static final String PRODUCER_SNAPSHOT = "producerSnapshot";
     public static final String ALLOCATE_PRODUCER_IDS = "allocateProducerIds";
 
     private PdRpc() {

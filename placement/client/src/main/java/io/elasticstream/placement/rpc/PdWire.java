@@ -6,6 +6,7 @@ import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PartitionMove;
 import io.elasticstream.placement.api.PartitionMoveResult;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
@@ -295,6 +296,32 @@ public final class PdWire {
     public static StreamInfo readStream(DataInput in) throws IOException {
         return new StreamInfo(in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readInt(),
                 readList(in, PdWire::readRange));
+    }
+
+    public static void writeProducerSnapshot(DataOutput out, ProducerSnapshot value) throws IOException {
+        out.writeLong(value.offset());
+        out.writeLong(value.logStartOffset());
+        out.writeLong(value.sizeBytes());
+        writeList(out, value.producers(), (o, p) -> {
+            o.writeLong(p.producerId());
+            o.writeShort(p.epoch());
+            o.writeLong(p.lastTimestamp());
+            writeList(o, p.batches(), (ob, b) -> {
+                ob.writeInt(b.firstSeq());
+                ob.writeInt(b.lastSeq());
+                ob.writeLong(b.baseOffset());
+            });
+        });
+    }
+
+    public static ProducerSnapshot readProducerSnapshot(DataInput in) throws IOException {
+        long offset = in.readLong();
+        long logStartOffset = in.readLong();
+        long sizeBytes = in.readLong();
+        List<ProducerSnapshot.Producer> producers = readList(in, i -> new ProducerSnapshot.Producer(i.readLong(),
+                i.readShort(), i.readLong(),
+                readList(i, ib -> new ProducerSnapshot.Batch(ib.readInt(), ib.readInt(), ib.readLong()))));
+        return new ProducerSnapshot(offset, logStartOffset, sizeBytes, producers);
     }
 
     private static int count(DataInput in, int max) throws IOException {

@@ -9,6 +9,7 @@ import io.elasticstream.placement.api.PartitionMove;
 import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
@@ -184,6 +185,21 @@ public final class RemotePlacementService implements PlacementService, AutoClose
             out.writeInt(index);
             out.writeLong(endOffset);
         }, PdWire::readRange);
+    }
+
+    @Override
+    public CompletableFuture<Void> putProducerSnapshot(long streamId, long epoch, ProducerSnapshot snapshot) {
+        return call(PdRpc.PUT_PRODUCER_SNAPSHOT, out -> {
+            out.writeLong(streamId);
+            out.writeLong(epoch);
+            PdWire.writeProducerSnapshot(out, snapshot);
+        }, PdWire::readNothing);
+    }
+
+    @Override
+    public CompletableFuture<Optional<ProducerSnapshot>> producerSnapshot(long streamId) {
+        return call(PdRpc.PRODUCER_SNAPSHOT, out -> out.writeLong(streamId),
+                in -> PdWire.readOptional(in, PdWire::readProducerSnapshot));
     }
 
     @Override

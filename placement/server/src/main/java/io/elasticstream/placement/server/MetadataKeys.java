@@ -10,6 +10,7 @@ import io.elasticstream.placement.api.TopicId;
  *   partitions/&lt;topicId&gt;/&lt;partition&gt;      PartitionInfo
  *   streams/&lt;streamId&gt;                     StreamRecord
  *   ranges/&lt;streamId&gt;/&lt;index&gt;             RangeRecord
+ *   producer-snapshots/&lt;streamId&gt;          ProducerSnapshot of the stream's partition
  *   brokers/&lt;id&gt;                          BrokerInfo
  *   range-servers/&lt;id&gt;                    RangeServerInfo
  *   alive/brokers/&lt;id&gt;                    BrokerLoad, attached to the broker's session lease
@@ -26,6 +27,7 @@ public final class MetadataKeys {
     private final String partitions;
     private final String streams;
     private final String ranges;
+    private final String producerSnapshots;
     private final String brokers;
     private final String rangeServers;
     private final String aliveBrokers;
@@ -39,6 +41,7 @@ public final class MetadataKeys {
         partitions = clusterPrefix + "partitions/";
         streams = clusterPrefix + "streams/";
         ranges = clusterPrefix + "ranges/";
+        producerSnapshots = clusterPrefix + "producer-snapshots/";
         brokers = clusterPrefix + "brokers/";
         rangeServers = clusterPrefix + "range-servers/";
         aliveBrokers = clusterPrefix + "alive/brokers/";
@@ -96,6 +99,11 @@ public final class MetadataKeys {
 
     public String rangesPrefix() {
         return ranges;
+    }
+
+    /** The producer-state snapshot of stream {@code streamId}'s partition. */
+    public String producerSnapshot(long streamId) {
+        return producerSnapshots + pad20(streamId);
     }
 
     public String broker(int id) {

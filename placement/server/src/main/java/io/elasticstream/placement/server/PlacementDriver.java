@@ -9,6 +9,7 @@ import io.elasticstream.placement.api.PartitionMove;
 import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
@@ -366,6 +367,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 long streamId = Codecs.PARTITION.decode(kv.value()).streamId();
                 ops.add(Op.delete(keys.stream(streamId)));
                 ops.add(Op.deletePrefix(keys.rangesPrefix(streamId)));
+                ops.add(Op.delete(keys.producerSnapshot(streamId)));
             }
             guardedTxn(what, List.of(Compare.modRevision(topicKey, topicKv.modRevision())), ops);
             LOG.info("deleted topic '{}' ({})", name, MetadataKeys.topicIdString(topic.topicId()));
@@ -667,6 +669,37 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 return newStartOffset;
             });
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> putProducerSnapshot(long streamId, long epoch, ProducerSnapshot snapshot) {
+        String what = "store the producer snapshot of stream " + streamId + " at " + snapshot.offset() + " (epoch "
+                + epoch + ")";
+        byte[] encoded = Codecs.PRODUCER_SNAPSHOT.encode(snapshot);
+        return onOwner(what, () -> retrying(what, () -> {
+            String streamKey = keys.stream(streamId);
+            List<List<KeyValue>> read = readTxn(List.of(), Op.get(streamKey));
+            KeyValue streamKv = checkEpoch(streamId, epoch, read.get(0));
+            guardedTxn(what, List.of(Compare.modRevision(streamKey, streamKv.modRevision())),
+                    List.of(Op.put(keys.producerSnapshot(streamId), encoded)));
+            LOG.debug("stream {}: producer snapshot at {} with {} producers (epoch {})", streamId, snapshot.offset(),
+                    snapshot.producers().size(), epoch);
+            return null;
+        }));
+    }
+
+    @Override
+    public CompletableFuture<Optional<ProducerSnapshot>> producerSnapshot(long streamId) {
+        String what = "read the producer snapshot of stream " + streamId;
+        return onOwner(what, () -> retrying(what, () -> {
+            List<List<KeyValue>> read = readTxn(List.of(), Op.get(keys.stream(streamId)),
+                    Op.get(keys.producerSnapshot(streamId)));
+            if (read.get(0).isEmpty()) {
+                throw new PlacementException.UnknownStream(streamId);
+            }
+            return read.get(1).isEmpty() ? Optional.<ProducerSnapshot>empty()
+                    : Optional.of(Codecs.PRODUCER_SNAPSHOT.decode(read.get(1).get(0).value()));
+        }));
     }
 
     /** The stream's record if {@code epoch} is its current epoch. */

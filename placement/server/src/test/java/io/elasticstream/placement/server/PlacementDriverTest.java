@@ -5,6 +5,7 @@ import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementException;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
@@ -222,6 +223,32 @@ class PlacementDriverTest {
     }
 
     // ---- streams and ranges ----------------------------------------------------------------
+
+    @Test
+    void producerSnapshotIsStoredByTheCurrentWriterOnlyAndDeletedWithTheTopic() throws Exception {
+        await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
+        long streamId = await(pd.createTopic(new NewTopic("t", 1, Map.of()))).partitions().get(0).streamId();
+        assertEquals(Optional.empty(), await(pd.producerSnapshot(streamId)));
+        long epoch = await(pd.openStreamForWrite(streamId)).epoch();
+        ProducerSnapshot first = new ProducerSnapshot(10, 0, 1000, List.of(new ProducerSnapshot.Producer(5, (short) 0,
+                77, List.of(new ProducerSnapshot.Batch(0, 9, 0)))));
+        await(pd.putProducerSnapshot(streamId, epoch, first));
+        assertEquals(Optional.of(first), await(pd.producerSnapshot(streamId)));
+
+        long newer = await(pd.openStreamForWrite(streamId)).epoch();
+        ProducerSnapshot stale = new ProducerSnapshot(20, 0, 2000, List.of());
+        failure(PlacementException.FencedEpoch.class, pd.putProducerSnapshot(streamId, epoch, stale));
+        assertEquals(Optional.of(first), await(pd.producerSnapshot(streamId)), "a fenced writer changes nothing");
+        ProducerSnapshot second = new ProducerSnapshot(30, 5, 500, List.of());
+        await(pd.putProducerSnapshot(streamId, newer, second));
+        assertEquals(Optional.of(second), await(pd.producerSnapshot(streamId)), "a snapshot replaces the last");
+        failure(PlacementException.UnknownStream.class, pd.putProducerSnapshot(streamId + 1000, 1, second));
+
+        await(pd.deleteTopic("t"));
+        failure(PlacementException.UnknownStream.class, pd.producerSnapshot(streamId));
+        assertTrue(await(store.get(new MetadataKeys(PlacementConfig.standalone().clusterPrefix())
+                .producerSnapshot(streamId))).isEmpty(), "the snapshot goes with the stream");
+    }
 
     @Test
     void openStreamForWriteRaisesStreamAndLeaderEpochAndFencesTheOldWriter() throws Exception {

@@ -7,6 +7,7 @@ import io.elasticstream.placement.api.PartitionMove;
 import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.placement.api.PlacementService;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
@@ -34,6 +35,7 @@ final class SimPlacement implements PlacementService {
     private final Map<Long, long[]> epochs = new HashMap<>();
     private final Map<Long, List<RangeInfo>> ranges = new HashMap<>();
     private final Map<Long, Long> startOffsets = new HashMap<>();
+    private final Map<Long, ProducerSnapshot> producerSnapshots = new HashMap<>();
     /** Every seal PD ever recorded: stream/index -> end. A sealed range must never get another end. */
     final Map<String, Long> sealedEnds = new HashMap<>();
 
@@ -157,6 +159,20 @@ final class SimPlacement implements PlacementService {
             }
             return startOffsets.merge(streamId, newStartOffset, Math::max);
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> putProducerSnapshot(long streamId, long epoch, ProducerSnapshot snapshot) {
+        return later(() -> {
+            checkEpoch(streamId, epoch);
+            producerSnapshots.put(streamId, snapshot);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<ProducerSnapshot>> producerSnapshot(long streamId) {
+        return later(() -> Optional.ofNullable(producerSnapshots.get(streamId)));
     }
 
     // ---- not needed by the stream client ---------------------------------------------------------

@@ -3,9 +3,11 @@ package io.elasticstream.placement.server.codec;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.PartitionInfo;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
 import io.elasticstream.placement.api.TopicId;
+import io.elasticstream.placement.rpc.PdWire;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -118,6 +120,19 @@ public final class Codecs {
                 replicaIds.add(in.readInt());
             }
             return new RangeRecord(streamId, index, start, end, epoch, replicaIds);
+        }
+    };
+
+    /** {@code producer-snapshots/<stream>}: the same encoding as over PD RPC. */
+    public static final RecordCodec<ProducerSnapshot> PRODUCER_SNAPSHOT = new RecordCodec<>("producer snapshot", 1) {
+        @Override
+        protected void writeBody(DataOutput out, ProducerSnapshot value) throws IOException {
+            PdWire.writeProducerSnapshot(out, value);
+        }
+
+        @Override
+        protected ProducerSnapshot readBody(DataInput in) throws IOException {
+            return PdWire.readProducerSnapshot(in);
         }
     };
 

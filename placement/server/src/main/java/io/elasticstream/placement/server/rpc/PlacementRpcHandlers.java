@@ -61,6 +61,10 @@ public final class PlacementRpcHandlers {
                 (pd, in) -> pd.sealRange(in.readLong(), in.readLong(), in.readInt(), in.readLong()), PdWire::writeRange);
         h.register(PdRpc.TRIM_STREAM,
                 (pd, in) -> pd.trimStream(in.readLong(), in.readLong(), in.readLong()), PdWire::writeLong);
+        h.register(PdRpc.PUT_PRODUCER_SNAPSHOT, (pd, in) -> pd.putProducerSnapshot(in.readLong(), in.readLong(),
+                PdWire.readProducerSnapshot(in)), PdWire::writeNothing);
+        h.register(PdRpc.PRODUCER_SNAPSHOT, (pd, in) -> pd.producerSnapshot(in.readLong()),
+                (out, v) -> PdWire.writeOptional(out, v, PdWire::writeProducerSnapshot));
         h.register(PdRpc.ALLOCATE_PRODUCER_IDS, (pd, in) -> pd.allocateProducerIds(in.readInt()), PdWire::writeLong);
         return h;
     }

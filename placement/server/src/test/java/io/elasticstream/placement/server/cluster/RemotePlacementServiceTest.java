@@ -8,6 +8,7 @@ import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PartitionMove;
 import io.elasticstream.placement.api.PartitionMoveResult;
 import io.elasticstream.placement.api.PlacementException;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
@@ -137,6 +138,11 @@ class RemotePlacementServiceTest {
             assertEquals(List.of(sealed), described.ranges());
             assertEquals(10, described.startOffset());
             assertEquals(leaderDriver().describeStream(streamId).join(), described);
+            assertEquals(Optional.empty(), client.producerSnapshot(streamId).join());
+            ProducerSnapshot snapshot = new ProducerSnapshot(42, 10, 4096, List.of(new ProducerSnapshot.Producer(7,
+                    (short) 2, 1234, List.of(new ProducerSnapshot.Batch(0, 4, 30), new ProducerSnapshot.Batch(5, 9, 35)))));
+            client.putProducerSnapshot(streamId, 3, snapshot).join();
+            assertEquals(Optional.of(snapshot), client.producerSnapshot(streamId).join());
 
             long first = client.allocateProducerIds(10).join();
             assertEquals(first + 10, client.allocateProducerIds(5).join());
