@@ -29,8 +29,15 @@ import org.apache.kafka.common.requests.RequestContext;
  * by name up to v12 and by topic id from v13. Batches over the topic's {@code max.message.bytes} are refused.
  * A connection's requests are appended in the order they arrived, also when one waits for the topic-id
  * listing ({@link ConnectionOrder}): an idempotent producer pipelines them.
+ *
+ * <p>A partition PD assigned to this broker that it is still opening (just moved here) is waited for, at
+ * most the request's timeout and {@value #MAX_OPEN_WAIT_MS} ms, rather than answered NOT_LEADER_OR_FOLLOWER:
+ * a producer would otherwise back off and retry, adding its {@code retry.backoff.ms} to the move. The wait
+ * is part of the request's ordered start, so later requests of the connection are appended after it.
  */
 final class ProduceApi implements RequestHandler {
+    /** The longest a request waits for a partition this broker is opening. */
+    static final int MAX_OPEN_WAIT_MS = 5_000;
     private final TopicService topics;
     private final PartitionManager partitions;
     /** Appends each connection's requests in arrival order, as Kafka does (and idempotence needs). */
@@ -46,11 +53,32 @@ final class ProduceApi implements RequestHandler {
         ProduceRequest req = (ProduceRequest) request;
         boolean byId = context.apiVersion() >= 13;
         CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
-        CompletableFuture<ApiMessage> response = order.run(context.connectionId, names, n -> produce(req, byId, n));
+        CompletableFuture<Map<Uuid, String>> ready = names.thenCompose(n -> opened(req, byId, n).thenApply(v -> n));
+        CompletableFuture<ApiMessage> response = order.run(context.connectionId, ready, n -> produce(req, byId, n));
         if (req.acks() == 0) {
             return response.handle((r, e) -> null); // acks=0: Kafka sends no response at all
         }
         return response;
+    }
+
+    /** Completes when the request's partitions that this broker owns per PD but is still opening are open. */
+    private CompletableFuture<Void> opened(ProduceRequest req, boolean byId, Map<Uuid, String> names) {
+        long maxWaitMs = Math.min(req.timeout(), MAX_OPEN_WAIT_MS);
+        List<CompletableFuture<Void>> waits = new ArrayList<>(0);
+        for (ProduceRequestData.TopicProduceData topicData : req.data().topicData()) {
+            String topic = byId ? names.get(topicData.topicId()) : topicData.name();
+            if (topic == null) {
+                continue;
+            }
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                TopicPartition tp = new TopicPartition(topic, partitionData.index());
+                if (partitions.get(tp) == null) {
+                    waits.add(partitions.whenOpenedIfAssignedHere(tp, maxWaitMs));
+                }
+            }
+        }
+        return waits.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<ApiMessage> produce(ProduceRequest req, boolean byId, Map<Uuid, String> names) {

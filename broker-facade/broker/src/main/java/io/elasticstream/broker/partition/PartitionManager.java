@@ -131,6 +131,39 @@ public final class PartitionManager implements AutoCloseable {
         return opened;
     }
 
+    /**
+     * Completes when {@code tp} is open here if PD assigned it to this broker, and at once when it is open
+     * already or PD puts it elsewhere; never later than {@code maxWaitMs} from now, never fails. PD's
+     * assignment is the latest one seen here, or asked of PD when that one puts the partition elsewhere
+     * (this broker's watch may not have seen a move a client already learned of). For requests that reach
+     * the new owner of a partition while it is still opening it, which should wait rather than fail.
+     */
+    public CompletableFuture<Void> whenOpenedIfAssignedHere(TopicPartition tp, long maxWaitMs) {
+        if (get(tp) != null || maxWaitMs <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> bounded = new CompletableFuture<Void>()
+                .completeOnTimeout(null, maxWaitMs, TimeUnit.MILLISECONDS);
+        CompletableFuture<Boolean> assignedHere = ownedHere(assignments.get(tp))
+                ? CompletableFuture.completedFuture(true)
+                : placement.topic(tp.topic()).thenApply(t -> t.flatMap(info -> info.partitions().stream()
+                        .filter(p -> p.partition() == tp.partition()).findFirst()).map(this::ownedHere).orElse(false));
+        assignedHere.whenComplete((here, err) -> {
+            if (err != null || !here) {
+                bounded.complete(null);
+                return;
+            }
+            CompletableFuture<Void> opened = whenOpened(tp);
+            opened.thenRun(() -> bounded.complete(null));
+            bounded.thenRun(() -> opened.complete(null)); // on timeout: forget the waiter
+        });
+        return bounded;
+    }
+
+    private boolean ownedHere(PartitionInfo info) {
+        return info != null && info.ownerBrokerId() == brokerId;
+    }
+
     private void forgetWaiter(TopicPartition tp, CompletableFuture<Void> waiter) {
         List<CompletableFuture<Void>> waiters = openWaiters.get(tp);
         if (waiters != null && waiters.remove(waiter) && waiters.isEmpty()) {
@@ -138,7 +171,8 @@ public final class PartitionManager implements AutoCloseable {
         }
     }
 
-    private void onOpened(TopicPartition tp) {
+    /** Wakes the callers waiting for {@code tp}: it is open, or will not be opened here after all. */
+    private void releaseWaiters(TopicPartition tp) {
         List<CompletableFuture<Void>> waiters = openWaiters.remove(tp);
         if (waiters != null) {
             List.copyOf(waiters).forEach(w -> w.complete(null));
@@ -180,10 +214,14 @@ public final class PartitionManager implements AutoCloseable {
             LOG.info("Partition {} moved to broker {}; closing it here", tp, info.ownerBrokerId());
             close(tp);
         }
+        if (!mine) {
+            releaseWaiters(tp); // moved on before it was opened here: waiting longer would not help
+        }
     }
 
     private void onDeleted(TopicPartition tp) {
         assignments.remove(tp);
+        releaseWaiters(tp);
         if (partitions.containsKey(tp)) {
             LOG.info("Partition {} deleted; closing it", tp);
             close(tp);
@@ -205,7 +243,7 @@ public final class PartitionManager implements AutoCloseable {
                 LOG.info("Opened partition {} (epoch {}, offsets [{}, {}), producer snapshot at {}, {} bytes read) in {} ms",
                         tp, log.leaderEpoch(), log.logStartOffset(), log.highWatermark(), log.snapshotOffset(),
                         log.openReadBytes(), (clock.nanoTime() - startNs) / 1_000_000);
-                owner.execute(() -> onOpened(tp));
+                owner.execute(() -> releaseWaiters(tp));
             }
         });
     }
