@@ -44,9 +44,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * replayed), {@code -Dchaos.seconds=<s>} sets how long faults are injected (default 60, so the whole test
  * stays under 3 minutes). A failure prints the seed, the nemesis history and the counts.
  *
- * <p>Gated behind {@code -Dchaos=true} (skipped otherwise): SIGSTOP of a broker past its session TTL and
- * restarts of killed members under load are not yet reliably survived (see the report in the commit), and a
- * CI run must not go red by timing.
+ * <p>Runs by default (about 2 minutes: cluster start, 60 s of faults, heal, drain); {@code -Dchaos=false}
+ * skips it. Sends that fail are allowed (such a record may or may not be in the log); what was acknowledged
+ * must be there exactly once and in order.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ChaosTest {
@@ -73,7 +73,7 @@ class ChaosTest {
 
     @Test
     void acknowledgedRecordsSurviveKilledAndFrozenMembersWithoutLossDuplicatesOrReorder() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("chaos"), "chaos test runs only with -Dchaos=true");
+        Assumptions.assumeFalse("false".equals(System.getProperty("chaos")), "skipped with -Dchaos=false");
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         long chaosSeconds = Long.getLong("chaos.seconds", 60);
         System.out.println("ChaosTest: seed " + seed + " (replay with -Dchaos.seed=" + seed + "), faults for "
@@ -236,7 +236,7 @@ class ChaosTest {
             problems.add("no record was acknowledged at all");
         }
         if (!problems.isEmpty()) {
-            fail("chaos run with seed " + seed + " (replay: -Dchaos=true -Dchaos.seed=" + seed + ") failed:\n  "
+            fail("chaos run with seed " + seed + " (replay: -Dchaos.seed=" + seed + ") failed:\n  "
                     + String.join("\n  ", problems) + "\n" + summary + history + "\nlogs: " + cluster.logDir());
         }
     }
@@ -320,18 +320,18 @@ class ChaosTest {
                                     if (error == null) {
                                         acked.add(value);
                                     } else {
-                                        countError(error);
+                                        countError(error, id, nemesis);
                                     }
                                 });
                     } catch (TimeoutException e) {
                         inFlight.release();
-                        countError(e);
+                        countError(e, id, nemesis);
                     }
                     pause(SEND_INTERVAL_MS);
                 }
                 producer.flush();
             } catch (KafkaException e) {
-                countError(e);
+                countError(e, id, nemesis);
                 nemesis.record("producer " + id + " failed fatally (" + e + "); starting " + producerName
                         + (incarnation + 1));
                 incarnation++;
@@ -344,9 +344,14 @@ class ChaosTest {
         }
     }
 
-    private void countError(Throwable error) {
+    /** Counts a failed send; the first of each kind (and every tenth) goes to the history with its time. */
+    private void countError(Throwable error, String producerId, ChaosNemesis nemesis) {
         sendErrors.incrementAndGet();
-        errorKinds.computeIfAbsent(error.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+        long count = errorKinds.computeIfAbsent(error.getClass().getSimpleName(), k -> new AtomicLong())
+                .incrementAndGet();
+        if (count == 1 || count % 10 == 0) {
+            nemesis.record("producer " + producerId + " send failed (" + count + " of this kind): " + error);
+        }
     }
 
     private void consume(String bootstrap, int id, ChaosNemesis nemesis) {
