@@ -184,6 +184,33 @@ public final class ChildProcess {
         }
     }
 
+    /** Freezes the child with SIGSTOP (it holds its sockets and files but runs no code) until {@link #resume()}. */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #suspend() suspended} child run again with SIGCONT. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " (" + name + ") failed: "
+                        + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + signal + " for " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + name, e);
+        }
+    }
+
     /** The last {@code lines} lines of the log file (all starts written to it). */
     public String logTail(int lines) {
         return logTail(logFile, lines);

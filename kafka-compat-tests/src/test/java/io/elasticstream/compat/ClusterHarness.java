@@ -13,7 +13,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -58,6 +60,14 @@ public final class ClusterHarness implements AutoCloseable {
         public Options withPdCount(int count) {
             return new Options(count, rangeServerCount, brokerCount, memberSessionTtlMs);
         }
+
+        public Options withRangeServerCount(int count) {
+            return new Options(pdCount, count, brokerCount, memberSessionTtlMs);
+        }
+
+        public Options withBrokerCount(int count) {
+            return new Options(pdCount, rangeServerCount, count, memberSessionTtlMs);
+        }
     }
 
     private final Options options;
@@ -72,6 +82,8 @@ public final class ClusterHarness implements AutoCloseable {
     private final List<Member> pds = new ArrayList<>();
     private final List<Member> rangeServers = new ArrayList<>();
     private final List<Member> brokers = new ArrayList<>();
+    /** The command each member was launched with, by member name, so {@link #restart} can run it again. */
+    private final Map<String, List<String>> commands = new HashMap<>();
 
     /**
      * One started member: its process, the address it printed when ready, and the {@code metrics.url} it
@@ -213,7 +225,45 @@ public final class ClusterHarness implements AutoCloseable {
         }
         command.add("--override");
         command.add("metrics.port=0"); // several members per machine: each on a free port
+        commands.put(member, List.copyOf(command));
         return ChildProcess.start(member, command, esHome, logDir.resolve(member + ".log"));
+    }
+
+    /**
+     * Starts a member that has exited (killed or stopped) again with the same command: the same id, ports
+     * and data directory, its output appended to the same log. Returns once it printed its ready line; the
+     * member lists ({@link #pds()}, {@link #rangeServers()}, {@link #brokers()}) then hold the new process.
+     */
+    public Member restart(Member member) {
+        List<Member> group;
+        String readyPrefix;
+        if (pds.contains(member)) {
+            group = pds;
+            readyPrefix = "pd.address=";
+        } else if (rangeServers.contains(member)) {
+            group = rangeServers;
+            readyPrefix = "range.server.address=";
+        } else if (brokers.contains(member)) {
+            group = brokers;
+            readyPrefix = "bootstrap.servers=";
+        } else {
+            throw new IllegalArgumentException(member.name() + " is not a current member of this cluster");
+        }
+        if (member.isAlive()) {
+            throw new IllegalStateException(member.name() + " (pid " + member.process().pid() + ") is still running");
+        }
+        int index = group.indexOf(member);
+        ChildProcess process = ChildProcess.start(member.name(), commands.get(member.name()), esHome,
+                logDir.resolve(member.name() + ".log"));
+        group.set(index, new Member(member.name(), process, member.address(), Optional.empty()));
+        try {
+            process.awaitLine(readyPrefix, START_TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw failure(process, e.getMessage());
+        }
+        Member restarted = new Member(member.name(), process, member.address(), process.findLine("metrics.url="));
+        group.set(index, restarted);
+        return restarted;
     }
 
     private void awaitAll(List<ChildProcess> starting, String readyPrefix, List<Member> into) {
