@@ -174,13 +174,22 @@ public final class ReplicatedStream implements Stream {
         }
     }
 
-    /** Sends one pending batch to every replica of {@code range}. Called under the lock, in offset order. */
+    /**
+     * Sends one pending batch to every replica of {@code range}. Called under the lock, in offset order. Every
+     * request takes its reference to the data before the first is sent: a send that fails at once runs its
+     * callback right here (the lock is re-entrant), which may roll or fail the stream and release the batch.
+     */
     private void send(PendingAppend p, RangeInfo range) {
         p.acks.clear();
-        for (RangeServerInfo replica : range.replicas()) {
-            AppendRequest request = new AppendRequest(streamId, range.index(), epoch, p.base, p.recordCount,
-                    p.maxTimestamp, confirmedOffset, p.data.retainedDuplicate());
-            client.append(replica, request).whenComplete((end, err) -> onAppendResponse(p, range, replica, err));
+        List<RangeServerInfo> replicas = range.replicas();
+        List<AppendRequest> requests = new ArrayList<>(replicas.size());
+        for (int i = 0; i < replicas.size(); i++) {
+            requests.add(new AppendRequest(streamId, range.index(), epoch, p.base, p.recordCount, p.maxTimestamp,
+                    confirmedOffset, p.data.retainedDuplicate()));
+        }
+        for (int i = 0; i < replicas.size(); i++) {
+            RangeServerInfo replica = replicas.get(i);
+            client.append(replica, requests.get(i)).whenComplete((end, err) -> onAppendResponse(p, range, replica, err));
         }
         if (p.timeout != null) {
             p.timeout.cancel();

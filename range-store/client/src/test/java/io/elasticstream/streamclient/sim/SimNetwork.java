@@ -107,6 +107,12 @@ final class SimNetwork implements RangeClient {
     }
 
     private <T> CompletableFuture<T> call(RangeServerInfo to, Function<RangeStore, CompletableFuture<T>> op) {
+        if (world.nowMs() < brokenUntilMs.getOrDefault(to.id(), -1L) && world.chance(0.5)) {
+            // A connection known to be down fails the call at once, in the caller's thread, as the real client
+            // does when its channel is closed (the other half of the time the message is just lost).
+            return CompletableFuture.failedFuture(new RpcException(Status.STORAGE_ERROR,
+                    "connection to " + to.id() + " is down"));
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         world.schedule(() -> result.completeExceptionally(new RpcException(Status.STORAGE_ERROR,
                 "request to " + to.id() + " timed out")), REQUEST_TIMEOUT_MS);
