@@ -40,6 +40,8 @@ public final class MemberSession implements AutoCloseable {
 
     /** A third of PD's default session TTL of 6 s. */
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
+    /** How long one registration attempt may take (a fresh process's first call to PD can be slow). */
+    static final long REGISTRATION_TIMEOUT_MS = 5_000;
 
     private final String member;
     private final Supplier<CompletableFuture<Void>> register;
@@ -74,6 +76,7 @@ public final class MemberSession implements AutoCloseable {
                                           long heartbeatIntervalMs) {
         Checks.notNull(placement, "placement");
         Checks.notNull(broker, "broker");
+        Checks.argument(broker.id() >= 0, "broker id %d must not be negative", broker.id());
         Checks.notNull(load, "load");
         return new MemberSession("broker " + broker.id(), () -> placement.registerBroker(broker),
                 () -> placement.heartbeatBroker(broker.id(), load.get()), () -> placement.unregisterBroker(broker.id()),
@@ -85,6 +88,7 @@ public final class MemberSession implements AutoCloseable {
                                                Supplier<RangeServerLoad> load, long heartbeatIntervalMs) {
         Checks.notNull(placement, "placement");
         Checks.notNull(server, "server");
+        Checks.argument(server.id() >= 0, "range server id %d must not be negative", server.id());
         Checks.notNull(load, "load");
         return new MemberSession("range server " + server.id(), () -> placement.registerRangeServer(server),
                 () -> placement.heartbeatRangeServer(server.id(), load.get()),
@@ -93,9 +97,10 @@ public final class MemberSession implements AutoCloseable {
     }
 
     /**
-     * Registers and starts heartbeating. The result completes once the first registration succeeded, or
-     * fails with the first registration's error (the session keeps trying in the background until
-     * closed).
+     * Registers and starts heartbeating. The result completes once the first registration succeeded. A
+     * registration that fails for a passing reason (no PD leader yet, a timeout, PD unreachable) is retried
+     * every heartbeat interval, as a Kafka broker keeps retrying its registration with the controller; the
+     * result fails only if the session is closed first. (Invalid ids are refused when the session is made.)
      */
     public CompletableFuture<Void> start() {
         submit(0);
@@ -153,7 +158,9 @@ public final class MemberSession implements AutoCloseable {
         } catch (RuntimeException e) {
             request = CompletableFuture.failedFuture(e);
         }
-        request.orTimeout(Math.max(heartbeatIntervalMs, 1_000), TimeUnit.MILLISECONDS)
+        long timeoutMs = registering ? Math.max(heartbeatIntervalMs, REGISTRATION_TIMEOUT_MS)
+                : Math.max(heartbeatIntervalMs, 1_000);
+        request.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((ok, error) -> afterBeat(registering, error), scheduler)
                 .exceptionally(error -> null); // rejected after close: nothing left to do
     }
@@ -177,9 +184,6 @@ public final class MemberSession implements AutoCloseable {
             submit(0);
         } else {
             LOG.warn("{}: {} failed: {}", member, registering ? "registration" : "heartbeat", cause.toString());
-            if (registering && registrations.get() == 0) {
-                firstRegistration.completeExceptionally(cause);
-            }
             submit(heartbeatIntervalMs);
         }
     }

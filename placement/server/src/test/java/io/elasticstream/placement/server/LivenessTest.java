@@ -7,6 +7,7 @@ import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementException;
+import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
@@ -23,12 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -290,11 +293,29 @@ class LivenessTest {
     }
 
     @Test
-    void memberSessionStartFailsWhenTheFirstRegistrationFails() throws Exception {
-        pd.close();
-        try (MemberSession session = MemberSession.forRangeServer(pd, RS1, () -> RangeServerLoad.UNKNOWN, 20)) {
-            failure(PlacementException.class, session.start());
+    void memberSessionKeepsRetryingAFailedFirstRegistrationUntilPlacementAcceptsIt() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        PlacementService flaky = (PlacementService) Proxy.newProxyInstance(PlacementService.class.getClassLoader(),
+                new Class<?>[] {PlacementService.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("registerRangeServer") && attempts.incrementAndGet() <= 3) {
+                        return CompletableFuture.failedFuture(new PlacementException.NotLeader("no leader yet"));
+                    }
+                    return method.invoke(pd, args);
+                });
+        try (MemberSession session = MemberSession.forRangeServer(flaky, RS1, () -> RangeServerLoad.UNKNOWN, 20)) {
+            session.start().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(4, attempts.get(), "three failed registrations, then one that PD accepted");
+            assertEquals(1, session.registrations());
         }
+    }
+
+    @Test
+    void memberSessionStartFailsOnlyWhenTheSessionIsClosedBeforeRegistering() throws Exception {
+        pd.close();
+        MemberSession session = MemberSession.forRangeServer(pd, RS1, () -> RangeServerLoad.UNKNOWN, 20);
+        CompletableFuture<Void> started = session.start();
+        session.close();
+        failure(PlacementException.class, started);
     }
 
     // ---- helpers ---------------------------------------------------------------------------
