@@ -89,7 +89,7 @@ abstract class BrokerFailoverContract {
             LivenessTest.eventually("broker 3 owns nothing", () -> seen.values().stream()
                     .noneMatch(p -> p.ownerBrokerId() == 3));
             long failoverMs = Clock.SYSTEM.monotonicMillis() - stoppedMs;
-            LOG.info("broker 3's partitions moved {} ms after its last heartbeat (TTL {} ms)", failoverMs, TTL_MS);
+            LOG.info("broker 3's partitions moved {} ms after its session stopped (TTL {} ms)", failoverMs, TTL_MS);
             assertTrue(failoverMs <= TTL_MS + FAILOVER_SLACK_MS, "failover took " + failoverMs + " ms");
 
             TopicInfo after = pd.topic("t").get(20, TimeUnit.SECONDS).orElseThrow();
