@@ -2,6 +2,7 @@ package io.elasticstream.standalone;
 
 import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.observe.MetricsHttpServer;
+import io.elasticstream.observe.ProcessLifecycle;
 import io.elasticstream.observe.ProcessMetrics;
 import io.elasticstream.broker.Broker;
 import io.elasticstream.common.Clock;
@@ -16,13 +17,10 @@ import io.elasticstream.placement.server.cluster.ClusterId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A broker process of cluster mode ({@code bin/broker}): Kafka on {@code listeners}, placement through
@@ -47,14 +45,8 @@ public final class ClusterBrokerMain {
             System.exit(2);
             return;
         }
-        // Concurrent: SIGTERM during start-up closes what has started so far.
-        Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-            LOG.info("broker shutting down");
-            closeAll(started);
-            stopped.countDown();
-        }));
+        ProcessLifecycle lifecycle = ProcessLifecycle.onShutdown("broker");
+        Deque<AutoCloseable> started = lifecycle.started();
         Broker broker;
         try {
             broker = start(options, started);
@@ -67,7 +59,7 @@ public final class ClusterBrokerMain {
         System.out.println("bootstrap.servers=" + broker.kafkaAddress().getHostString() + ":"
                 + broker.kafkaAddress().getPort());
         System.out.flush();
-        stopped.await();
+        lifecycle.awaitShutdown();
     }
 
     private static Broker start(LaunchOptions options, Deque<AutoCloseable> started) throws Exception {
@@ -75,17 +67,17 @@ public final class ClusterBrokerMain {
         List<URI> etcd = Arrays.stream(options.properties().getProperty("etcd.endpoints", "http://127.0.0.1:2379")
                 .split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(URI::create).toList();
         ProcessMetrics metrics = ProcessMetrics.start();
-        push(started, metrics);
+        started.push(metrics);
         MetricRegistry registry = metrics.registry();
         MetadataStore store = EtcdMetadataStore.connect(etcd, EtcdMetadataStore.Config.DEFAULT);
-        push(started, store);
+        started.push(store);
         String clusterId = ClusterId.ensure(store, prefix).get();
         RemotePlacementService placement = new RemotePlacementService(
                 RemotePlacementConfig.of(RemotePlacementConfig.parseAddresses(
                                 options.properties().getProperty("pd.endpoints", "127.0.0.1:9400")))
                         .withCallTimeoutMs(options.longProperty("pd.call.timeout.ms", 30_000)),
                 new StorePartitionWatcher(store, prefix), Clock.SYSTEM);
-        push(started, placement);
+        started.push(placement);
         Broker broker = BrokerWiring.startBroker(options, clusterId, placement, Clock.SYSTEM,
                 options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS),
                 registry, started);
@@ -102,32 +94,12 @@ public final class ClusterBrokerMain {
      */
     private static void startMetricsServer(LaunchOptions options, StatusReport status, MetricRegistry registry,
                                            Deque<AutoCloseable> started) {
-        int port = options.intProperty("metrics.port", DEFAULT_METRICS_PORT);
         String host = options.properties().getProperty("metrics.host", "127.0.0.1").trim();
-        if (port < 0) {
-            return;
-        }
-        try {
-            MetricsHttpServer server = MetricsHttpServer.start(host, port, registry, status);
-            push(started, server);
-            System.out.println("metrics.url=http://" + host + ":" + server.port() + "/metrics");
-            System.out.println("status.url=http://" + host + ":" + server.port() + "/status");
-        } catch (IOException e) {
-            LOG.warn("Metrics and status page not served: cannot listen on {}:{}: {}", host, port, e.toString());
-        }
-    }
-
-    private static void push(Deque<AutoCloseable> started, AutoCloseable c) {
-        started.push(c);
-    }
-
-    private static void closeAll(Deque<AutoCloseable> started) {
-        for (AutoCloseable c = started.pollFirst(); c != null; c = started.pollFirst()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("error closing {}", c.getClass().getSimpleName(), e);
-            }
-        }
+        MetricsHttpServer.startIfEnabled(host, options.intProperty("metrics.port", DEFAULT_METRICS_PORT), registry, status)
+                .ifPresent(server -> {
+                    started.push(server);
+                    System.out.println("metrics.url=http://" + host + ":" + server.port() + "/metrics");
+                    System.out.println("status.url=http://" + host + ":" + server.port() + "/status");
+                });
     }
 }

@@ -25,7 +25,6 @@ import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
 import io.elasticstream.rangestore.server.wal.WalEngine;
 import io.elasticstream.rangestore.server.wal.Wals;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -172,16 +171,11 @@ public final class StandaloneMain {
      * port already in use is logged and skipped: Kafka clients are served either way.
      */
     private void startMetricsServer(LaunchOptions options, StatusReport status, MetricRegistry registry) {
-        int port = options.intProperty("metrics.port", DEFAULT_METRICS_PORT);
         metricsHost = options.properties().getProperty("metrics.host", "127.0.0.1").trim();
-        if (port < 0) {
-            return;
-        }
-        try {
-            metricsServer = MetricsHttpServer.start(metricsHost, port, registry, status);
+        metricsServer = MetricsHttpServer.startIfEnabled(metricsHost,
+                options.intProperty("metrics.port", DEFAULT_METRICS_PORT), registry, status).orElse(null);
+        if (metricsServer != null) {
             started.push(metricsServer);
-        } catch (IOException e) {
-            LOG.warn("Metrics and status page not served: cannot listen on {}:{}: {}", metricsHost, port, e.toString());
         }
     }
 

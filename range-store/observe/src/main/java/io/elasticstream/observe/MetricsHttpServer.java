@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -44,6 +45,23 @@ public final class MetricsHttpServer implements AutoCloseable {
     private MetricsHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
+    }
+
+    /**
+     * Starts the server a process's {@code metrics.port} setting asks for: none when {@code port} is negative
+     * (turned off); when the port is taken, logs a warning and serves none, so the process's real work goes on.
+     */
+    public static Optional<MetricsHttpServer> startIfEnabled(String host, int port, MetricRegistry registry,
+                                                             Supplier<String> statusJson) {
+        if (port < 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(start(host, port, registry, statusJson));
+        } catch (IOException e) {
+            LOG.warn("Metrics and status page not served: cannot listen on {}:{}: {}", host, port, e.toString());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -4,7 +4,8 @@
  * the process HTTP server ({@link io.elasticstream.observe.MetricsHttpServer}) that serves Prometheus
  * {@code /metrics} (dotted Dropwizard names mapped to Prometheus names with labels by
  * {@link io.elasticstream.observe.PrometheusNames}) and the status page ({@code /status}, static files from
- * the classpath, plus a JSON document the caller supplies).
+ * the classpath, plus a JSON document the caller supplies); and the shutdown plumbing of cluster process
+ * mains ({@link io.elasticstream.observe.ProcessLifecycle}).
  *
  * <p>Logic modules never depend on this package: they take a {@code MetricRegistry} (metrics-core only)
  * through their constructors. Only mains (standalone, cluster processes) wire this module in.

@@ -14,7 +14,6 @@ import io.elasticstream.placement.server.rpc.ClusterViewJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -119,26 +118,17 @@ public final class PlacementMain {
      */
     private static MetricsHttpServer startMetricsServer(ProcessProperties props, ProcessMetrics metrics,
                                                         MetadataStore store, String prefix) {
-        int port = props.intValue("metrics.port", DEFAULT_METRICS_PORT);
-        String host = props.string("metrics.host", "127.0.0.1");
-        if (port < 0) {
-            return null;
-        }
-        try {
-            return MetricsHttpServer.start(host, port, metrics.registry(), () -> {
-                try {
-                    return ClusterViewJson.read(store, prefix).get(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return errorJson("interrupted");
-                } catch (Exception e) {
-                    return errorJson("metadata store: " + e);
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("Metrics not served: cannot listen on {}:{}: {}", host, port, e.toString());
-            return null;
-        }
+        return MetricsHttpServer.startIfEnabled(props.string("metrics.host", "127.0.0.1"),
+                props.intValue("metrics.port", DEFAULT_METRICS_PORT), metrics.registry(), () -> {
+                    try {
+                        return ClusterViewJson.read(store, prefix).get(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return errorJson("interrupted");
+                    } catch (Exception e) {
+                        return errorJson("metadata store: " + e);
+                    }
+                }).orElse(null);
     }
 
     private static String errorJson(String message) {

@@ -5,6 +5,7 @@ import io.elasticstream.common.ProcessProperties;
 import io.elasticstream.common.JsonWriter;
 import io.elasticstream.common.Scheduler;
 import io.elasticstream.observe.MetricsHttpServer;
+import io.elasticstream.observe.ProcessLifecycle;
 import io.elasticstream.observe.ProcessMetrics;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.member.MemberSession;
@@ -25,12 +26,9 @@ import org.slf4j.LoggerFactory;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Deque;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -57,52 +55,46 @@ public final class RangeServerMain {
             System.exit(2);
             return;
         }
-        // Concurrent: SIGTERM during start-up closes what has started so far.
-        Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-            LOG.info("range server shutting down");
-            closeAll(started);
-            stopped.countDown();
-        }));
+        ProcessLifecycle lifecycle = ProcessLifecycle.onShutdown("range server");
+        Deque<AutoCloseable> started = lifecycle.started();
         try {
             int id = Integer.parseInt(props.required("range.server.id"));
             Path dataDir = Path.of(props.string("data.dir", "data/range-server-" + id)).toAbsolutePath();
             Files.createDirectories(dataDir);
             ProcessMetrics metrics = ProcessMetrics.start();
-            push(started, metrics);
+            started.push(metrics);
             MetricRegistry registry = metrics.registry();
             WalConfig walConfig = WalConfig.defaults()
                     .withSegmentSizeBytes(props.longValue("wal.segment.bytes", WalConfig.defaults().segmentSizeBytes()));
             Wal wal = Wals.open(dataDir.resolve("wal"), walConfig, WalEngine.parse(props.string("wal.engine", "auto")),
                     new WalMetrics(registry, dataDir.resolve("wal")));
-            push(started, wal);
+            started.push(wal);
             String host = props.string("range.server.host", "127.0.0.1");
             RangeStore store = RangeStore.open(wal, dataDir.resolve("range-store.checkpoint"));
             StoreMetrics.registerStore(registry, store);
             ScheduledExecutorService checkpointThread = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("range-store-checkpoint").daemon(true).factory());
-            push(started, () -> checkpointThread.shutdownNow());
-            push(started, CheckpointPolicy.start(store, Scheduler.of(checkpointThread),
+            started.push(() -> checkpointThread.shutdownNow());
+            started.push(CheckpointPolicy.start(store, Scheduler.of(checkpointThread),
                     props.longValue("checkpoint.interval.ms", 10_000),
                     props.longValue("checkpoint.min.wal.bytes", walConfig.segmentSizeBytes())));
             RangeServer server = RangeServer.start(store, host, props.intValue("range.server.port", 0),
                     props.intValue("range.server.io.threads", 1), props.intValue("range.server.read.threads", 2));
-            push(started, server);
+            started.push(server);
             RemotePlacementService placement = new RemotePlacementService(
                     RemotePlacementConfig.of(RemotePlacementConfig.parseAddresses(props.string("pd.endpoints", "127.0.0.1:9400")))
                             .withCallTimeoutMs(props.longValue("pd.call.timeout.ms", 60_000)),
                     null, Clock.SYSTEM);
-            push(started, placement);
+            started.push(placement);
             String advertised = props.string("range.server.advertised.host", host);
             RangeServerInfo self = new RangeServerInfo(id, advertised, server.localAddress().getPort());
             MemberSession session = MemberSession.forRangeServer(placement, self, RangeServerLoads.of(store, dataDir),
                     props.longValue("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS));
-            push(started, session);
+            started.push(session);
             session.start().join();
             MetricsHttpServer metricsServer = startMetricsServer(props, registry, self);
             if (metricsServer != null) {
-                push(started, metricsServer);
+                started.push(metricsServer);
                 System.out.println("metrics.url=http://" + props.string("metrics.host", "127.0.0.1") + ":"
                         + metricsServer.port() + "/metrics");
             }
@@ -114,7 +106,7 @@ public final class RangeServerMain {
             System.err.println("error: start-up failed: " + e);
             System.exit(1);
         }
-        stopped.await();
+        lifecycle.awaitShutdown();
     }
 
     /**
@@ -123,42 +115,19 @@ public final class RangeServerMain {
      */
     private static MetricsHttpServer startMetricsServer(ProcessProperties props, MetricRegistry registry,
                                                         RangeServerInfo self) {
-        int port = props.intValue("metrics.port", DEFAULT_METRICS_PORT);
-        String host = props.string("metrics.host", "127.0.0.1");
-        if (port < 0) {
-            return null;
-        }
-        try {
-            return MetricsHttpServer.start(host, port, registry, () -> new JsonWriter().beginObject()
-                    .name("role").value("range-server")
-                    .name("id").value(self.id())
-                    .name("address").value(self.host() + ":" + self.port())
-                    .name("diskUsedBytes").value(gauge(registry, WalMetrics.DISK_USED))
-                    .name("diskFreeBytes").value(gauge(registry, WalMetrics.DISK_FREE))
-                    .name("walSegments").value(gauge(registry, WalMetrics.SEGMENTS))
-                    .endObject().toString());
-        } catch (IOException e) {
-            LOG.warn("Metrics not served: cannot listen on {}:{}: {}", host, port, e.toString());
-            return null;
-        }
+        return MetricsHttpServer.startIfEnabled(props.string("metrics.host", "127.0.0.1"),
+                props.intValue("metrics.port", DEFAULT_METRICS_PORT), registry, () -> new JsonWriter().beginObject()
+                        .name("role").value("range-server")
+                        .name("id").value(self.id())
+                        .name("address").value(self.host() + ":" + self.port())
+                        .name("diskUsedBytes").value(gauge(registry, WalMetrics.DISK_USED))
+                        .name("diskFreeBytes").value(gauge(registry, WalMetrics.DISK_FREE))
+                        .name("walSegments").value(gauge(registry, WalMetrics.SEGMENTS))
+                        .endObject().toString()).orElse(null);
     }
 
     private static long gauge(MetricRegistry registry, String name) {
         Gauge<?> gauge = registry.getGauges().get(name);
         return gauge != null && gauge.getValue() instanceof Number n ? n.longValue() : -1;
-    }
-
-    private static void push(Deque<AutoCloseable> started, AutoCloseable c) {
-        started.push(c);
-    }
-
-    private static void closeAll(Deque<AutoCloseable> started) {
-        for (AutoCloseable c = started.pollFirst(); c != null; c = started.pollFirst()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("error closing {}", c.getClass().getSimpleName(), e);
-            }
-        }
     }
 }
