@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Segment files are preallocated: created at full size, zero-filled and fsynced before they take
  * records (the tail segment when the log opens; every next one in the background by a
- * {@link SegmentPreallocator} while the current one fills), so a group commit's fdatasync flushes data
- * only and a roll is a rename. Zeros after the last record read as the end of the log.
+ * {@link SegmentPreallocator} while the current one fills; a released segment is reused as it is), so a
+ * group commit's fdatasync flushes data only and a roll is a rename. Zeros, or old records of a reused
+ * file (their position fields do not match), after the last record read as the end of the log.
  *
  * <p>Threading: {@link #append} only enqueues (under a short lock, bounded by
  * {@link WalConfig#maxQueuedBytes()}). One writer thread owns the tail segment: it takes what is
@@ -309,7 +310,7 @@ abstract sealed class GroupCommitWal implements Wal permits FileChannelWal, IoUr
     }
 
     /**
-     * Starts a new segment at the current end: the prepared (zero-filled) file is renamed to its name,
+     * Starts a new segment at the current end: the prepared (zero-filled or reused) file is renamed to its name,
      * durably, before any record goes into it.
      */
     private void rollSegment() throws IOException {

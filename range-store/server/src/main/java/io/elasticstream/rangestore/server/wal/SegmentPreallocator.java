@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * writes never extend them.
  *
  * <p>Released segments come back through {@link #recycle}: renamed out of the log and, at the next
- * preparation, zero-filled again in place instead of creating a new file.
+ * preparation, taken as they are instead of creating and filling a new file. Their old records stay in
+ * them; each record carries the position it was written at, so recovery reads the first old one as the
+ * end of the log ({@link WalRecovery}), and overwriting allocated blocks needs no metadata either.
  *
  * <p>Threading: {@link #recycle} may be called by any thread; {@link #prepareNext} and {@link #takePrepared} are called by the log's writer thread
  * (or the opening thread, before the writer starts); the zero-filling runs on one daemon thread owned
@@ -81,8 +83,8 @@ final class SegmentPreallocator implements AutoCloseable {
 
     /**
      * Takes back a released segment file: renames it out of the log (durably: the directory is fsynced)
-     * and keeps it for the next preparation, which zero-fills it again in place (its blocks are already
-     * allocated). Beyond {@link #MAX_RECYCLED} waiting files, the file is deleted instead.
+     * and keeps it for the next preparation, which reuses it as it is (its blocks are already allocated
+     * and written). Beyond {@link #MAX_RECYCLED} waiting files, the file is deleted instead.
      */
     void recycle(Path segment) throws IOException {
         if (recycled.size() >= MAX_RECYCLED) {
@@ -147,8 +149,15 @@ final class SegmentPreallocator implements AutoCloseable {
         prepared = CompletableFuture.supplyAsync(() -> {
             try {
                 Path reuse = recycled.pollFirst();
-                if (reuse != null) {
+                if (reuse != null && Files.size(reuse) == fileSizeBytes) {
+                    // Taken as it is: its blocks are written already, and its old records cannot be read as
+                    // new ones (each carries the position where it was written), so rewriting zeros over it
+                    // would only double the disk traffic of a log in steady state.
                     Files.move(reuse, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    return path;
+                }
+                if (reuse != null) {
+                    Files.delete(reuse); // another segment size (config changed): start from a fresh file
                 }
                 fill(path, 0);
                 return path;

@@ -105,6 +105,19 @@ final class SegmentScanner {
         return payload;
     }
 
+    /**
+     * Whether the bytes at {@link #offset()} hold a record header whose position field names this very
+     * place: an invalid record there was written here (torn or corrupt), unlike zeros or an old record of
+     * a reused file, whose position fields name other places.
+     */
+    boolean invalidRecordClaimsThisPlace() throws IOException {
+        if (limitOffset - offset < RecordFormat.HEADER_BYTES) {
+            return false;
+        }
+        ByteBuffer header = view(offset, RecordFormat.HEADER_BYTES);
+        return header.getLong(header.position() + RecordFormat.POSITION_OFFSET) == basePosition + offset;
+    }
+
     /** Whether every byte from {@link #offset()} to the limit is zero (an unwritten tail, not a torn one). */
     boolean restIsZero() throws IOException {
         for (long at = offset; at < limitOffset; ) {

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 interface SegmentWriter extends AutoCloseable {
 
     /**
-     * Makes {@code path} (a preallocated, zero-filled segment file) the file written from now on;
-     * its first {@code validBytes} bytes are records already durable, the rest is zeros.
+     * Makes {@code path} (a preallocated segment file) the file written from now on; its first
+     * {@code validBytes} bytes are records already durable, the rest is zeros or old records of a reused file.
      */
     void switchTo(Path path, long validBytes) throws IOException;
 

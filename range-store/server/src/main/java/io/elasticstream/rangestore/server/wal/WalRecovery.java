@@ -16,11 +16,15 @@ import org.slf4j.LoggerFactory;
  * Brings a WAL directory back to a consistent state before the log is opened: every segment starts
  * where the previous one ended, every byte up to the end is a valid record, nothing follows.
  *
- * <p>Segments are scanned in order of base position. At the first invalid record (torn, stale, or
- * corrupt) the segment is truncated there and fsynced and every later segment is deleted: nothing
- * after a bad record can be trusted, and nothing acknowledged can lie there, because a batch is
- * acknowledged only after it and everything before it is synced. A tail of zeros (an extended but
- * unwritten file) is an ordinary end and is trimmed quietly. Runs on the opening thread.
+ * <p>Segments are scanned in order of base position. Each ends at its first invalid record (zeros of an
+ * unwritten file, an old record of a reused file, a torn or a corrupt record), where it is truncated and
+ * fsynced. The log continues into the next segment only if that one starts exactly where this one ended,
+ * which is where the writer rolled; a segment that starts elsewhere shows that records were lost in
+ * between (corruption), so it and every later segment are deleted: nothing after a bad record can be
+ * trusted, and nothing acknowledged can lie there, because a batch is acknowledged only after it and
+ * everything before it is synced. Zeros and old records of a reused file are an ordinary end, trimmed
+ * quietly; a record written at its place but invalid (torn or corrupt) is logged as a warning. Runs on
+ * the opening thread.
  */
 final class WalRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(WalRecovery.class);
@@ -50,7 +54,7 @@ final class WalRecovery {
             Path path = entry.getValue();
             if (stopReason == null && base != expectedBase) {
                 stopReason = "segment " + path.getFileName() + " does not start where the log ends ("
-                        + expectedBase + ")";
+                        + expectedBase + "): records before it were lost";
             }
             if (stopReason != null) {
                 long sizeBytes = Files.size(path);
@@ -70,17 +74,18 @@ final class WalRecovery {
                 kept.add(new Kept(base, path));
                 expectedBase = base + validBytes;
                 if (validBytes < sizeBytes) {
-                    boolean zeroTail = scanner.restIsZero();
+                    boolean writtenHere = scanner.invalidRecordClaimsThisPlace();
+                    String what = writtenHere ? "a torn or corrupt record"
+                            : scanner.restIsZero() ? "zeros" : "zeros or old records of a reused file";
                     channel.truncate(validBytes);
                     channel.force(true);
-                    if (zeroTail) {
-                        LOG.info("WAL recovery in {}: trimmed {} zero bytes after position {} in {}",
-                                directory, sizeBytes - validBytes, expectedBase, path.getFileName());
-                    } else {
-                        stopReason = "an invalid record at position " + expectedBase + " ended the log";
+                    if (writtenHere) {
                         LOG.warn("WAL recovery in {}: invalid record at position {} in {}; dropped {} bytes "
                                 + "from there to the end of the segment", directory, expectedBase,
                                 path.getFileName(), sizeBytes - validBytes);
+                    } else {
+                        LOG.info("WAL recovery in {}: trimmed {} bytes ({}) after position {} in {}",
+                                directory, sizeBytes - validBytes, what, expectedBase, path.getFileName());
                     }
                 }
             }

@@ -20,15 +20,19 @@
  * record is {@code crc32c:int | length:int | position:long | payload}; the CRC covers
  * length, position and payload. Records never span segments and positions are contiguous: a segment
  * that cannot take the next record is left short and the next one starts at the current end. Opening
- * a log recovers it: the first torn, stale or corrupt record ends the log, its segment is truncated
- * there and later segments are deleted (every acknowledged record precedes it, since a batch is
- * acknowledged only after it and everything before it is synced).
+ * a log recovers it: each segment is read up to its first invalid record (zeros, a stale record of a
+ * reused file, a torn or corrupt record) and truncated there; the log goes on into the next segment only
+ * if that one starts exactly there (which is where the writer rolled), otherwise the log ends and later
+ * segments are deleted (every acknowledged record precedes the end, since a batch is acknowledged only
+ * after it and everything before it is synced).
  *
  * <p>Reclamation: {@link io.elasticstream.rangestore.server.wal.Wal#releaseBefore} releases the oldest
  * segments (never the tail), oldest first and each durably, so the log then starts at a later segment
  * ({@link io.elasticstream.rangestore.server.wal.Wal#startPosition}); recovery accepts a log whose
- * first segment is not at 0. A released file is renamed {@code recycled-N.prealloc} and zero-filled again
- * in place by the next preparation (at most two wait; more are deleted, as are leftovers at open). The
+ * first segment is not at 0. A released file is renamed {@code recycled-N.prealloc} and reused as it is
+ * by the next preparation, without rewriting it (at most two wait; more are deleted, as are leftovers at
+ * open): its old records carry positions that do not match where they now lie, so they read as the end
+ * of the log, like zeros. The
  * log does not know what its records mean: the range store decides what is still needed.
  *
  * <p>Threading: one writer thread per log owns the files' tail and completes append futures (in

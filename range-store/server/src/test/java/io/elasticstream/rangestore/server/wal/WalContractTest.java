@@ -356,6 +356,112 @@ abstract class WalContractTest {
         }
     }
 
+    @Test
+    void oldBytesAfterTheLastRecordOfAFullSegmentDoNotCutTheLogShort() throws Exception {
+        WalConfig config = config().withMaxRecordSizeBytes(1008).withSegmentSizeBytes(1024);
+        List<byte[]> payloads = payloads(9, 1, 300); // three records of 274..316 bytes per 1 KiB segment
+        List<Long> positions;
+        try (Wal wal = open(dir, config)) {
+            positions = appendAll(wal, payloads);
+        }
+        List<Path> segmentFiles;
+        try (Stream<Path> files = Files.list(dir)) {
+            segmentFiles = files.filter(f -> f.getFileName().toString().endsWith(".wal")).sorted().toList();
+        }
+        assertTrue(segmentFiles.size() >= 3, "segments: " + segmentFiles);
+        // Where a reused file's old bytes would be: after the first segment's last record, up to its size.
+        long firstEnd = WalSegment.parseBasePosition(segmentFiles.get(1).getFileName().toString());
+        byte[] first = Files.readAllBytes(segmentFiles.getFirst());
+        byte[] old = payload(4242, first.length - (int) firstEnd);
+        System.arraycopy(old, 0, first, (int) firstEnd, old.length);
+        Files.write(segmentFiles.getFirst(), first);
+
+        try (Wal wal = open(dir, config)) {
+            assertReplays(wal, 0, positions, payloads);
+            for (int i = 0; i < positions.size(); i++) {
+                assertArrayEquals(payloads.get(i), bytesOf(wal.read(positions.get(i))));
+            }
+        }
+    }
+
+    @Test
+    void aSegmentThatDoesNotStartWhereThePreviousEndsEndsTheLog() throws Exception {
+        WalConfig config = config().withMaxRecordSizeBytes(1008).withSegmentSizeBytes(1024);
+        List<byte[]> payloads = payloads(9, 1, 300);
+        List<Long> positions;
+        try (Wal wal = open(dir, config)) {
+            positions = appendAll(wal, payloads);
+        }
+        // A bit flip in the first segment's second record: the next segment starts where the intact
+        // segment ended, not where the damaged one now does, so nothing after the damage is trusted.
+        Path firstSegment = dir.resolve(WalSegment.fileName(0));
+        byte[] bytes = Files.readAllBytes(firstSegment);
+        bytes[(int) (positions.get(1) + HEADER_BYTES + 5)] ^= 0x01;
+        Files.write(firstSegment, bytes);
+        try (Wal wal = open(dir, config)) {
+            assertEquals(positions.get(1), wal.endPosition());
+            assertReplays(wal, 0, positions.subList(0, 1), payloads.subList(0, 1));
+            assertThrows(WalException.class, () -> wal.read(positions.get(5)));
+        }
+    }
+
+    @Test
+    void aReleasedSegmentFileIsReusedAsItIsWithoutRewritingIt() throws Exception {
+        try (Wal wal = open(dir, config())) {
+            appendAll(wal, payloads(45, 3, 50_000)); // about two 1 MiB segments of 20 records
+            long next = await(wal.append(ByteBuffer.wrap(payload(99, 50_000))));
+            Path firstSegment = dir.resolve(WalSegment.fileName(0));
+            int oldValidBytes = validBytesOf(firstSegment, wal.endPosition());
+            assertTrue(wal.releaseBefore(next) >= 1);
+            Path recycled = dir.resolve(SegmentPreallocator.RECYCLED_PREFIX + "1" + SegmentPreallocator.RECYCLED_SUFFIX);
+            assertTrue(Files.exists(recycled), "the released first segment waits for reuse");
+            Object inode = Files.getAttribute(recycled, "unix:ino");
+            byte[] before = Files.readAllBytes(recycled);
+
+            appendAll(wal, payloads(30, 4, 70_000)); // 14 records a segment: less than the old 20 fill
+            Path reused = findFileWithInode(dir, inode);
+            byte[] after = Files.readAllBytes(reused);
+            assertEquals(before.length, after.length);
+            int from = (validBytesOf(reused, wal.endPosition()) + 4095) / 4096 * 4096; // past the writer's padding
+            int to = Math.min(oldValidBytes, from + 4096);
+            assertTrue(from < to, "the new records leave some of the old ones in place: " + from + " < " + to);
+            byte[] old = java.util.Arrays.copyOfRange(before, from, to);
+            assertTrue(!java.util.Arrays.equals(old, new byte[old.length]), "old records lie there");
+            assertArrayEquals(old, java.util.Arrays.copyOfRange(after, from, to),
+                    "bytes the new segment has not written are the old ones, not zeros");
+        }
+    }
+
+    /** Bytes of records in {@code file}: up to where the next segment starts, or the log's end; 0 if not a segment. */
+    private static int validBytesOf(Path file, long logEnd) throws IOException {
+        long base = WalSegment.parseBasePosition(file.getFileName().toString());
+        if (base < 0) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            long end = files.mapToLong(f -> WalSegment.parseBasePosition(f.getFileName().toString()))
+                    .filter(b -> b > base).min().orElse(logEnd);
+            return (int) (end - base);
+        }
+    }
+
+    private static Path findFileWithInode(Path directory, Object inode) throws Exception {
+        Path[] found = new Path[1];
+        awaitCondition(() -> {
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    if (inode.equals(Files.getAttribute(file, "unix:ino"))
+                            && !file.getFileName().toString().startsWith(SegmentPreallocator.RECYCLED_PREFIX)) {
+                        found[0] = file;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }, "the released file to be taken for a new segment");
+        return found[0];
+    }
+
     // ------------------------------------------------------------------ segment reclamation
 
     private static long countFiles(Path directory, String suffix) throws IOException {

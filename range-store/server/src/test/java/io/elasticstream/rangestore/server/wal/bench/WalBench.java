@@ -33,8 +33,12 @@ import java.util.stream.Stream;
  *       completions do; latency measured from the scheduled time, so queueing counts.</li>
  * </ul>
  * Prints a markdown table. Arguments (all optional): {@code --dir DIR --seconds S --appenders 1,8,64
- * --sizes 1024,65536 --engines io_uring,file_channel --rate-mbps 200 --segment-mib 64 --settle}. Segment files are
- * preallocated (zero-filled) in the background while the run writes, as in production.
+ * --sizes 1024,65536 --engines io_uring,file_channel --rate-mbps 200 --segment-mib 64 --settle --retain-mib 0}.
+ * Segment files are preallocated in the background while the run writes, as in production: new ones
+ * zero-filled (a growing log), released ones reused as they are. With {@code --retain-mib R > 0} the run
+ * is a log in steady state, as a range server's with checkpoints: a background thread keeps releasing the
+ * segments more than R MiB behind the end, and the warm-up first fills and releases a few segments, so
+ * every new segment is a reused file.
  */
 public final class WalBench {
     private static final int MAX_SAMPLES_PER_THREAD = 2_000_000;
@@ -65,6 +69,7 @@ public final class WalBench {
         double rateMbps = Double.parseDouble(arg(args, "--rate-mbps", "200"));
         segmentSizeBytes = Long.parseLong(arg(args, "--segment-mib", "64")) << 20;
         settle = Arrays.asList(args).contains("--settle");
+        retainBytes = Long.parseLong(arg(args, "--retain-mib", "0")) << 20;
         List<WalEngine> engines = Arrays.stream(arg(args, "--engines", "io_uring,file_channel").split(","))
                 .map(WalEngine::parse).toList();
 
@@ -97,6 +102,7 @@ public final class WalBench {
     }
 
     private static long segmentSizeBytes = WalConfig.DEFAULT_SEGMENT_SIZE_BYTES;
+    private static long retainBytes;
 
     private static Wal open(Path dir, WalEngine engine) {
         WalConfig config = WalConfig.defaults().withSegmentSizeBytes(segmentSizeBytes);
@@ -106,7 +112,7 @@ public final class WalBench {
     private static Result closedLoop(Path root, WalEngine engine, int sizeBytes, int appenders, double seconds)
             throws Exception {
         Path dir = freshDirectory(root);
-        try (Wal wal = open(dir, engine)) {
+        try (Wal wal = open(dir, engine); Releaser _ = Releaser.start(wal)) {
             warmUp(wal, sizeBytes);
             settle(dir);
             ByteBuffer payload = payload(sizeBytes);
@@ -153,7 +159,7 @@ public final class WalBench {
     private static Result openLoop(Path root, WalEngine engine, int sizeBytes, double rateMbps, double seconds)
             throws Exception {
         Path dir = freshDirectory(root);
-        try (Wal wal = open(dir, engine)) {
+        try (Wal wal = open(dir, engine); Releaser _ = Releaser.start(wal)) {
             warmUp(wal, sizeBytes);
             settle(dir);
             ByteBuffer payload = payload(sizeBytes);
@@ -210,10 +216,44 @@ public final class WalBench {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500)); // its final fsync
     }
 
+    /**
+     * With {@code --retain-mib}: releases, every 20 ms, the segments more than that far behind the end,
+     * as a range server does after its checkpoints, so that new segments are reused files.
+     */
+    private static final class Releaser implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean stop;
+
+        private Releaser(Wal wal) {
+            thread = Thread.ofPlatform().daemon(true).name("wal-bench-releaser").start(() -> {
+                while (!stop) {
+                    wal.releaseBefore(Math.max(0, wal.endPosition() - retainBytes));
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+            });
+        }
+
+        static Releaser start(Wal wal) {
+            return retainBytes > 0 ? new Releaser(wal) : null;
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static void warmUp(Wal wal, int sizeBytes) {
         ByteBuffer payload = payload(sizeBytes);
         List<CompletableFuture<Long>> futures = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        // In steady state, fill and release a few segments first so that the run writes into reused files.
+        long minEnd = retainBytes > 0 ? retainBytes + 3 * segmentSizeBytes : 0;
+        for (int i = 0; i < 200 || wal.endPosition() < minEnd; i++) {
             futures.add(wal.append(payload.duplicate()));
             if (futures.size() >= 16) {
                 futures.forEach(CompletableFuture::join);
