@@ -12,10 +12,12 @@ public enum Status {
     OFFSET_MISMATCH(4, false),
     /** A fetch below the range start or beyond its end. */
     OFFSET_OUT_OF_RANGE(5, false),
-    /** Disk or WAL failure, or overload: try again later or elsewhere. */
+    /** Disk or WAL failure: try again later or elsewhere. */
     STORAGE_ERROR(6, true),
     INVALID_REQUEST(7, false),
-    UNKNOWN_OPCODE(8, false);
+    UNKNOWN_OPCODE(8, false),
+    /** The server's write queue is full; nothing of the request was applied: try again later or elsewhere. */
+    OVERLOADED(9, true);
 
     private final short code;
     private final boolean retriable;

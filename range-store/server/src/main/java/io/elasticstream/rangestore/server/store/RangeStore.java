@@ -3,6 +3,7 @@ package io.elasticstream.rangestore.server.store;
 import io.elasticstream.common.Checks;
 import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.rangestore.server.wal.Wal;
+import io.elasticstream.rangestore.server.wal.WalQueueFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -312,9 +313,14 @@ public final class RangeStore {
                     return failed(Status.OFFSET_MISMATCH, "range " + key + ": append at " + baseOffset
                             + " but next offset is " + r.acceptedEnd);
                 }
-                r.acceptedEnd = baseOffset + recordCount;
                 // Submitted under the monitor so WAL order == acceptance order for this range.
                 durable = wal.append(record);
+                if (refusedAsOverload(durable)) {
+                    // Nothing was queued: the range is unchanged and takes the same append again later.
+                    return failed(Status.OVERLOADED, "range server overloaded, append to " + key + " at "
+                            + baseOffset + " refused: " + durable.exceptionNow().getMessage());
+                }
+                r.acceptedEnd = baseOffset + recordCount;
             }
             return durable.handle((position, err) -> {
                 synchronized (r) {
@@ -505,6 +511,11 @@ public final class RangeStore {
         synchronized (r) {
             return r.readableEnd();
         }
+    }
+
+    /** Whether the WAL refused a record at once because its queue is full (nothing written, nothing queued). */
+    private static boolean refusedAsOverload(CompletableFuture<Long> durable) {
+        return durable.isCompletedExceptionally() && durable.exceptionNow() instanceof WalQueueFullException;
     }
 
     private static <T> CompletableFuture<T> failed(Status status, String message) {

@@ -186,7 +186,8 @@ abstract sealed class GroupCommitWal implements Wal permits FileChannelWal, IoUr
             } else if (closing) {
                 rejection = new WalException("WAL closed");
             } else if (acceptedBytes + recordBytes > config.maxQueuedBytes()) {
-                rejection = new WalException("WAL queue full");
+                rejection = new WalQueueFullException("WAL queue full: " + acceptedBytes + " bytes accepted and not yet"
+                        + " durable, limit " + config.maxQueuedBytes());
             } else {
                 queue.addLast(pending);
                 acceptedBytes += recordBytes;

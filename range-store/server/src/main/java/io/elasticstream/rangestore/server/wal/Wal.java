@@ -28,7 +28,8 @@ public interface Wal extends AutoCloseable {
     /**
      * Appends one record (the buffer's remaining bytes; the buffer is not retained after the future
      * completes and must not be modified before). Completes with the record's position once durable.
-     * If the log is full or failed, completes exceptionally with {@link WalException}.
+     * If the log failed, completes exceptionally with {@link WalException}; if its queue is full
+     * (overload), completes at once, before returning, with {@link WalQueueFullException} and queues nothing.
      */
     CompletableFuture<Long> append(ByteBuffer record);
 

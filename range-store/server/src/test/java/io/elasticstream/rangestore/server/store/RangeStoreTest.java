@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.elasticstream.rangestore.protocol.Status;
 import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
+import io.elasticstream.rangestore.server.wal.WalQueueFullException;
 import io.elasticstream.rangestore.server.wal.Wals;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,80 @@ class RangeStoreTest {
     private static Status statusOf(CompletableFuture<?> f) {
         CompletionException e = assertThrows(CompletionException.class, f::join);
         return ((RangeStoreException) e.getCause()).status();
+    }
+
+    @Test
+    void aFullWriteQueueIsARetriableOverloadAnswerAndTheRangeTakesTheSameAppendLater() {
+        RefusingWal refusing = new RefusingWal(Wals.open(dir, WalConfig.defaults()));
+        wal = refusing;
+        store = RangeStore.open(wal);
+        store.createRange(STREAM, 0, 0, 1).join();
+        assertEquals(2L, store.append(STREAM, 0, 1, 0, 2, 0L, bytes("ab")).join());
+
+        refusing.refuseNext = true;
+        Status refused = statusOf(store.append(STREAM, 0, 1, 2, 1, 0L, bytes("c")));
+        assertEquals(Status.OVERLOADED, refused);
+        assertTrue(refused.retriable());
+
+        assertEquals(3L, store.append(STREAM, 0, 1, 2, 1, 0L, bytes("c")).join(), "the same append is taken later");
+        FetchResult all = store.fetch(STREAM, 0, 0, -1, 1 << 20);
+        assertEquals(2, all.batches().size());
+        assertEquals("c", text(all.batches().get(1)));
+        assertEquals(3L, store.seal(STREAM, 0, 1, -1).join(), "the range is healthy: it seals at its end");
+    }
+
+    /** A real log that refuses the next append as overloaded when told to: fault injection. */
+    private static final class RefusingWal implements Wal {
+        private final Wal delegate;
+        volatile boolean refuseNext;
+
+        RefusingWal(Wal delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public CompletableFuture<Long> append(ByteBuffer record) {
+            if (refuseNext) {
+                refuseNext = false;
+                return CompletableFuture.failedFuture(new WalQueueFullException("WAL queue full (injected)"));
+            }
+            return delegate.append(record);
+        }
+
+        @Override
+        public ByteBuffer read(long position) {
+            return delegate.read(position);
+        }
+
+        @Override
+        public void replay(long fromPosition, RecordVisitor visitor) {
+            delegate.replay(fromPosition, visitor);
+        }
+
+        @Override
+        public long endPosition() {
+            return delegate.endPosition();
+        }
+
+        @Override
+        public long appendCount() {
+            return delegate.appendCount();
+        }
+
+        @Override
+        public long syncCount() {
+            return delegate.syncCount();
+        }
+
+        @Override
+        public long bytesWritten() {
+            return delegate.bytesWritten();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     @Test
