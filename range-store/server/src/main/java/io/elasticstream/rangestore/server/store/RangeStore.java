@@ -43,6 +43,12 @@ public final class RangeStore {
 
     private final Wal wal;
     private final ConcurrentMap<RangeKey, RangeState> ranges = new ConcurrentHashMap<>();
+    /** Largest checkpoint written as one WAL record; bigger ones go out in parts of this size. */
+    static final int DEFAULT_CHECKPOINT_PART_BYTES = 1 << 20;
+    /** Checkpoint parts appended before waiting for the oldest one (keeps within the WAL's queue limit). */
+    private static final int CHECKPOINT_PARTS_IN_FLIGHT = 4;
+    private int checkpointPartBytes = DEFAULT_CHECKPOINT_PART_BYTES;
+
     /** Where the position of the last checkpoint is kept; null = checkpoints disabled. */
     private final Path checkpointFile;
     /**
@@ -93,7 +99,7 @@ public final class RangeStore {
         if (checkpoint >= 0) {
             Checks.state(checkpoint >= wal.startPosition() && checkpoint < wal.endPosition(),
                     "checkpoint at %d outside the WAL [%d, %d)", checkpoint, wal.startPosition(), wal.endPosition());
-            from = store.loadCheckpoint(wal.read(checkpoint));
+            from = store.loadCheckpoint(store.readCheckpointRecord(checkpoint));
         } else {
             Checks.state(wal.startPosition() == 0, "WAL starts at %d but there is no checkpoint (%s)",
                     wal.startPosition(), checkpointFile);
@@ -124,6 +130,31 @@ public final class RangeStore {
         return recoveredRecords;
     }
 
+    /**
+     * The CHECKPOINT record the checkpoint file points at: that record itself, or, for a checkpoint written
+     * in parts, the concatenation of the parts a CHECKPOINT_PARTS record lists.
+     */
+    private ByteBuffer readCheckpointRecord(long position) {
+        ByteBuffer record = wal.read(position);
+        if (record.get(record.position()) != WalRecords.CHECKPOINT_PARTS) {
+            return record;
+        }
+        record.get();
+        int partCount = record.getInt();
+        List<ByteBuffer> parts = new ArrayList<>(partCount);
+        int totalBytes = 0;
+        for (int i = 0; i < partCount; i++) {
+            ByteBuffer part = wal.read(record.getLong());
+            byte type = part.get();
+            Checks.state(type == WalRecords.CHECKPOINT_PART, "checkpoint part %d is a record of type %d", i, type);
+            parts.add(part);
+            totalBytes = Math.addExact(totalBytes, part.remaining());
+        }
+        ByteBuffer whole = ByteBuffer.allocate(totalBytes);
+        parts.forEach(whole::put);
+        return whole.flip();
+    }
+
     /** Loads a CHECKPOINT record's ranges; returns the position replay continues from (its barrier). */
     private long loadCheckpoint(ByteBuffer record) {
         byte type = record.get();
@@ -146,8 +177,9 @@ public final class RangeStore {
      * the first batch of every live range is released. Returns how many segments were released. Call it
      * from a background thread (it blocks on WAL writes), e.g. periodically or after trims.
      *
-     * <p>Limit: the checkpoint is one WAL record, so it must fit {@code maxRecordSizeBytes} (32 bytes per
-     * live batch); a bigger one fails with STORAGE_ERROR and nothing is released.
+     * <p>Size: 32 bytes per live batch plus 56 per range. A checkpoint bigger than one part (1 MiB) is
+     * written as several WAL records (parts, then a record listing them), so it is not limited by the WAL's
+     * largest record; it is built in memory while submissions wait, though, so its size bounds that pause.
      */
     public synchronized int checkpoint() {
         Checks.state(checkpointFile != null, "checkpoints are disabled (no checkpoint file)");
@@ -180,7 +212,7 @@ public final class RangeStore {
         } finally {
             submitLock.writeLock().unlock();
         }
-        long position = join(wal.append(snapshot), "checkpoint");
+        long position = writeCheckpointRecords(snapshot);
         try {
             Checkpoints.writePointer(checkpointFile, position);
         } catch (IOException e) {
@@ -190,6 +222,39 @@ public final class RangeStore {
         LOG.info("Range store checkpoint at WAL position {} ({} bytes); released {} segment(s) below {}", position,
                 snapshot.remaining(), released, lowestNeeded);
         return released;
+    }
+
+    /**
+     * Appends the checkpoint as one CHECKPOINT record, or, when bigger than {@link #checkpointPartBytes}, as
+     * CHECKPOINT_PART records (a few in flight at a time, within the WAL's queue limit) followed by the
+     * CHECKPOINT_PARTS record listing them. Returns the position the checkpoint file must point at.
+     */
+    private long writeCheckpointRecords(ByteBuffer snapshot) {
+        if (snapshot.remaining() <= checkpointPartBytes) {
+            return join(wal.append(snapshot), "checkpoint");
+        }
+        int partCount = (snapshot.remaining() + checkpointPartBytes - 1) / checkpointPartBytes;
+        long[] positions = new long[partCount];
+        List<CompletableFuture<Long>> written = new ArrayList<>(partCount);
+        for (int i = 0; i < partCount; i++) {
+            if (i >= CHECKPOINT_PARTS_IN_FLIGHT) {
+                positions[i - CHECKPOINT_PARTS_IN_FLIGHT] = join(written.get(i - CHECKPOINT_PARTS_IN_FLIGHT),
+                        "checkpoint part");
+            }
+            int from = snapshot.position() + i * checkpointPartBytes;
+            int length = Math.min(checkpointPartBytes, snapshot.limit() - from);
+            written.add(wal.append(WalRecords.checkpointPart(snapshot.slice(from, length))));
+        }
+        for (int i = Math.max(0, partCount - CHECKPOINT_PARTS_IN_FLIGHT); i < partCount; i++) {
+            positions[i] = join(written.get(i), "checkpoint part");
+        }
+        return join(wal.append(WalRecords.checkpointParts(positions)), "checkpoint parts list");
+    }
+
+    /** Makes checkpoints bigger than {@code bytes} go out in parts of that size (tests use small parts). */
+    synchronized void checkpointPartBytesForTest(int bytes) {
+        Checks.argument(bytes > 0, "checkpoint part size must be positive");
+        checkpointPartBytes = bytes;
     }
 
     private static long join(CompletableFuture<Long> future, String what) {
@@ -202,7 +267,8 @@ public final class RangeStore {
 
     private void replayRecord(long position, ByteBuffer record) {
         byte type = record.get();
-        if (type == WalRecords.MARK || type == WalRecords.CHECKPOINT) {
+        if (type == WalRecords.MARK || type == WalRecords.CHECKPOINT || type == WalRecords.CHECKPOINT_PART
+                || type == WalRecords.CHECKPOINT_PARTS) {
             return; // a checkpoint is loaded only through the checkpoint file, before replay
         }
         long streamId = record.getLong();

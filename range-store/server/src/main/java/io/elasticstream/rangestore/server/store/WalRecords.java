@@ -15,6 +15,9 @@ import java.nio.ByteBuffer;
  *         int64 streamId, int32 index, int64 startOffset, int64 trimOffset, int64 epoch, int64 durableEnd,
  *         int64 sealedEnd (-1 = open), int32 batchCount, then per batch:
  *         int64 baseOffset, int32 recordCount, int64 maxTimestamp, int64 walPosition, int32 dataBytes
+ * CHECKPOINT_PART:  int8 type=7, bytes (a slice of a CHECKPOINT record too big for one WAL record)
+ * CHECKPOINT_PARTS: int8 type=8, int32 partCount, int64 partPosition * partCount (in order: their bytes,
+ *         without the type bytes, concatenated, are the CHECKPOINT record)
  * </pre>
  */
 final class WalRecords {
@@ -24,6 +27,8 @@ final class WalRecords {
     static final byte TRIM = 4;
     static final byte MARK = 5;
     static final byte CHECKPOINT = 6;
+    static final byte CHECKPOINT_PART = 7;
+    static final byte CHECKPOINT_PARTS = 8;
     static final int CHECKPOINT_HEADER_BYTES = 1 + 8 + 4;
     static final int CHECKPOINT_RANGE_BYTES = 8 + 4 + 8 + 8 + 8 + 8 + 8 + 4;
     static final int CHECKPOINT_BATCH_BYTES = 8 + 4 + 8 + 8 + 4;
@@ -57,5 +62,20 @@ final class WalRecords {
 
     static ByteBuffer mark() {
         return ByteBuffer.allocate(1).put(MARK).flip();
+    }
+
+    /** A CHECKPOINT_PART record holding {@code slice}'s remaining bytes. */
+    static ByteBuffer checkpointPart(ByteBuffer slice) {
+        return ByteBuffer.allocate(1 + slice.remaining()).put(CHECKPOINT_PART).put(slice.duplicate()).flip();
+    }
+
+    /** The CHECKPOINT_PARTS record listing where the parts of one checkpoint lie, in order. */
+    static ByteBuffer checkpointParts(long[] partPositions) {
+        ByteBuffer out = ByteBuffer.allocate(1 + 4 + 8 * partPositions.length).put(CHECKPOINT_PARTS)
+                .putInt(partPositions.length);
+        for (long position : partPositions) {
+            out.putLong(position);
+        }
+        return out.flip();
     }
 }

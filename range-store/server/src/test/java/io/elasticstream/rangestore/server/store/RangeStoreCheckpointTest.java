@@ -98,6 +98,38 @@ class RangeStoreCheckpointTest {
 
     @ParameterizedTest
     @EnumSource(value = WalEngine.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void aCheckpointBiggerThanOnePartGoesOutInPartsAndRecoveryRestoresEveryRangeFromThem(WalEngine engine) {
+        this.engine = engine;
+        open();
+        for (int index = 0; index < 3; index++) {
+            store.createRange(STREAM, index, index * 10L, 1).join();
+            appendBatches(index, 1, 10);
+            if (index < 2) {
+                store.seal(STREAM, index, 1, -1).join();
+            }
+        }
+        store.trim(STREAM, 0, 4).join();
+        store.checkpointPartBytesForTest(100); // about 3 ranges * 56 + 30 batches * 32 bytes: a dozen parts
+        long recordsBefore = wal.appendCount();
+        store.checkpoint();
+        long checkpointRecords = wal.appendCount() - recordsBefore;
+        assertTrue(checkpointRecords >= 10, "barrier, parts and their list: " + checkpointRecords + " records");
+
+        restart();
+        assertTrue(store.recoveredRecordCount() <= checkpointRecords,
+                "only the checkpoint's own records follow its barrier: " + store.recoveredRecordCount());
+        assertEquals(range(4, 10), readAndVerify(store, 0));
+        assertEquals(range(10, 20), readAndVerify(store, 1));
+        assertEquals(range(20, 30), readAndVerify(store, 2));
+        assertEquals(Status.RANGE_SEALED, assertThrows(java.util.concurrent.CompletionException.class,
+                () -> store.append(STREAM, 1, 1, 20, 1, 0, ByteBuffer.wrap(payload(1, 20))).join())
+                .getCause() instanceof RangeStoreException e ? e.status() : null);
+        appendBatches(2, 1, 2);
+        assertEquals(range(20, 32), readAndVerify(store, 2), "the open range takes appends after recovery");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WalEngine.class, names = {"IO_URING", "FILE_CHANNEL"})
     void trimmedDataFreesSegmentsAndRecoveryStillReturnsExactlyTheUntrimmedData(WalEngine engine) {
         this.engine = engine;
         open();
