@@ -132,6 +132,11 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.plannedMoves = new PlannedMoves(store, keys, liveness, this::guardedTxn);
         this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover);
         brokerLivenessWatch.start();
+        // First on the owner thread, so before any request: finish what an earlier leader's crash interrupted.
+        runOnOwner("sweep half-written topics", this::sweepHalfWrittenTopics).exceptionally(error -> {
+            LOG.warn("could not sweep half-written topics (the next leader will): {}", error.getMessage());
+            return 0;
+        });
     }
 
     public PlacementConfig config() {
@@ -242,33 +247,103 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         Checks.state(lastStreamId >= 0 && lastStreamId + count > lastStreamId, "stream ids exhausted at %d",
                 lastStreamId);
 
-        List<Compare> compares = new ArrayList<>();
-        compares.add(Compare.absent(topicKey));
-        compares.add(Compare.modRevision(counterKey, counterKv.map(KeyValue::modRevision).orElse(0L)));
-        List<Op> ops = new ArrayList<>();
-        ops.add(Op.put(topicKey, Codecs.TOPIC.encode(
-                new TopicRecord(topic.name(), topicId, count, topic.configs()))));
-        ops.add(Op.put(counterKey, Codecs.COUNTER.encode(lastStreamId + count)));
+        // 1. Reserve the stream ids.
+        guardedTxn(what, List.of(Compare.absent(topicKey),
+                        Compare.modRevision(counterKey, counterKv.map(KeyValue::modRevision).orElse(0L))),
+                List.of(Op.put(counterKey, Codecs.COUNTER.encode(lastStreamId + count))));
+        // 2. Streams and partitions, in parts (a topic may have more than one transaction can hold); no
+        //    client sees them before the topic record exists.
         List<PartitionInfo> partitions = new ArrayList<>(count);
         Set<Integer> owners = new TreeSet<>();
         for (int p = 0; p < count; p++) {
             int ownerId = ownerIds.get(p);
             owners.add(ownerId);
-            long streamId = lastStreamId + 1 + p;
-            PartitionInfo partition = new PartitionInfo(topic.name(), topicId, p, streamId, ownerId, 0);
-            StreamRecord stream = new StreamRecord(streamId, 0, 0, config.defaultReplicaCount(),
-                    config.defaultAckCount(), topicId, p);
-            ops.add(Op.put(keys.stream(streamId), Codecs.STREAM.encode(stream)));
-            ops.add(Op.put(keys.partition(topicId, p), Codecs.PARTITION.encode(partition)));
-            partitions.add(partition);
+            partitions.add(new PartitionInfo(topic.name(), topicId, p, lastStreamId + 1 + p, ownerId, 0));
         }
+        List<Compare> compares = new ArrayList<>();
+        compares.add(Compare.absent(topicKey));
         for (int ownerId : owners) {
             compares.add(Liveness.stillLive(live.get(ownerId).aliveKey()));
         }
-        guardedTxn(what, compares, ops);
+        // 3. The topic record: from here on the topic exists.
+        writePartitionsThen(what, partitions, compares, List.of(Op.put(topicKey, Codecs.TOPIC.encode(
+                new TopicRecord(topic.name(), topicId, count, topic.configs())))));
         LOG.info("created topic '{}' ({}) with {} partitions on streams {}..{}", topic.name(),
                 MetadataKeys.topicIdString(topicId), count, lastStreamId + 1, lastStreamId + count);
         return new TopicInfo(topic.name(), topicId, topic.configs(), partitions);
+    }
+
+    /** Partitions per transaction when a topic's partition records are written or deleted in parts. */
+    static final int PARTITIONS_PER_TXN = 30;
+
+    /**
+     * Writes the stream and partition records of {@code partitions} in parts, then {@code finalOps} if
+     * {@code finalCompares} hold. If they do not, deletes the records written and throws {@link TxnConflict}
+     * (a crash in between leaves them to {@link #sweepHalfWrittenTopics}).
+     */
+    private TxnResult writePartitionsThen(String what, List<PartitionInfo> partitions, List<Compare> finalCompares,
+                                          List<Op> finalOps) {
+        List<List<Op>> records = new ArrayList<>(partitions.size());
+        for (PartitionInfo partition : partitions) {
+            StreamRecord stream = new StreamRecord(partition.streamId(), 0, 0, config.defaultReplicaCount(),
+                    config.defaultAckCount(), partition.topicId(), partition.partition());
+            records.add(List.of(Op.put(keys.stream(partition.streamId()), Codecs.STREAM.encode(stream)),
+                    Op.put(keys.partition(partition.topicId(), partition.partition()),
+                            Codecs.PARTITION.encode(partition))));
+        }
+        writeInParts(what, records);
+        try {
+            return guardedTxn(what, finalCompares, finalOps);
+        } catch (TxnConflict conflict) {
+            writeInParts(what + ": undo", partitions.stream().map(this::deletePartitionOps).toList());
+            throw conflict;
+        }
+    }
+
+    /** Deletes a partition's record with its stream's records (stream, ranges, producer snapshot). */
+    private List<Op> deletePartitionOps(PartitionInfo partition) {
+        return List.of(Op.delete(keys.stream(partition.streamId())),
+                Op.deletePrefix(keys.rangesPrefix(partition.streamId())),
+                Op.delete(keys.producerSnapshot(partition.streamId())),
+                Op.delete(keys.partition(partition.topicId(), partition.partition())));
+    }
+
+    /** Applies each partition's ops, {@link #PARTITIONS_PER_TXN} partitions a transaction, guarded by leadership only. */
+    private void writeInParts(String what, List<List<Op>> perPartition) {
+        for (int from = 0; from < perPartition.size(); from += PARTITIONS_PER_TXN) {
+            List<Op> ops = new ArrayList<>();
+            perPartition.subList(from, Math.min(from + PARTITIONS_PER_TXN, perPartition.size())).forEach(ops::addAll);
+            guardedTxn(what, List.of(), ops);
+        }
+    }
+
+    /**
+     * Deletes what a topic creation, partition addition or topic deletion interrupted by a crash (or a lost
+     * leadership) left: partition records, with their streams, of no topic or beyond their topic's
+     * partition count. Runs when a driver starts, before any request. Returns how many were deleted.
+     */
+    private int sweepHalfWrittenTopics() {
+        List<List<KeyValue>> read = readTxn(List.of(), Op.getPrefix(keys.topicsPrefix()),
+                Op.getPrefix(keys.partitionsPrefix()));
+        Map<TopicId, Integer> partitionCounts = new HashMap<>();
+        for (KeyValue kv : read.get(0)) {
+            TopicRecord topic = Codecs.TOPIC.decode(kv.value());
+            partitionCounts.put(topic.topicId(), topic.partitionCount());
+        }
+        List<List<Op>> orphans = new ArrayList<>();
+        for (KeyValue kv : read.get(1)) {
+            PartitionInfo partition = Codecs.PARTITION.decode(kv.value());
+            Integer count = partitionCounts.get(partition.topicId());
+            if (count == null || partition.partition() >= count) {
+                orphans.add(deletePartitionOps(partition));
+            }
+        }
+        writeInParts("sweep half-written topics", orphans);
+        if (!orphans.isEmpty()) {
+            LOG.warn("deleted {} partition(s) and their streams left by an interrupted topic creation or deletion",
+                    orphans.size());
+        }
+        return orphans.size();
     }
 
     /** Every live broker with the number of partitions it owns now. */
@@ -320,34 +395,28 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         int added = newCount - current;
         Checks.state(lastStreamId >= 0 && lastStreamId + added > lastStreamId, "stream ids exhausted at %d",
                 lastStreamId);
-        List<Compare> compares = new ArrayList<>();
-        compares.add(Compare.modRevision(topicKey, topicKv.modRevision()));
-        compares.add(Compare.modRevision(counterKey, counterKv.map(KeyValue::modRevision).orElse(0L)));
-        List<Op> ops = new ArrayList<>();
-        ops.add(Op.put(topicKey, Codecs.TOPIC.encode(
-                new TopicRecord(topic.name(), topic.topicId(), newCount, topic.configs()))));
-        ops.add(Op.put(counterKey, Codecs.COUNTER.encode(lastStreamId + added)));
+        guardedTxn(what, List.of(Compare.modRevision(topicKey, topicKv.modRevision()),
+                        Compare.modRevision(counterKey, counterKv.map(KeyValue::modRevision).orElse(0L))),
+                List.of(Op.put(counterKey, Codecs.COUNTER.encode(lastStreamId + added))));
+        List<PartitionInfo> partitions = new ArrayList<>(added);
         Set<Integer> owners = new TreeSet<>();
         for (int i = 0; i < added; i++) {
-            int p = current + i;
             int ownerId = ownerIds.get(i);
             owners.add(ownerId);
-            long streamId = lastStreamId + 1 + i;
-            PartitionInfo partition = new PartitionInfo(topic.name(), topic.topicId(), p, streamId, ownerId, 0);
-            StreamRecord stream = new StreamRecord(streamId, 0, 0, config.defaultReplicaCount(),
-                    config.defaultAckCount(), topic.topicId(), p);
-            ops.add(Op.put(keys.stream(streamId), Codecs.STREAM.encode(stream)));
-            ops.add(Op.put(keys.partition(topic.topicId(), p), Codecs.PARTITION.encode(partition)));
+            partitions.add(new PartitionInfo(topic.name(), topic.topicId(), current + i, lastStreamId + 1 + i,
+                    ownerId, 0));
         }
+        List<Compare> compares = new ArrayList<>();
+        compares.add(Compare.modRevision(topicKey, topicKv.modRevision()));
         for (int ownerId : owners) {
             compares.add(Liveness.stillLive(live.get(ownerId).aliveKey()));
         }
-        ops.add(Op.getPrefix(keys.partitionsPrefix(topic.topicId())));
-        TxnResult result = guardedTxn(what, compares, ops);
+        TopicRecord raised = new TopicRecord(topic.name(), topic.topicId(), newCount, topic.configs());
+        TxnResult result = writePartitionsThen(what, partitions, compares, List.of(
+                Op.put(topicKey, Codecs.TOPIC.encode(raised)), Op.getPrefix(keys.partitionsPrefix(topic.topicId()))));
         LOG.info("topic '{}': partitions {}..{} created on streams {}..{}", name, current, newCount - 1,
                 lastStreamId + 1, lastStreamId + added);
-        return toTopicInfo(new TopicRecord(topic.name(), topic.topicId(), newCount, topic.configs()),
-                decodePartitions(result.results().getLast()));
+        return toTopicInfo(raised, decodePartitions(result.results().getLast()));
     }
 
     @Override
@@ -358,18 +427,12 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             KeyValue topicKv = await(store.get(topicKey))
                     .orElseThrow(() -> new PlacementException.UnknownTopic(name));
             TopicRecord topic = Codecs.TOPIC.decode(topicKv.value());
-            List<Op> ops = new ArrayList<>();
-            ops.add(Op.delete(topicKey));
-            ops.add(Op.deletePrefix(keys.partitionsPrefix(topic.topicId())));
-            // A topic's partitions are created and deleted with it, so an unchanged topic key means
-            // the partitions read here are still the topic's.
-            for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix(topic.topicId()))).kvs()) {
-                long streamId = Codecs.PARTITION.decode(kv.value()).streamId();
-                ops.add(Op.delete(keys.stream(streamId)));
-                ops.add(Op.deletePrefix(keys.rangesPrefix(streamId)));
-                ops.add(Op.delete(keys.producerSnapshot(streamId)));
-            }
-            guardedTxn(what, List.of(Compare.modRevision(topicKey, topicKv.modRevision())), ops);
+            // The topic goes first, at once; its partitions and streams follow in parts (a crash in
+            // between leaves them to the next driver's sweepHalfWrittenTopics).
+            TxnResult deleted = guardedTxn(what, List.of(Compare.modRevision(topicKey, topicKv.modRevision())),
+                    List.of(Op.delete(topicKey), Op.getPrefix(keys.partitionsPrefix(topic.topicId()))));
+            writeInParts(what, decodePartitions(deleted.results().getLast()).stream()
+                    .map(this::deletePartitionOps).toList());
             LOG.info("deleted topic '{}' ({})", name, MetadataKeys.topicIdString(topic.topicId()));
             return null;
         }));
@@ -662,10 +725,25 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                             + (last == null ? stream.startOffset() : last.endOffset()) + ", so it cannot start at "
                             + newStartOffset);
                 }
-                guardedTxn(what, List.of(Compare.modRevision(streamKey, streamKv.modRevision())),
-                        List.of(Op.put(streamKey, Codecs.STREAM.encode(stream.withStartOffset(newStartOffset)))));
-                LOG.info("stream {}: start offset {} -> {} (epoch {})", streamId, stream.startOffset(), newStartOffset,
-                        epoch);
+                // Range records wholly below the new start go too (never the last one: the next range's index
+                // follows it), so a stream's metadata stays as small as its live data. Their replicas are
+                // trimmed by the writer, which holds the list.
+                List<List<Op>> dropped = new ArrayList<>();
+                List<KeyValue> rangeKvs = read.get(1);
+                for (KeyValue kv : rangeKvs.subList(0, rangeKvs.size() - 1)) {
+                    RangeRecord range = Codecs.RANGE.decode(kv.value());
+                    if (range.isSealed() && range.endOffset() <= newStartOffset) {
+                        dropped.add(List.of(Op.delete(kv.key())));
+                    }
+                }
+                List<Op> ops = new ArrayList<>();
+                ops.add(Op.put(streamKey, Codecs.STREAM.encode(stream.withStartOffset(newStartOffset))));
+                int inFirst = Math.min(dropped.size(), Txn.MAX_OPS - 1);
+                dropped.subList(0, inFirst).forEach(ops::addAll);
+                guardedTxn(what, List.of(Compare.modRevision(streamKey, streamKv.modRevision())), ops);
+                writeInParts(what, dropped.subList(inFirst, dropped.size())); // after a crash: the next trim
+                LOG.info("stream {}: start offset {} -> {} (epoch {}), {} range record(s) below it dropped", streamId,
+                        stream.startOffset(), newStartOffset, epoch, dropped.size());
                 return newStartOffset;
             });
         });

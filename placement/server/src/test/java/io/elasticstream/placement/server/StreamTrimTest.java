@@ -12,6 +12,7 @@ import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.metadata.EmbeddedMetadataStore;
 import io.elasticstream.placement.metadata.MetadataStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,30 @@ class StreamTrimTest {
         assertEquals(10L, await(pd.trimStream(streamId, second, 10)), "a stream may be trimmed to its very end");
         failure(PlacementException.UnknownStream.class, pd.trimStream(streamId + 1000, 1, 1));
         assertEquals(10, await(pd.describeStream(streamId)).startOffset());
+    }
+
+    @Test
+    void rangesWhollyBelowTheNewStartAreDroppedFromTheMetadataButNeverTheLastOne() throws Exception {
+        long epoch = await(pd.openStreamForWrite(streamId)).epoch();
+        for (int index = 0; index < 3; index++) {
+            await(pd.createRange(streamId, epoch, index, index * 10L));
+            await(pd.sealRange(streamId, epoch, index, index * 10L + 10));
+        }
+        await(pd.createRange(streamId, epoch, 3, 30));
+
+        await(pd.trimStream(streamId, epoch, 15));
+        assertEquals(List.of(1, 2, 3), indexes(), "range 0 ends at 10, below 15; range 1 holds 15");
+        await(pd.trimStream(streamId, epoch, 30));
+        assertEquals(List.of(3), indexes());
+        await(pd.sealRange(streamId, epoch, 3, 40));
+        await(pd.trimStream(streamId, epoch, 40));
+        assertEquals(List.of(3), indexes(), "the last range stays, so the next one's index follows it");
+        await(pd.createRange(streamId, epoch, 4, 40));
+        assertEquals(List.of(3, 4), indexes());
+    }
+
+    private List<Integer> indexes() throws Exception {
+        return await(pd.describeStream(streamId)).ranges().stream().map(r -> r.index()).toList();
     }
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {
