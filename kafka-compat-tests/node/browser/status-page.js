@@ -1,8 +1,9 @@
 // Opens the status page in headless Chromium (the system browser, /usr/bin/chromium by default) and checks
-// what a person would look for: the broker and a given topic in the tables, and a produce throughput chart
-// with non-zero points while something produces. Saves a screenshot.
+// what a person would look for: the broker and a given topic in the tables, at least MIN_RANGE_SERVERS range
+// servers, and a produce throughput chart with non-zero points while something produces. Saves a
+// screenshot. Works on both pages: a process's (standalone, cluster broker) and PD's cluster page.
 //
-//   node status-page.js STATUS_URL TOPIC SCREENSHOT_PNG [BROKER_ID]
+//   node status-page.js STATUS_URL TOPIC SCREENSHOT_PNG [BROKER_ID] [MIN_RANGE_SERVERS]
 //
 // Exit code 0 when every check passed; otherwise prints why and exits 1. Bounded: gives up after 60 s.
 'use strict';
@@ -11,9 +12,10 @@ const os = require('os');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const [url, topic, screenshot, brokerId = '1'] = process.argv.slice(2);
+const [url, topic, screenshot, brokerId = '1', minRangeServersArg = '1'] = process.argv.slice(2);
+const minRangeServers = parseInt(minRangeServersArg, 10);
 if (!url || !topic || !screenshot) {
-  console.error('usage: node status-page.js STATUS_URL TOPIC SCREENSHOT_PNG [BROKER_ID]');
+  console.error('usage: node status-page.js STATUS_URL TOPIC SCREENSHOT_PNG [BROKER_ID] [MIN_RANGE_SERVERS]');
   process.exit(2);
 }
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -44,10 +46,10 @@ async function main() {
       null, { timeout: TIMEOUT_MS, polling: 250 });
     const points = await page.evaluate(() => window.esCharts.produce.points.map((p) => p.v));
     console.log('produce throughput points (bytes/s): ' + points.map((v) => Math.round(v)).join(' '));
+    await page.waitForFunction((n) => Array.from(document.querySelectorAll('#range-servers tbody tr'))
+      .filter((tr) => tr.cells.length > 1).length >= n, minRangeServers, { timeout: TIMEOUT_MS });
     const rangeServers = await page.$$eval('#range-servers tbody tr', (rows) => rows.filter((r) => r.cells.length > 1).length);
-    if (rangeServers < 1) {
-      throw new Error('no range server listed');
-    }
+    console.log(rangeServers + ' range servers listed');
     // One more refresh so the screenshot shows a few points of the chart.
     await page.waitForTimeout(2500);
     await page.screenshot({ path: screenshot, fullPage: true });

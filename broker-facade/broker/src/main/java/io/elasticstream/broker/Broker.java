@@ -3,6 +3,7 @@ package io.elasticstream.broker;
 import com.codahale.metrics.MetricRegistry;
 import io.elasticstream.broker.api.KafkaApis;
 import io.elasticstream.broker.config.ConfigResolver;
+import io.elasticstream.broker.metrics.BrokerLoadReport;
 import io.elasticstream.broker.metrics.BrokerMetrics;
 import io.elasticstream.broker.metrics.InstrumentedHandler;
 import io.elasticstream.broker.net.KafkaServer;
@@ -12,7 +13,6 @@ import io.elasticstream.broker.partition.RetentionAgent;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.BrokerInfo;
-import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicInfo;
 import io.elasticstream.placement.member.MemberSession;
@@ -109,7 +109,7 @@ public final class Broker implements AutoCloseable {
                 Thread.ofPlatform().name("broker-timer").daemon(true).factory());
         MemberSession session = MemberSession.forBroker(placement,
                 new BrokerInfo(effective.nodeId(), effective.advertisedHost(), effective.advertisedPort()),
-                () -> new BrokerLoad(partitions.ownedCount(), 0, 0), heartbeatIntervalMs);
+                new BrokerLoadReport(registry, clock, partitions::ownedCount), heartbeatIntervalMs);
         try {
             session.start().join();
             partitions.start();

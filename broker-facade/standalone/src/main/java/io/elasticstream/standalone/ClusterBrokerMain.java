@@ -14,6 +14,7 @@ import io.elasticstream.placement.rpc.RemotePlacementService;
 import io.elasticstream.placement.server.PlacementConfig;
 import io.elasticstream.placement.server.StorePartitionWatcher;
 import io.elasticstream.placement.server.cluster.ClusterId;
+import io.elasticstream.placement.server.rpc.ClusterMembers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +82,8 @@ public final class ClusterBrokerMain {
         Broker broker = BrokerWiring.startBroker(options, clusterId, placement, Clock.SYSTEM,
                 options.longProperty("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS),
                 registry, started);
-        startMetricsServer(options, new StatusReport(clusterId, placement, List.of(), registry, Clock.SYSTEM),
-                registry, started);
+        startMetricsServer(options, StatusReport.cluster(clusterId, placement, () -> ClusterMembers.read(store, prefix),
+                registry, Clock.SYSTEM), registry, started);
         LOG.info("broker up: Kafka on {}, cluster id {}, etcd {}, prefix {}", broker.kafkaAddress(), clusterId, etcd,
                 prefix);
         return broker;

@@ -151,7 +151,7 @@ public final class StandaloneMain {
         RangeServerInfo rangeServerInfo = new RangeServerInfo(RANGE_SERVER_ID, rangeHost,
                 rangeServer.localAddress().getPort());
         MemberSession rangeServerSession = MemberSession.forRangeServer(placement, rangeServerInfo,
-                RangeServerLoads.of(store, walDir), heartbeatIntervalMs);
+                RangeServerLoads.of(store, walDir, registry, Clock.SYSTEM), heartbeatIntervalMs);
         started.push(rangeServerSession);
         rangeServerSession.start().join();
 

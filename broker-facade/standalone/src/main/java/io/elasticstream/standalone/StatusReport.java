@@ -11,10 +11,14 @@ import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.RangeServerLoad;
 import io.elasticstream.placement.api.TopicInfo;
+import io.elasticstream.placement.server.rpc.ClusterMembers;
 import io.elasticstream.rangestore.server.metrics.WalMetrics;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -34,14 +38,30 @@ final class StatusReport implements Supplier<String> {
     private final List<RangeServerInfo> rangeServers;
     private final MetricRegistry registry;
     private final Clock clock;
+    /** Cluster mode: reads the registered members and their loads; null in standalone mode. */
+    private final Supplier<CompletableFuture<ClusterMembers>> members;
 
+    /** Standalone mode: {@code rangeServers} are this process's own. */
     StatusReport(String clusterId, PlacementService placement, List<RangeServerInfo> rangeServers,
                  MetricRegistry registry, Clock clock) {
+        this(clusterId, placement, rangeServers, registry, clock, null);
+    }
+
+    private StatusReport(String clusterId, PlacementService placement, List<RangeServerInfo> rangeServers,
+                         MetricRegistry registry, Clock clock, Supplier<CompletableFuture<ClusterMembers>> members) {
         this.clusterId = clusterId;
         this.placement = placement;
         this.rangeServers = List.copyOf(rangeServers);
         this.registry = registry;
         this.clock = clock;
+        this.members = members;
+    }
+
+    /** Cluster mode: brokers and range servers from {@code members} (e.g. {@link ClusterMembers#read}). */
+    static StatusReport cluster(String clusterId, PlacementService placement,
+                                Supplier<CompletableFuture<ClusterMembers>> members, MetricRegistry registry,
+                                Clock clock) {
+        return new StatusReport(clusterId, placement, List.of(), registry, clock, members);
     }
 
     @Override
@@ -52,8 +72,13 @@ final class StatusReport implements Supplier<String> {
         String error = null;
         List<BrokerInfo> brokers = List.of();
         List<TopicInfo> topics = List.of();
+        Optional<ClusterMembers> cluster = Optional.empty();
         try {
-            brokers = placement.brokers().get(PD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (members != null) {
+                cluster = Optional.of(members.get().get(PD_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            } else {
+                brokers = placement.brokers().get(PD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
             topics = placement.topics().get(PD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -63,18 +88,35 @@ final class StatusReport implements Supplier<String> {
         }
         json.name("error").value(error);
         json.name("brokers").beginArray();
-        for (BrokerInfo b : brokers.stream().sorted(Comparator.comparingInt(BrokerInfo::id)).toList()) {
-            json.beginObject().name("id").value(b.id()).name("host").value(b.host()).name("port").value(b.port())
-                    .endObject();
+        if (cluster.isPresent()) {
+            for (ClusterMembers.Broker b : cluster.get().brokers()) {
+                memberFields(json, b.info().id(), b.info().host(), b.info().port()).name("live").value(b.live())
+                        .endObject();
+            }
+        } else {
+            for (BrokerInfo b : brokers.stream().sorted(Comparator.comparingInt(BrokerInfo::id)).toList()) {
+                memberFields(json, b.id(), b.host(), b.port()).endObject();
+            }
         }
         json.endArray();
         json.name("rangeServers").beginArray();
-        for (RangeServerInfo r : rangeServers) {
-            json.beginObject().name("id").value(r.id()).name("host").value(r.host()).name("port").value(r.port())
-                    .name("diskUsedBytes").value(gauge(WalMetrics.DISK_USED))
-                    .name("diskFreeBytes").value(gauge(WalMetrics.DISK_FREE))
-                    .name("walSegments").value(gauge(WalMetrics.SEGMENTS))
-                    .endObject();
+        if (cluster.isPresent()) {
+            for (ClusterMembers.RangeServer r : cluster.get().rangeServers()) {
+                Optional<RangeServerLoad> load = r.load();
+                memberFields(json, r.info().id(), r.info().host(), r.info().port()).name("live").value(r.live())
+                        .name("diskUsedBytes").value(load.map(RangeServerLoad::diskUsedBytes).orElse(-1L))
+                        .name("diskFreeBytes").value(load.map(RangeServerLoad::diskFreeBytes).orElse(-1L))
+                        .name("walSegments").value(-1)
+                        .endObject();
+            }
+        } else {
+            for (RangeServerInfo r : rangeServers) {
+                memberFields(json, r.id(), r.host(), r.port())
+                        .name("diskUsedBytes").value(gauge(WalMetrics.DISK_USED))
+                        .name("diskFreeBytes").value(gauge(WalMetrics.DISK_FREE))
+                        .name("walSegments").value(gauge(WalMetrics.SEGMENTS))
+                        .endObject();
+            }
         }
         json.endArray();
         json.name("topics").beginArray();
@@ -93,16 +135,31 @@ final class StatusReport implements Supplier<String> {
                 .name("produceRequests").value(timerCount(BrokerMetrics.REQUESTS + "Produce"))
                 .name("fetchRequests").value(timerCount(BrokerMetrics.REQUESTS + "Fetch"))
                 .name("produceP99Ms").value(p99Ms(BrokerMetrics.PRODUCE_CONFIRM))
-                .name("fsyncP99Ms").value(p99Ms(WalMetrics.FSYNC))
-                .name("walAppends").value(meter(WalMetrics.APPENDS))
-                .name("diskUsedBytes").value(gauge(WalMetrics.DISK_USED))
-                .name("diskFreeBytes").value(gauge(WalMetrics.DISK_FREE))
-                .name("diskTotalBytes").value(gauge(WalMetrics.DISK_TOTAL))
-                .name("connections").value(gauge(BrokerMetrics.CONNECTIONS_OPEN))
+                .name("walAppends").value(meter(WalMetrics.APPENDS));
+        if (members == null) {
+            json.name("fsyncP99Ms").value(p99Ms(WalMetrics.FSYNC))
+                    .name("diskUsedBytes").value(gauge(WalMetrics.DISK_USED))
+                    .name("diskFreeBytes").value(gauge(WalMetrics.DISK_FREE))
+                    .name("diskTotalBytes").value(gauge(WalMetrics.DISK_TOTAL));
+        } else {
+            List<RangeServerLoad> live = cluster.map(c -> c.rangeServers().stream()
+                    .flatMap(r -> r.load().stream()).toList()).orElse(List.of());
+            json.name("fsyncP99Ms").value(live.stream().mapToDouble(RangeServerLoad::walFsyncP99Ms).max().orElse(0))
+                    .name("diskUsedBytes").value(live.stream().mapToLong(RangeServerLoad::diskUsedBytes).sum())
+                    .name("diskFreeBytes").value(live.isEmpty() ? -1
+                            : live.stream().mapToLong(RangeServerLoad::diskFreeBytes).sum())
+                    .name("diskTotalBytes").value(live.stream().mapToLong(RangeServerLoad::diskTotalBytes).sum());
+        }
+        json.name("connections").value(gauge(BrokerMetrics.CONNECTIONS_OPEN))
                 .name("heapUsedBytes").value(gauge("jvm.memory.heap.used"))
                 .name("heapMaxBytes").value(gauge("jvm.memory.heap.max"))
                 .endObject();
         return json.endObject().toString();
+    }
+
+    /** Opens a member's object with its id and address; the caller adds fields and closes it. */
+    private static JsonWriter memberFields(JsonWriter json, int id, String host, int port) {
+        return json.beginObject().name("id").value(id).name("host").value(host).name("port").value(port);
     }
 
     private long meter(String name) {

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The process HTTP server: Prometheus text format at {@code /metrics} (from the process registry, names
- * as {@link PrometheusNames} maps them), and the status page: {@code /} and {@code /status} serve
- * {@code status/index.html} from this package's classpath resources, {@code /status/NAME} the page's
- * other files, {@code /status.json} the document {@code statusJson} returns. Binds at construction;
- * {@link #close} stops it.
+ * as {@link PrometheusNames} maps them), and the status page: {@code /} and {@code /status} serve the
+ * {@link StatusPage}'s HTML from this package's classpath resources ({@code status/}), {@code /status/NAME}
+ * the pages' other files (shared chart code in {@code charts.js}), {@code /status.json} the document
+ * {@code statusJson} returns. Binds at construction; {@link #close} stops it.
  *
  * <p>Threading: requests are answered on two daemon threads; {@code statusJson} is called on them.
  */
@@ -38,6 +38,20 @@ public final class MetricsHttpServer implements AutoCloseable {
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8",
             "json", "application/json; charset=utf-8");
+
+    /** Which page {@code /status} shows, and so which document {@code statusJson} must return. */
+    public enum StatusPage {
+        /** One process's metrics and its view of the cluster ({@code index.html} + {@code status.js}). */
+        PROCESS("index.html"),
+        /** PD's cluster view ({@code ClusterViewJson}) with charts of the members' loads ({@code cluster.html}). */
+        CLUSTER("cluster.html");
+
+        private final String resource;
+
+        StatusPage(String resource) {
+            this.resource = resource;
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -53,11 +67,17 @@ public final class MetricsHttpServer implements AutoCloseable {
      */
     public static Optional<MetricsHttpServer> startIfEnabled(String host, int port, MetricRegistry registry,
                                                              Supplier<String> statusJson) {
+        return startIfEnabled(host, port, registry, statusJson, StatusPage.PROCESS);
+    }
+
+    /** As {@link #startIfEnabled(String, int, MetricRegistry, Supplier)}, with {@code page} at {@code /status}. */
+    public static Optional<MetricsHttpServer> startIfEnabled(String host, int port, MetricRegistry registry,
+                                                             Supplier<String> statusJson, StatusPage page) {
         if (port < 0) {
             return Optional.empty();
         }
         try {
-            return Optional.of(start(host, port, registry, statusJson));
+            return Optional.of(start(host, port, registry, statusJson, page));
         } catch (IOException e) {
             LOG.warn("Metrics and status page not served: cannot listen on {}:{}: {}", host, port, e.toString());
             return Optional.empty();
@@ -71,6 +91,12 @@ public final class MetricsHttpServer implements AutoCloseable {
      */
     public static MetricsHttpServer start(String host, int port, MetricRegistry registry, Supplier<String> statusJson)
             throws IOException {
+        return start(host, port, registry, statusJson, StatusPage.PROCESS);
+    }
+
+    /** As {@link #start(String, int, MetricRegistry, Supplier)}, with {@code page} at {@code /} and {@code /status}. */
+    public static MetricsHttpServer start(String host, int port, MetricRegistry registry, Supplier<String> statusJson,
+                                          StatusPage page) throws IOException {
         Checks.argument(port >= 0 && port <= 65_535, "metrics port %d out of range", port);
         PrometheusRegistry prometheus = new PrometheusRegistry();
         DropwizardExports.builder().dropwizardRegistry(registry).metricFilter(PrometheusNames.unlabeled())
@@ -83,7 +109,7 @@ public final class MetricsHttpServer implements AutoCloseable {
         server.createContext("/metrics", new MetricsHandler(prometheus));
         server.createContext("/status.json", exchange -> send(exchange, 200, "application/json; charset=utf-8",
                 statusJson.get().getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/", MetricsHttpServer::staticFile);
+        server.createContext("/", exchange -> staticFile(exchange, page));
         server.start();
         LOG.info("Metrics and status page on http://{}:{}/", host, server.getAddress().getPort());
         return new MetricsHttpServer(server, executor);
@@ -93,11 +119,11 @@ public final class MetricsHttpServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void staticFile(HttpExchange exchange) throws IOException {
+    private static void staticFile(HttpExchange exchange, StatusPage page) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String name;
         if (path.equals("/") || path.equals("/status") || path.equals("/status/")) {
-            name = "index.html";
+            name = page.resource;
         } else if (path.startsWith("/status/") && path.substring(8).matches("[a-z0-9-]+\\.(html|js|css)")) {
             name = path.substring(8);
         } else {

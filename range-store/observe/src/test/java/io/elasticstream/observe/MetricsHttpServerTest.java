@@ -1,6 +1,7 @@
 package io.elasticstream.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.MetricRegistry;
@@ -56,13 +57,33 @@ class MetricsHttpServerTest {
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("<canvas"), page.body());
             assertEquals(page.body(), get(server, "/").body());
+            assertTrue(page.body().contains("/status/charts.js") && page.body().contains("/status/status.js"),
+                    page.body());
             assertEquals(200, get(server, "/status/status.js").statusCode());
+            assertTrue(get(server, "/status/charts.js").body().contains("window.esStatusPage"));
             assertEquals(200, get(server, "/status/status.css").statusCode());
             HttpResponse<String> json = get(server, "/status.json");
             assertEquals("{\"ok\":true}", json.body());
             assertTrue(json.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
             assertEquals(404, get(server, "/status/../secret.txt").statusCode());
             assertEquals(404, get(server, "/nothing-here").statusCode());
+        }
+    }
+
+    @Test
+    void clusterStatusPageSharesTheChartCodeAndServesTheClusterDocument() throws Exception {
+        try (MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, new MetricRegistry(),
+                () -> "{\"brokers\":[]}", MetricsHttpServer.StatusPage.CLUSTER)) {
+            HttpResponse<String> page = get(server, "/status");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("cluster.js") && page.body().contains("/status/charts.js"), page.body());
+            assertFalse(page.body().contains("/status/status.js"), page.body());
+            assertEquals(page.body(), get(server, "/").body());
+            HttpResponse<String> script = get(server, "/status/cluster.js");
+            assertEquals(200, script.statusCode());
+            assertTrue(script.body().contains("window.esStatusPage") && !script.body().contains("getContext"),
+                    "the cluster page draws with the shared chart code");
+            assertEquals("{\"brokers\":[]}", get(server, "/status.json").body());
         }
     }
 }

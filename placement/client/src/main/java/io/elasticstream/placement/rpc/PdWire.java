@@ -178,24 +178,56 @@ public final class PdWire {
         return new BrokerInfo(in.readInt(), readString(in), in.readInt());
     }
 
+    /**
+     * A broker's load: the three fields of the first version, then the latencies. A heartbeat's load is the
+     * last argument of its body, so {@link #readBrokerLoad} reads a body of an older broker (ending after the
+     * first three fields) as a load with unknown (0) latencies.
+     */
     public static void writeBrokerLoad(DataOutput out, BrokerLoad value) throws IOException {
         out.writeInt(value.partitionsOwned());
         out.writeLong(value.bytesInPerSecond());
         out.writeLong(value.bytesOutPerSecond());
+        out.writeDouble(value.produceP99Ms());
+        out.writeDouble(value.fetchP99Ms());
     }
 
     public static BrokerLoad readBrokerLoad(DataInput in) throws IOException {
-        return new BrokerLoad(in.readInt(), in.readLong(), in.readLong());
+        int partitionsOwned = in.readInt();
+        long bytesIn = in.readLong();
+        long bytesOut = in.readLong();
+        if (atEnd(in)) {
+            return new BrokerLoad(partitionsOwned, bytesIn, bytesOut);
+        }
+        return new BrokerLoad(partitionsOwned, bytesIn, bytesOut, in.readDouble(), in.readDouble());
     }
 
+    /**
+     * A range server's load: the three fields of the first version, then WAL fsync latency and disk use;
+     * {@link #readRangeServerLoad} reads a body ending after the first three (an older range server's
+     * heartbeat) as a load with those unknown (0).
+     */
     public static void writeRangeServerLoad(DataOutput out, RangeServerLoad value) throws IOException {
         out.writeInt(value.rangesHeld());
         out.writeLong(value.diskFreeBytes());
         out.writeLong(value.bytesInPerSecond());
+        out.writeDouble(value.walFsyncP99Ms());
+        out.writeLong(value.diskUsedBytes());
+        out.writeLong(value.diskTotalBytes());
     }
 
     public static RangeServerLoad readRangeServerLoad(DataInput in) throws IOException {
-        return new RangeServerLoad(in.readInt(), in.readLong(), in.readLong());
+        int rangesHeld = in.readInt();
+        long diskFree = in.readLong();
+        long bytesIn = in.readLong();
+        if (atEnd(in)) {
+            return new RangeServerLoad(rangesHeld, diskFree, bytesIn);
+        }
+        return new RangeServerLoad(rangesHeld, diskFree, bytesIn, in.readDouble(), in.readLong(), in.readLong());
+    }
+
+    /** Whether {@code in} is a stream over a body with nothing left to read (false when it cannot tell). */
+    private static boolean atEnd(DataInput in) throws IOException {
+        return in instanceof DataInputStream stream && stream.available() == 0;
     }
 
     public static void writeRangeServer(DataOutput out, RangeServerInfo value) throws IOException {

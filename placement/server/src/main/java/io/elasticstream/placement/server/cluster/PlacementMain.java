@@ -113,7 +113,7 @@ public final class PlacementMain {
     }
 
     /**
-     * Serves /metrics, with the cluster view as the status document, on {@code metrics.host:metrics.port}
+     * Serves /metrics, and the cluster status page with the cluster view as its document, on {@code metrics.host:metrics.port}
      * (0: a free port; -1: off); a port in use is logged and skipped.
      */
     private static MetricsHttpServer startMetricsServer(ProcessProperties props, ProcessMetrics metrics,
@@ -128,7 +128,7 @@ public final class PlacementMain {
                     } catch (Exception e) {
                         return errorJson("metadata store: " + e);
                     }
-                }).orElse(null);
+                }, MetricsHttpServer.StatusPage.CLUSTER).orElse(null);
     }
 
     private static String errorJson(String message) {

@@ -166,32 +166,54 @@ public final class Codecs {
         }
     };
 
-    /** {@code alive/brokers/<id>}: the broker's latest load report. */
-    public static final RecordCodec<BrokerLoad> BROKER_LOAD = new RecordCodec<>("broker load", 1) {
+    /**
+     * {@code alive/brokers/<id>}: the broker's latest load report. Version 2 added the latencies; a
+     * version 1 value reads with them unknown (0).
+     */
+    public static final RecordCodec<BrokerLoad> BROKER_LOAD = new RecordCodec<>("broker load", 2) {
         @Override
         protected void writeBody(DataOutput out, BrokerLoad value) throws IOException {
             out.writeInt(value.partitionsOwned());
             out.writeLong(value.bytesInPerSecond());
             out.writeLong(value.bytesOutPerSecond());
+            out.writeDouble(value.produceP99Ms());
+            out.writeDouble(value.fetchP99Ms());
         }
 
         @Override
         protected BrokerLoad readBody(DataInput in) throws IOException {
+            return new BrokerLoad(in.readInt(), in.readLong(), in.readLong(), in.readDouble(), in.readDouble());
+        }
+
+        @Override
+        protected BrokerLoad readOlderBody(int version, DataInput in) throws IOException {
             return new BrokerLoad(in.readInt(), in.readLong(), in.readLong());
         }
     };
 
-    /** {@code alive/range-servers/<id>}: the range server's latest load report. */
-    public static final RecordCodec<RangeServerLoad> RANGE_SERVER_LOAD = new RecordCodec<>("range server load", 1) {
+    /**
+     * {@code alive/range-servers/<id>}: the range server's latest load report. Version 2 added WAL fsync
+     * latency and disk use; a version 1 value reads with them unknown (0).
+     */
+    public static final RecordCodec<RangeServerLoad> RANGE_SERVER_LOAD = new RecordCodec<>("range server load", 2) {
         @Override
         protected void writeBody(DataOutput out, RangeServerLoad value) throws IOException {
             out.writeInt(value.rangesHeld());
             out.writeLong(value.diskFreeBytes());
             out.writeLong(value.bytesInPerSecond());
+            out.writeDouble(value.walFsyncP99Ms());
+            out.writeLong(value.diskUsedBytes());
+            out.writeLong(value.diskTotalBytes());
         }
 
         @Override
         protected RangeServerLoad readBody(DataInput in) throws IOException {
+            return new RangeServerLoad(in.readInt(), in.readLong(), in.readLong(), in.readDouble(), in.readLong(),
+                    in.readLong());
+        }
+
+        @Override
+        protected RangeServerLoad readOlderBody(int version, DataInput in) throws IOException {
             return new RangeServerLoad(in.readInt(), in.readLong(), in.readLong());
         }
     };

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes one kind of record as {@code [format version byte][body]}. Subclasses write and read the
- * body of the current version; reading a value of another version fails until a subclass learns it.
+ * body of the current version, and may read bodies of older versions ({@link #readOlderBody}); reading a
+ * value of any other version fails.
  *
  * @param <T> the record kind
  */
@@ -49,10 +50,14 @@ public abstract class RecordCodec<T> {
         ByteArrayInputStream in = new ByteArrayInputStream(bytes);
         try (DataInputStream data = new DataInputStream(in)) {
             byte found = data.readByte();
-            if (found != version) {
-                throw new CorruptRecordException(kind + ": unknown format version " + found + ", expected " + version);
+            T value;
+            if (found == version) {
+                value = readBody(data);
+            } else if (found >= 1 && found < version) {
+                value = readOlderBody(found, data);
+            } else {
+                throw unknownVersion(found);
             }
-            T value = readBody(data);
             if (in.available() != 0) {
                 throw new CorruptRecordException(kind + ": " + in.available() + " trailing bytes");
             }
@@ -67,6 +72,18 @@ public abstract class RecordCodec<T> {
     protected abstract void writeBody(DataOutput out, T value) throws IOException;
 
     protected abstract T readBody(DataInput in) throws IOException;
+
+    /**
+     * Reads the body of an older format version {@code version} (at least 1, below the current one), as
+     * values stored by an earlier release; by default none is known.
+     */
+    protected T readOlderBody(int version, DataInput in) throws IOException {
+        throw unknownVersion(version);
+    }
+
+    private CorruptRecordException unknownVersion(int found) {
+        return new CorruptRecordException(kind + ": unknown format version " + found + ", expected " + version);
+    }
 
     /** Length-prefixed UTF-8, without {@link DataOutput#writeUTF}'s 64 KiB limit. */
     protected static void writeString(DataOutput out, String value) throws IOException {

@@ -100,7 +100,9 @@ public final class ClusterViewJson {
             if (load != null) {
                 json.name("load").beginObject().name("partitionsOwned").value(load.partitionsOwned())
                         .name("bytesInPerSecond").value(load.bytesInPerSecond())
-                        .name("bytesOutPerSecond").value(load.bytesOutPerSecond()).endObject();
+                        .name("bytesOutPerSecond").value(load.bytesOutPerSecond())
+                        .name("produceP99Ms").value(load.produceP99Ms())
+                        .name("fetchP99Ms").value(load.fetchP99Ms()).endObject();
             }
             json.endObject();
         }
@@ -111,7 +113,10 @@ public final class ClusterViewJson {
             if (load != null) {
                 json.name("load").beginObject().name("rangesHeld").value(load.rangesHeld())
                         .name("diskFreeBytes").value(load.diskFreeBytes())
-                        .name("bytesInPerSecond").value(load.bytesInPerSecond()).endObject();
+                        .name("bytesInPerSecond").value(load.bytesInPerSecond())
+                        .name("walFsyncP99Ms").value(load.walFsyncP99Ms())
+                        .name("diskUsedBytes").value(load.diskUsedBytes())
+                        .name("diskTotalBytes").value(load.diskTotalBytes()).endObject();
             }
             json.endObject();
         }

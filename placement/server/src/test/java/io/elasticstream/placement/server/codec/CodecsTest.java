@@ -1,12 +1,17 @@
 package io.elasticstream.placement.server.codec;
 
 import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.BrokerLoad;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.api.RangeServerLoad;
 import io.elasticstream.placement.api.TopicId;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +78,56 @@ class CodecsTest {
         assertEquals(server, roundTrip(Codecs.RANGE_SERVER, server));
         assertEquals(0L, roundTrip(Codecs.COUNTER, 0L));
         assertEquals(Long.MAX_VALUE, roundTrip(Codecs.COUNTER, Long.MAX_VALUE));
+    }
+
+    @Test
+    void loadReportsRoundTripWithLatenciesAndDiskUse() {
+        BrokerLoad broker = new BrokerLoad(12, 5_000_000, 9_000_000, 4.25, 501.5);
+        assertEquals(broker, roundTrip(Codecs.BROKER_LOAD, broker));
+        assertEquals(BrokerLoad.UNKNOWN, roundTrip(Codecs.BROKER_LOAD, BrokerLoad.UNKNOWN));
+        RangeServerLoad server = new RangeServerLoad(40, 1L << 40, 3_000_000, 0.375, 3L << 30, 2L << 40);
+        assertEquals(server, roundTrip(Codecs.RANGE_SERVER_LOAD, server));
+        assertEquals(RangeServerLoad.UNKNOWN, roundTrip(Codecs.RANGE_SERVER_LOAD, RangeServerLoad.UNKNOWN));
+    }
+
+    @Test
+    void loadReportsStoredByTheFirstFormatStillDecodeWithUnknownLatencies() throws IOException {
+        ByteArrayOutputStream brokerV1 = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(brokerV1)) {
+            out.writeByte(1);
+            out.writeInt(7);
+            out.writeLong(1000);
+            out.writeLong(2000);
+        }
+        assertEquals(new BrokerLoad(7, 1000, 2000, 0, 0), Codecs.BROKER_LOAD.decode(brokerV1.toByteArray()));
+        ByteArrayOutputStream serverV1 = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(serverV1)) {
+            out.writeByte(1);
+            out.writeInt(3);
+            out.writeLong(1L << 40);
+            out.writeLong(500);
+        }
+        assertEquals(new RangeServerLoad(3, 1L << 40, 500, 0, 0, 0),
+                Codecs.RANGE_SERVER_LOAD.decode(serverV1.toByteArray()));
+        assertEquals(2, Codecs.BROKER_LOAD.encode(BrokerLoad.UNKNOWN)[0]);
+        assertEquals(2, Codecs.RANGE_SERVER_LOAD.encode(RangeServerLoad.UNKNOWN)[0]);
+    }
+
+    @Test
+    void loadReportOfANewerFormatOrCutShortIsRejected() {
+        byte[] newer = Codecs.BROKER_LOAD.encode(new BrokerLoad(1, 2, 3, 4, 5));
+        newer[0] = 3;
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> Codecs.BROKER_LOAD.decode(newer));
+        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+        byte[] zero = Codecs.RANGE_SERVER_LOAD.encode(RangeServerLoad.UNKNOWN);
+        zero[0] = 0;
+        assertThrows(CorruptRecordException.class, () -> Codecs.RANGE_SERVER_LOAD.decode(zero));
+        byte[] bytes = Codecs.RANGE_SERVER_LOAD.encode(new RangeServerLoad(1, 2, 3, 4, 5, 6));
+        for (int length = 1; length < bytes.length; length++) {
+            byte[] truncated = Arrays.copyOf(bytes, length);
+            assertThrows(CorruptRecordException.class, () -> Codecs.RANGE_SERVER_LOAD.decode(truncated),
+                    "truncated to " + length);
+        }
     }
 
     @Test

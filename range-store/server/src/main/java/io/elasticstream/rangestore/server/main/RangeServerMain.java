@@ -88,8 +88,8 @@ public final class RangeServerMain {
             started.push(placement);
             String advertised = props.string("range.server.advertised.host", host);
             RangeServerInfo self = new RangeServerInfo(id, advertised, server.localAddress().getPort());
-            MemberSession session = MemberSession.forRangeServer(placement, self, RangeServerLoads.of(store, dataDir),
-                    props.longValue("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS));
+            MemberSession session = MemberSession.forRangeServer(placement, self,
+                    RangeServerLoads.of(store, dataDir, registry, Clock.SYSTEM), props.longValue("member.heartbeat.interval.ms", MemberSession.DEFAULT_HEARTBEAT_INTERVAL_MS));
             started.push(session);
             session.start().join();
             MetricsHttpServer metricsServer = startMetricsServer(props, registry, self);
