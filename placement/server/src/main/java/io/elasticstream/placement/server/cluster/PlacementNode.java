@@ -62,8 +62,13 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
                                       long leaseTtlMs, Clock clock, PlacementMetrics metrics) throws IOException {
         Checks.notNull(store, "store");
         PlacementNode node = new PlacementNode(store, config, id, metrics);
-        node.rpc = PlacementRpcServer.start(new InetSocketAddress(host, port), node, PlacementRpcHandlers.standard(),
-                () -> ClusterViewJson.read(store, config.clusterPrefix()));
+        try {
+            node.rpc = PlacementRpcServer.start(new InetSocketAddress(host, port), node, PlacementRpcHandlers.standard(),
+                    () -> ClusterViewJson.read(store, config.clusterPrefix()));
+        } catch (IOException | RuntimeException e) {
+            node.rangeCopier.close();
+            throw e;
+        }
         String address = host + ":" + node.rpc.address().getPort();
         node.election = LeaderElection.start(store, new ElectionConfig(config.clusterPrefix(), id, address, leaseTtlMs),
                 clock, node.new Listener());
