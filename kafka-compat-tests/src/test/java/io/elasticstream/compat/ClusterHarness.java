@@ -168,7 +168,8 @@ public final class ClusterHarness implements AutoCloseable {
                 "etcd.endpoints=" + etcdEndpoint,
                 "cluster.prefix=" + PREFIX,
                 "pd.lease.ttl.ms=2000",
-                "member.session.ttl.ms=" + options.memberSessionTtlMs());
+                "member.session.ttl.ms=" + options.memberSessionTtlMs(),
+                "range.repair.interval.ms=500"); // re-replication within a test's patience
     }
 
     private ChildProcess launchRangeServer(int id) {

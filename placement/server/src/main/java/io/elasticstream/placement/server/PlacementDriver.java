@@ -75,7 +75,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link RangePlacer}); partitions of a dead broker move to live brokers ({@link BrokerFailover}, started
  * by {@link BrokerLivenessWatch}), and so do partitions an operator moves ({@link PlannedMoves}). PD seals nothing itself: a range left open on a dead range server is
  * sealed by its writer, and a range left open by a dead writer by the partition's new owner when it
- * opens the stream for write (see the package documentation).
+ * opens the stream for write (see the package documentation). Sealed ranges that lost a replica are
+ * copied to another range server by {@link RangeRepairer}, on a thread of its own.
  */
 public final class PlacementDriver implements PlacementService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementDriver.class);
@@ -100,6 +101,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final AtomicBoolean failoverPending = new AtomicBoolean();
     private volatile boolean closed;
     private final PlacementMetrics metrics;
+    /** Null when this driver does not re-replicate (no copier, e.g. standalone mode). */
+    private final RangeRepairer rangeRepairer;
 
     /**
      * A driver over {@code store}; the caller keeps ownership of the store and closes it after this
@@ -121,6 +124,16 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     /** As above, counting requests in {@code metrics}. */
     public PlacementDriver(MetadataStore store, PlacementConfig config, List<Compare> leaderGuard,
                            PlacementMetrics metrics) {
+        this(store, config, leaderGuard, metrics, null);
+    }
+
+    /**
+     * As above; with a {@code rangeCopier}, sealed ranges that lost a replica to a dead range server are
+     * copied to another live one every {@code config.rangeRepairIntervalMs()} ({@link RangeRepairer}).
+     * The copier belongs to the caller.
+     */
+    public PlacementDriver(MetadataStore store, PlacementConfig config, List<Compare> leaderGuard,
+                           PlacementMetrics metrics, RangeCopier rangeCopier) {
         this.leaderGuard = List.copyOf(leaderGuard);
         this.metrics = Checks.notNull(metrics, "metrics");
         this.store = Checks.notNull(store, "store");
@@ -132,6 +145,11 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.plannedMoves = new PlannedMoves(store, keys, liveness, this::guardedTxn);
         this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover);
         brokerLivenessWatch.start();
+        this.rangeRepairer = rangeCopier == null ? null : new RangeRepairer(new RepairPlanner(), rangeCopier, metrics,
+                RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
+        if (rangeRepairer != null && config.rangeRepairIntervalMs() > 0) {
+            rangeRepairer.start(config.rangeRepairIntervalMs());
+        }
         // First on the owner thread, so before any request: finish what an earlier leader's crash interrupted.
         runOnOwner("sweep half-written topics", this::sweepHalfWrittenTopics).exceptionally(error -> {
             LOG.warn("could not sweep half-written topics (the next leader will): {}", error.getMessage());
@@ -652,17 +670,25 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
      * so ranges placed since the server's last load report count too) and its reported free disk.
      */
     private List<RangePlacer.Candidate> rangeCandidates(SortedMap<Integer, Liveness.LiveRangeServer> live) {
-        Map<Integer, Integer> rangesByServer = new HashMap<>();
-        live.keySet().forEach(id -> rangesByServer.put(id, 0));
-        for (KeyValue kv : await(store.getPrefix(keys.rangesPrefix())).kvs()) {
-            for (int id : Codecs.RANGE.decode(kv.value()).replicaIds()) {
-                rangesByServer.computeIfPresent(id, (server, n) -> n + 1);
-            }
-        }
+        Map<Integer, Integer> rangesByServer = rangesByServer(live.keySet(),
+                await(store.getPrefix(keys.rangesPrefix())).kvs().stream().map(kv -> Codecs.RANGE.decode(kv.value()))
+                        .toList());
         return live.values().stream()
                 .map(server -> new RangePlacer.Candidate(server.info().id(), rangesByServer.get(server.info().id()),
                         server.load().diskFreeBytes()))
                 .toList();
+    }
+
+    /** How many of {@code ranges} each of {@code serverIds} holds. */
+    private static Map<Integer, Integer> rangesByServer(Set<Integer> serverIds, List<RangeRecord> ranges) {
+        Map<Integer, Integer> held = new HashMap<>();
+        serverIds.forEach(id -> held.put(id, 0));
+        for (RangeRecord range : ranges) {
+            for (int id : range.replicaIds()) {
+                held.computeIfPresent(id, (server, n) -> n + 1);
+            }
+        }
+        return held;
     }
 
     @Override
@@ -823,20 +849,115 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
 
     /**
      * Sealed ranges with data that some of their replica servers no longer hold live, by stream then
-     * index (see {@link ReplicationAudit}). Reported only: PD does not re-replicate yet.
+     * index (see {@link ReplicationAudit}). With a range copier, {@link RangeRepairer} repairs them.
      */
     public CompletableFuture<List<UnderReplicatedRange>> underReplicatedRanges() {
         return onOwner("find under-replicated ranges", () -> {
             List<List<KeyValue>> read = readTxn(List.of(), Op.getPrefix(keys.streamsPrefix()),
                     Op.getPrefix(keys.rangesPrefix()));
-            Map<Long, Long> streamStarts = new HashMap<>();
-            for (KeyValue kv : read.get(0)) {
-                StreamRecord stream = Codecs.STREAM.decode(kv.value());
-                streamStarts.put(stream.streamId(), stream.startOffset());
-            }
             List<RangeRecord> ranges = read.get(1).stream().map(kv -> Codecs.RANGE.decode(kv.value())).toList();
-            return ReplicationAudit.underReplicated(ranges, streamStarts, liveness.liveRangeServers().keySet());
+            return ReplicationAudit.underReplicated(ranges, streamStarts(read.get(0)),
+                    liveness.liveRangeServers().keySet());
         });
+    }
+
+    private static Map<Long, Long> streamStarts(List<KeyValue> streamKvs) {
+        Map<Long, Long> streamStarts = new HashMap<>();
+        for (KeyValue kv : streamKvs) {
+            StreamRecord stream = Codecs.STREAM.decode(kv.value());
+            streamStarts.put(stream.streamId(), stream.startOffset());
+        }
+        return streamStarts;
+    }
+
+    /** Runs one re-replication round now, on the calling thread (see {@link RangeRepairer#runOnce}). */
+    RangeRepairer.Round repairUnderReplicatedRanges() {
+        Checks.state(rangeRepairer != null, "this placement driver has no range copier");
+        return rangeRepairer.runOnce();
+    }
+
+    /** {@link RangeRepairer}'s planning and record swaps, each a short task on the owner thread. */
+    private final class RepairPlanner implements RangeRepairer.Planner {
+        @Override
+        public CompletableFuture<List<RangeRepair>> plan(int max) {
+            return runOnOwner("plan range repairs", () -> planRepairs(max));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> commit(RangeRepair repair) {
+            return runOnOwner("re-replicate " + repair, () -> commitRepair(repair));
+        }
+    }
+
+    private List<RangeRepair> planRepairs(int max) {
+        List<List<KeyValue>> read = readTxn(List.of(), Op.getPrefix(keys.streamsPrefix()),
+                Op.getPrefix(keys.rangesPrefix()));
+        Map<String, KeyValue> rangeKvs = new HashMap<>();
+        List<RangeRecord> ranges = new ArrayList<>();
+        for (KeyValue kv : read.get(1)) {
+            RangeRecord range = Codecs.RANGE.decode(kv.value());
+            ranges.add(range);
+            rangeKvs.put(keys.range(range.streamId(), range.index()), kv);
+        }
+        SortedMap<Integer, Liveness.LiveRangeServer> live = liveness.liveRangeServers();
+        List<UnderReplicatedRange> under = ReplicationAudit.underReplicated(ranges, streamStarts(read.get(0)),
+                live.keySet());
+        if (under.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, Integer> held = rangesByServer(live.keySet(), ranges);
+        List<RangeRepair> repairs = new ArrayList<>();
+        for (UnderReplicatedRange u : under) {
+            if (repairs.size() >= max) {
+                break;
+            }
+            if (u.liveReplicaIds().isEmpty()) {
+                LOG.warn("range {}/{} [{}, {}) has no live replica (all of {} are dead): it cannot be copied until one "
+                        + "returns", u.streamId(), u.index(), u.startOffset(), u.endOffset(), u.deadReplicaIds());
+                continue;
+            }
+            KeyValue kv = rangeKvs.get(keys.range(u.streamId(), u.index()));
+            RangeRecord range = Codecs.RANGE.decode(kv.value());
+            List<RangePlacer.Candidate> free = live.values().stream()
+                    .filter(server -> !range.replicaIds().contains(server.info().id()))
+                    .map(server -> new RangePlacer.Candidate(server.info().id(), held.get(server.info().id()),
+                            server.load().diskFreeBytes()))
+                    .toList();
+            if (free.isEmpty()) {
+                LOG.debug("range {}/{}: no live range server without a replica of it", u.streamId(), u.index());
+                continue;
+            }
+            int target = RangePlacer.choose(1, 1, free).getFirst();
+            held.merge(target, 1, Integer::sum);
+            repairs.add(new RangeRepair(range, kv.modRevision(), u.deadReplicaIds().getFirst(), live.get(target).info(),
+                    u.liveReplicaIds().stream().map(id -> live.get(id).info()).toList()));
+        }
+        return repairs;
+    }
+
+    private boolean commitRepair(RangeRepair repair) {
+        RangeRecord range = repair.range();
+        Liveness.LiveRangeServer target = liveness.liveRangeServers().get(repair.target().id());
+        if (target == null || !target.info().equals(repair.target())) {
+            return false; // died, or came back elsewhere (maybe with other disks), since the copy
+        }
+        List<Integer> replicas = new ArrayList<>(range.replicaIds());
+        int at = replicas.indexOf(repair.replacedId());
+        Checks.state(at >= 0 && !replicas.contains(target.info().id()), "%s does not fit replicas %s", repair,
+                replicas);
+        replicas.set(at, target.info().id());
+        RangeRecord repaired = new RangeRecord(range.streamId(), range.index(), range.startOffset(), range.endOffset(),
+                range.epoch(), replicas);
+        String rangeKey = keys.range(range.streamId(), range.index());
+        try {
+            guardedTxn("re-replicate " + repair, List.of(Compare.modRevision(rangeKey, repair.modRevision()),
+                    Liveness.stillLive(target.aliveKey())), List.of(Op.put(rangeKey, Codecs.RANGE.encode(repaired))));
+        } catch (TxnConflict conflict) {
+            return false;
+        }
+        LOG.info("stream {}: range {} re-replicated: replicas {} -> {}", range.streamId(), range.index(),
+                range.replicaIds(), replicas);
+        return true;
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------
@@ -851,6 +972,9 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             return;
         }
         closed = true;
+        if (rangeRepairer != null) {
+            rangeRepairer.close();
+        }
         brokerLivenessWatch.close();
         for (PartitionWatch watch : List.copyOf(watches)) {
             watch.close();

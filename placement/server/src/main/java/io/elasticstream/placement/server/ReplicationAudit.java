@@ -11,9 +11,10 @@ import java.util.Set;
 /**
  * Finds sealed ranges that lost replicas: each sealed, non-empty range not yet trimmed away whose
  * replica servers are not all live. Open ranges are left out: their writer seals them on replica
- * failure and places the rest of the stream elsewhere. Pure.
+ * failure and places the rest of the stream elsewhere. {@link RangeRepairer} copies what it finds; the
+ * cluster view lists it. Pure.
  */
-final class ReplicationAudit {
+public final class ReplicationAudit {
     private ReplicationAudit() {
     }
 
@@ -23,7 +24,7 @@ final class ReplicationAudit {
      * @param liveServers       ids of the live range servers
      * @return the under-replicated ranges, by stream id then index
      */
-    static List<UnderReplicatedRange> underReplicated(List<RangeRecord> ranges, Map<Long, Long> streamStartOffset,
+    public static List<UnderReplicatedRange> underReplicated(List<RangeRecord> ranges, Map<Long, Long> streamStartOffset,
                                                       Set<Integer> liveServers) {
         List<UnderReplicatedRange> found = new ArrayList<>();
         for (RangeRecord range : ranges) {

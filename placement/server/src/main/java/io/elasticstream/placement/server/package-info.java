@@ -27,18 +27,26 @@
  *       (new owner, stream and leader epoch + 1). {@code unregisterBroker} ends a session at once, so a
  *       broker shutting down hands its partitions over without waiting for the TTL.</li>
  *   <li>{@link io.elasticstream.placement.server.ReplicationAudit}: finds sealed ranges with replicas on
- *       dead range servers ({@code PlacementDriver.underReplicatedRanges}); reported, not yet repaired.</li>
+ *       dead range servers ({@code PlacementDriver.underReplicatedRanges}, and the cluster view).</li>
+ *   <li>{@link io.elasticstream.placement.server.RangeRepairer}: re-replication, on a scheduler thread of
+ *       its own every {@code PlacementConfig.rangeRepairIntervalMs}: for each such range a live server not
+ *       holding it ({@code RangePlacer}) copies it from a live replica
+ *       ({@link io.elasticstream.placement.server.RangeCopier}; the stream RPC's COPY_RANGE, so data never
+ *       passes through PD), then the dead replica's id is swapped for the target's in the range record with
+ *       a guarded compare-and-set on the record as planned. Planning and the swap are short tasks on the
+ *       owner thread; the copy is not.</li>
  * </ul>
  * Every write goes through PD's one guarded transaction, so that the cluster's "this PD still holds the
  * leader key" compare has a single place to go.
  *
- * <p>Who seals what when members die: PD never seals or copies ranges itself. A dead range server's
+ * <p>Who seals what when members die: PD never seals ranges itself (it only has sealed ones copied). A dead range server's
  * open ranges are sealed by their writer (the stream client seals on replica timeout and rolls to a new
  * range, which PD places on live servers only). If the writer broker died too, the partition's new owner
  * (chosen by {@code BrokerFailover}) opens the stream for write, which fences the old writer, and seals
  * the orphaned range at the end that enough replicas confirmed.
  *
  * <p>Depends on {@code io.elasticstream.placement.api}, {@code io.elasticstream.placement.metadata},
- * {@code io.elasticstream.common} and slf4j; never on broker or range-server code.
+ * {@code io.elasticstream.common}, the stream RPC protocol and client ({@code range-protocol}, for
+ * COPY_RANGE) and slf4j; never on broker, range-server or stream-client code.
  */
 package io.elasticstream.placement.server;

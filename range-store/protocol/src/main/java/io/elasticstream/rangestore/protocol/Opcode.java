@@ -6,7 +6,9 @@ public enum Opcode {
     APPEND(2),
     FETCH(3),
     SEAL(4),
-    TRIM(5);
+    TRIM(5),
+    /** Server to server: the receiver pulls a sealed range from its replicas (see {@link CopyRangeRequest}). */
+    COPY_RANGE(6);
 
     private final short code;
 

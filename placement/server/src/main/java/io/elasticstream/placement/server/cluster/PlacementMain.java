@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Properties: {@code pd.id}, {@code pd.listener} (host:port, port 0 = any), {@code etcd.endpoints}
  * (comma-separated URLs), {@code cluster.prefix}, {@code stream.replica.count}, {@code stream.ack.count},
  * {@code pd.lease.ttl.ms}, {@code member.session.ttl.ms} (how long a broker or range server stays live
- * after its last heartbeat; a dead broker's partitions move after it).
+ * after its last heartbeat; a dead broker's partitions move after it), {@code range.repair.interval.ms}
+ * (how often the leader copies sealed ranges that lost a replica to another range server; 0 = never).
  */
 public final class PlacementMain {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementMain.class);
@@ -93,7 +94,8 @@ public final class PlacementMain {
                 .map(String::trim).filter(s -> !s.isEmpty()).map(URI::create).toList();
         PlacementConfig config = new PlacementConfig(props.string("cluster.prefix", PlacementConfig.DEFAULT_CLUSTER_PREFIX),
                 props.intValue("stream.replica.count", 3), props.intValue("stream.ack.count", 2),
-                props.longValue("member.session.ttl.ms", PlacementConfig.DEFAULT_MEMBER_SESSION_TTL_MS));
+                props.longValue("member.session.ttl.ms", PlacementConfig.DEFAULT_MEMBER_SESSION_TTL_MS),
+                props.longValue("range.repair.interval.ms", PlacementConfig.DEFAULT_RANGE_REPAIR_INTERVAL_MS));
         long leaseTtlMs = props.longValue("pd.lease.ttl.ms", ElectionConfig.DEFAULT_LEASE_TTL_MS);
 
         ProcessMetrics metrics = ProcessMetrics.start();

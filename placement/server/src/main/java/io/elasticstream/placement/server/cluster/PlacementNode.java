@@ -6,6 +6,7 @@ import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.server.PlacementConfig;
 import io.elasticstream.placement.server.PlacementDriver;
+import io.elasticstream.placement.server.RpcRangeCopier;
 import io.elasticstream.placement.server.election.ElectionConfig;
 import io.elasticstream.placement.server.election.ElectionListener;
 import io.elasticstream.placement.server.election.LeaderElection;
@@ -25,7 +26,8 @@ import java.util.Optional;
 
 /**
  * One placement driver of a cluster: RPC listener + election candidate + (while leading) a driver whose
- * every write is guarded by the leadership. The store belongs to the caller.
+ * every write is guarded by the leadership and which re-replicates sealed ranges that lost a replica
+ * (through this node's {@link RpcRangeCopier}). The store belongs to the caller.
  */
 public final class PlacementNode implements LeaderSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementNode.class);
@@ -34,6 +36,7 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
     private final PlacementConfig config;
     private final String id;
     private final PlacementMetrics metrics;
+    private final RpcRangeCopier rangeCopier = new RpcRangeCopier(RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
     private PlacementRpcServer rpc;
     private LeaderElection election;
     private volatile PlacementDriver driver;
@@ -59,8 +62,13 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
                                       long leaseTtlMs, Clock clock, PlacementMetrics metrics) throws IOException {
         Checks.notNull(store, "store");
         PlacementNode node = new PlacementNode(store, config, id, metrics);
-        node.rpc = PlacementRpcServer.start(new InetSocketAddress(host, port), node, PlacementRpcHandlers.standard(),
-                () -> ClusterViewJson.read(store, config.clusterPrefix()));
+        try {
+            node.rpc = PlacementRpcServer.start(new InetSocketAddress(host, port), node, PlacementRpcHandlers.standard(),
+                    () -> ClusterViewJson.read(store, config.clusterPrefix()));
+        } catch (IOException | RuntimeException e) {
+            node.rangeCopier.close();
+            throw e;
+        }
         String address = host + ":" + node.rpc.address().getPort();
         node.election = LeaderElection.start(store, new ElectionConfig(config.clusterPrefix(), id, address, leaseTtlMs),
                 clock, node.new Listener());
@@ -109,13 +117,14 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
         if (last != null) {
             last.close();
         }
+        rangeCopier.close();
     }
 
     /** Runs on the election thread. */
     private final class Listener implements ElectionListener {
         @Override
         public void onElected(Leadership leadership) {
-            driver = new PlacementDriver(store, config, leadership.guard(), metrics);
+            driver = new PlacementDriver(store, config, leadership.guard(), metrics, rangeCopier);
             LOG.info("placement driver {} serving as leader of term {}", id, leadership.term());
         }
 

@@ -11,6 +11,8 @@ import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.metadata.MetadataStore.KeyValue;
 import io.elasticstream.placement.server.MetadataKeys;
+import io.elasticstream.placement.server.ReplicationAudit;
+import io.elasticstream.placement.server.UnderReplicatedRange;
 import io.elasticstream.placement.server.codec.Codecs;
 import io.elasticstream.placement.server.codec.RangeRecord;
 import io.elasticstream.placement.server.codec.StreamRecord;
@@ -29,7 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * The cluster view served at {@code GET /v1/cluster}, hand-encoded as JSON from one prefix read of the
  * metadata store (so it is one consistent revision): PD leader and term, brokers and range servers
  * (with {@code live} and, while live, their latest load report),
- * topics with their partitions (owner, epoch, stream), streams with their ranges and replicas.
+ * topics with their partitions (owner, epoch, stream), streams with their ranges and replicas, and the
+ * sealed ranges with a replica on a dead range server ({@code underReplicatedRanges}, see
+ * {@link ReplicationAudit}; PD's re-replication empties that list).
  * Records it cannot decode are skipped (e.g. keys a newer PD added).
  */
 public final class ClusterViewJson {
@@ -127,6 +131,19 @@ public final class ClusterViewJson {
         json.endArray().name("streams").beginArray();
         for (StreamRecord s : streams.values()) {
             streamObject(json, s, ranges.getOrDefault(s.streamId(), List.of()));
+        }
+        json.endArray().name("underReplicatedRanges").beginArray();
+        Map<Long, Long> streamStarts = new HashMap<>();
+        streams.values().forEach(s -> streamStarts.put(s.streamId(), s.startOffset()));
+        List<RangeRecord> allRanges = ranges.values().stream().flatMap(List::stream).toList();
+        for (UnderReplicatedRange u : ReplicationAudit.underReplicated(allRanges, streamStarts, liveServers.keySet())) {
+            json.beginObject().name("streamId").value(u.streamId()).name("index").value(u.index())
+                    .name("start").value(u.startOffset()).name("end").value(u.endOffset())
+                    .name("liveReplicas").beginArray();
+            u.liveReplicaIds().forEach(id -> json.value(id));
+            json.endArray().name("deadReplicas").beginArray();
+            u.deadReplicaIds().forEach(id -> json.value(id));
+            json.endArray().endObject();
         }
         return json.endArray().endObject().toString();
     }

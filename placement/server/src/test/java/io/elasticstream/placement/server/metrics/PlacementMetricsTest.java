@@ -31,8 +31,8 @@ class PlacementMetricsTest {
         try (MetadataStore store = EmbeddedMetadataStore.open(dir, Clock.SYSTEM);
              PlacementDriver pd = new PlacementDriver(store, PlacementConfig.standalone(), List.of(),
                      new PlacementMetrics(registry, Clock.SYSTEM))) {
-            assertEquals(Set.of("placement.requests", "placement.requests.failed", "placement.request.latency"),
-                    registry.getNames());
+            assertEquals(Set.of("placement.requests", "placement.requests.failed", "placement.request.latency",
+                    "placement.repairs.succeeded", "placement.repairs.failed"), registry.getNames());
             pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)).join();
             pd.brokers().join();
             assertThrows(CompletionException.class, () -> pd.deleteTopic("no-such-topic").join());

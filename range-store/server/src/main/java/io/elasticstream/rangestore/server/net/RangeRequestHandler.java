@@ -1,6 +1,7 @@
 package io.elasticstream.rangestore.server.net;
 
 import io.elasticstream.rangestore.protocol.AppendRequest;
+import io.elasticstream.rangestore.protocol.CopyRangeRequest;
 import io.elasticstream.rangestore.protocol.CreateRangeRequest;
 import io.elasticstream.rangestore.protocol.FetchRequest;
 import io.elasticstream.rangestore.protocol.FetchResponse;
@@ -38,10 +39,12 @@ final class RangeRequestHandler extends SimpleChannelInboundHandler<Frame> {
 
     private final RangeStore store;
     private final Executor readExecutor;
+    private final RangeCopy rangeCopy;
 
-    RangeRequestHandler(RangeStore store, Executor readExecutor) {
+    RangeRequestHandler(RangeStore store, Executor readExecutor, RangeCopy rangeCopy) {
         this.store = store;
         this.readExecutor = readExecutor;
+        this.rangeCopy = rangeCopy;
     }
 
     @Override
@@ -83,6 +86,15 @@ final class RangeRequestHandler extends SimpleChannelInboundHandler<Frame> {
                     FetchRequest r = FetchRequest.decode(in);
                     yield CompletableFuture.supplyAsync(() -> encodeFetch(alloc, store.fetch(r.streamId(), r.index(),
                             r.startOffset(), r.endOffset(), r.maxBytes())), readExecutor);
+                }
+                case COPY_RANGE -> {
+                    CopyRangeRequest r;
+                    try {
+                        r = CopyRangeRequest.decode(in);
+                    } catch (IllegalArgumentException e) {
+                        throw new RangeStoreException(Status.INVALID_REQUEST, e.getMessage());
+                    }
+                    yield encodeOffset(alloc, rangeCopy.copy(r));
                 }
             };
         } catch (IndexOutOfBoundsException e) {

@@ -579,6 +579,28 @@ public final class RangeStore {
         }
     }
 
+    /** The range's sealed end, or -1 if this server does not hold it or it is still open. */
+    public long sealedEnd(long streamId, int index) {
+        RangeState r = ranges.get(new RangeKey(streamId, index));
+        if (r == null) {
+            return -1;
+        }
+        synchronized (r) {
+            return r.sealedEnd;
+        }
+    }
+
+    /** The range's epoch (the newest writer's it has seen), or -1 if this server does not hold it. */
+    public long epoch(long streamId, int index) {
+        RangeState r = ranges.get(new RangeKey(streamId, index));
+        if (r == null) {
+            return -1;
+        }
+        synchronized (r) {
+            return r.epoch;
+        }
+    }
+
     /** Whether the WAL refused a record at once because its queue is full (nothing written, nothing queued). */
     private static boolean refusedAsOverload(CompletableFuture<Long> durable) {
         return durable.isCompletedExceptionally() && durable.exceptionNow() instanceof WalQueueFullException;
