@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * (a producer that fails fatally is replaced by {@code A2}, ...). The seed is printed at the start;
  * {@code -Dchaos.seed=<seed>} replays a run's fault schedule (the timing of the system under test is not
  * replayed), {@code -Dchaos.seconds=<s>} sets how long faults are injected (default 60, so the whole test
- * stays under 3 minutes). A failure prints the seed, the nemesis history and the counts.
+ * stays under 3 minutes; beyond about 120 add {@code -Djunit.jupiter.execution.timeout.mode=disabled}). A failure prints the seed, the nemesis history and the counts.
  *
  * <p>Runs by default (about 2 minutes: cluster start, 60 s of faults, heal, drain); {@code -Dchaos=false}
  * skips it. Sends that fail are allowed (such a record may or may not be in the log); what was acknowledged
