@@ -44,6 +44,7 @@ final class ChaosNemesis {
     private final AtomicInteger faults = new AtomicInteger();
     private final AtomicInteger overlapping = new AtomicInteger();
     private final List<Active> active = new ArrayList<>();
+    private long nextInjectNs;
 
     /**
      * @param maxFaults faults held at once, 1 (one at a time, with a pause between) to {@link #KINDS}.size()
@@ -60,17 +61,15 @@ final class ChaosNemesis {
 
     /** Injects and heals faults until {@code stop} says so; returns with every fault healed. */
     void run(BooleanSupplier stop) {
-        long nextInjectNs = System.nanoTime() + gapNs();
+        nextInjectNs = System.nanoTime() + gapNs();
         try {
             while (!stop.getAsBoolean()) {
-                long now = System.nanoTime();
-                healDue(now);
-                if (now - nextInjectNs >= 0) {
+                healDue(System.nanoTime());
+                if (System.nanoTime() - nextInjectNs >= 0) {
                     if (active.size() < maxFaults) {
                         inject();
                     }
-                    // With one fault at a time the next one starts a gap after the heal, as before overlaps.
-                    nextInjectNs = System.nanoTime() + gapNs() + (maxFaults == 1 ? holdRemainingNs() : 0);
+                    nextInjectNs = System.nanoTime() + gapNs();
                 }
                 long wakeNs = nextInjectNs;
                 for (Active a : active) {
@@ -135,14 +134,9 @@ final class ChaosNemesis {
             a.target().process().resume();
             record("SIGCONT " + a.target().name());
         }
-    }
-
-    private long holdRemainingNs() {
-        long latest = 0;
-        for (Active a : active) {
-            latest = Math.max(latest, a.healAtNs() - System.nanoTime());
+        if (maxFaults == 1) {
+            nextInjectNs = System.nanoTime() + gapNs(); // one at a time: the cluster settles after each heal
         }
-        return latest;
     }
 
     private long gapNs() {
