@@ -74,3 +74,18 @@ run_es_main() {
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx"$heap" ${ES_JAVA_OPTS-$ES_DEFAULT_JAVA_OPTS} \
     -cp "$cp" "$main" "${args[@]}"
 }
+
+# Classpath of kafka-compat-tests' test code (benchmark drivers such as bin/bench-failover): its test classes
+# and the test classpath the build writes to target/test-classpath.txt. Builds the module and the standalone
+# server first if either is missing or sources changed.
+compat_test_classpath() {
+  local target="$ES_HOME/kafka-compat-tests/target" standalone="$ES_HOME/broker-facade/standalone/target"
+  local stamp="$target/test-classpath.txt"
+  if [ ! -f "$stamp" ] || [ ! -d "$target/test-classes" ] || ! ls "$standalone"/standalone-*.jar >/dev/null 2>&1 \
+     || [ -n "$(find "$ES_HOME" \( -path '*/src/main/*' -o -path '*/kafka-compat-tests/src/*' -o -name pom.xml \) \
+                -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+    echo "Building kafka-compat-tests and the standalone server (first run or sources changed)..." >&2
+    (cd "$ES_HOME" && mvn_cmd -q -DskipTests -pl broker-facade/standalone,kafka-compat-tests -am package) >&2
+  fi
+  echo "$target/test-classes:$(cat "$stamp")"
+}

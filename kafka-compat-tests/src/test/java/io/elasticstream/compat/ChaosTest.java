@@ -32,9 +32,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Issue #7's chaos test: a cluster of 3 PDs, 3 range servers (3 replicas / 2 acks) and 3 brokers serves a
  * 6-partition topic to 2 idempotent acks=all producers and a group of 2 consumers while a seeded
- * {@link ChaosNemesis} SIGKILLs or SIGSTOPs a random broker, range server or PD for a few seconds at a time
- * and heals it again. Afterwards everything is healed, the producers flush, the consumers drain, the whole
- * log is read once more from offset 0, and the test checks: every acknowledged record was consumed (none
+ * {@link ChaosNemesis} SIGKILLs or SIGSTOPs random brokers, range servers and PDs for a few seconds each and
+ * heals them again; faults overlap (by default up to 2 at once, never two of one kind, so 2 of 3 of each
+ * kind stay up; {@code -Dchaos.maxFaults=1..3}). Afterwards everything is healed, the producers flush, the
+ * consumers drain, the whole log is read once more from offset 0, and the test checks: every acknowledged record was consumed (none
  * lost), no producer+sequence appears at two offsets (no duplicate), each producer's sequences keep their
  * order within a partition, and no offset holds two different records.
  *
@@ -42,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * (a producer that fails fatally is replaced by {@code A2}, ...). The seed is printed at the start;
  * {@code -Dchaos.seed=<seed>} replays a run's fault schedule (the timing of the system under test is not
  * replayed), {@code -Dchaos.seconds=<s>} sets how long faults are injected (default 60, so the whole test
- * stays under 3 minutes). A failure prints the seed, the nemesis history and the counts.
+ * stays under 3 minutes; beyond about 120 add {@code -Djunit.jupiter.execution.timeout.mode=disabled}). A failure prints the seed, the nemesis history and the counts.
  *
  * <p>Runs by default (about 2 minutes: cluster start, 60 s of faults, heal, drain); {@code -Dchaos=false}
  * skips it. Sends that fail are allowed (such a record may or may not be in the log); what was acknowledged
@@ -76,12 +77,13 @@ class ChaosTest {
         Assumptions.assumeFalse("false".equals(System.getProperty("chaos")), "skipped with -Dchaos=false");
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         long chaosSeconds = Long.getLong("chaos.seconds", 60);
+        int maxFaults = Integer.getInteger("chaos.maxFaults", 2);
         System.out.println("ChaosTest: seed " + seed + " (replay with -Dchaos.seed=" + seed + "), faults for "
-                + chaosSeconds + " s");
+                + chaosSeconds + " s, up to " + maxFaults + " at once");
         long startNs = System.nanoTime();
         try (ClusterHarness cluster = ClusterHarness.start("chaos", ClusterHarness.Options.defaults()
                 .withPdCount(3).withRangeServerCount(3).withBrokerCount(3).withMemberSessionTtlMs(SESSION_TTL_MS))) {
-            ChaosNemesis nemesis = new ChaosNemesis(cluster, seed, startNs);
+            ChaosNemesis nemesis = new ChaosNemesis(cluster, seed, startNs, maxFaults);
             String bootstrap = cluster.bootstrapServers();
             Clients.createTopic(bootstrap, TOPIC, PARTITIONS);
             nemesis.record("cluster started, topic created");
@@ -224,7 +226,8 @@ class ChaosTest {
                     + reordered.stream().limit(MAX_LISTED).toList());
         }
 
-        String summary = "ChaosTest summary (seed " + seed + "): " + nemesis.faults() + " faults injected, "
+        String summary = "ChaosTest summary (seed " + seed + "): " + nemesis.faults() + " faults injected ("
+                + nemesis.overlapping() + " while another was held), "
                 + acked.size() + " records acknowledged, " + sendErrors.get() + " sends failed " + errorKinds
                 + ", " + observed.size() + " records observed, " + lostByGroup.size() + " lost by the group, "
                 + lostFromLog.size() + " lost from the log, " + duplicates.size() + " duplicated, "

@@ -5,6 +5,9 @@
  *
  * <p>{@link io.elasticstream.compat.bench.BenchMain} is a plain {@code main} run by {@code bin/bench} on the
  * module's test classpath; {@code BenchSmokeTest} runs it in short mode as a smoke test (no thresholds).
+ * {@link io.elasticstream.compat.bench.FailoverBench} ({@code bin/bench-failover}) SIGKILLs brokers and range
+ * servers of a {@link io.elasticstream.compat.ClusterHarness} cluster under a producer and reports how long
+ * partitions were unavailable and how produce latency suffered (its own threads: see its class comment).
  *
  * <p>Threading: single-threaded; brokers and tools are child processes run one at a time.
  *
