@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdMetadataStore implements MetadataStore {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataStore.class);
+    /**
+     * Largest response accepted from etcd. gRPC's default (4 MiB) is a prefix read of some 40,000 partition
+     * records, which PD does whole (e.g. to balance partition owners); etcd itself sends any size.
+     */
+    static final int MAX_RESPONSE_BYTES = 256 << 20;
 
     /**
      * Connection settings. {@code keyPrefix} namespaces every key (e.g. {@code "/es/cluster-1/"});
@@ -125,6 +130,7 @@ public final class EtcdMetadataStore implements MetadataStore {
                 .retryDelay(retryDelayMs)
                 .retryMaxDelay(Math.max(retryDelayMs + 1, Math.min(2_500, timeoutMs / 2)))
                 .retryMaxDuration(Duration.ofMillis(timeoutMs))
+                .maxInboundMessageSize(MAX_RESPONSE_BYTES)
                 .build();
         return new EtcdMetadataStore(client, config);
     }
