@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.function.IntConsumer;
 
 import static io.elasticstream.placement.server.PlacementDriver.await;
 
@@ -59,10 +60,14 @@ final class BrokerFailover {
     private final MetadataKeys keys;
     private final Liveness liveness;
     private final Liveness.Writer writer;
+    /** Hears how many partitions each turn moved (for metrics). */
+    private final IntConsumer onMoved;
     /** Owner thread only. */
     private int turnsWithoutProgress;
 
-    BrokerFailover(MetadataStore store, MetadataKeys keys, Liveness liveness, Liveness.Writer writer) {
+    BrokerFailover(MetadataStore store, MetadataKeys keys, Liveness liveness, Liveness.Writer writer,
+                   IntConsumer onMoved) {
+        this.onMoved = onMoved;
         this.store = store;
         this.keys = keys;
         this.liveness = liveness;
@@ -75,6 +80,9 @@ final class BrokerFailover {
      */
     boolean reassignOrphans() {
         Turn turn = turn();
+        if (turn.moved > 0) {
+            onMoved.accept(turn.moved);
+        }
         if (!turn.more) {
             turnsWithoutProgress = 0;
             return false;

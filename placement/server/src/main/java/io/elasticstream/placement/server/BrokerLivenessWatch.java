@@ -28,11 +28,14 @@ final class BrokerLivenessWatch implements AutoCloseable {
     private final MetadataStore store;
     private final String prefix;
     private final Runnable onChange;
+    /** Runs once per liveness key deleted (a session that expired or was closed), for metrics. */
+    private final Runnable onSessionEnded;
     private final AtomicReference<MetadataStore.Watch> watch = new AtomicReference<>();
     private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean closed;
 
-    BrokerLivenessWatch(MetadataStore store, MetadataKeys keys, Runnable onChange) {
+    BrokerLivenessWatch(MetadataStore store, MetadataKeys keys, Runnable onChange, Runnable onSessionEnded) {
+        this.onSessionEnded = onSessionEnded;
         this.store = store;
         this.prefix = keys.aliveBrokersPrefix();
         this.onChange = onChange;
@@ -98,11 +101,15 @@ final class BrokerLivenessWatch implements AutoCloseable {
             if (closed || watchGeneration != generation.get()) {
                 return;
             }
+            boolean changed = false;
             for (WatchEvent event : events) {
-                if (event.type() == WatchEvent.Type.DELETE || event.kv().version() == 1) {
-                    onChange.run();
-                    return;
+                if (event.type() == WatchEvent.Type.DELETE) {
+                    onSessionEnded.run();
                 }
+                changed |= event.type() == WatchEvent.Type.DELETE || event.kv().version() == 1;
+            }
+            if (changed) {
+                onChange.run();
             }
         }
 

@@ -141,9 +141,11 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.keys = new MetadataKeys(config.clusterPrefix());
         this.owner = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("pd-owner").daemon().factory());
         this.liveness = new Liveness(store, keys, config.memberSessionTtlMs(), this::guardedTxn);
-        this.failover = new BrokerFailover(store, keys, liveness, this::guardedTxn);
+        this.failover = new BrokerFailover(store, keys, liveness, this::guardedTxn,
+                moved -> metrics.onPartitionsMoved(moved, false));
         this.plannedMoves = new PlannedMoves(store, keys, liveness, this::guardedTxn);
-        this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover);
+        this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover,
+                metrics::onBrokerSessionEnded);
         brokerLivenessWatch.start();
         this.rangeRepairer = rangeCopier == null ? null : new RangeRepairer(new RepairPlanner(), rangeCopier, metrics,
                 RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
@@ -286,6 +288,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         // 3. The topic record: from here on the topic exists.
         writePartitionsThen(what, partitions, compares, List.of(Op.put(topicKey, Codecs.TOPIC.encode(
                 new TopicRecord(topic.name(), topicId, count, topic.configs())))));
+        metrics.onPartitionsAssigned(count);
         LOG.info("created topic '{}' ({}) with {} partitions on streams {}..{}", topic.name(),
                 MetadataKeys.topicIdString(topicId), count, lastStreamId + 1, lastStreamId + count);
         return new TopicInfo(topic.name(), topicId, topic.configs(), partitions);
@@ -432,6 +435,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         TopicRecord raised = new TopicRecord(topic.name(), topic.topicId(), newCount, topic.configs());
         TxnResult result = writePartitionsThen(what, partitions, compares, List.of(
                 Op.put(topicKey, Codecs.TOPIC.encode(raised)), Op.getPrefix(keys.partitionsPrefix(topic.topicId()))));
+        metrics.onPartitionsAssigned(added);
         LOG.info("topic '{}': partitions {}..{} created on streams {}..{}", name, current, newCount - 1,
                 lastStreamId + 1, lastStreamId + added);
         return toTopicInfo(raised, decodePartitions(result.results().getLast()));
@@ -459,7 +463,12 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     @Override
     public CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves) {
         List<PartitionMove> copy = List.copyOf(moves);
-        return onOwner("move " + copy.size() + " partitions as planned", () -> plannedMoves.move(copy));
+        return onOwner("move " + copy.size() + " partitions as planned", () -> {
+            List<PartitionMoveResult> results = plannedMoves.move(copy);
+            metrics.onPartitionsMoved((int) results.stream()
+                    .filter(r -> r.outcome() == PartitionMoveResult.Outcome.MOVED).count(), true);
+            return results;
+        });
     }
 
     @Override
@@ -660,6 +669,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             servers.put(id, server.info());
         }
         guardedTxn(what, compares, List.of(Op.put(rangeKey, Codecs.RANGE.encode(range))));
+        metrics.onRangePlaced();
         LOG.info("stream {}: created range {} at {} on range servers {} (epoch {})", streamId, index, startOffset,
                 replicaIds, epoch);
         return toRangeInfo(range, servers);

@@ -62,6 +62,7 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
                                       long leaseTtlMs, Clock clock, PlacementMetrics metrics) throws IOException {
         Checks.notNull(store, "store");
         PlacementNode node = new PlacementNode(store, config, id, metrics);
+        metrics.reportLeadership(node::isLeader);
         try {
             node.rpc = PlacementRpcServer.start(new InetSocketAddress(host, port), node, PlacementRpcHandlers.standard(),
                     () -> ClusterViewJson.read(store, config.clusterPrefix()));
@@ -124,6 +125,7 @@ public final class PlacementNode implements LeaderSource, AutoCloseable {
     private final class Listener implements ElectionListener {
         @Override
         public void onElected(Leadership leadership) {
+            metrics.onElected();
             driver = new PlacementDriver(store, config, leadership.guard(), metrics, rangeCopier);
             LOG.info("placement driver {} serving as leader of term {}", id, leadership.term());
         }

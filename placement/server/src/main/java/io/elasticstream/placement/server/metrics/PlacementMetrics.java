@@ -6,6 +6,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.elasticstream.common.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the placement driver decides:
@@ -17,6 +18,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #REPAIRS_SUCCEEDED} (counter: sealed ranges copied to a new range server in place of a dead
  *       replica)</li>
  *   <li>{@value #REPAIRS_FAILED} (counter: such copies that failed; retried in the next round)</li>
+ *   <li>{@value #LEADER} (gauge: 1 while this PD is the leader, else 0)</li>
+ *   <li>{@value #ELECTIONS_WON} (counter: terms this PD started leading)</li>
+ *   <li>{@value #RANGES_PLACED} (counter: placement decisions for new ranges)</li>
+ *   <li>{@value #PARTITIONS_ASSIGNED} (counter: partitions given a first owner, by topic creation or
+ *       partition addition)</li>
+ *   <li>{@value #PARTITIONS_MOVED_PLANNED} (counter: partitions moved by AlterPartitionReassignments)</li>
+ *   <li>{@value #PARTITIONS_MOVED_FAILOVER} (counter: partitions moved off brokers whose session ended)</li>
+ *   <li>{@value #BROKER_SESSIONS_ENDED} (counter: broker liveness keys that went away: session lease
+ *       expiries and unregistrations, as PD's watch saw them)</li>
  * </ul>
  */
 public final class PlacementMetrics {
@@ -25,6 +35,13 @@ public final class PlacementMetrics {
     public static final String LATENCY = "placement.request.latency";
     public static final String REPAIRS_SUCCEEDED = "placement.repairs.succeeded";
     public static final String REPAIRS_FAILED = "placement.repairs.failed";
+    public static final String LEADER = "placement.leader";
+    public static final String ELECTIONS_WON = "placement.elections.won";
+    public static final String RANGES_PLACED = "placement.ranges.placed";
+    public static final String PARTITIONS_ASSIGNED = "placement.partitions.assigned";
+    public static final String PARTITIONS_MOVED_PLANNED = "placement.partitions.moved.planned";
+    public static final String PARTITIONS_MOVED_FAILOVER = "placement.partitions.moved.failover";
+    public static final String BROKER_SESSIONS_ENDED = "placement.broker.sessions.ended";
 
     private final Clock clock;
     private final Meter requests;
@@ -32,6 +49,13 @@ public final class PlacementMetrics {
     private final Timer latency;
     private final Counter repairsSucceeded;
     private final Counter repairsFailed;
+    private final Counter electionsWon;
+    private final Counter rangesPlaced;
+    private final Counter partitionsAssigned;
+    private final Counter partitionsMovedPlanned;
+    private final Counter partitionsMovedFailover;
+    private final Counter brokerSessionsEnded;
+    private volatile BooleanSupplier leading = () -> false;
 
     public PlacementMetrics(MetricRegistry registry, Clock clock) {
         this.clock = clock;
@@ -40,6 +64,38 @@ public final class PlacementMetrics {
         latency = registry.timer(LATENCY);
         repairsSucceeded = registry.counter(REPAIRS_SUCCEEDED);
         repairsFailed = registry.counter(REPAIRS_FAILED);
+        electionsWon = registry.counter(ELECTIONS_WON);
+        rangesPlaced = registry.counter(RANGES_PLACED);
+        partitionsAssigned = registry.counter(PARTITIONS_ASSIGNED);
+        partitionsMovedPlanned = registry.counter(PARTITIONS_MOVED_PLANNED);
+        partitionsMovedFailover = registry.counter(PARTITIONS_MOVED_FAILOVER);
+        brokerSessionsEnded = registry.counter(BROKER_SESSIONS_ENDED);
+        registry.gauge(LEADER, () -> () -> leading.getAsBoolean() ? 1 : 0);
+    }
+
+    /** Where {@value #LEADER} reads whether this PD leads now. */
+    public void reportLeadership(BooleanSupplier isLeader) {
+        leading = isLeader;
+    }
+
+    public void onElected() {
+        electionsWon.inc();
+    }
+
+    public void onRangePlaced() {
+        rangesPlaced.inc();
+    }
+
+    public void onPartitionsAssigned(int count) {
+        partitionsAssigned.inc(count);
+    }
+
+    public void onPartitionsMoved(int count, boolean planned) {
+        (planned ? partitionsMovedPlanned : partitionsMovedFailover).inc(count);
+    }
+
+    public void onBrokerSessionEnded() {
+        brokerSessionsEnded.inc();
     }
 
     /** Metrics on a registry of their own: for tests and callers that do not export metrics. */
