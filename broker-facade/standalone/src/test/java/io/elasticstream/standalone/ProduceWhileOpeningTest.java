@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,14 +18,19 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -32,13 +38,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A produce that reaches the new owner of a partition right after a planned move, while that broker is
- * still opening the partition, waits for the open and succeeds, rather than answering a retriable error
- * that would cost the producer a backoff. The old owner still answers NOT_LEADER_OR_FOLLOWER at once.
+ * A produce (or a fetch) that reaches the new owner of a partition right after a planned move, while that
+ * broker is still opening the partition, waits for the open and succeeds, rather than answering a
+ * retriable error that would cost the client a metadata refresh and a backoff. The old owner still answers
+ * NOT_LEADER_OR_FOLLOWER at once.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProduceWhileOpeningTest {
@@ -46,6 +54,8 @@ class ProduceWhileOpeningTest {
     private static final int MOVES = 6;
     private static final long WAIT_MS = 30_000;
     private static final short PRODUCE_VERSION = 12;
+    /** The last Fetch version that names topics (13+ use topic ids). */
+    private static final short FETCH_VERSION = 12;
     /** Well below the request's wait bound: a partition owned elsewhere is refused without waiting. */
     private static final long OLD_OWNER_ANSWER_MS = 2_000;
     /** Correlation ids of pipelined requests, apart from those {@link RawKafkaClient#send} numbers. */
@@ -96,6 +106,55 @@ class ProduceWhileOpeningTest {
                 }
             }
         }
+    }
+
+    @Test
+    void fetchSentRightAfterAMoveToTheNewOwnerWaitsForTheOpenAndReturnsTheRecords() throws Exception {
+        try (StandaloneFixture server = new StandaloneFixture(dataDir)) {
+            Broker second = server.startAnotherBroker(Map.of("node.id", "2", "listeners", "PLAINTEXT://127.0.0.1:0"));
+            Map<Integer, InetSocketAddress> addresses = Map.of(1, server.kafkaAddress(), 2, second.kafkaAddress());
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers()));
+                 RawKafkaClient one = new RawKafkaClient(addresses.get(1));
+                 RawKafkaClient two = new RawKafkaClient(addresses.get(2))) {
+                Map<Integer, RawKafkaClient> clients = Map.of(1, one, 2, two);
+                eventually("both brokers are live", () -> admin.describeCluster().nodes().get().size() == 2);
+                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+                eventually("the partition has a leader", () -> leader(admin) > 0);
+                int owner = leader(admin);
+                eventually("the first owner accepts a produce",
+                        () -> produce(clients.get(owner), "first").errorCode() == Errors.NONE.code());
+                int current = owner;
+                for (int move = 0; move < MOVES; move++) {
+                    int target = current == 1 ? 2 : 1;
+                    admin.alterPartitionReassignments(Map.of(tp, Optional.of(
+                            new NewPartitionReassignment(List.of(target))))).all().get();
+                    FetchResponseData.PartitionData atNewOwner = fetchFromStart(clients.get(target));
+                    assertEquals(Errors.NONE, Errors.forCode(atNewOwner.errorCode()),
+                            "fetch right after move " + move + " to broker " + target);
+                    RecordBatch first = ((MemoryRecords) atNewOwner.records()).batches().iterator().next();
+                    assertEquals(0, first.baseOffset(), "fetch right after move " + move + " reads from the start");
+                    long sentMs = Clock.SYSTEM.monotonicMillis();
+                    FetchResponseData.PartitionData atOldOwner = fetchFromStart(clients.get(current));
+                    long answeredInMs = Clock.SYSTEM.monotonicMillis() - sentMs;
+                    assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, Errors.forCode(atOldOwner.errorCode()),
+                            "fetch from the old owner after move " + move);
+                    assertTrue(answeredInMs < OLD_OWNER_ANSWER_MS, "the old owner answered after " + answeredInMs
+                            + " ms, as if it had waited for a partition owned elsewhere");
+                    current = target;
+                }
+            }
+        }
+    }
+
+    /** A fetch of partition 0 from offset 0 that may wait up to {@link #WAIT_MS} for data. */
+    private static FetchResponseData.PartitionData fetchFromStart(RawKafkaClient client) throws Exception {
+        Map<TopicPartition, FetchRequest.PartitionData> wanted = new LinkedHashMap<>();
+        wanted.put(new TopicPartition(TOPIC, 0),
+                new FetchRequest.PartitionData(Uuid.ZERO_UUID, 0, -1, 1 << 20, Optional.empty()));
+        FetchResponse response = client.send(FetchRequest.Builder.forConsumer(FETCH_VERSION, (int) WAIT_MS, 1, wanted),
+                FETCH_VERSION);
+        return response.data().responses().getFirst().partitions().getFirst();
     }
 
     private static int leader(Admin admin) throws Exception {

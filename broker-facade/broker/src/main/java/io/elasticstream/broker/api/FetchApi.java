@@ -33,6 +33,9 @@ import org.apache.kafka.common.requests.RequestContext;
  * {@code max.wait.ms}. Limits as Kafka: {@code partitionMaxBytes} per partition and {@code maxBytes} per
  * response, except that the first partition with data always returns at least one whole batch.
  *
+ * <p>A partition this broker was just assigned and is still opening is waited for, within the fetch's
+ * {@code max.wait.ms}, as {@code ProduceApi} does, instead of answering NOT_LEADER_OR_FOLLOWER at once.
+ *
  * <p>Fetch sessions (KIP-227, {@link FetchSessionCache}): a full fetch with epoch 0 opens a session
  * (when the cache has room), incremental fetches name only what changed and get only partitions with
  * news; an unknown session gets FETCH_SESSION_ID_NOT_FOUND, a wrong epoch INVALID_FETCH_SESSION_EPOCH,
@@ -102,7 +105,8 @@ final class FetchApi implements RequestHandler {
                          long deadlineNs, CompletableFuture<ApiMessage> result) {
         List<PartitionRead> reads = new ArrayList<>(wanted.size());
         for (Map.Entry<TopicIdPartition, FetchRequest.PartitionData> e : wanted.entrySet()) {
-            reads.add(read(e.getKey(), e.getValue(), Math.min(e.getValue().maxBytes, Math.max(req.maxBytes(), 1))));
+            reads.add(read(e.getKey(), e.getValue(), Math.min(e.getValue().maxBytes, Math.max(req.maxBytes(), 1)),
+                    deadlineNs));
         }
         CompletableFuture.allOf(reads.stream().map(r -> r.done).toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             try {
@@ -152,36 +156,54 @@ final class FetchApi implements RequestHandler {
         }
     }
 
-    private PartitionRead read(TopicIdPartition tip, FetchRequest.PartitionData data, int maxBytes) {
+    private PartitionRead read(TopicIdPartition tip, FetchRequest.PartitionData data, int maxBytes, long deadlineNs) {
         PartitionRead r = new PartitionRead(tip, data);
         if (tip.topic() == null) {
             return r.fail(Errors.UNKNOWN_TOPIC_ID);
         }
         TopicPartition tp = tip.topicPartition();
         PartitionLog log = partitions.get(tp);
-        if (log == null) {
-            r.done = topics.notServedHere(tp).thenAccept(error -> r.error = error);
+        if (log != null) {
+            r.done = readOpen(r, log, data, maxBytes);
             return r;
         }
+        // Just moved here and still opening: wait for it (within the fetch's max wait), as a produce does,
+        // rather than send the consumer off to refresh its metadata and back off.
+        long waitMs = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNs - clock.nanoTime()));
+        r.done = partitions.whenOpenedIfAssignedHere(tp, waitMs).thenCompose(v -> {
+            PartitionLog opened = partitions.get(tp);
+            return opened == null ? topics.notServedHere(tp).thenAccept(error -> r.error = error)
+                    : readOpen(r, opened, data, maxBytes);
+        });
+        return r;
+    }
+
+    /** Fills {@code r} from the open {@code log}; completes when the batches (if any) are read. */
+    private CompletableFuture<Void> readOpen(PartitionRead r, PartitionLog log, FetchRequest.PartitionData data,
+                                             int maxBytes) {
+        CompletableFuture<Void> nothingToRead = CompletableFuture.completedFuture(null);
         r.log = log;
         r.highWatermark = log.highWatermark();
         r.logStartOffset = log.logStartOffset();
         if (data.currentLeaderEpoch.isPresent() && data.currentLeaderEpoch.get() >= 0) {
             int requested = data.currentLeaderEpoch.get();
             if (requested > log.leaderEpoch()) {
-                return r.fail(Errors.UNKNOWN_LEADER_EPOCH);
+                r.fail(Errors.UNKNOWN_LEADER_EPOCH);
+                return nothingToRead;
             }
             if (requested < log.leaderEpoch()) {
-                return r.fail(Errors.FENCED_LEADER_EPOCH);
+                r.fail(Errors.FENCED_LEADER_EPOCH);
+                return nothingToRead;
             }
         }
         if (data.fetchOffset < r.logStartOffset || data.fetchOffset > log.logEndOffset()) {
-            return r.fail(Errors.OFFSET_OUT_OF_RANGE);
+            r.fail(Errors.OFFSET_OUT_OF_RANGE);
+            return nothingToRead;
         }
         if (data.fetchOffset >= r.highWatermark) {
-            return r; // nothing confirmed there yet (offsets up to the log end offset are not out of range)
+            return nothingToRead; // nothing confirmed there yet (offsets up to the log end offset are not out of range)
         }
-        r.done = log.read(data.fetchOffset, Math.max(maxBytes, 1)).handle((batches, err) -> {
+        return log.read(data.fetchOffset, Math.max(maxBytes, 1)).handle((batches, err) -> {
             if (err != null) {
                 r.fail(ErrorMapper.toErrors(err));
             } else {
@@ -189,7 +211,6 @@ final class FetchApi implements RequestHandler {
             }
             return null;
         });
-        return r;
     }
 
     private ApiMessage respond(FetchRequest req, Reply reply, List<PartitionRead> reads) {
