@@ -1,6 +1,7 @@
 package io.elasticstream.placement.api;
 
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -118,7 +119,17 @@ public interface PlacementService {
      * are live). The previous range, if any, must be sealed and end at
      * {@code startOffset}.
      */
-    CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset);
+    default CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset) {
+        return createRange(streamId, epoch, index, startOffset, Set.of());
+    }
+
+    /**
+     * As {@link #createRange(long, long, int, long)}, leaving out {@code avoidServerIds}: range servers the
+     * writer just saw fail, which PD may still count as live until their sessions expire. They are used
+     * only if the others are fewer than the stream's ack count.
+     */
+    CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset,
+                                             Set<Integer> avoidServerIds);
 
     /** Records that range {@code index} ends at {@code endOffset} (exclusive). Idempotent for the same end. */
     CompletableFuture<RangeInfo> sealRange(long streamId, long epoch, int index, long endOffset);

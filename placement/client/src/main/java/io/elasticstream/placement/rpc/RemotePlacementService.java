@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -168,12 +169,15 @@ public final class RemotePlacementService implements PlacementService, AutoClose
     }
 
     @Override
-    public CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset) {
+    public CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset,
+                                                    Set<Integer> avoidServerIds) {
+        List<Integer> avoid = List.copyOf(avoidServerIds);
         return call(PdRpc.CREATE_RANGE, out -> {
             out.writeLong(streamId);
             out.writeLong(epoch);
             out.writeInt(index);
             out.writeLong(startOffset);
+            PdWire.writeList(out, avoid, DataOutput::writeInt);
         }, PdWire::readRange);
     }
 

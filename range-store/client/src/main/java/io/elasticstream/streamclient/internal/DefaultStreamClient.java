@@ -143,7 +143,11 @@ public final class DefaultStreamClient implements StreamClient {
         });
     }
 
-    /** A replica that never created the range (its creation was lost) acknowledged nothing in it. */
+    /**
+     * A replica that does not hold the range acknowledged nothing in it: its creation was lost, or is still
+     * on its way from the old writer, which the replica then refuses (the seal that found the range missing
+     * fenced the stream there at the new epoch).
+     */
     private static boolean holdsNothing(Throwable err) {
         Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
         return c instanceof RpcException rpc && rpc.status() == Status.RANGE_NOT_FOUND;

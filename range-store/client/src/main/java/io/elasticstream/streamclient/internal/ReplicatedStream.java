@@ -80,6 +80,11 @@ public final class ReplicatedStream implements Stream {
     private long nextOffset;
     private volatile long confirmedOffset;
     private int rollAttempts;
+    /**
+     * Replicas seen failing since the open range was last healthy: PD is asked to leave them out of the next
+     * range (it may count them as live until their sessions expire). Cleared when a roll succeeds.
+     */
+    private final Set<Integer> avoidOnRoll = new HashSet<>();
 
     ReplicatedStream(RangeClient client, PlacementService placement, Scheduler scheduler, StreamClientConfig config,
                      long streamId, long epoch, long startOffset, int ackCount, List<RangeInfo> ranges,
@@ -209,6 +214,7 @@ public final class ReplicatedStream implements Stream {
                     fail(e);
                 } else {
                     metrics.onReplicaError();
+                    avoidOnRoll.add(replica.id());
                     roll("replica " + replica.id() + " failed an append at " + p.base + ": " + e.getMessage());
                 }
                 return;
@@ -234,6 +240,8 @@ public final class ReplicatedStream implements Stream {
         synchronized (lock) {
             if (state == State.OPEN && open.index() == range.index() && !p.isDone() && p.acks.size() < ackCount) {
                 metrics.onReplicaTimeout();
+                range.replicas().stream().map(RangeServerInfo::id).filter(id -> !p.acks.contains(id))
+                        .forEach(avoidOnRoll::add);
                 roll("append at " + p.base + " not acknowledged by " + ackCount + " replicas within "
                         + config.appendTimeoutMs() + " ms");
             }
@@ -271,7 +279,11 @@ public final class ReplicatedStream implements Stream {
                         client.seal(replica, new SealRequest(streamId, from.index(), epoch, sealAt))
                                 .exceptionally(e -> -1L); // a dead replica stays unsealed; PD's record rules
                     }
-                    return placement.createRange(streamId, epoch, from.index() + 1, sealAt)
+                    Set<Integer> avoid;
+                    synchronized (lock) {
+                        avoid = Set.copyOf(avoidOnRoll);
+                    }
+                    return placement.createRange(streamId, epoch, from.index() + 1, sealAt, avoid)
                             .thenCompose(next -> createOnReplicas(next).thenApply(v -> next));
                 })
                 .whenComplete((next, err) -> onRollAttempt(from, sealAt, next, err));
@@ -294,7 +306,13 @@ public final class ReplicatedStream implements Stream {
         List<CompletableFuture<Long>> all = new ArrayList<>();
         for (RangeServerInfo replica : range.replicas()) {
             all.add(client.createRange(replica, new CreateRangeRequest(streamId, range.index(), range.startOffset(),
-                    epoch)));
+                    epoch)).whenComplete((end, error) -> {
+                        if (error != null) {
+                            synchronized (lock) {
+                                avoidOnRoll.add(replica.id());
+                            }
+                        }
+                    }));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
@@ -325,6 +343,7 @@ public final class ReplicatedStream implements Stream {
             updated.add(next);
             ranges = List.copyOf(updated);
             open = next;
+            avoidOnRoll.clear();
             transition(State.OPEN, "range " + next.index() + " open at " + next.startOffset() + " on "
                     + next.replicas().stream().map(RangeServerInfo::id).toList());
             for (PendingAppend p : inflight) {

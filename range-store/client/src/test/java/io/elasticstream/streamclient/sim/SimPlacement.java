@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -93,7 +94,8 @@ final class SimPlacement implements PlacementService {
     }
 
     @Override
-    public CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset) {
+    public CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset,
+                                                    Set<Integer> avoidServerIds) {
         return later(() -> {
             checkEpoch(streamId, epoch);
             List<RangeInfo> list = ranges.get(streamId);
@@ -111,6 +113,10 @@ final class SimPlacement implements PlacementService {
                 if (s.isUp()) {
                     live.add(s.info);
                 }
+            }
+            List<RangeServerInfo> trusted = live.stream().filter(s -> !avoidServerIds.contains(s.id())).toList();
+            if (trusted.size() >= replicaCount) {
+                live = new ArrayList<>(trusted);
             }
             if (live.size() < replicaCount) {
                 throw new PlacementException.NotEnoughRangeServers(replicaCount, live.size());

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -56,7 +57,8 @@ public final class PlacementRpcHandlers {
         h.register(PdRpc.DESCRIBE_STREAM, (pd, in) -> pd.describeStream(in.readLong()), PdWire::writeStream);
         h.register(PdRpc.OPEN_STREAM_FOR_WRITE, (pd, in) -> pd.openStreamForWrite(in.readLong()), PdWire::writeStream);
         h.register(PdRpc.CREATE_RANGE,
-                (pd, in) -> pd.createRange(in.readLong(), in.readLong(), in.readInt(), in.readLong()), PdWire::writeRange);
+                (pd, in) -> pd.createRange(in.readLong(), in.readLong(), in.readInt(), in.readLong(),
+                        Set.copyOf(PdWire.readList(in, DataInput::readInt))), PdWire::writeRange);
         h.register(PdRpc.SEAL_RANGE,
                 (pd, in) -> pd.sealRange(in.readLong(), in.readLong(), in.readInt(), in.readLong()), PdWire::writeRange);
         h.register(PdRpc.TRIM_STREAM,

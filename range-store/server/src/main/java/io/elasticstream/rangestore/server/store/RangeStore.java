@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,12 @@ public final class RangeStore {
 
     private final Wal wal;
     private final ConcurrentMap<RangeKey, RangeState> ranges = new ConcurrentHashMap<>();
+    /**
+     * Per stream, the lowest writer epoch still allowed to create or append to its ranges here, raised when a
+     * seal finds a range missing (see {@link #seal}); durable (FENCE records, checkpoints).
+     */
+    private final ConcurrentMap<Long, Long> streamFences = new ConcurrentHashMap<>();
+
     /** Largest checkpoint written as one WAL record; bigger ones go out in parts of this size. */
     static final int DEFAULT_CHECKPOINT_PART_BYTES = 1 << 20;
     /** Checkpoint parts appended before waiting for the oldest one (keeps within the WAL's queue limit). */
@@ -165,6 +172,12 @@ public final class RangeStore {
             RangeState r = RangeState.readCheckpoint(record);
             ranges.put(r.key, r);
         }
+        if (record.hasRemaining()) { // older checkpoints end here
+            int fences = record.getInt();
+            for (int i = 0; i < fences; i++) {
+                streamFences.merge(record.getLong(), record.getLong(), Math::max);
+            }
+        }
         return markPosition;
     }
 
@@ -199,6 +212,8 @@ public final class RangeStore {
                     bytes += r.checkpointBytes();
                 }
             }
+            Map<Long, Long> fences = Map.copyOf(streamFences);
+            bytes += 4 + fences.size() * 16;
             snapshot = ByteBuffer.allocate(bytes).put(WalRecords.CHECKPOINT).putLong(mark).putInt(live.size());
             for (RangeState r : live) {
                 synchronized (r) {
@@ -208,6 +223,8 @@ public final class RangeStore {
                     }
                 }
             }
+            snapshot.putInt(fences.size());
+            fences.forEach((stream, epoch) -> snapshot.putLong(stream).putLong(epoch));
             snapshot.flip();
         } finally {
             submitLock.writeLock().unlock();
@@ -272,6 +289,10 @@ public final class RangeStore {
             return; // a checkpoint is loaded only through the checkpoint file, before replay
         }
         long streamId = record.getLong();
+        if (type == WalRecords.FENCE) {
+            streamFences.merge(streamId, record.getLong(), Math::max);
+            return;
+        }
         int index = record.getInt();
         RangeKey key = new RangeKey(streamId, index);
         switch (type) {
@@ -320,6 +341,10 @@ public final class RangeStore {
     /** Creates a range (idempotent for the same start); completes with the range's current end. */
     public CompletableFuture<Long> createRange(long streamId, int index, long startOffset, long epoch) {
         RangeKey key = new RangeKey(streamId, index);
+        if (epoch < streamFence(streamId)) {
+            return failed(Status.FENCED, "stream " + streamId + ": epoch " + epoch + " fenced by "
+                    + streamFence(streamId) + " (a newer writer found range " + index + " missing here)");
+        }
         RangeState existing = ranges.get(key);
         if (existing != null) {
             synchronized (existing) {
@@ -366,8 +391,9 @@ public final class RangeStore {
         submitLock.readLock().lock();
         try {
             synchronized (r) {
-                if (epoch < r.epoch) {
-                    return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
+                long fence = Math.max(r.epoch, streamFence(streamId));
+                if (epoch < fence) {
+                    return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + fence);
                 }
                 if (r.sealing || r.isSealed()) {
                     return failed(Status.RANGE_SEALED, "range " + key + " is sealed");
@@ -424,13 +450,14 @@ public final class RangeStore {
         RangeKey key = new RangeKey(streamId, index);
         RangeState r = ranges.get(key);
         if (r == null) {
-            return failed(Status.RANGE_NOT_FOUND, "range " + key + " not found");
+            return fenceMissingRange(key, epoch);
         }
         long end;
         CompletableFuture<Long> durable;
         synchronized (r) {
-            if (epoch < r.epoch) {
-                return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + r.epoch);
+            long fence = Math.max(r.epoch, streamFence(streamId));
+            if (epoch < fence) {
+                return failed(Status.FENCED, "range " + key + ": epoch " + epoch + " fenced by " + fence);
             }
             r.epoch = epoch;
             if (r.isSealed()) {
@@ -457,6 +484,30 @@ public final class RangeStore {
                 return end;
             }
         });
+    }
+
+    /**
+     * A seal at {@code epoch} of a range this server does not hold: the new writer will count this replica
+     * as holding nothing of it, so no older writer may create or fill it here afterwards (its CreateRange may
+     * still be on its way). Makes the stream's fence durable, then answers RANGE_NOT_FOUND.
+     */
+    private CompletableFuture<Long> fenceMissingRange(RangeKey key, long epoch) {
+        CompletableFuture<Long> notFound = failed(Status.RANGE_NOT_FOUND, "range " + key + " not found");
+        if (streamFence(key.streamId()) >= epoch) {
+            return notFound;
+        }
+        return wal.append(WalRecords.fence(key.streamId(), epoch)).handle((position, err) -> {
+            if (err != null) {
+                throw storageError("fence stream " + key.streamId() + " at epoch " + epoch, err);
+            }
+            streamFences.merge(key.streamId(), epoch, Math::max);
+            return null;
+        }).thenCompose(v -> notFound);
+    }
+
+    /** The lowest epoch that may create or append to {@code streamId}'s ranges here (0: any). */
+    private long streamFence(long streamId) {
+        return streamFences.getOrDefault(streamId, 0L);
     }
 
     /**

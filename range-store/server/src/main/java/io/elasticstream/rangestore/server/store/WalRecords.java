@@ -15,6 +15,10 @@ import java.nio.ByteBuffer;
  *         int64 streamId, int32 index, int64 startOffset, int64 trimOffset, int64 epoch, int64 durableEnd,
  *         int64 sealedEnd (-1 = open), int32 batchCount, then per batch:
  *         int64 baseOffset, int32 recordCount, int64 maxTimestamp, int64 walPosition, int32 dataBytes
+ *         then (optional, absent in older checkpoints) int32 fenceCount, then per fence: int64 streamId,
+ *         int64 epoch
+ * FENCE:  int8 type=9, int64 streamId, int64 epoch (a seal at this epoch found the range missing: older
+ *         writers may no longer create or append to the stream's ranges here)
  * CHECKPOINT_PART:  int8 type=7, bytes (a slice of a CHECKPOINT record too big for one WAL record)
  * CHECKPOINT_PARTS: int8 type=8, int32 partCount, int64 partPosition * partCount (in order: their bytes,
  *         without the type bytes, concatenated, are the CHECKPOINT record)
@@ -29,6 +33,7 @@ final class WalRecords {
     static final byte CHECKPOINT = 6;
     static final byte CHECKPOINT_PART = 7;
     static final byte CHECKPOINT_PARTS = 8;
+    static final byte FENCE = 9;
     static final int CHECKPOINT_HEADER_BYTES = 1 + 8 + 4;
     static final int CHECKPOINT_RANGE_BYTES = 8 + 4 + 8 + 8 + 8 + 8 + 8 + 4;
     static final int CHECKPOINT_BATCH_BYTES = 8 + 4 + 8 + 8 + 4;
@@ -58,6 +63,10 @@ final class WalRecords {
 
     static ByteBuffer trim(long streamId, int index, long newStartOffset) {
         return ByteBuffer.allocate(21).put(TRIM).putLong(streamId).putInt(index).putLong(newStartOffset).flip();
+    }
+
+    static ByteBuffer fence(long streamId, long epoch) {
+        return ByteBuffer.allocate(17).put(FENCE).putLong(streamId).putLong(epoch).flip();
     }
 
     static ByteBuffer mark() {

@@ -98,6 +98,25 @@ class RangeStoreCheckpointTest {
 
     @ParameterizedTest
     @EnumSource(value = WalEngine.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void aStreamFenceSurvivesACheckpointThatReleasedItsWalRecord(WalEngine engine) {
+        this.engine = engine;
+        open();
+        store.createRange(STREAM, 0, 0, 1).join();
+        java.util.concurrent.CompletionException missing = assertThrows(java.util.concurrent.CompletionException.class,
+                () -> store.seal(STREAM, 7, 5, -1).join());
+        assertEquals(Status.RANGE_NOT_FOUND, ((RangeStoreException) missing.getCause()).status());
+        appendBatches(0, 5, 40); // several segments after the FENCE record
+        store.trim(STREAM, 0, 35).join();
+        assertTrue(store.checkpoint() >= 1, "the segment holding the FENCE record is released");
+
+        restart();
+        java.util.concurrent.CompletionException fenced = assertThrows(java.util.concurrent.CompletionException.class,
+                () -> store.createRange(STREAM, 7, 40, 4).join());
+        assertEquals(Status.FENCED, ((RangeStoreException) fenced.getCause()).status(), "kept by the checkpoint");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WalEngine.class, names = {"IO_URING", "FILE_CHANNEL"})
     void aCheckpointBiggerThanOnePartGoesOutInPartsAndRecoveryRestoresEveryRangeFromThem(WalEngine engine) {
         this.engine = engine;
         open();

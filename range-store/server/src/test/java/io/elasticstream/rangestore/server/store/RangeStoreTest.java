@@ -58,6 +58,23 @@ class RangeStoreTest {
     }
 
     @Test
+    void aSealThatFindsTheRangeMissingFencesTheOlderWritersLateCreateAndAppendsEvenAfterARestart() {
+        open();
+        // The new writer (epoch 3) seals the last range; this replica never got its CreateRange.
+        assertEquals(Status.RANGE_NOT_FOUND, statusOf(store.seal(STREAM, 4, 3, -1)));
+        // The old writer's (epoch 2) CreateRange arrives late: refused, so it can never confirm data here.
+        assertEquals(Status.FENCED, statusOf(store.createRange(STREAM, 4, 100, 2)));
+        assertEquals(100L, store.createRange(STREAM, 5, 100, 3).join(), "the new writer goes on");
+        assertEquals(101L, store.append(STREAM, 5, 3, 100, 1, 0L, bytes("new")).join());
+        assertEquals(Status.FENCED, statusOf(store.append(STREAM, 5, 2, 101, 1, 0L, bytes("old"))));
+
+        wal.close();
+        open();
+        assertEquals(Status.FENCED, statusOf(store.createRange(STREAM, 4, 100, 2)), "the fence is durable");
+        assertEquals(102L, store.append(STREAM, 5, 3, 101, 1, 0L, bytes("more")).join());
+    }
+
+    @Test
     void aFullWriteQueueIsARetriableOverloadAnswerAndTheRangeTakesTheSameAppendLater() {
         RefusingWal refusing = new RefusingWal(Wals.open(dir, WalConfig.defaults()));
         wal = refusing;
