@@ -600,16 +600,19 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset) {
+    public CompletableFuture<RangeInfo> createRange(long streamId, long epoch, int index, long startOffset,
+                                                    Set<Integer> avoidServerIds) {
         String what = "create range " + streamId + "/" + index + " at " + startOffset + " (epoch " + epoch + ")";
+        Set<Integer> avoid = Set.copyOf(avoidServerIds);
         return onOwner(what, () -> {
             Checks.argument(index >= 0, "range index %d must not be negative", index);
             Checks.argument(startOffset >= 0, "start offset %d must not be negative", startOffset);
-            return retrying(what, () -> attemptCreateRange(what, streamId, epoch, index, startOffset));
+            return retrying(what, () -> attemptCreateRange(what, streamId, epoch, index, startOffset, avoid));
         });
     }
 
-    private RangeInfo attemptCreateRange(String what, long streamId, long epoch, int index, long startOffset) {
+    private RangeInfo attemptCreateRange(String what, long streamId, long epoch, int index, long startOffset,
+                                         Set<Integer> avoid) {
         String streamKey = keys.stream(streamId);
         List<List<KeyValue>> read = readTxn(List.of(), Op.get(streamKey), Op.getPrefix(keys.rangesPrefix(streamId)),
                 Op.getPrefix(keys.rangeServersPrefix()));
@@ -649,7 +652,12 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         }
 
         SortedMap<Integer, Liveness.LiveRangeServer> live = liveness.liveRangeServers();
-        List<Integer> replicaIds = RangePlacer.choose(stream.replicaCount(), stream.ackCount(), rangeCandidates(live));
+        List<RangePlacer.Candidate> candidates = rangeCandidates(live);
+        List<RangePlacer.Candidate> trusted = candidates.stream().filter(c -> !avoid.contains(c.serverId())).toList();
+        if (trusted.size() >= stream.ackCount()) {
+            candidates = trusted; // what the writer just saw fail may still look live here until its session expires
+        }
+        List<Integer> replicaIds = RangePlacer.choose(stream.replicaCount(), stream.ackCount(), candidates);
         if (replicaIds.size() < stream.replicaCount()) {
             LOG.warn("stream {}: range {} placed on only {} of {} replicas: no more live range servers", streamId,
                     index, replicaIds.size(), stream.replicaCount());
