@@ -335,6 +335,27 @@ class PlacementDriverTest {
     }
 
     @Test
+    void serversTheWriterSawFailAreLeftOutOfTheNextRangeUnlessFewerThanTheAckCountWouldRemain() throws Exception {
+        replaceDriver(new PlacementConfig(PlacementConfig.DEFAULT_CLUSTER_PREFIX, 3, 2));
+        await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
+        for (RangeServerInfo server : List.of(RS1, RS2, RS3)) {
+            await(pd.registerRangeServer(server));
+        }
+        long streamId = await(pd.createTopic(new NewTopic("t", 1, Map.of()))).partitions().get(0).streamId();
+        long epoch = await(pd.openStreamForWrite(streamId)).epoch();
+        await(pd.createRange(streamId, epoch, 0, 0));
+        await(pd.sealRange(streamId, epoch, 0, 5));
+
+        RangeInfo avoiding = await(pd.createRange(streamId, epoch, 1, 5, Set.of(2)));
+        assertEquals(Set.of(RS1, RS3), Set.copyOf(avoiding.replicas()), "still live at PD, but the writer saw it fail");
+        await(pd.sealRange(streamId, epoch, 1, 9));
+
+        RangeInfo all = await(pd.createRange(streamId, epoch, 2, 9, Set.of(1, 2)));
+        assertEquals(Set.of(RS1, RS2, RS3), Set.copyOf(all.replicas()),
+                "one trusted server is fewer than the ack count: the suspects are used after all");
+    }
+
+    @Test
     void fewerRangeServersThanTheAckCountFailWithNotEnoughRangeServersAndFewerThanTheReplicaCountUnderReplicate()
             throws Exception {
         replaceDriver(new PlacementConfig(PlacementConfig.DEFAULT_CLUSTER_PREFIX, 3, 2));
