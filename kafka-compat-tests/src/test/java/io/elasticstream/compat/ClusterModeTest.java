@@ -1,7 +1,6 @@
 package io.elasticstream.compat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,7 +46,6 @@ class ClusterModeTest {
     static final String TOPIC = "cluster-spread";
     static final int PARTITIONS = 6;
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ClusterHarness cluster;
     /** Every value a producer got an acknowledgement for, across steps. */
@@ -155,7 +150,8 @@ class ClusterModeTest {
         // Range server 3 is dead since the previous step and writers rolled to ranges on 1 and 2. A fourth one
         // joins, then server 2 dies while producing: writers roll again, onto the live ones.
         cluster.addRangeServer();
-        awaitView("range servers 1, 2 and 4 live", v -> liveIds(v.path("rangeServers")).equals(Set.of(1, 2, 4)));
+        awaitView("range servers 1, 2 and 4 live",
+                v -> ClusterViews.liveIds(v.path("rangeServers")).equals(Set.of(1, 2, 4)));
         List<Exception> errors = new CopyOnWriteArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(cluster.bootstrap(0))) {
             for (int i = 0; i < 1_500; i++) {
@@ -169,7 +165,8 @@ class ClusterModeTest {
         }
         assertNoErrors(errors, "records produced around SIGKILL of range server 2");
         assertEveryAckedRecordIsRead(cluster.bootstrap(0));
-        awaitView("range servers 1 and 4 live", v -> liveIds(v.path("rangeServers")).equals(Set.of(1, 4)));
+        awaitView("range servers 1 and 4 live",
+                v -> ClusterViews.liveIds(v.path("rangeServers")).equals(Set.of(1, 4)));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -237,22 +234,9 @@ class ClusterModeTest {
                 + missing.stream().limit(10).toList());
     }
 
-    /** Polls {@code GET /v1/cluster} every 20 ms until {@code condition} holds; fails after 20 s. */
+    /** Polls {@code GET /v1/cluster} until {@code condition} holds; fails after 20 s. */
     private static JsonNode awaitView(String what, Predicate<JsonNode> condition) {
-        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        String last = null;
-        while (System.nanoTime() - deadlineNs < 0) {
-            last = cluster.clusterView().orElse(null);
-            if (last != null) {
-                JsonNode view = parse(last);
-                if (condition.test(view)) {
-                    return view;
-                }
-            }
-            pause(20);
-        }
-        throw new AssertionError("cluster view never showed " + what + "; last view: " + last
-                + cluster.logTails(15));
+        return ClusterViews.await(cluster, what, 20, condition);
     }
 
     /** partition -> owner broker id of {@link #TOPIC}, for partitions that have an owner. */
@@ -286,17 +270,6 @@ class ClusterModeTest {
         return streams;
     }
 
-    /** Ids of the members the view marks live (holding a PD session). */
-    private static Set<Integer> liveIds(JsonNode members) {
-        Set<Integer> ids = new TreeSet<>();
-        members.forEach(m -> {
-            if (m.path("live").asBoolean(false)) {
-                ids.add(m.path("id").asInt());
-            }
-        });
-        return ids;
-    }
-
     private static Set<Integer> ids(JsonNode members) {
         Set<Integer> ids = new TreeSet<>();
         members.forEach(m -> ids.add(m.path("id").asInt()));
@@ -307,24 +280,5 @@ class ClusterModeTest {
         List<Integer> values = new ArrayList<>();
         array.forEach(v -> values.add(v.asInt()));
         return values;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            JsonNode node = JSON.readTree(json);
-            assertNotNull(node);
-            return node;
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + json, e);
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.elasticstream.compat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -10,8 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,7 +40,6 @@ class RangeRepairClusterTest {
     static final String TOPIC = "re-replicated";
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     static final long VIEW_TIMEOUT_SECONDS = 30;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ClusterHarness cluster;
     private static final Set<String> ACKED = ConcurrentHashMap.newKeySet();
@@ -74,7 +69,7 @@ class RangeRepairClusterTest {
         for (int step = 0; step < original.size(); step++) {
             int victim = original.get(step);
             rangeServer(victim).process().kill();
-            awaitView("range server " + victim + " dead", v -> !liveIds(v).contains(victim));
+            awaitView("range server " + victim + " dead", v -> !liveRangeServers(v).contains(victim));
             produce("after-kill-of-" + victim + "-", 300); // the writer seals its range and rolls to live servers
             if (step == original.size() - 1) {
                 break; // two live servers left: nowhere to put a third replica
@@ -87,9 +82,9 @@ class RangeRepairClusterTest {
         }
 
         JsonNode last = awaitView("range servers " + original + " all dead",
-                v -> original.stream().noneMatch(liveIds(v)::contains));
+                v -> original.stream().noneMatch(liveRangeServers(v)::contains));
         List<Integer> holders = replicas(range(last, 0));
-        holders.retainAll(liveIds(last));
+        holders.retainAll(liveRangeServers(last));
         assertEquals(2, holders.size(), "range 0 lives on the two copies PD made: " + range(last, 0));
         assertEveryAckedRecordIsRead();
     }
@@ -136,21 +131,12 @@ class RangeRepairClusterTest {
                 + missing.stream().limit(10).toList());
     }
 
-    /** Polls {@code GET /v1/cluster} until {@code condition} holds. */
     private static JsonNode awaitView(String what, Predicate<JsonNode> condition) {
-        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(VIEW_TIMEOUT_SECONDS);
-        String last = null;
-        while (System.nanoTime() - deadlineNs < 0) {
-            last = cluster.clusterView().orElse(null);
-            if (last != null) {
-                JsonNode view = parse(last);
-                if (condition.test(view)) {
-                    return view;
-                }
-            }
-            pause(50);
-        }
-        throw new AssertionError("cluster view never showed " + what + "; last view: " + last + cluster.logTails(15));
+        return ClusterViews.await(cluster, what, VIEW_TIMEOUT_SECONDS, condition);
+    }
+
+    private static Set<Integer> liveRangeServers(JsonNode view) {
+        return ClusterViews.liveIds(view.path("rangeServers"));
     }
 
     /** The ranges of the topic's one stream; empty until it has any. */
@@ -178,34 +164,5 @@ class RangeRepairClusterTest {
         List<Integer> ids = new ArrayList<>();
         range.path("replicas").forEach(id -> ids.add(id.asInt()));
         return ids;
-    }
-
-    private static Set<Integer> liveIds(JsonNode view) {
-        Set<Integer> ids = new TreeSet<>();
-        view.path("rangeServers").forEach(m -> {
-            if (m.path("live").asBoolean(false)) {
-                ids.add(m.path("id").asInt());
-            }
-        });
-        return ids;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            JsonNode node = JSON.readTree(json);
-            assertNotNull(node);
-            return node;
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + json, e);
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.elasticstream.standalone;
 
 import io.elasticstream.broker.Broker;
 import io.elasticstream.common.Clock;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -66,13 +65,58 @@ class ProduceWhileOpeningTest {
 
     @Test
     void produceSentRightAfterAMoveToTheNewOwnerSucceedsWithoutARetriableError() throws Exception {
+        long[] expectedOffset = {1};
+        movePartitionBackAndForth((clients, move, oldOwner, newOwner) -> {
+            // Two requests pipelined on one connection: both wait for the open, appended in order.
+            List<PartitionProduceResponse> atNewOwner = producePipelined(clients.get(newOwner),
+                    "move-" + move + "-a", "move-" + move + "-b");
+            for (PartitionProduceResponse r : atNewOwner) {
+                assertEquals(Errors.NONE, Errors.forCode(r.errorCode()),
+                        "produce right after move " + move + " to broker " + newOwner + ": " + r.errorMessage());
+                assertEquals(expectedOffset[0], r.baseOffset(), "offset of a record after move " + move);
+                expectedOffset[0]++;
+            }
+            long sentMs = Clock.SYSTEM.monotonicMillis();
+            PartitionProduceResponse atOldOwner = produce(clients.get(oldOwner), "misdirected-" + move);
+            assertAnsweredAtOnce(sentMs, move);
+            assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, Errors.forCode(atOldOwner.errorCode()),
+                    "produce to the old owner after move " + move);
+        });
+    }
+
+    @Test
+    void fetchSentRightAfterAMoveToTheNewOwnerWaitsForTheOpenAndReturnsTheRecords() throws Exception {
+        movePartitionBackAndForth((clients, move, oldOwner, newOwner) -> {
+            FetchResponseData.PartitionData atNewOwner = fetchFromStart(clients.get(newOwner));
+            assertEquals(Errors.NONE, Errors.forCode(atNewOwner.errorCode()),
+                    "fetch right after move " + move + " to broker " + newOwner);
+            RecordBatch first = ((MemoryRecords) atNewOwner.records()).batches().iterator().next();
+            assertEquals(0, first.baseOffset(), "fetch right after move " + move + " reads from the start");
+            long sentMs = Clock.SYSTEM.monotonicMillis();
+            FetchResponseData.PartitionData atOldOwner = fetchFromStart(clients.get(oldOwner));
+            assertAnsweredAtOnce(sentMs, move);
+            assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, Errors.forCode(atOldOwner.errorCode()),
+                    "fetch from the old owner after move " + move);
+        });
+    }
+
+    /** What a test checks right after each move, with a raw client per broker id. */
+    @FunctionalInterface
+    private interface AfterMove {
+        void check(Map<Integer, RawKafkaClient> clients, int move, int oldOwner, int newOwner) throws Exception;
+    }
+
+    /**
+     * Two brokers, a one-partition topic holding one record ("first"), then {@link #MOVES} planned moves of
+     * the partition between them, {@code afterMove} checking each as soon as the reassignment is accepted.
+     */
+    private void movePartitionBackAndForth(AfterMove afterMove) throws Exception {
         try (StandaloneFixture server = new StandaloneFixture(dataDir)) {
             Broker second = server.startAnotherBroker(Map.of("node.id", "2", "listeners", "PLAINTEXT://127.0.0.1:0"));
-            Map<Integer, InetSocketAddress> addresses = Map.of(1, server.kafkaAddress(), 2, second.kafkaAddress());
             TopicPartition tp = new TopicPartition(TOPIC, 0);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers()));
-                 RawKafkaClient one = new RawKafkaClient(addresses.get(1));
-                 RawKafkaClient two = new RawKafkaClient(addresses.get(2))) {
+                 RawKafkaClient one = new RawKafkaClient(server.kafkaAddress());
+                 RawKafkaClient two = new RawKafkaClient(second.kafkaAddress())) {
                 Map<Integer, RawKafkaClient> clients = Map.of(1, one, 2, two);
                 eventually("both brokers are live", () -> admin.describeCluster().nodes().get().size() == 2);
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
@@ -81,70 +125,21 @@ class ProduceWhileOpeningTest {
                 eventually("the first owner accepts a produce",
                         () -> produce(clients.get(firstOwner), "first").errorCode() == Errors.NONE.code());
                 int owner = firstOwner;
-                long expectedOffset = 1;
                 for (int move = 0; move < MOVES; move++) {
                     int target = owner == 1 ? 2 : 1;
                     admin.alterPartitionReassignments(Map.of(tp, Optional.of(
                             new NewPartitionReassignment(List.of(target))))).all().get();
-                    // Two requests pipelined on one connection: both wait for the open, appended in order.
-                    List<PartitionProduceResponse> atNewOwner = producePipelined(clients.get(target),
-                            "move-" + move + "-a", "move-" + move + "-b");
-                    for (PartitionProduceResponse r : atNewOwner) {
-                        assertEquals(Errors.NONE, Errors.forCode(r.errorCode()),
-                                "produce right after move " + move + " to broker " + target + ": " + r.errorMessage());
-                        assertEquals(expectedOffset, r.baseOffset(), "offset of a record after move " + move);
-                        expectedOffset++;
-                    }
-                    long sentMs = Clock.SYSTEM.monotonicMillis();
-                    PartitionProduceResponse atOldOwner = produce(clients.get(owner), "misdirected-" + move);
-                    long answeredInMs = Clock.SYSTEM.monotonicMillis() - sentMs;
-                    assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, Errors.forCode(atOldOwner.errorCode()),
-                            "produce to the old owner after move " + move);
-                    assertTrue(answeredInMs < OLD_OWNER_ANSWER_MS, "the old owner answered after " + answeredInMs
-                            + " ms, as if it had waited for a partition owned elsewhere");
+                    afterMove.check(clients, move, owner, target);
                     owner = target;
                 }
             }
         }
     }
 
-    @Test
-    void fetchSentRightAfterAMoveToTheNewOwnerWaitsForTheOpenAndReturnsTheRecords() throws Exception {
-        try (StandaloneFixture server = new StandaloneFixture(dataDir)) {
-            Broker second = server.startAnotherBroker(Map.of("node.id", "2", "listeners", "PLAINTEXT://127.0.0.1:0"));
-            Map<Integer, InetSocketAddress> addresses = Map.of(1, server.kafkaAddress(), 2, second.kafkaAddress());
-            TopicPartition tp = new TopicPartition(TOPIC, 0);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers()));
-                 RawKafkaClient one = new RawKafkaClient(addresses.get(1));
-                 RawKafkaClient two = new RawKafkaClient(addresses.get(2))) {
-                Map<Integer, RawKafkaClient> clients = Map.of(1, one, 2, two);
-                eventually("both brokers are live", () -> admin.describeCluster().nodes().get().size() == 2);
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
-                eventually("the partition has a leader", () -> leader(admin) > 0);
-                int owner = leader(admin);
-                eventually("the first owner accepts a produce",
-                        () -> produce(clients.get(owner), "first").errorCode() == Errors.NONE.code());
-                int current = owner;
-                for (int move = 0; move < MOVES; move++) {
-                    int target = current == 1 ? 2 : 1;
-                    admin.alterPartitionReassignments(Map.of(tp, Optional.of(
-                            new NewPartitionReassignment(List.of(target))))).all().get();
-                    FetchResponseData.PartitionData atNewOwner = fetchFromStart(clients.get(target));
-                    assertEquals(Errors.NONE, Errors.forCode(atNewOwner.errorCode()),
-                            "fetch right after move " + move + " to broker " + target);
-                    RecordBatch first = ((MemoryRecords) atNewOwner.records()).batches().iterator().next();
-                    assertEquals(0, first.baseOffset(), "fetch right after move " + move + " reads from the start");
-                    long sentMs = Clock.SYSTEM.monotonicMillis();
-                    FetchResponseData.PartitionData atOldOwner = fetchFromStart(clients.get(current));
-                    long answeredInMs = Clock.SYSTEM.monotonicMillis() - sentMs;
-                    assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, Errors.forCode(atOldOwner.errorCode()),
-                            "fetch from the old owner after move " + move);
-                    assertTrue(answeredInMs < OLD_OWNER_ANSWER_MS, "the old owner answered after " + answeredInMs
-                            + " ms, as if it had waited for a partition owned elsewhere");
-                    current = target;
-                }
-            }
-        }
+    private static void assertAnsweredAtOnce(long sentMs, int move) {
+        long answeredInMs = Clock.SYSTEM.monotonicMillis() - sentMs;
+        assertTrue(answeredInMs < OLD_OWNER_ANSWER_MS, "the old owner answered after " + answeredInMs
+                + " ms (move " + move + "), as if it had waited for a partition owned elsewhere");
     }
 
     /** A fetch of partition 0 from offset 0 that may wait up to {@link #WAIT_MS} for data. */
