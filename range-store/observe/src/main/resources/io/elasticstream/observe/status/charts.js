@@ -147,8 +147,20 @@
     poll();
   }
 
+  // The five charts both status pages draw (their canvases are in index.html and cluster.html).
+  function standardCharts() {
+    return {
+      produce: chart('chart-produce', '#2f6fec', bytesPerSec, 1024),
+      fetch: chart('chart-fetch', '#16a34a', bytesPerSec, 1024),
+      produceP99: chart('chart-produce-p99', '#d97706', millis, 1),
+      fsyncP99: chart('chart-fsync-p99', '#9333ea', millis, 1),
+      disk: chart('chart-disk', '#0891b2', bytes, 1024 * 1024)
+    };
+  }
+
   window.esStatusPage = {
     REFRESH_MS: REFRESH_MS, bytes: bytes, bytesPerSec: bytesPerSec, millis: millis, chart: chart, push: push,
-    pushSeries: pushSeries, draw: draw, last: last, text: text, fill: fill, showError: showError, start: start
+    pushSeries: pushSeries, draw: draw, last: last, text: text, fill: fill, showError: showError, start: start,
+    standardCharts: standardCharts
   };
 }());

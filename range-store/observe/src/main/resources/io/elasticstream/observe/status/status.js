@@ -5,13 +5,7 @@
 (function () {
   'use strict';
   var page = window.esStatusPage;
-  var charts = {
-    produce: page.chart('chart-produce', '#2f6fec', page.bytesPerSec, 1024),
-    fetch: page.chart('chart-fetch', '#16a34a', page.bytesPerSec, 1024),
-    produceP99: page.chart('chart-produce-p99', '#d97706', page.millis, 1),
-    fsyncP99: page.chart('chart-fsync-p99', '#9333ea', page.millis, 1),
-    disk: page.chart('chart-disk', '#0891b2', page.bytes, 1024 * 1024)
-  };
+  var charts = page.standardCharts();
   window.esCharts = charts;
   window.esStatus = null;
   var previous = null;
