@@ -103,15 +103,32 @@ public final class PartitionLog {
      */
     static CompletableFuture<PartitionLog> open(TopicPartition tp, Uuid topicId, Stream stream,
                                                 PlacementService placement, int snapshotIntervalBatches) {
+        return open(tp, topicId, stream, placement, snapshotIntervalBatches,
+                readSnapshot(tp, placement, stream.streamId()));
+    }
+
+    /**
+     * As above, with the producer snapshot already asked for ({@link #readSnapshot}), e.g. while the stream
+     * was being opened: a snapshot read before the stream's epoch was raised is at worst older than the
+     * newest one, which only means reading more of the stream tail.
+     */
+    static CompletableFuture<PartitionLog> open(TopicPartition tp, Uuid topicId, Stream stream,
+                                                PlacementService placement, int snapshotIntervalBatches,
+                                                CompletableFuture<Optional<ProducerSnapshot>> snapshot) {
         PartitionLog log = new PartitionLog(tp, topicId, stream, placement, snapshotIntervalBatches);
-        CompletableFuture<Optional<ProducerSnapshot>> snapshot = placement == null
+        return snapshot.thenCompose(s -> log.loadState(s.orElse(null))).thenApply(v -> log);
+    }
+
+    /** The stream's producer snapshot at PD, or empty when there is none or it cannot be read (never fails). */
+    static CompletableFuture<Optional<ProducerSnapshot>> readSnapshot(TopicPartition tp, PlacementService placement,
+                                                                      long streamId) {
+        return placement == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : placement.producerSnapshot(stream.streamId()).exceptionally(err -> {
+                : placement.producerSnapshot(streamId).exceptionally(err -> {
                     LOG.warn("{}: could not read the producer snapshot; reading the whole stream: {}", tp,
                             err.toString());
                     return Optional.empty();
                 });
-        return snapshot.thenCompose(s -> log.loadState(s.orElse(null))).thenApply(v -> log);
     }
 
     private CompletableFuture<Void> loadState(ProducerSnapshot snapshot) {

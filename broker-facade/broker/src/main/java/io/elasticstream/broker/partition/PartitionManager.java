@@ -232,8 +232,11 @@ public final class PartitionManager implements AutoCloseable {
         TopicPartition tp = new TopicPartition(info.topic(), info.partition());
         Uuid topicId = new Uuid(info.topicId().mostSignificantBits(), info.topicId().leastSignificantBits());
         long startNs = clock.nanoTime();
+        // The producer snapshot is read from PD while the stream opens (one round trip less on a failover).
+        var snapshot = PartitionLog.readSnapshot(tp, placement, info.streamId());
         CompletableFuture<PartitionLog> opening = streams.openForWrite(info.streamId())
-                .thenCompose(stream -> PartitionLog.open(tp, topicId, stream, placement, snapshotIntervalBatches));
+                .thenCompose(stream -> PartitionLog.open(tp, topicId, stream, placement, snapshotIntervalBatches,
+                        snapshot));
         partitions.put(tp, opening);
         opening.whenComplete((log, err) -> {
             if (err != null) {
