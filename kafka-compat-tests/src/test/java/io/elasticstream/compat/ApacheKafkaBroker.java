@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -318,9 +316,7 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         try {
             stop();
         } finally {
-            if (!Boolean.getBoolean("es.compat.keepData")) {
-                deleteRecursively(dataDir);
-            }
+            TestDirs.deleteUnlessKept(dataDir);
         }
     }
 
@@ -341,18 +337,5 @@ public final class ApacheKafkaBroker implements AutoCloseable {
     @Override
     public String toString() {
         return "ApacheKafkaBroker[" + name + " port=" + port + " data=" + dataDir + "]";
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -371,8 +370,10 @@ public final class ClusterHarness implements AutoCloseable {
             stopQuietly(etcd);
         }
         http.close();
-        if (!Boolean.getBoolean("es.compat.keepData")) {
-            deleteRecursively(dataDir);
+        try {
+            TestDirs.deleteUnlessKept(dataDir);
+        } catch (UncheckedIOException e) {
+            System.err.println("cluster harness: " + e.getMessage() + ": " + e.getCause());
         }
     }
 
@@ -407,19 +408,6 @@ public final class ClusterHarness implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            System.err.println("cluster harness: cannot delete " + root + ": " + e);
         }
     }
 }

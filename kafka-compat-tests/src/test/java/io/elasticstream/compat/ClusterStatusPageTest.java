@@ -3,21 +3,10 @@ package io.elasticstream.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,28 +40,9 @@ class ClusterStatusPageTest {
 
     @Test
     void pdStatusPageShowsMembersTheNewTopicAndClusterThroughputInAHeadlessBrowser() throws Exception {
-        Path script = StandaloneServer.esHome().resolve("kafka-compat-tests/node/browser/status-page.js");
-        assertTrue(Files.isDirectory(script.resolveSibling("node_modules/playwright-core")),
-                "playwright-core is not installed: run bin/test (npm ci in kafka-compat-tests/node/browser)");
         Clients.createTopic(cluster.bootstrapServers(), TOPIC, 2);
-        Path screenshot = Path.of(System.getProperty("es.compat.targetDir", "target")).resolve("cluster-status-page.png");
-        Files.deleteIfExists(screenshot);
         String pdStatus = statusUrl(cluster.pds().getFirst(), "/status");
-        AtomicBoolean producing = new AtomicBoolean(true);
-        Thread producer = Thread.ofPlatform().name("cluster-status-producer").start(() -> produceUntilStopped(producing));
-        Thread consumer = Thread.ofPlatform().name("cluster-status-consumer").start(() -> consumeUntilStopped(producing));
-        try {
-            Process node = new ProcessBuilder("node", script.toString(), pdStatus, TOPIC, screenshot.toString(), "2",
-                    Integer.toString(cluster.options().rangeServerCount())).redirectErrorStream(true).start();
-            boolean exited = node.waitFor(120, TimeUnit.SECONDS);
-            if (!exited) {
-                node.destroyForcibly();
-            }
-            String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(exited, "browser check did not finish in 120 s:\n" + output);
-            assertEquals(0, node.exitValue(), output);
-            assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
-
+        StatusPageBrowser.checkUnderLoad(cluster.bootstrapServers(), TOPIC, pdStatus, "cluster-status-page.png", () -> {
             String view = cluster.get(pdStatus + ".json").orElseThrow();
             Matcher p99 = Pattern.compile("\"produceP99Ms\":([0-9.E-]+)").matcher(view);
             double maxP99Ms = 0;
@@ -81,11 +51,7 @@ class ClusterStatusPageTest {
             }
             assertTrue(maxP99Ms > 0, "a broker reported its produce p99: " + view);
             assertTrue(view.contains("\"walFsyncP99Ms\":") && view.contains("\"diskUsedBytes\":"), view);
-        } finally {
-            producing.set(false);
-            producer.join(TimeUnit.SECONDS.toMillis(30));
-            consumer.join(TimeUnit.SECONDS.toMillis(30));
-        }
+        }, "2", Integer.toString(cluster.options().rangeServerCount()));
     }
 
     @Test
@@ -133,35 +99,6 @@ class ClusterStatusPageTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** Sends 1 KiB records, about 200 a second, until told to stop (at most 3 minutes). */
-    private static void produceUntilStopped(AtomicBoolean producing) {
-        long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cluster.bootstrapServers(), Map.of())) {
-            while (producing.get() && System.nanoTime() < deadlineNs) {
-                for (int i = 0; i < 20; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, new byte[1024]));
-                }
-                producer.flush();
-                Thread.sleep(100); // pacing of a load generator, not a wait for a condition
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Reads both partitions from the start until told to stop (at most 3 minutes), so the fetch chart moves. */
-    private static void consumeUntilStopped(AtomicBoolean running) {
-        long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(cluster.bootstrapServers())) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running.get() && System.nanoTime() < deadlineNs) {
-                consumer.poll(Duration.ofMillis(200));
-            }
         }
     }
 }

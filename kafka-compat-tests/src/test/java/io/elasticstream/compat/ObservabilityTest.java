@@ -9,14 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -95,62 +91,10 @@ class ObservabilityTest {
 
     @Test
     void statusPageShowsTheBrokerTheNewTopicAndLiveProduceThroughputInAHeadlessBrowser() throws Exception {
-        Path script = StandaloneServer.esHome().resolve("kafka-compat-tests/node/browser/status-page.js");
-        assertTrue(Files.isDirectory(script.resolveSibling("node_modules/playwright-core")),
-                "playwright-core is not installed: run bin/test (npm ci in kafka-compat-tests/node/browser)");
         String topic = "status-page-orders";
         Clients.createTopic(SERVER.bootstrapServers(), topic, 2);
-        Path screenshot = Path.of(System.getProperty("es.compat.targetDir", "target")).resolve("status-page.png");
-        Files.deleteIfExists(screenshot);
-        AtomicBoolean producing = new AtomicBoolean(true);
-        Thread producer = Thread.ofPlatform().name("status-page-producer").start(() -> produceUntilStopped(topic, producing));
-        Thread consumer = Thread.ofPlatform().name("status-page-consumer").start(() -> consumeUntilStopped(topic, producing));
-        try {
-            Process node = new ProcessBuilder("node", script.toString(),
-                    "http://127.0.0.1:" + METRICS_PORT + "/status", topic, screenshot.toString())
-                    .redirectErrorStream(true).start();
-            boolean exited = node.waitFor(120, TimeUnit.SECONDS);
-            if (!exited) {
-                node.destroyForcibly();
-            }
-            String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(exited, "browser check did not finish in 120 s:\n" + output);
-            assertEquals(0, node.exitValue(), output);
-            assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
-        } finally {
-            producing.set(false);
-            producer.join(TimeUnit.SECONDS.toMillis(30));
-            consumer.join(TimeUnit.SECONDS.toMillis(30));
-        }
-    }
-
-    /** Sends 1 KiB records, about 200 a second, until told to stop (at most 3 minutes). */
-    private void produceUntilStopped(String topic, AtomicBoolean producing) {
-        long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(SERVER.bootstrapServers(), Map.of())) {
-            while (producing.get() && System.nanoTime() < deadlineNs) {
-                for (int i = 0; i < 20; i++) {
-                    producer.send(new ProducerRecord<>(topic, new byte[1024]));
-                }
-                producer.flush();
-                Thread.sleep(100); // pacing of a load generator, not a wait for a condition
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Reads both partitions from the start until told to stop (at most 3 minutes), so the fetch chart moves. */
-    private void consumeUntilStopped(String topic, AtomicBoolean running) {
-        long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(SERVER.bootstrapServers())) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running.get() && System.nanoTime() < deadlineNs) {
-                consumer.poll(Duration.ofMillis(200));
-            }
-        }
+        StatusPageBrowser.checkUnderLoad(SERVER.bootstrapServers(), topic,
+                "http://127.0.0.1:" + METRICS_PORT + "/status", "status-page.png", () -> { });
     }
 
     private String scrape() throws IOException, InterruptedException {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,9 +212,7 @@ public final class StandaloneServer implements AutoCloseable {
         try {
             stop();
         } finally {
-            if (!Boolean.getBoolean("es.compat.keepData")) {
-                deleteRecursively(dataDir);
-            }
+            TestDirs.deleteUnlessKept(dataDir);
         }
     }
 
@@ -235,18 +232,5 @@ public final class StandaloneServer implements AutoCloseable {
     @Override
     public String toString() {
         return "StandaloneServer[" + name + " port=" + port + " data=" + dataDir + "]";
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 }

@@ -54,6 +54,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * The placement driver: the only writer of placement metadata, kept in a {@link MetadataStore} under
@@ -273,18 +274,10 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 List.of(Op.put(counterKey, Codecs.COUNTER.encode(lastStreamId + count))));
         // 2. Streams and partitions, in parts (a topic may have more than one transaction can hold); no
         //    client sees them before the topic record exists.
-        List<PartitionInfo> partitions = new ArrayList<>(count);
-        Set<Integer> owners = new TreeSet<>();
-        for (int p = 0; p < count; p++) {
-            int ownerId = ownerIds.get(p);
-            owners.add(ownerId);
-            partitions.add(new PartitionInfo(topic.name(), topicId, p, lastStreamId + 1 + p, ownerId, 0));
-        }
+        List<PartitionInfo> partitions = newPartitions(topic.name(), topicId, 0, lastStreamId + 1, ownerIds);
         List<Compare> compares = new ArrayList<>();
         compares.add(Compare.absent(topicKey));
-        for (int ownerId : owners) {
-            compares.add(Liveness.stillLive(live.get(ownerId).aliveKey()));
-        }
+        compares.addAll(ownersStillLive(partitions, live));
         // 3. The topic record: from here on the topic exists.
         writePartitionsThen(what, partitions, compares, List.of(Op.put(topicKey, Codecs.TOPIC.encode(
                 new TopicRecord(topic.name(), topicId, count, topic.configs())))));
@@ -292,6 +285,27 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         LOG.info("created topic '{}' ({}) with {} partitions on streams {}..{}", topic.name(),
                 MetadataKeys.topicIdString(topicId), count, lastStreamId + 1, lastStreamId + count);
         return new TopicInfo(topic.name(), topicId, topic.configs(), partitions);
+    }
+
+    /**
+     * New partitions {@code firstPartition, firstPartition + 1, ...} of a topic, one per owner in
+     * {@code ownerIds}, on consecutive new streams from {@code firstStreamId}, at leader epoch 0.
+     */
+    private static List<PartitionInfo> newPartitions(String topic, TopicId topicId, int firstPartition,
+                                                     long firstStreamId, List<Integer> ownerIds) {
+        List<PartitionInfo> partitions = new ArrayList<>(ownerIds.size());
+        for (int i = 0; i < ownerIds.size(); i++) {
+            partitions.add(new PartitionInfo(topic, topicId, firstPartition + i, firstStreamId + i, ownerIds.get(i),
+                    0));
+        }
+        return partitions;
+    }
+
+    /** That every owner of {@code partitions} is still live (one compare per distinct owner). */
+    private static List<Compare> ownersStillLive(List<PartitionInfo> partitions,
+                                                 SortedMap<Integer, Liveness.LiveBroker> live) {
+        return partitions.stream().map(PartitionInfo::ownerBrokerId).collect(Collectors.toCollection(TreeSet::new))
+                .stream().map(id -> Liveness.stillLive(live.get(id).aliveKey())).toList();
     }
 
     /** Partitions per transaction when a topic's partition records are written or deleted in parts. */
@@ -419,19 +433,11 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         guardedTxn(what, List.of(Compare.modRevision(topicKey, topicKv.modRevision()),
                         Compare.modRevision(counterKey, counterKv.map(KeyValue::modRevision).orElse(0L))),
                 List.of(Op.put(counterKey, Codecs.COUNTER.encode(lastStreamId + added))));
-        List<PartitionInfo> partitions = new ArrayList<>(added);
-        Set<Integer> owners = new TreeSet<>();
-        for (int i = 0; i < added; i++) {
-            int ownerId = ownerIds.get(i);
-            owners.add(ownerId);
-            partitions.add(new PartitionInfo(topic.name(), topic.topicId(), current + i, lastStreamId + 1 + i,
-                    ownerId, 0));
-        }
+        List<PartitionInfo> partitions = newPartitions(topic.name(), topic.topicId(), current, lastStreamId + 1,
+                ownerIds);
         List<Compare> compares = new ArrayList<>();
         compares.add(Compare.modRevision(topicKey, topicKv.modRevision()));
-        for (int ownerId : owners) {
-            compares.add(Liveness.stillLive(live.get(ownerId).aliveKey()));
-        }
+        compares.addAll(ownersStillLive(partitions, live));
         TopicRecord raised = new TopicRecord(topic.name(), topic.topicId(), newCount, topic.configs());
         TxnResult result = writePartitionsThen(what, partitions, compares, List.of(
                 Op.put(topicKey, Codecs.TOPIC.encode(raised)), Op.getPrefix(keys.partitionsPrefix(topic.topicId()))));

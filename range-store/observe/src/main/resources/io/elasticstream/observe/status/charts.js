@@ -147,6 +147,18 @@
     poll();
   }
 
+  // Fills the 'topics' table (topic, partition, owner, epoch, stream) from a status document's topics;
+  // epochOf(partition) reads the partition's leader epoch, named differently in the two documents.
+  function fillTopics(topics, epochOf) {
+    var rows = [];
+    (topics || []).forEach(function (topic) {
+      topic.partitions.forEach(function (p) {
+        rows.push([topic.name, p.partition, p.owner >= 0 ? p.owner : '–', epochOf(p), p.streamId]);
+      });
+    });
+    fill('topics', rows, 5);
+  }
+
   // The five charts both status pages draw (their canvases are in index.html and cluster.html).
   function standardCharts() {
     return {
@@ -161,6 +173,6 @@
   window.esStatusPage = {
     REFRESH_MS: REFRESH_MS, bytes: bytes, bytesPerSec: bytesPerSec, millis: millis, chart: chart, push: push,
     pushSeries: pushSeries, draw: draw, last: last, text: text, fill: fill, showError: showError, start: start,
-    standardCharts: standardCharts
+    standardCharts: standardCharts, fillTopics: fillTopics
   };
 }());

@@ -59,13 +59,7 @@
         load(r, function (l) { return l.diskFreeBytes; }, bytes),
         load(r, function (l) { return l.walFsyncP99Ms; }, page.millis)];
     }), 7);
-    var topicRows = [];
-    view.topics.forEach(function (topic) {
-      topic.partitions.forEach(function (p) {
-        topicRows.push([topic.name, p.partition, p.owner >= 0 ? p.owner : '–', p.epoch, p.streamId]);
-      });
-    });
-    page.fill('topics', topicRows, 5);
+    page.fillTopics(view.topics, function (p) { return p.epoch; });
   }
 
   page.start('/status.json', charts, render);

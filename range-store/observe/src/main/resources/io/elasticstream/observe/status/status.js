@@ -43,13 +43,7 @@
     page.fill('range-servers', s.rangeServers.map(function (r) {
       return [r.id, address(r), r.walSegments >= 0 ? r.walSegments : '?', r.diskUsedBytes >= 0 ? bytes(r.diskUsedBytes) : '?'];
     }), 4);
-    var topicRows = [];
-    s.topics.forEach(function (topic) {
-      topic.partitions.forEach(function (p) {
-        topicRows.push([topic.name, p.partition, p.owner >= 0 ? p.owner : '–', p.leaderEpoch, p.streamId]);
-      });
-    });
-    page.fill('topics', topicRows, 5);
+    page.fillTopics(s.topics, function (p) { return p.leaderEpoch; });
   }
 
   page.start('/status.json', charts, render);

@@ -507,6 +507,9 @@ public final class RangeStore {
 
     /** The lowest epoch that may create or append to {@code streamId}'s ranges here (0: any). */
     private long streamFence(long streamId) {
+        if (streamFences.isEmpty()) { // almost always: no lookup (nor boxing) on the append path
+            return 0;
+        }
         return streamFences.getOrDefault(streamId, 0L);
     }
 
