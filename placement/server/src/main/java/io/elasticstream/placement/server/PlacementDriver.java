@@ -102,6 +102,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final AtomicBoolean failoverPending = new AtomicBoolean();
     private volatile boolean closed;
     private final PlacementMetrics metrics;
+    private final RangeMaintenance rangeMaintenance;
     /** Null when this driver does not re-replicate (no copier, e.g. standalone mode). */
     private final RangeRepairer rangeRepairer;
 
@@ -148,6 +149,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover,
                 metrics::onBrokerSessionEnded);
         brokerLivenessWatch.start();
+        this.rangeMaintenance = new RangeMaintenance(store, keys, liveness, this::guardedTxn, metrics);
         this.rangeRepairer = rangeCopier == null ? null : new RangeRepairer(new RepairPlanner(), rangeCopier, metrics,
                 RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
         if (rangeRepairer != null && config.rangeRepairIntervalMs() > 0) {
@@ -627,8 +629,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         Map<Integer, RangeServerInfo> servers = rangeServersById(read.get(2));
         KeyValue lastKv = null;
         RangeRecord last = null;
-        for (KeyValue kv : read.get(1)) { // in key order, which is index order
-            RangeRecord range = Codecs.RANGE.decode(kv.value());
+        for (StoredRanges.Stored stored : StoredRanges.expand(read.get(1))) { // in key order, which is index order
+            RangeRecord range = stored.range();
             if (range.index() == index) {
                 if (range.startOffset() == startOffset && range.epoch() == epoch) {
                     return toRangeInfo(range, servers); // a retry of a create that succeeded
@@ -636,7 +638,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 throw new PlacementException.InvalidRangeState("stream " + streamId + ": range " + index
                         + " already exists as " + range);
             }
-            lastKv = kv;
+            lastKv = stored.holder();
             last = range;
         }
         int expectedIndex = last == null ? 0 : last.index() + 1;
@@ -682,7 +684,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             compares.add(Compare.modRevision(server.registration().key(), server.registration().modRevision()));
             servers.put(id, server.info());
         }
-        guardedTxn(what, compares, List.of(Op.put(rangeKey, Codecs.RANGE.encode(range))));
+        guardedTxn(what, compares, List.of(StoredRanges.single(rangeKey, range)));
         metrics.onRangePlaced();
         LOG.info("stream {}: created range {} at {} on range servers {} (epoch {})", streamId, index, startOffset,
                 replicaIds, epoch);
@@ -694,25 +696,12 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
      * so ranges placed since the server's last load report count too) and its reported free disk.
      */
     private List<RangePlacer.Candidate> rangeCandidates(SortedMap<Integer, Liveness.LiveRangeServer> live) {
-        Map<Integer, Integer> rangesByServer = rangesByServer(live.keySet(),
-                await(store.getPrefix(keys.rangesPrefix())).kvs().stream().map(kv -> Codecs.RANGE.decode(kv.value()))
-                        .toList());
+        Map<Integer, Integer> rangesByServer = RangePlacer.rangesHeld(live.keySet(),
+                StoredRanges.ranges(await(store.getPrefix(keys.rangesPrefix())).kvs()));
         return live.values().stream()
                 .map(server -> new RangePlacer.Candidate(server.info().id(), rangesByServer.get(server.info().id()),
                         server.load().diskFreeBytes()))
                 .toList();
-    }
-
-    /** How many of {@code ranges} each of {@code serverIds} holds. */
-    private static Map<Integer, Integer> rangesByServer(Set<Integer> serverIds, List<RangeRecord> ranges) {
-        Map<Integer, Integer> held = new HashMap<>();
-        serverIds.forEach(id -> held.put(id, 0));
-        for (RangeRecord range : ranges) {
-            for (int id : range.replicaIds()) {
-                held.computeIfPresent(id, (server, n) -> n + 1);
-            }
-        }
-        return held;
     }
 
     @Override
@@ -722,17 +711,15 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             Checks.argument(index >= 0, "range index %d must not be negative", index);
             return retrying(what, () -> {
                 String streamKey = keys.stream(streamId);
-                String rangeKey = keys.range(streamId, index);
-                List<List<KeyValue>> read = readTxn(List.of(), Op.get(streamKey), Op.get(rangeKey),
-                        Op.getPrefix(keys.rangeServersPrefix()));
+                List<List<KeyValue>> read = readTxn(List.of(), Op.get(streamKey),
+                        Op.getPrefix(keys.rangesPrefix(streamId)), Op.getPrefix(keys.rangeServersPrefix()));
                 KeyValue streamKv = checkEpoch(streamId, epoch, read.get(0));
                 Map<Integer, RangeServerInfo> servers = rangeServersById(read.get(2));
-                if (read.get(1).isEmpty()) {
-                    throw new PlacementException.InvalidRangeState("stream " + streamId + ": range " + index
-                            + " does not exist");
-                }
-                KeyValue rangeKv = read.get(1).get(0);
-                RangeRecord range = Codecs.RANGE.decode(rangeKv.value());
+                StoredRanges.Stored stored = StoredRanges.find(read.get(1), index).orElseThrow(() ->
+                        new PlacementException.InvalidRangeState("stream " + streamId + ": range " + index
+                                + " does not exist"));
+                KeyValue rangeKv = stored.holder();
+                RangeRecord range = stored.range();
                 if (range.isSealed()) {
                     if (range.endOffset() == endOffset) {
                         return toRangeInfo(range, servers); // a retry of a seal that succeeded
@@ -746,8 +733,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 }
                 RangeRecord sealed = range.sealedAt(endOffset);
                 guardedTxn(what, List.of(Compare.modRevision(streamKey, streamKv.modRevision()),
-                                Compare.modRevision(rangeKey, rangeKv.modRevision())),
-                        List.of(Op.put(rangeKey, Codecs.RANGE.encode(sealed))));
+                                Compare.modRevision(rangeKv.key(), rangeKv.modRevision())),
+                        List.of(StoredRanges.replace(rangeKv, sealed)));
                 LOG.info("stream {}: sealed range {} at {} (epoch {})", streamId, index, endOffset, epoch);
                 return toRangeInfo(sealed, servers);
             });
@@ -768,20 +755,20 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 if (newStartOffset <= stream.startOffset()) {
                     return stream.startOffset();
                 }
-                RangeRecord last = read.get(1).isEmpty() ? null
-                        : Codecs.RANGE.decode(read.get(1).get(read.get(1).size() - 1).value());
+                List<KeyValue> rangeKvs = read.get(1);
+                RangeRecord last = rangeKvs.isEmpty() ? null
+                        : Codecs.RANGES.decode(rangeKvs.getLast().value()).getLast();
                 if (last == null || (last.isSealed() && last.endOffset() < newStartOffset)) {
                     throw new PlacementException.InvalidRangeState("stream " + streamId + " ends at "
                             + (last == null ? stream.startOffset() : last.endOffset()) + ", so it cannot start at "
                             + newStartOffset);
                 }
-                // Range records wholly below the new start go too (never the last one: the next range's index
-                // follows it), so a stream's metadata stays as small as its live data. Their replicas are
-                // trimmed by the writer, which holds the list.
+                // Range records (runs) wholly below the new start go too (never the one holding the last range:
+                // the next range's index follows it), so a stream's metadata stays as small as its live data.
+                // Their replicas are trimmed by the writer, which holds the list.
                 List<List<Op>> dropped = new ArrayList<>();
-                List<KeyValue> rangeKvs = read.get(1);
                 for (KeyValue kv : rangeKvs.subList(0, rangeKvs.size() - 1)) {
-                    RangeRecord range = Codecs.RANGE.decode(kv.value());
+                    RangeRecord range = Codecs.RANGES.decode(kv.value()).getLast();
                     if (range.isSealed() && range.endOffset() <= newStartOffset) {
                         dropped.add(List.of(Op.delete(kv.key())));
                     }
@@ -854,8 +841,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
 
     private static StreamInfo toStreamInfo(StreamRecord stream, List<KeyValue> rangeKvs,
                                            Map<Integer, RangeServerInfo> servers) {
-        List<RangeInfo> ranges = rangeKvs.stream()
-                .map(kv -> toRangeInfo(Codecs.RANGE.decode(kv.value()), servers))
+        List<RangeInfo> ranges = StoredRanges.ranges(rangeKvs).stream()
+                .map(range -> toRangeInfo(range, servers))
                 .sorted(Comparator.comparingInt(RangeInfo::index))
                 .toList();
         return new StreamInfo(stream.streamId(), stream.epoch(), stream.startOffset(), stream.replicaCount(),
@@ -872,26 +859,12 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     }
 
     /**
-     * Sealed ranges with data that some of their replica servers no longer hold live, by stream then
-     * index (see {@link ReplicationAudit}). With a range copier, {@link RangeRepairer} repairs them.
+     * Sealed ranges with data that fewer live range servers hold than their stream's replica count, by
+     * stream then index (see {@link ReplicationAudit}). With a range copier, {@link RangeRepairer} repairs
+     * them.
      */
     public CompletableFuture<List<UnderReplicatedRange>> underReplicatedRanges() {
-        return onOwner("find under-replicated ranges", () -> {
-            List<List<KeyValue>> read = readTxn(List.of(), Op.getPrefix(keys.streamsPrefix()),
-                    Op.getPrefix(keys.rangesPrefix()));
-            List<RangeRecord> ranges = read.get(1).stream().map(kv -> Codecs.RANGE.decode(kv.value())).toList();
-            return ReplicationAudit.underReplicated(ranges, streamStarts(read.get(0)),
-                    liveness.liveRangeServers().keySet());
-        });
-    }
-
-    private static Map<Long, Long> streamStarts(List<KeyValue> streamKvs) {
-        Map<Long, Long> streamStarts = new HashMap<>();
-        for (KeyValue kv : streamKvs) {
-            StreamRecord stream = Codecs.STREAM.decode(kv.value());
-            streamStarts.put(stream.streamId(), stream.startOffset());
-        }
-        return streamStarts;
+        return onOwner("find under-replicated ranges", rangeMaintenance::underReplicated);
     }
 
     /** Runs one re-replication round now, on the calling thread (see {@link RangeRepairer#runOnce}). */
@@ -900,88 +873,27 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         return rangeRepairer.runOnce();
     }
 
-    /** {@link RangeRepairer}'s planning and record swaps, each a short task on the owner thread. */
+    /** {@link RangeRepairer}'s planning and record changes, each a short task on the owner thread. */
     private final class RepairPlanner implements RangeRepairer.Planner {
         @Override
-        public CompletableFuture<List<RangeRepair>> plan(int max) {
-            return runOnOwner("plan range repairs", () -> planRepairs(max));
+        public CompletableFuture<RangeMaintenance.Plan> plan(int maxRepairs, int maxChecks) {
+            return runOnOwner("plan range repairs", () -> rangeMaintenance.plan(maxRepairs, maxChecks));
         }
 
         @Override
         public CompletableFuture<Boolean> commit(RangeRepair repair) {
-            return runOnOwner("re-replicate " + repair, () -> commitRepair(repair));
+            return runOnOwner("re-replicate " + repair, () -> rangeMaintenance.commit(repair));
         }
-    }
 
-    private List<RangeRepair> planRepairs(int max) {
-        List<List<KeyValue>> read = readTxn(List.of(), Op.getPrefix(keys.streamsPrefix()),
-                Op.getPrefix(keys.rangesPrefix()));
-        Map<String, KeyValue> rangeKvs = new HashMap<>();
-        List<RangeRecord> ranges = new ArrayList<>();
-        for (KeyValue kv : read.get(1)) {
-            RangeRecord range = Codecs.RANGE.decode(kv.value());
-            ranges.add(range);
-            rangeKvs.put(keys.range(range.streamId(), range.index()), kv);
+        @Override
+        public CompletableFuture<Boolean> markVerified(RangeCheck check) {
+            return runOnOwner("verify " + check, () -> rangeMaintenance.markVerified(check));
         }
-        SortedMap<Integer, Liveness.LiveRangeServer> live = liveness.liveRangeServers();
-        List<UnderReplicatedRange> under = ReplicationAudit.underReplicated(ranges, streamStarts(read.get(0)),
-                live.keySet());
-        if (under.isEmpty()) {
-            return List.of();
-        }
-        Map<Integer, Integer> held = rangesByServer(live.keySet(), ranges);
-        List<RangeRepair> repairs = new ArrayList<>();
-        for (UnderReplicatedRange u : under) {
-            if (repairs.size() >= max) {
-                break;
-            }
-            if (u.liveReplicaIds().isEmpty()) {
-                LOG.warn("range {}/{} [{}, {}) has no live replica (all of {} are dead): it cannot be copied until one "
-                        + "returns", u.streamId(), u.index(), u.startOffset(), u.endOffset(), u.deadReplicaIds());
-                continue;
-            }
-            KeyValue kv = rangeKvs.get(keys.range(u.streamId(), u.index()));
-            RangeRecord range = Codecs.RANGE.decode(kv.value());
-            List<RangePlacer.Candidate> free = live.values().stream()
-                    .filter(server -> !range.replicaIds().contains(server.info().id()))
-                    .map(server -> new RangePlacer.Candidate(server.info().id(), held.get(server.info().id()),
-                            server.load().diskFreeBytes()))
-                    .toList();
-            if (free.isEmpty()) {
-                LOG.debug("range {}/{}: no live range server without a replica of it", u.streamId(), u.index());
-                continue;
-            }
-            int target = RangePlacer.choose(1, 1, free).getFirst();
-            held.merge(target, 1, Integer::sum);
-            repairs.add(new RangeRepair(range, kv.modRevision(), u.deadReplicaIds().getFirst(), live.get(target).info(),
-                    u.liveReplicaIds().stream().map(id -> live.get(id).info()).toList()));
-        }
-        return repairs;
-    }
 
-    private boolean commitRepair(RangeRepair repair) {
-        RangeRecord range = repair.range();
-        Liveness.LiveRangeServer target = liveness.liveRangeServers().get(repair.target().id());
-        if (target == null || !target.info().equals(repair.target())) {
-            return false; // died, or came back elsewhere (maybe with other disks), since the copy
+        @Override
+        public CompletableFuture<Integer> compact(int maxMerges) {
+            return runOnOwner("compact range records", () -> rangeMaintenance.compact(maxMerges));
         }
-        List<Integer> replicas = new ArrayList<>(range.replicaIds());
-        int at = replicas.indexOf(repair.replacedId());
-        Checks.state(at >= 0 && !replicas.contains(target.info().id()), "%s does not fit replicas %s", repair,
-                replicas);
-        replicas.set(at, target.info().id());
-        RangeRecord repaired = new RangeRecord(range.streamId(), range.index(), range.startOffset(), range.endOffset(),
-                range.epoch(), replicas);
-        String rangeKey = keys.range(range.streamId(), range.index());
-        try {
-            guardedTxn("re-replicate " + repair, List.of(Compare.modRevision(rangeKey, repair.modRevision()),
-                    Liveness.stillLive(target.aliveKey())), List.of(Op.put(rangeKey, Codecs.RANGE.encode(repaired))));
-        } catch (TxnConflict conflict) {
-            return false;
-        }
-        LOG.info("stream {}: range {} re-replicated: replicas {} -> {}", range.streamId(), range.index(),
-                range.replicaIds(), replicas);
-        return true;
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 package io.elasticstream.placement.server;
 
-import io.elasticstream.placement.api.RangeInfo;
+import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.server.codec.RangeRecord;
 import io.elasticstream.placement.server.metrics.PlacementMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,37 +16,62 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Re-replication: restores the replicas of sealed ranges that lost one to a dead range server.
+ * Re-replication and range history upkeep: keeps every sealed range on as many range servers holding it
+ * whole as its stream's replica count, and compacts old range records.
  *
- * <p>Each round asks PD for a plan ({@link ReplicationAudit}'s under-replicated ranges, each with a
- * target: a live server not holding the range, chosen by {@link RangePlacer}), then, one range at a
- * time, has the target copy the range from its live replicas ({@link RangeCopier}: the data flows
- * between range servers, never through PD) and, once the copy is durable, asks PD to swap the dead
- * replica for the target in the range record. That swap is a guarded compare-and-set on the record as
- * planned: if the record changed meanwhile (or the target died, or this PD lost the lead), it is
- * dropped and the next round plans again. A failed copy is counted and retried next round; a copy whose
- * record swap lost is left on the target and found again by the next round's (idempotent) copy.
+ * <p>Each round asks PD for a plan ({@link RangeMaintenance#plan}):
+ * <ul>
+ *   <li>repairs of ranges with a replica on a dead server, or placed on fewer servers than the replica
+ *       count: one at a time, the target (a live server not holding the range, chosen by
+ *       {@link RangePlacer}) copies the range from its live replicas ({@link RangeCopier}: the data flows
+ *       between range servers, never through PD), and once the copy is durable PD records the target in
+ *       place of the dead replica, or as an added one;</li>
+ *   <li>checks of sealed ranges not yet verified: each replica is asked whether it holds the range whole
+ *       ({@link RangeCopier#holdsWhole}). A replica can be short: its writer confirmed batches with the
+ *       others' acknowledgements and sealed the range before the last ones reached it. If all hold it,
+ *       PD marks the range verified; a short replica is completed in place by a copy from the others, and
+ *       the next round checks again.</li>
+ * </ul>
+ * Then PD merges runs of verified (settled) range records ({@link RangeMaintenance#compact}).
+ *
+ * <p>Every record change is a guarded compare-and-set on the range as planned: if it changed meanwhile
+ * (or the target died, or this PD lost the lead), it is dropped and the next round plans again. A failed
+ * copy is counted and retried next round; a copy whose record change lost is left on the target and
+ * found again by the next round's (idempotent) copy.
  *
  * <p>Threading: rounds run on this class's own scheduler thread (or the caller's, in {@link #runOnce}),
- * one at a time; planning and the swap run on PD's owner thread as short tasks, while the copy, which
- * may take long, only ties up this thread.
+ * one at a time; planning and record changes run on PD's owner thread as short tasks, while copies and
+ * checks, which may take long, only tie up this thread.
  */
 final class RangeRepairer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RangeRepairer.class);
     /** Ranges repaired per round at most, so a round stays bounded (the next round takes the rest). */
     static final int MAX_REPAIRS_PER_ROUND = 32;
+    /** Ranges checked per round at most. */
+    static final int MAX_CHECKS_PER_ROUND = 256;
+    /** Compaction transactions per round at most. */
+    static final int MAX_MERGES_PER_ROUND = 64;
 
-    /** PD's side of a round, run on its owner thread. */
+    /** PD's side of a round, each call a task on its owner thread (see {@link RangeMaintenance}). */
     interface Planner {
-        /** At most {@code max} repairs, for ranges with a live replica to copy from and a free live server. */
-        CompletableFuture<List<RangeRepair>> plan(int max);
+        CompletableFuture<RangeMaintenance.Plan> plan(int maxRepairs, int maxChecks);
 
-        /** Swaps the replica if the record is still as planned; false if it changed or the target died. */
+        /** Records the repair's target if the range is still as planned; false if it changed or the target died. */
         CompletableFuture<Boolean> commit(RangeRepair repair);
+
+        /** Marks the range verified if it is still as checked. */
+        CompletableFuture<Boolean> markVerified(RangeCheck check);
+
+        /** Merges settled range records; completes with how many records were merged away. */
+        CompletableFuture<Integer> compact(int maxMerges);
     }
 
-    /** What one round did. */
-    record Round(int planned, int repaired, int copyFailed, int dropped) {
+    /**
+     * What one round did: repairs planned (including completions of short replicas found by checks),
+     * repaired, failed copies, repairs dropped because the record changed, ranges verified, and range
+     * records compacted away.
+     */
+    record Round(int planned, int repaired, int copyFailed, int dropped, int verified, int compacted) {
     }
 
     private final Planner planner;
@@ -96,11 +122,27 @@ final class RangeRepairer implements AutoCloseable {
     }
 
     private Round round() {
-        List<RangeRepair> plan = PlacementDriver.await(planner.plan(MAX_REPAIRS_PER_ROUND));
+        RangeMaintenance.Plan plan = PlacementDriver.await(planner.plan(MAX_REPAIRS_PER_ROUND, MAX_CHECKS_PER_ROUND));
+        List<RangeRepair> repairs = new ArrayList<>(plan.repairs());
+        int verified = 0;
+        for (RangeCheck check : plan.checks()) {
+            if (closed || Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            List<RangeRepair> completions = check(check);
+            if (completions == null) {
+                continue; // some replica could not tell: next round
+            }
+            if (completions.isEmpty()) {
+                verified += PlacementDriver.await(planner.markVerified(check)) ? 1 : 0;
+            } else {
+                repairs.addAll(completions);
+            }
+        }
         int repaired = 0;
         int copyFailed = 0;
         int dropped = 0;
-        for (RangeRepair repair : plan) {
+        for (RangeRepair repair : repairs) {
             if (closed || Thread.currentThread().isInterrupted()) {
                 break;
             }
@@ -118,16 +160,50 @@ final class RangeRepairer implements AutoCloseable {
                         repair);
             }
         }
-        return new Round(plan.size(), repaired, copyFailed, dropped);
+        int compacted = closed ? 0 : PlacementDriver.await(planner.compact(MAX_MERGES_PER_ROUND));
+        return new Round(repairs.size(), repaired, copyFailed, dropped, verified, compacted);
+    }
+
+    /**
+     * Asks every replica of the checked range whether it holds it whole: the repairs completing the short
+     * ones from the whole ones (none if all hold it), or null if some replica could not tell, or none holds
+     * it whole (nothing to copy from).
+     */
+    private List<RangeRepair> check(RangeCheck check) {
+        List<CompletableFuture<Boolean>> answers = check.replicas().stream()
+                .map(replica -> copier.holdsWhole(replica, check.asked())).toList();
+        List<RangeServerInfo> whole = new ArrayList<>();
+        List<RangeServerInfo> partial = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            try {
+                boolean holds = answers.get(i).get(copyTimeoutMs, TimeUnit.MILLISECONDS);
+                (holds ? whole : partial).add(check.replicas().get(i));
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("check of {}: replica {} could not tell: {}", check, check.replicas().get(i).id(),
+                        e.getMessage());
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        if (whole.isEmpty()) {
+            LOG.warn("check of {}: no replica holds it whole", check);
+            return null;
+        }
+        if (!partial.isEmpty()) {
+            LOG.info("check of {}: replicas {} hold less than the whole range; completing them from {}", check,
+                    partial.stream().map(RangeServerInfo::id).toList(), whole.stream().map(RangeServerInfo::id).toList());
+        }
+        return partial.stream().map(shortReplica -> check.completing(shortReplica, whole)).toList();
     }
 
     private boolean copy(RangeRepair repair) {
         RangeRecord range = repair.range();
-        RangeInfo info = new RangeInfo(range.streamId(), range.index(), range.startOffset(), range.endOffset(),
-                range.epoch(), repair.sources());
-        LOG.info("re-replicating {} from {}", repair, repair.sources());
+        LOG.info("re-replicating {} from {}", repair, repair.sources().stream().map(RangeServerInfo::id).toList());
         try {
-            long end = copier.copy(repair.target(), info, repair.sources()).get(copyTimeoutMs, TimeUnit.MILLISECONDS);
+            long end = copier.copy(repair.target(), repair.copyRequest(), repair.sources())
+                    .get(copyTimeoutMs, TimeUnit.MILLISECONDS);
             if (end != range.endOffset()) {
                 LOG.warn("re-replication of {}: the target sealed at {}, not {}", repair, end, range.endOffset());
                 return false;

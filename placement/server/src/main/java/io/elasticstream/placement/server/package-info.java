@@ -27,14 +27,21 @@
  *       (new owner, stream and leader epoch + 1). {@code unregisterBroker} ends a session at once, so a
  *       broker shutting down hands its partitions over without waiting for the TTL.</li>
  *   <li>{@link io.elasticstream.placement.server.ReplicationAudit}: finds sealed ranges with replicas on
- *       dead range servers ({@code PlacementDriver.underReplicatedRanges}, and the cluster view).</li>
+ *       dead range servers, or fewer than the replica count ({@code PlacementDriver.underReplicatedRanges},
+ *       and the cluster view).</li>
  *   <li>{@link io.elasticstream.placement.server.RangeRepairer}: re-replication, on a scheduler thread of
  *       its own every {@code PlacementConfig.rangeRepairIntervalMs}: for each such range a live server not
  *       holding it ({@code RangePlacer}) copies it from a live replica
  *       ({@link io.elasticstream.placement.server.RangeCopier}; the stream RPC's COPY_RANGE, so data never
- *       passes through PD), then the dead replica's id is swapped for the target's in the range record with
- *       a guarded compare-and-set on the record as planned. Planning and the swap are short tasks on the
- *       owner thread; the copy is not.</li>
+ *       passes through PD), then the target takes the dead replica's place (or is added) in the range
+ *       record. Sealed ranges not yet verified are checked replica by replica; short replicas are completed
+ *       in place, and a range all of whose replicas hold it whole is marked verified. Planning and record
+ *       changes ({@link io.elasticstream.placement.server.RangeMaintenance}) are short tasks on the owner
+ *       thread; copies and checks are not.</li>
+ *   <li>{@link io.elasticstream.placement.server.RangeCompactor}: runs of settled (verified, empty or
+ *       trimmed) range records merge into one record holding them all, so old range history stays a few
+ *       keys; {@link io.elasticstream.placement.server.StoredRanges} is how every reader and writer sees
+ *       such runs range by range.</li>
  * </ul>
  * Every write goes through PD's one guarded transaction, so that the cluster's "this PD still holds the
  * leader key" compare has a single place to go.

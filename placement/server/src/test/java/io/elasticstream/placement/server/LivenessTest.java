@@ -186,7 +186,7 @@ class LivenessTest {
 
         expireAllBut(List.of(1), List.of(1, 3));
 
-        assertEquals(List.of(new UnderReplicatedRange(streamId, 0, 0, 100, List.of(1), List.of(2))),
+        assertEquals(List.of(new UnderReplicatedRange(streamId, 0, 0, 100, List.of(1), List.of(2), 0)),
                 await(pd.underReplicatedRanges()));
     }
 

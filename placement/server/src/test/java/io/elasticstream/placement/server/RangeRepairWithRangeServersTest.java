@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Re-replication end to end in one JVM: a PD with its repair loop running and the real COPY_RANGE
- * client, and four real range servers (sockets, WALs in {@code @TempDir}). The data of a sealed range
- * outlives, one after the other, every server it was first written to.
+ * client, and real range servers (sockets, WALs in {@code @TempDir}). The data of a sealed range
+ * outlives, one after the other, every server it was first written to; replicas a writer left short are
+ * found and completed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RangeRepairWithRangeServersTest {
@@ -121,6 +122,46 @@ class RangeRepairWithRangeServersTest {
         }
     }
 
+    @Test
+    void replicasLeftShortOnLiveServersAreFoundCompletedFromTheOthersAndTheRangesVerified() throws Exception {
+        store = EmbeddedMetadataStore.open(dir.resolve("metadata"), clock);
+        copier = new RpcRangeCopier(30_000);
+        pd = new PlacementDriver(store, new PlacementConfig(PlacementConfig.DEFAULT_CLUSTER_PREFIX, 3, 2)
+                .withRangeRepairIntervalMs(100), List.of(), metrics, copier);
+        await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
+        for (int id = 1; id <= 3; id++) {
+            startRangeServer(id);
+        }
+        long streamId = await(pd.createTopic(new NewTopic("t", 1, Map.of()))).partitions().getFirst().streamId();
+        long epoch = await(pd.openStreamForWrite(streamId)).epoch();
+        // Range 0: replica 3 missed the last 5 batches and was never sealed (its writer sealed the others).
+        RangeInfo first = await(pd.createRange(streamId, epoch, 0, 0));
+        long firstEnd = writeAndSeal(first, epoch, 40, 3, 35, false);
+        await(pd.sealRange(streamId, epoch, 0, firstEnd));
+        // Range 1: replica 2 missed the last 10 batches and was sealed there, at its own end.
+        RangeInfo second = await(pd.createRange(streamId, epoch, 1, firstEnd));
+        long secondEnd = writeAndSeal(second, epoch, 30, 2, 20, true);
+        await(pd.sealRange(streamId, epoch, 1, secondEnd));
+
+        LivenessTest.eventually("both ranges verified", () -> verified(streamId, 0) && verified(streamId, 1));
+
+        assertEquals(readAll(nodes.get(1).info(), streamId, 0, 0, firstEnd),
+                readAll(nodes.get(3).info(), streamId, 0, 0, firstEnd), "range 0 completed on server 3");
+        assertEquals(readAll(nodes.get(1).info(), streamId, 1, firstEnd, secondEnd),
+                readAll(nodes.get(2).info(), streamId, 1, firstEnd, secondEnd), "range 1 copied whole to server 2");
+        assertEquals(2, metrics.repairsSucceeded());
+        assertEquals(List.of(1, 2, 3), replicaIds(streamId), "the records name the same servers");
+    }
+
+    private boolean verified(long streamId, int index) {
+        try {
+            List<MetadataStore.KeyValue> kvs = await(store.getPrefix(keys.rangesPrefix(streamId))).kvs();
+            return StoredRanges.find(kvs, index).orElseThrow().range().verified();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private void startRangeServer(int id) throws Exception {
         Wal wal = Wals.open(dir.resolve("rs" + id), WalConfig.defaults());
         RangeServer server = RangeServer.start(RangeStore.open(wal), "127.0.0.1", 0, 1, 1);
@@ -140,6 +181,15 @@ class RangeRepairWithRangeServersTest {
 
     /** Writes {@code batches} batches to every replica of the open range as a writer would; seals them. */
     private long writeAndSeal(RangeInfo range, long epoch, int batches) throws Exception {
+        return writeAndSeal(range, epoch, batches, -1, batches, false);
+    }
+
+    /**
+     * As above, but replica {@code shortId} gets only the first {@code shortBatches} batches (the others
+     * acknowledged the rest), and is then sealed at its own end if {@code sealShort}, else left open.
+     */
+    private long writeAndSeal(RangeInfo range, long epoch, int batches, int shortId, int shortBatches,
+                              boolean sealShort) throws Exception {
         long next = range.startOffset();
         for (RangeServerInfo replica : range.replicas()) {
             await(client.call(address(replica), Opcode.CREATE_RANGE, new CreateRangeRequest(range.streamId(),
@@ -150,6 +200,9 @@ class RangeRepairWithRangeServersTest {
             byte[] data = ("batch " + b + " " + "x".repeat(b * 100)).getBytes(StandardCharsets.UTF_8);
             List<CompletableFuture<OffsetResponse>> acks = new ArrayList<>();
             for (RangeServerInfo replica : range.replicas()) {
+                if (replica.id() == shortId && b >= shortBatches) {
+                    continue;
+                }
                 AppendRequest append = new AppendRequest(range.streamId(), range.index(), epoch, next, records,
                         1_000 + b, next, Unpooled.wrappedBuffer(data));
                 acks.add(client.call(address(replica), Opcode.APPEND, append.encode(client.alloc()),
@@ -161,19 +214,31 @@ class RangeRepairWithRangeServersTest {
             next += records;
         }
         for (RangeServerInfo replica : range.replicas()) {
-            assertEquals(next, await(client.call(address(replica), Opcode.SEAL, new SealRequest(range.streamId(),
-                    range.index(), epoch, next).encode(client.alloc()), OffsetResponse::decode)).endOffset());
+            if (replica.id() != shortId) {
+                assertEquals(next, await(client.call(address(replica), Opcode.SEAL, new SealRequest(range.streamId(),
+                        range.index(), epoch, next).encode(client.alloc()), OffsetResponse::decode)).endOffset());
+            } else if (sealShort) {
+                await(client.call(address(replica), Opcode.SEAL, new SealRequest(range.streamId(), range.index(), epoch,
+                        SealRequest.AT_END).encode(client.alloc()), OffsetResponse::decode));
+            }
         }
         return next;
     }
 
     /** Every batch of range 0 on {@code server} as "base+count@maxTimestamp:bytes", and its end. */
     private List<String> readAll(RangeServerInfo server, long streamId, long end) throws Exception {
+        return readAll(server, streamId, 0, 0, end);
+    }
+
+    /** Every batch of range {@code index} [start, end) on {@code server}, as above. */
+    private List<String> readAll(RangeServerInfo server, long streamId, int index, long start, long end)
+            throws Exception {
         List<String> out = new ArrayList<>();
-        long next = 0;
+        long next = start;
         while (next < end) {
             FetchResponse response = await(client.call(address(server), Opcode.FETCH,
-                    new FetchRequest(streamId, 0, next, end, 64 * 1024).encode(client.alloc()), FetchResponse::decode));
+                    new FetchRequest(streamId, index, next, end, 64 * 1024).encode(client.alloc()),
+                    FetchResponse::decode));
             assertFalse(response.batches().isEmpty(), "server " + server.id() + " stops at " + next);
             for (StoredBatch b : response.batches()) {
                 out.add(b.baseOffset() + "+" + b.recordCount() + "@" + b.maxTimestamp() + ":"

@@ -92,34 +92,81 @@ public final class Codecs {
         }
     };
 
-    /** {@code ranges/<stream>/<index>}. */
-    public static final RecordCodec<RangeRecord> RANGE = new RecordCodec<>("range", 1) {
+    /**
+     * {@code ranges/<stream>/<index>}: a run of consecutive ranges of one stream, held under the key of its
+     * first. A run is one range until old history is compacted (see {@code RangeCompactor}). Version 1
+     * held exactly one range, without the verified flag; it reads as an unverified run of one.
+     * <pre>v2: int64 streamId, int32 count, count * (int32 index, int64 start, int64 end, int64 epoch,
+     * int8 flags (1: verified), int32 replicas, replicas * int32 id)</pre>
+     */
+    public static final RecordCodec<List<RangeRecord>> RANGES = new RecordCodec<>("range", 2) {
+        private static final int VERIFIED = 1;
+
         @Override
-        protected void writeBody(DataOutput out, RangeRecord value) throws IOException {
-            out.writeLong(value.streamId());
-            out.writeInt(value.index());
-            out.writeLong(value.startOffset());
-            out.writeLong(value.endOffset());
-            out.writeLong(value.epoch());
-            out.writeInt(value.replicaIds().size());
-            for (int id : value.replicaIds()) {
-                out.writeInt(id);
+        protected void writeBody(DataOutput out, List<RangeRecord> run) throws IOException {
+            if (run.isEmpty()) {
+                throw new IllegalArgumentException("a run of ranges holds at least one");
+            }
+            long streamId = run.getFirst().streamId();
+            out.writeLong(streamId);
+            out.writeInt(run.size());
+            int expectedIndex = run.getFirst().index();
+            for (RangeRecord range : run) {
+                if (range.streamId() != streamId || range.index() != expectedIndex++) {
+                    throw new IllegalArgumentException("not a run of consecutive ranges of one stream: " + run);
+                }
+                out.writeInt(range.index());
+                out.writeLong(range.startOffset());
+                out.writeLong(range.endOffset());
+                out.writeLong(range.epoch());
+                out.writeByte(range.verified() ? VERIFIED : 0);
+                writeReplicas(out, range.replicaIds());
             }
         }
 
         @Override
-        protected RangeRecord readBody(DataInput in) throws IOException {
+        protected List<RangeRecord> readBody(DataInput in) throws IOException {
+            long streamId = in.readLong();
+            int count = readCount(in);
+            List<RangeRecord> run = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int index = in.readInt();
+                long start = in.readLong();
+                long end = in.readLong();
+                long epoch = in.readLong();
+                boolean verified = (in.readByte() & VERIFIED) != 0;
+                run.add(new RangeRecord(streamId, index, start, end, epoch, readReplicas(in), verified));
+            }
+            if (run.isEmpty()) {
+                throw new CorruptRecordException("range: an empty run");
+            }
+            return run;
+        }
+
+        @Override
+        protected List<RangeRecord> readOlderBody(int version, DataInput in) throws IOException {
             long streamId = in.readLong();
             int index = in.readInt();
             long start = in.readLong();
             long end = in.readLong();
             long epoch = in.readLong();
-            int replicaCount = readCount(in);
-            List<Integer> replicaIds = new ArrayList<>(replicaCount);
-            for (int i = 0; i < replicaCount; i++) {
-                replicaIds.add(in.readInt());
+            return List.of(new RangeRecord(streamId, index, start, end, epoch, readReplicas(in)));
+        }
+
+        private static void writeReplicas(DataOutput out, List<Integer> ids) throws IOException {
+            out.writeInt(ids.size());
+            for (int id : ids) {
+                out.writeInt(id);
             }
-            return new RangeRecord(streamId, index, start, end, epoch, replicaIds);
+        }
+
+        private static List<Integer> readReplicas(DataInput in) throws IOException {
+            int count = readCount(in);
+            List<Integer> ids = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                ids.add(in.readInt());
+            }
+            return ids;
         }
     };
 

@@ -15,9 +15,11 @@ import java.util.function.BooleanSupplier;
  *       placement, seals, lookups)</li>
  *   <li>{@value #FAILED} (meter: those that completed with an error)</li>
  *   <li>{@value #LATENCY} (timer: from submission to the end of the decision, queueing included)</li>
- *   <li>{@value #REPAIRS_SUCCEEDED} (counter: sealed ranges copied to a new range server in place of a dead
- *       replica)</li>
+ *   <li>{@value #REPAIRS_SUCCEEDED} (counter: sealed ranges copied to a range server: in place of a dead
+ *       replica, as a missing one, or completing a short one)</li>
  *   <li>{@value #REPAIRS_FAILED} (counter: such copies that failed; retried in the next round)</li>
+ *   <li>{@value #RANGES_VERIFIED} (counter: sealed ranges found held whole by all their replicas)</li>
+ *   <li>{@value #RANGES_COMPACTED} (counter: range records merged away into runs of old history)</li>
  *   <li>{@value #LEADER} (gauge: 1 while this PD is the leader, else 0)</li>
  *   <li>{@value #ELECTIONS_WON} (counter: terms this PD started leading)</li>
  *   <li>{@value #RANGES_PLACED} (counter: placement decisions for new ranges)</li>
@@ -35,6 +37,8 @@ public final class PlacementMetrics {
     public static final String LATENCY = "placement.request.latency";
     public static final String REPAIRS_SUCCEEDED = "placement.repairs.succeeded";
     public static final String REPAIRS_FAILED = "placement.repairs.failed";
+    public static final String RANGES_VERIFIED = "placement.ranges.verified";
+    public static final String RANGES_COMPACTED = "placement.ranges.compacted";
     public static final String LEADER = "placement.leader";
     public static final String ELECTIONS_WON = "placement.elections.won";
     public static final String RANGES_PLACED = "placement.ranges.placed";
@@ -49,6 +53,8 @@ public final class PlacementMetrics {
     private final Timer latency;
     private final Counter repairsSucceeded;
     private final Counter repairsFailed;
+    private final Counter rangesVerified;
+    private final Counter rangesCompacted;
     private final Counter electionsWon;
     private final Counter rangesPlaced;
     private final Counter partitionsAssigned;
@@ -64,6 +70,8 @@ public final class PlacementMetrics {
         latency = registry.timer(LATENCY);
         repairsSucceeded = registry.counter(REPAIRS_SUCCEEDED);
         repairsFailed = registry.counter(REPAIRS_FAILED);
+        rangesVerified = registry.counter(RANGES_VERIFIED);
+        rangesCompacted = registry.counter(RANGES_COMPACTED);
         electionsWon = registry.counter(ELECTIONS_WON);
         rangesPlaced = registry.counter(RANGES_PLACED);
         partitionsAssigned = registry.counter(PARTITIONS_ASSIGNED);
@@ -119,6 +127,19 @@ public final class PlacementMetrics {
     /** A re-replication finished: the copy is durable and the range record names the new replica, or not. */
     public void onRepair(boolean succeeded) {
         (succeeded ? repairsSucceeded : repairsFailed).inc();
+    }
+
+    public void onRangeVerified() {
+        rangesVerified.inc();
+    }
+
+    /** {@code records} range records were merged into others. */
+    public void onRangesCompacted(int records) {
+        rangesCompacted.inc(records);
+    }
+
+    public long rangesCompacted() {
+        return rangesCompacted.getCount();
     }
 
     public long repairsSucceeded() {

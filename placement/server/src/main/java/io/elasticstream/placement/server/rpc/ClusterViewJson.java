@@ -31,9 +31,10 @@ import java.util.concurrent.CompletableFuture;
  * The cluster view served at {@code GET /v1/cluster}, hand-encoded as JSON from one prefix read of the
  * metadata store (so it is one consistent revision): PD leader and term, brokers and range servers
  * (with {@code live} and, while live, their latest load report),
- * topics with their partitions (owner, epoch, stream), streams with their ranges and replicas, and the
- * sealed ranges with a replica on a dead range server ({@code underReplicatedRanges}, see
- * {@link ReplicationAudit}; PD's re-replication empties that list).
+ * topics with their partitions (owner, epoch, stream), streams with their ranges (compacted runs
+ * expanded) and replicas, and the sealed ranges with a replica on a dead range server or fewer replicas
+ * than their stream's replica count ({@code underReplicatedRanges}, see {@link ReplicationAudit}; PD's
+ * re-replication empties that list).
  * Records it cannot decode are skipped (e.g. keys a newer PD added).
  */
 public final class ClusterViewJson {
@@ -79,8 +80,8 @@ public final class ClusterViewJson {
                     PartitionInfo p = Codecs.PARTITION.decode(kv.value());
                     partitions.computeIfAbsent(p.topicId(), id -> new ArrayList<>()).add(p);
                 } else if (key.startsWith(keys.rangesPrefix())) {
-                    RangeRecord r = Codecs.RANGE.decode(kv.value());
-                    ranges.computeIfAbsent(r.streamId(), id -> new ArrayList<>()).add(r);
+                    List<RangeRecord> run = Codecs.RANGES.decode(kv.value());
+                    ranges.computeIfAbsent(run.getFirst().streamId(), id -> new ArrayList<>()).addAll(run);
                 } else if (key.startsWith(keys.streamsPrefix())) {
                     StreamRecord s = Codecs.STREAM.decode(kv.value());
                     streams.put(s.streamId(), s);
@@ -133,17 +134,15 @@ public final class ClusterViewJson {
             streamObject(json, s, ranges.getOrDefault(s.streamId(), List.of()));
         }
         json.endArray().name("underReplicatedRanges").beginArray();
-        Map<Long, Long> streamStarts = new HashMap<>();
-        streams.values().forEach(s -> streamStarts.put(s.streamId(), s.startOffset()));
         List<RangeRecord> allRanges = ranges.values().stream().flatMap(List::stream).toList();
-        for (UnderReplicatedRange u : ReplicationAudit.underReplicated(allRanges, streamStarts, liveServers.keySet())) {
+        for (UnderReplicatedRange u : ReplicationAudit.underReplicated(allRanges, streams, liveServers.keySet())) {
             json.beginObject().name("streamId").value(u.streamId()).name("index").value(u.index())
                     .name("start").value(u.startOffset()).name("end").value(u.endOffset())
                     .name("liveReplicas").beginArray();
             u.liveReplicaIds().forEach(id -> json.value(id));
             json.endArray().name("deadReplicas").beginArray();
             u.deadReplicaIds().forEach(id -> json.value(id));
-            json.endArray().endObject();
+            json.endArray().name("missingReplicas").value(u.missingReplicas()).endObject();
         }
         return json.endArray().endObject().toString();
     }
@@ -199,7 +198,7 @@ public final class ClusterViewJson {
             }
             json.name("epoch").value(r.epoch()).name("replicas").beginArray();
             r.replicaIds().forEach(id -> json.value(id));
-            json.endArray().endObject();
+            json.endArray().name("verified").value(r.verified()).endObject();
         });
         json.endArray().endObject();
     }

@@ -268,7 +268,8 @@ class RemotePlacementServiceTest {
                         + "\"load\":{\"rangesHeld\":0,"), json);
                 assertTrue(json.contains("\"name\":\"viewed-topic\""), json);
                 assertTrue(json.contains("{\"partition\":0,\"streamId\":" + streamId + ",\"owner\":41,\"epoch\":1}"), json);
-                assertTrue(json.contains("\"ranges\":[{\"index\":0,\"start\":0,\"end\":null,\"epoch\":1,\"replicas\":[51]}]"),
+                assertTrue(json.contains("\"ranges\":[{\"index\":0,\"start\":0,\"end\":null,\"epoch\":1,\"replicas\":[51],"
+                        + "\"verified\":false}]"),
                         json);
             }
         }

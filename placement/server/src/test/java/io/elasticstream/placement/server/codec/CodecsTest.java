@@ -60,14 +60,52 @@ class CodecsTest {
     }
 
     @Test
-    void openAndSealedRangesRoundTrip() {
+    void openAndSealedRangesRoundTripAsRunsOfOne() {
         RangeRecord open = new RangeRecord(99, 4, 1000, RangeInfo.OPEN, 5, List.of(3, 1, 2));
-        assertEquals(open, roundTrip(Codecs.RANGE, open));
+        assertEquals(List.of(open), roundTrip(Codecs.RANGES, List.of(open)));
         RangeRecord sealed = open.sealedAt(2500);
-        assertEquals(sealed, roundTrip(Codecs.RANGE, sealed));
-        assertTrue(roundTrip(Codecs.RANGE, sealed).isSealed());
+        assertEquals(List.of(sealed), roundTrip(Codecs.RANGES, List.of(sealed)));
+        assertTrue(roundTrip(Codecs.RANGES, List.of(sealed)).getFirst().isSealed());
         RangeRecord noReplicas = new RangeRecord(1, 0, 0, 0, 0, List.of());
-        assertEquals(noReplicas, roundTrip(Codecs.RANGE, noReplicas));
+        assertEquals(List.of(noReplicas), roundTrip(Codecs.RANGES, List.of(noReplicas)));
+    }
+
+    @Test
+    void aCompactedRunKeepsEveryRangeWithItsOwnReplicasAndVerifiedFlag() {
+        List<RangeRecord> run = List.of(
+                new RangeRecord(7, 3, 100, 200, 2, List.of(1, 2, 3), true),
+                new RangeRecord(7, 4, 200, 200, 3, List.of(4, 2, 3), true),
+                new RangeRecord(7, 5, 200, 950, 3, List.of(4, 5), false));
+        assertEquals(run, roundTrip(Codecs.RANGES, run));
+    }
+
+    @Test
+    void aRunMustBeConsecutiveRangesOfOneStream() {
+        RangeRecord first = new RangeRecord(7, 3, 100, 200, 2, List.of(1, 2, 3));
+        assertThrows(IllegalArgumentException.class, () -> Codecs.RANGES.encode(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> Codecs.RANGES.encode(List.of(first,
+                new RangeRecord(7, 5, 200, 300, 2, List.of(1, 2, 3)))));
+        assertThrows(IllegalArgumentException.class, () -> Codecs.RANGES.encode(List.of(first,
+                new RangeRecord(8, 4, 200, 300, 2, List.of(1, 2, 3)))));
+    }
+
+    @Test
+    void aRangeStoredByTheFirstFormatReadsAsAnUnverifiedRunOfOne() throws IOException {
+        ByteArrayOutputStream rangeV1 = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(rangeV1)) {
+            out.writeByte(1);
+            out.writeLong(42);
+            out.writeInt(6);
+            out.writeLong(500);
+            out.writeLong(900);
+            out.writeLong(3);
+            out.writeInt(2);
+            out.writeInt(11);
+            out.writeInt(12);
+        }
+        assertEquals(List.of(new RangeRecord(42, 6, 500, 900, 3, List.of(11, 12), false)),
+                Codecs.RANGES.decode(rangeV1.toByteArray()));
+        assertEquals(2, Codecs.RANGES.encode(List.of(new RangeRecord(42, 6, 500, 900, 3, List.of(11))))[0]);
     }
 
     @Test

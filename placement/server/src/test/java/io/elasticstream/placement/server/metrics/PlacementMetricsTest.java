@@ -38,7 +38,8 @@ class PlacementMetricsTest {
              PlacementDriver pd = new PlacementDriver(store, PlacementConfig.standalone(), List.of(),
                      new PlacementMetrics(registry, Clock.SYSTEM))) {
             assertEquals(Set.of("placement.requests", "placement.requests.failed", "placement.request.latency",
-                    "placement.repairs.succeeded", "placement.repairs.failed", "placement.leader",
+                    "placement.repairs.succeeded", "placement.repairs.failed", "placement.ranges.verified",
+                    "placement.ranges.compacted", "placement.leader",
                     "placement.elections.won", "placement.ranges.placed", "placement.partitions.assigned",
                     "placement.partitions.moved.planned", "placement.partitions.moved.failover",
                     "placement.broker.sessions.ended"), registry.getNames());

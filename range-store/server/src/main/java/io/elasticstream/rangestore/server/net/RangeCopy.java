@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * the next one at the first offset not yet copied. The range is sealed only once every batch below its
  * end is durable here, so a partial copy is never sealed: when no source can finish, the copy fails
  * and, if it created the range, drops it again. A range already sealed here at the requested end is
- * answered at once (a retried copy); an open range left by an interrupted copy is resumed.
+ * answered at once (a retried copy); an open range left by an interrupted copy, or a short one left by
+ * its writer, is resumed; a range sealed here short of the requested end is dropped and copied whole.
  *
  * <p>Threading: asynchronous throughout, nothing blocks (the store copies appended bytes before
  * returning, and fetch responses complete on the RPC client's event loop). At most one copy per range
@@ -78,9 +79,16 @@ final class RangeCopy {
         if (sealedEnd == request.endOffset()) {
             return CompletableFuture.completedFuture(sealedEnd);
         }
-        if (sealedEnd >= 0) {
+        if (sealedEnd > request.endOffset()) {
             return failed(Status.INVALID_REQUEST, "range " + range + " is sealed here at " + sealedEnd + ", not "
                     + request.endOffset());
+        }
+        if (sealedEnd >= 0) {
+            // Sealed here at its own shorter end (it missed the last batches before its writer died): PD's
+            // record says where the range ends, and the sources hold it, so this copy is replaced.
+            LOG.info("Range {} is sealed here short, at {} of {}: dropping it to copy it whole", range, sealedEnd,
+                    request.endOffset());
+            return store.trim(streamId, index, RangeStore.DROPPED).thenCompose(dropped -> start(range, request));
         }
         boolean created = store.epoch(streamId, index) < 0;
         CompletableFuture<Long> copied = store.createRange(streamId, index, request.startOffset(), request.epoch())

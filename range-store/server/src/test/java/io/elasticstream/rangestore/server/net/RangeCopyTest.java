@@ -158,6 +158,35 @@ class RangeCopyTest {
     }
 
     @Test
+    void aReplicaLeftOpenAndShortByItsWriterIsCompletedInPlace() throws Exception {
+        Node complete = startNode("complete");
+        Node shortReplica = startNode("short");
+        long end = write(complete.store(), 0, new int[] {4, 4, 4, 4}, 100, 11);
+        complete.store().seal(STREAM, INDEX, EPOCH, end).join();
+        write(shortReplica.store(), 0, new int[] {4, 4}, 100, 11);
+
+        assertEquals(end, copy(shortReplica, 0, end, List.of(complete.address())));
+
+        assertEquals(end, shortReplica.store().sealedEnd(STREAM, INDEX));
+        assertEquals(readAll(complete, 0), readAll(shortReplica, 0));
+    }
+
+    @Test
+    void aReplicaSealedShortOfTheRangeIsReplacedByAWholeCopy() throws Exception {
+        Node complete = startNode("complete");
+        Node shortReplica = startNode("short");
+        long end = write(complete.store(), 0, new int[] {4, 4, 4, 4}, 100, 13);
+        complete.store().seal(STREAM, INDEX, EPOCH, end).join();
+        long shortEnd = write(shortReplica.store(), 0, new int[] {4, 4}, 100, 13);
+        shortReplica.store().seal(STREAM, INDEX, EPOCH, shortEnd).join(); // at its own end, as a dead writer's successor may
+
+        assertEquals(end, copy(shortReplica, 0, end, List.of(complete.address())));
+
+        assertEquals(end, shortReplica.store().sealedEnd(STREAM, INDEX));
+        assertEquals(readAll(complete, 0), readAll(shortReplica, 0));
+    }
+
+    @Test
     void copyFailsWhenNoSourceHoldsTheTailAndLeavesNoRangeBehind() throws Exception {
         Node shortReplica = startNode("short");
         Node target = startNode("target");

@@ -1,0 +1,256 @@
+package io.elasticstream.placement.server;
+
+import io.elasticstream.placement.api.RangeServerInfo;
+import io.elasticstream.placement.metadata.Compare;
+import io.elasticstream.placement.metadata.MetadataStore;
+import io.elasticstream.placement.metadata.MetadataStore.KeyValue;
+import io.elasticstream.placement.metadata.Op;
+import io.elasticstream.placement.metadata.Txn;
+import io.elasticstream.placement.server.codec.Codecs;
+import io.elasticstream.placement.server.codec.RangeRecord;
+import io.elasticstream.placement.server.codec.StreamRecord;
+import io.elasticstream.placement.server.metrics.PlacementMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * PD's side of keeping sealed ranges whole and their history small, each step a short task on PD's
+ * owner thread ({@link RangeRepairer} runs the rounds and the range servers' copies and checks):
+ * <ul>
+ *   <li>{@link #plan}: the repairs of ranges with a dead or missing replica
+ *       ({@link ReplicationAudit}), each with a target chosen by {@link RangePlacer}, and the checks of
+ *       sealed ranges not yet verified;</li>
+ *   <li>{@link #commit} and {@link #markVerified}: record a repair's new replica, or a check's verdict,
+ *       if the range is still as planned (its record may have been rewritten meanwhile for another range
+ *       of the same run, which does not matter);</li>
+ *   <li>{@link #compact}: merge runs of settled records ({@link RangeCompactor}).</li>
+ * </ul>
+ * Every write is PD's guarded transaction, so only the leader's lands.
+ */
+final class RangeMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(RangeMaintenance.class);
+
+    /** What a round does: repairs to copy, checks to ask the replicas. */
+    record Plan(List<RangeRepair> repairs, List<RangeCheck> checks) {
+        Plan {
+            repairs = List.copyOf(repairs);
+            checks = List.copyOf(checks);
+        }
+    }
+
+    private final MetadataStore store;
+    private final MetadataKeys keys;
+    private final Liveness liveness;
+    private final Liveness.Writer writer;
+    private final PlacementMetrics metrics;
+
+    RangeMaintenance(MetadataStore store, MetadataKeys keys, Liveness liveness, Liveness.Writer writer,
+                     PlacementMetrics metrics) {
+        this.store = store;
+        this.keys = keys;
+        this.liveness = liveness;
+        this.writer = writer;
+        this.metrics = metrics;
+    }
+
+    /** Every range record and stream, as of one revision. */
+    private record Snapshot(Map<Long, StreamRecord> streams, List<StoredRanges.Stored> ranges, List<KeyValue> rangeKvs) {
+        List<RangeRecord> records() {
+            return ranges.stream().map(StoredRanges.Stored::range).toList();
+        }
+    }
+
+    private Snapshot read() {
+        List<List<KeyValue>> read = PlacementDriver.await(store.txn(Txn.builder()
+                .success(Op.getPrefix(keys.streamsPrefix()), Op.getPrefix(keys.rangesPrefix())).build())).results();
+        Map<Long, StreamRecord> streams = new HashMap<>();
+        for (KeyValue kv : read.get(0)) {
+            StreamRecord stream = Codecs.STREAM.decode(kv.value());
+            streams.put(stream.streamId(), stream);
+        }
+        return new Snapshot(streams, StoredRanges.expand(read.get(1)), read.get(1));
+    }
+
+    /** Sealed ranges with data that fewer live servers hold than their stream's replica count. */
+    List<UnderReplicatedRange> underReplicated() {
+        Snapshot snapshot = read();
+        return ReplicationAudit.underReplicated(snapshot.records(), snapshot.streams(),
+                liveness.liveRangeServers().keySet());
+    }
+
+    /**
+     * At most {@code maxRepairs} repairs (one per range: a range that lost two replicas gets its second
+     * next round) and {@code maxChecks} checks, in stream then index order. A range with no live replica,
+     * or no live server to take a copy, is left for later.
+     */
+    Plan plan(int maxRepairs, int maxChecks) {
+        Snapshot snapshot = read();
+        SortedMap<Integer, Liveness.LiveRangeServer> live = liveness.liveRangeServers();
+        Map<Integer, Integer> held = RangePlacer.rangesHeld(live.keySet(), snapshot.records());
+        List<RangeRepair> repairs = new ArrayList<>();
+        List<RangeCheck> checks = new ArrayList<>();
+        for (StoredRanges.Stored stored : snapshot.ranges()) {
+            RangeRecord range = stored.range();
+            StreamRecord stream = snapshot.streams().get(range.streamId());
+            if (stream == null || !ReplicationAudit.holdsLiveData(range, stream)) {
+                continue;
+            }
+            long copyEpoch = Math.max(range.epoch(), stream.epoch());
+            UnderReplicatedRange under = ReplicationAudit.audit(range, stream, live.keySet());
+            if (under == null) {
+                if (!range.verified() && checks.size() < maxChecks) {
+                    checks.add(new RangeCheck(range, stored.holder().key(), infos(range.replicaIds(), live),
+                            copyEpoch));
+                }
+                continue;
+            }
+            if (repairs.size() >= maxRepairs) {
+                continue;
+            }
+            if (under.liveReplicaIds().isEmpty()) {
+                LOG.warn("range {}/{} [{}, {}) has no live replica (all of {} are dead): it cannot be copied until one "
+                        + "returns", range.streamId(), range.index(), range.startOffset(), range.endOffset(),
+                        under.deadReplicaIds());
+                continue;
+            }
+            List<RangePlacer.Candidate> free = live.values().stream()
+                    .filter(server -> !range.replicaIds().contains(server.info().id()))
+                    .map(server -> new RangePlacer.Candidate(server.info().id(), held.get(server.info().id()),
+                            server.load().diskFreeBytes()))
+                    .toList();
+            if (free.isEmpty()) {
+                LOG.debug("range {}/{}: no live range server without a replica of it", range.streamId(), range.index());
+                continue;
+            }
+            int target = RangePlacer.choose(1, 1, free).getFirst();
+            held.merge(target, 1, Integer::sum);
+            int replaced = under.deadReplicaIds().isEmpty() ? RangeRepair.ADD : under.deadReplicaIds().getFirst();
+            repairs.add(new RangeRepair(range, stored.holder().key(), replaced, live.get(target).info(),
+                    infos(under.liveReplicaIds(), live), copyEpoch));
+        }
+        return new Plan(repairs, checks);
+    }
+
+    private static List<RangeServerInfo> infos(List<Integer> ids, SortedMap<Integer, Liveness.LiveRangeServer> live) {
+        return ids.stream().map(id -> live.get(id).info()).toList();
+    }
+
+    /**
+     * Records the repair's target as a replica if the range is still as planned and the target still
+     * lives at the address it copied to; false if not (the next round plans again). A repair completing
+     * a short replica in place changes no record.
+     */
+    boolean commit(RangeRepair repair) {
+        if (repair.inPlace()) {
+            return true;
+        }
+        Liveness.LiveRangeServer target = liveness.liveRangeServers().get(repair.target().id());
+        if (target == null || !target.info().equals(repair.target())) {
+            return false; // died, or came back elsewhere (maybe with other disks), since the copy
+        }
+        RangeRecord range = repair.range();
+        List<Integer> replicas = new ArrayList<>(range.replicaIds());
+        if (repair.replacedId() == RangeRepair.ADD) {
+            replicas.add(target.info().id());
+        } else {
+            replicas.set(replicas.indexOf(repair.replacedId()), target.info().id());
+        }
+        if (!rewrite("re-replicate " + repair, repair.holderKey(), range, range.withReplicas(replicas),
+                List.of(Liveness.stillLive(target.aliveKey())))) {
+            return false;
+        }
+        LOG.info("stream {}: range {} re-replicated: replicas {} -> {}", range.streamId(), range.index(),
+                range.replicaIds(), replicas);
+        return true;
+    }
+
+    /** Marks the checked range verified if it is still as checked; false if it changed meanwhile. */
+    boolean markVerified(RangeCheck check) {
+        if (!rewrite("verify " + check, check.holderKey(), check.range(), check.range().asVerified(), List.of())) {
+            return false;
+        }
+        metrics.onRangeVerified();
+        LOG.debug("{}: every replica holds it whole", check);
+        return true;
+    }
+
+    /** Replaces {@code expected} by {@code updated} in the record at {@code holderKey}, if it is still there. */
+    private boolean rewrite(String what, String holderKey, RangeRecord expected, RangeRecord updated,
+                            List<Compare> alsoRequired) {
+        Optional<KeyValue> holder = PlacementDriver.await(store.get(holderKey));
+        if (holder.isEmpty() || StoredRanges.expand(List.of(holder.get())).stream()
+                .noneMatch(stored -> stored.range().equals(expected))) {
+            return false;
+        }
+        List<Compare> compares = new ArrayList<>(alsoRequired);
+        compares.add(Compare.modRevision(holderKey, holder.get().modRevision()));
+        try {
+            writer.write(what, compares, List.of(StoredRanges.replace(holder.get(), updated)));
+            return true;
+        } catch (PlacementDriver.TxnConflict conflict) {
+            return false;
+        }
+    }
+
+    /**
+     * Merges runs of settled range records, at most {@code maxMerges} transactions; returns how many
+     * records were merged away. A merge that loses a race with another write is left for the next round.
+     */
+    int compact(int maxMerges) {
+        Snapshot snapshot = read();
+        Map<Long, List<RangeCompactor.Held>> byStream = new HashMap<>();
+        for (KeyValue kv : snapshot.rangeKvs()) {
+            List<RangeRecord> run = Codecs.RANGES.decode(kv.value());
+            byStream.computeIfAbsent(run.getFirst().streamId(), id -> new ArrayList<>())
+                    .add(new RangeCompactor.Held(kv, run));
+        }
+        int merges = 0;
+        int removed = 0;
+        for (Map.Entry<Long, List<RangeCompactor.Held>> stream : byStream.entrySet()) {
+            StreamRecord record = snapshot.streams().get(stream.getKey());
+            if (record == null) {
+                continue; // its topic is being deleted
+            }
+            for (RangeCompactor.Merge merge : RangeCompactor.plan(stream.getValue(), record)) {
+                if (merges++ >= maxMerges) {
+                    return removed;
+                }
+                if (apply(merge)) {
+                    removed += merge.records().size() - 1;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private boolean apply(RangeCompactor.Merge merge) {
+        List<Compare> compares = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        KeyValue first = merge.records().getFirst();
+        for (KeyValue kv : merge.records()) {
+            compares.add(Compare.modRevision(kv.key(), kv.modRevision()));
+            if (kv != first) {
+                ops.add(Op.delete(kv.key()));
+            }
+        }
+        ops.add(Op.put(first.key(), Codecs.RANGES.encode(merge.run())));
+        RangeRecord from = merge.run().getFirst();
+        String what = "compact ranges " + from.index() + ".." + merge.run().getLast().index() + " of stream "
+                + from.streamId();
+        try {
+            writer.write(what, compares, ops);
+        } catch (PlacementDriver.TxnConflict conflict) {
+            return false;
+        }
+        metrics.onRangesCompacted(merge.records().size() - 1);
+        LOG.info("{}: {} records -> 1", what, merge.records().size());
+        return true;
+    }
+}
