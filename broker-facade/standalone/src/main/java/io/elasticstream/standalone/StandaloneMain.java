@@ -13,6 +13,7 @@ import io.elasticstream.placement.metadata.EmbeddedMetadataStore;
 import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.server.PlacementConfig;
 import io.elasticstream.placement.server.PlacementDriver;
+import io.elasticstream.placement.server.RpcRangeCopier;
 import io.elasticstream.rangestore.server.main.RangeServerLoads;
 import io.elasticstream.placement.server.metrics.PlacementMetrics;
 import io.elasticstream.rangestore.server.metrics.StoreMetrics;
@@ -120,9 +121,14 @@ public final class StandaloneMain {
         // Brokers and range servers are live while they heartbeat; they do so every third of the TTL.
         long sessionTtlMs = options.longProperty("member.session.ttl.ms", PlacementConfig.DEFAULT_MEMBER_SESSION_TTL_MS);
         long heartbeatIntervalMs = Math.max(1, sessionTtlMs / 3);
+        // The copier lets PD check the sealed ranges it then compacts (there is no other server to copy to).
+        RpcRangeCopier rangeCopier = new RpcRangeCopier(RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
+        started.push(rangeCopier);
         PlacementDriver placement = new PlacementDriver(metadata,
-                PlacementConfig.standalone().withMemberSessionTtlMs(sessionTtlMs), List.of(),
-                new PlacementMetrics(registry, Clock.SYSTEM));
+                PlacementConfig.standalone().withMemberSessionTtlMs(sessionTtlMs)
+                        .withRangeRepairIntervalMs(options.longProperty("range.repair.interval.ms",
+                                PlacementConfig.DEFAULT_RANGE_REPAIR_INTERVAL_MS)),
+                List.of(), new PlacementMetrics(registry, Clock.SYSTEM), rangeCopier);
         started.push(placement);
 
         WalConfig walConfig = WalConfig.defaults()
