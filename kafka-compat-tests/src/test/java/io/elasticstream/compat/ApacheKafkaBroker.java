@@ -1,20 +1,15 @@
 package io.elasticstream.compat;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,49 +31,37 @@ import org.apache.kafka.common.Uuid;
  * <p>Start: writes {@code server.properties} (PLAINTEXT and CONTROLLER listeners on two free loopback ports,
  * replication factors 1, {@code group.initial.rebalance.delay.ms=0}), formats the storage once with
  * {@code kafka.tools.StorageTool format --standalone}, launches {@code kafka.Kafka server.properties} and
- * returns when an Admin client's DescribeCluster succeeds. Stop: SIGTERM, then SIGKILL after 30 s.
- * Output goes to {@code target/kafka-logs/<name>.log}; data to a directory under {@code target/kafka-data/}
- * that {@link #close()} deletes. Not thread-safe beyond its synchronized lifecycle methods.
+ * returns when an Admin client's DescribeCluster succeeds (within {@link #START_TIMEOUT}). Stop: SIGTERM,
+ * then SIGKILL after 30 s. Output goes to {@code target/kafka-logs/<name>.log}; data to a directory under
+ * {@code target/kafka-data/} that {@link #close()} deletes. Port, pid, stop, close and failures are
+ * {@link ServerProcess}'s; the JVMs are {@link ChildProcess}es, so none outlives the tests' JVM. Not
+ * thread-safe beyond its synchronized lifecycle methods.
  */
-public final class ApacheKafkaBroker implements AutoCloseable {
-    /** How long the broker may take until it answers DescribeCluster. */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("es.compat.startTimeoutSec", 90));
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+public final class ApacheKafkaBroker extends ServerProcess {
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     private static final int PROBE_TIMEOUT_MS = 1_000;
-    private static final int LOG_TAIL_LINES = 80;
     /** Kafka's kafka-server-start.sh / kafka-run-class.sh defaults. */
     private static final List<String> JVM_OPTIONS = List.of("-Xms1G", "-Xmx1G", "-XX:+UseG1GC",
             "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
             "-Djava.awt.headless=true");
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
-    static {
-        // A broker must never outlive the JVM that started it.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "kafka-broker-reaper"));
-    }
-
-    private final String name;
-    private final Path dataDir;
     private final Path configFile;
-    private final Path logFile;
-    private final int port;
     private final int controllerPort;
     private final String classpath;
     private boolean formatted;
-    private Process process;
     private Duration lastStartDuration;
 
     private ApacheKafkaBroker(String name, Path dataDir, Path logFile, int port, int controllerPort,
                               String classpath) {
-        this.name = name;
-        this.dataDir = dataDir;
+        super("reference broker", name, dataDir, logFile, port);
         this.configFile = dataDir.resolve("server.properties");
-        this.logFile = logFile;
-        this.port = port;
         this.controllerPort = controllerPort;
         this.classpath = classpath;
+    }
+
+    @Override
+    String title() {
+        return "Apache Kafka " + name;
     }
 
     /** Starts a fresh broker on free ports and waits until it answers DescribeCluster. */
@@ -156,25 +139,6 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    public int port() {
-        return port;
-    }
-
-    public Path logFile() {
-        return logFile;
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException("reference broker " + name + " is not running");
-        }
-        return process.pid();
-    }
-
     /** Time from launching {@code kafka.Kafka} (after formatting) to the first successful DescribeCluster. */
     public synchronized Duration lastStartDuration() {
         if (lastStartDuration == null) {
@@ -193,53 +157,39 @@ public final class ApacheKafkaBroker implements AutoCloseable {
             formatted = true;
         }
         long startNs = System.nanoTime();
-        process = launch(List.of("kafka.Kafka", configFile.toString()), "start");
-        LIVE.add(process);
+        process = launch("Apache Kafka " + name, List.of("kafka.Kafka", configFile.toString()));
         awaitReady();
         lastStartDuration = Duration.ofNanos(System.nanoTime() - startNs);
     }
 
     private void format() {
-        Process formatter = launch(List.of("kafka.tools.StorageTool", "format", "--cluster-id",
-                Uuid.randomUuid().toString(), "--config", configFile.toString(), "--standalone"), "format");
-        LIVE.add(formatter);
+        ChildProcess formatter = launch("StorageTool format for Apache Kafka " + name, List.of(
+                "kafka.tools.StorageTool", "format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", configFile.toString(), "--standalone"));
+        int exitCode;
         try {
-            if (!formatter.waitFor(FORMAT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                formatter.destroyForcibly();
-                throw failure("StorageTool format did not finish within " + FORMAT_TIMEOUT, null);
-            }
-            if (formatter.exitValue() != 0) {
-                throw failure("StorageTool format exited with code " + formatter.exitValue(), null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            formatter.destroyForcibly();
-            throw failure("interrupted while formatting the storage", e);
-        } finally {
-            LIVE.remove(formatter);
+            exitCode = formatter.awaitExit(FORMAT_TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw failure(e.getMessage(), e);
+        }
+        if (exitCode != 0) {
+            throw failure("StorageTool format exited with code " + exitCode, null);
         }
     }
 
-    private Process launch(List<String> mainAndArgs, String what) {
+    /** Starts {@code java} with Kafka's JVM options and classpath on {@code mainAndArgs}, in the data directory. */
+    private ChildProcess launch(String what, List<String> mainAndArgs) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
-        // The classpath goes in a java @argfile (added below): the command line stays readable in ps and /proc.
-        command.addAll(mainAndArgs);
         try {
-            command.add(1, "@" + classpathArgFile());
-            Files.writeString(logFile, "%n===== %s of %s at %s: %s =====%n".formatted(what, name, Instant.now(),
-                            String.join(" ", mainAndArgs)),
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            return new ProcessBuilder(command)
-                    .directory(dataDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+            // The classpath goes in a java @argfile: the command line stays readable in ps and /proc.
+            command.add("@" + classpathArgFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot launch " + String.join(" ", mainAndArgs), e);
         }
+        command.addAll(JVM_OPTIONS);
+        command.addAll(mainAndArgs);
+        return ChildProcess.start(what, command, dataDir, logFile);
     }
 
     private Path classpathArgFile() throws IOException {
@@ -263,8 +213,8 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             while (true) {
                 if (!process.isAlive()) {
-                    LIVE.remove(process);
-                    throw failure("broker exited with code " + process.exitValue() + " before becoming ready", null);
+                    throw failure("broker exited with code " + process.awaitExit(Duration.ZERO)
+                            + " before becoming ready", null);
                 }
                 try {
                     var nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(PROBE_TIMEOUT_MS))
@@ -276,66 +226,14 @@ public final class ApacheKafkaBroker implements AutoCloseable {
                     // Not up yet: the probe's own timeout is the poll interval.
                 }
                 if (System.nanoTime() - deadlineNs > 0) {
-                    process.destroyForcibly();
+                    process.kill();
                     throw failure("broker did not answer DescribeCluster within " + START_TIMEOUT, null);
                 }
             }
         } catch (InterruptedException e) {
+            process.kill();
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
             throw failure("interrupted while waiting for the broker", e);
         }
-    }
-
-    /** SIGTERM, wait up to 30 s, then SIGKILL. Returns the exit code; -1 if not running. */
-    public synchronized int stop() {
-        if (process == null) {
-            return -1;
-        }
-        try {
-            process.destroy();
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-                throw failure("broker did not exit within " + STOP_TIMEOUT + " of SIGTERM; killed it", null);
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw failure("interrupted while stopping the broker", e);
-        } finally {
-            LIVE.remove(process);
-            process = null;
-        }
-    }
-
-    /** Stops the broker if it runs and deletes its data directory (kept with -Des.compat.keepData=true). */
-    @Override
-    public synchronized void close() {
-        try {
-            stop();
-        } finally {
-            TestDirs.deleteUnlessKept(dataDir);
-        }
-    }
-
-    /** An exception whose message carries the tail of the broker's output. */
-    public IllegalStateException failure(String message, Throwable cause) {
-        String tail;
-        try {
-            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            tail = String.join("\n", all.subList(Math.max(0, all.size() - LOG_TAIL_LINES), all.size()));
-        } catch (IOException e) {
-            tail = "(cannot read " + logFile + ": " + e + ")";
-        }
-        return new IllegalStateException("[Apache Kafka " + name + " port=" + port + " data=" + dataDir + "] "
-                + message + "\n----- last " + LOG_TAIL_LINES + " lines of " + logFile + " -----\n" + tail
-                + "\n----- end of broker log -----", cause);
-    }
-
-    @Override
-    public String toString() {
-        return "ApacheKafkaBroker[" + name + " port=" + port + " data=" + dataDir + "]";
     }
 }

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One OS process started by a test: stdout and stderr appended to a log file, a ready line awaited in that
- * log, stopped by pid (SIGTERM, then SIGKILL) or killed (SIGKILL). Shared by {@link StandaloneServer} and
- * {@link ClusterHarness}. Every live child is SIGKILLed when the test JVM exits, so none outlives it.
+ * log or its exit awaited, stopped by pid (SIGTERM, then SIGKILL) or killed (SIGKILL). Shared by
+ * {@link StandaloneServer}, {@link ApacheKafkaBroker} and {@link ClusterHarness}. Every live child is
+ * SIGKILLed when the test JVM exits, so none outlives it.
  *
  * <p>Methods that wait throw {@link IllegalStateException} with a plain message; callers add context (the
  * log tail). Not thread-safe: one owner drives one child.
@@ -135,6 +136,25 @@ public final class ChildProcess {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read log " + logFile + " of " + name, e);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the child to exit by itself and returns its exit code (at once for a
+     * child that has exited). SIGKILLs it and fails if it still runs then, or if interrupted.
+     */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new IllegalStateException(name + " did not exit within " + timeout);
+            }
+            LIVE.remove(process);
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            kill();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name + " to exit", e);
         }
     }
 

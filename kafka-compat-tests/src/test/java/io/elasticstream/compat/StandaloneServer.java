@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One Elastic Stream server in standalone mode, run as a real OS process through {@code <repo>/bin/quickstart}.
@@ -22,35 +20,22 @@ import java.util.stream.Stream;
  *
  * <p>Stdout and stderr of every start go (appended) to {@code target/server-logs/<name>.log}; failures carry
  * the tail of that log. The data directory lives under {@code target/server-data/} and is deleted by
- * {@link #close()} unless {@code -Des.compat.keepData=true}. Not thread-safe beyond its synchronized
- * lifecycle methods; one test class owns one server.
+ * {@link #close()} unless {@code -Des.compat.keepData=true}. Port, pid, stop, close and failures are
+ * {@link ServerProcess}'s. Not thread-safe beyond its synchronized lifecycle methods; one test class owns
+ * one server.
  */
-public final class StandaloneServer implements AutoCloseable {
-    /** How long a start may take until the ready line appears ({@code -Des.compat.startTimeoutSec}). */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("es.compat.startTimeoutSec", 90));
-    /** How long a SIGTERM shutdown may take before the process is killed. */
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+public final class StandaloneServer extends ServerProcess {
     private static final String READY_PREFIX = "bootstrap.servers=";
-    private static final int LOG_TAIL_LINES = 80;
 
-    private final String name;
     private final Path esHome;
-    private final Path dataDir;
-    private final Path logFile;
-    private final int port;
     private final Map<String, String> overrides;
-    /** The running server; a server never outlives the test JVM (ChildProcess reaps it). */
-    private ChildProcess process;
     private String bootstrapServers;
     private int startCount;
 
     private StandaloneServer(String name, Path esHome, Path dataDir, Path logFile, int port,
                              Map<String, String> overrides) {
-        this.name = name;
+        super("server", name, dataDir, logFile, port);
         this.esHome = esHome;
-        this.dataDir = dataDir;
-        this.logFile = logFile;
-        this.port = port;
         this.overrides = overrides;
     }
 
@@ -112,30 +97,6 @@ public final class StandaloneServer implements AutoCloseable {
         return bootstrapServers;
     }
 
-    public int port() {
-        return port;
-    }
-
-    public Path dataDir() {
-        return dataDir;
-    }
-
-    public Path logFile() {
-        return logFile;
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** Process id of the running server (the JVM itself: the launcher execs it). */
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException("server " + name + " is not running");
-        }
-        return process.pid();
-    }
-
     /** Starts the server on this data directory and port; returns when the ready line has been printed. */
     public synchronized void start() {
         if (isRunning()) {
@@ -169,20 +130,6 @@ public final class StandaloneServer implements AutoCloseable {
         return command;
     }
 
-    /** Clean shutdown: SIGTERM, wait up to 30 s, then SIGKILL. Returns the exit code. No-op if not running. */
-    public synchronized int stop() {
-        if (process == null) {
-            return -1;
-        }
-        try {
-            return process.stop(STOP_TIMEOUT);
-        } catch (IllegalStateException e) {
-            throw failure(e.getMessage(), e);
-        } finally {
-            process = null;
-        }
-    }
-
     /**
      * Crash: SIGKILL the server and wait for it to be gone. Fails if the launcher left a descendant process
      * alive (it must {@code exec} the JVM, or a "kill" here would not kill the server).
@@ -204,33 +151,5 @@ public final class StandaloneServer implements AutoCloseable {
     public synchronized void restart() {
         stop();
         start();
-    }
-
-    /** Stops the server if it runs and deletes its data directory (kept with -Des.compat.keepData=true). */
-    @Override
-    public synchronized void close() {
-        try {
-            stop();
-        } finally {
-            TestDirs.deleteUnlessKept(dataDir);
-        }
-    }
-
-    /** The last {@code lines} lines of the server log (all starts), for failure messages. */
-    public String logTail(int lines) {
-        return ChildProcess.logTail(logFile, lines);
-    }
-
-    /** An exception whose message carries the tail of the server log. */
-    public IllegalStateException failure(String message, Throwable cause) {
-        String full = "[" + name + " port=" + port + " data=" + dataDir + "] " + message
-                + "\n----- last " + LOG_TAIL_LINES + " lines of " + logFile + " -----\n"
-                + logTail(LOG_TAIL_LINES) + "\n----- end of server log -----";
-        return new IllegalStateException(full, cause);
-    }
-
-    @Override
-    public String toString() {
-        return "StandaloneServer[" + name + " port=" + port + " data=" + dataDir + "]";
     }
 }

@@ -2,12 +2,12 @@ package io.elasticstream.broker.api;
 
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.topic.TopicService;
-import io.elasticstream.placement.api.TopicInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterableConfig;
@@ -33,27 +33,24 @@ final class AlterConfigsApi implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         AlterConfigsRequestData data = ((AlterConfigsRequest) request).data();
         AlterConfigsResponseData response = new AlterConfigsResponseData().setThrottleTimeMs(0);
-        List<CompletableFuture<?>> pending = new ArrayList<>();
+        List<CompletableFuture<Void>> answers = new ArrayList<>();
         for (AlterConfigsResource resource : data.resources()) {
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            Map<String, String> replacement = new HashMap<>();
-            for (AlterableConfig c : resource.configs()) {
-                replacement.put(c.name(), c.value());
-            }
-            CompletableFuture<TopicInfo> done;
-            try {
-                done = alterations.alter(resource.resourceType(), resource.resourceName(), overrides -> replacement,
-                        data.validateOnly());
-            } catch (RuntimeException e) {
-                done = CompletableFuture.failedFuture(e);
-            }
-            pending.add(done.handle((t, err) -> {
-                TopicAlterations.answer(err, (code, message) -> result.setErrorCode(code).setErrorMessage(message));
-                return null;
-            }));
+            answers.add(alterations.alterAndAnswer(resource.resourceType(), resource.resourceName(),
+                    () -> replacement(resource), data.validateOnly(),
+                    (code, message) -> result.setErrorCode(code).setErrorMessage(message)));
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
+        return TopicAlterations.allAnswered(answers).thenApply(v -> response);
+    }
+
+    /** The resource's configs, which replace all of the topic's current overrides. */
+    private static UnaryOperator<Map<String, String>> replacement(AlterConfigsResource resource) {
+        Map<String, String> replacement = new HashMap<>();
+        for (AlterableConfig c : resource.configs()) {
+            replacement.put(c.name(), c.value());
+        }
+        return overrides -> replacement;
     }
 }

@@ -3,12 +3,13 @@ package io.elasticstream.broker.api;
 import io.elasticstream.broker.config.ConfigChange;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.topic.TopicService;
-import io.elasticstream.placement.api.TopicInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
@@ -35,31 +36,28 @@ final class IncrementalAlterConfigsApi implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         IncrementalAlterConfigsRequestData data = ((IncrementalAlterConfigsRequest) request).data();
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData().setThrottleTimeMs(0);
-        List<CompletableFuture<?>> pending = new ArrayList<>();
+        List<CompletableFuture<Void>> answers = new ArrayList<>();
         for (AlterConfigsResource resource : data.resources()) {
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            CompletableFuture<TopicInfo> done;
-            try {
-                List<ConfigChange> changes = new ArrayList<>();
-                Set<String> names = new HashSet<>();
-                for (AlterableConfig c : resource.configs()) {
-                    if (!names.add(c.name())) {
-                        throw new InvalidRequestException("Error due to duplicate config keys");
-                    }
-                    changes.add(new ConfigChange(c.name(), ConfigChange.Op.forId(c.configOperation()), c.value()));
-                }
-                done = alterations.alter(resource.resourceType(), resource.resourceName(),
-                        overrides -> ConfigChange.apply(overrides, changes), data.validateOnly());
-            } catch (RuntimeException e) {
-                done = CompletableFuture.failedFuture(e);
-            }
-            pending.add(done.handle((t, err) -> {
-                TopicAlterations.answer(err, (code, message) -> result.setErrorCode(code).setErrorMessage(message));
-                return null;
-            }));
+            answers.add(alterations.alterAndAnswer(resource.resourceType(), resource.resourceName(),
+                    () -> changes(resource), data.validateOnly(),
+                    (code, message) -> result.setErrorCode(code).setErrorMessage(message)));
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
+        return TopicAlterations.allAnswered(answers).thenApply(v -> response);
+    }
+
+    /** The resource's operations applied in order; a config named twice is an invalid request. */
+    private static UnaryOperator<Map<String, String>> changes(AlterConfigsResource resource) {
+        List<ConfigChange> changes = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (AlterableConfig c : resource.configs()) {
+            if (!names.add(c.name())) {
+                throw new InvalidRequestException("Error due to duplicate config keys");
+            }
+            changes.add(new ConfigChange(c.name(), ConfigChange.Op.forId(c.configOperation()), c.value()));
+        }
+        return overrides -> ConfigChange.apply(overrides, changes);
     }
 }

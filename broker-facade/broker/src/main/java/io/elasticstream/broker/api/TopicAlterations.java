@@ -2,9 +2,11 @@ package io.elasticstream.broker.api;
 
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.placement.api.TopicInfo;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -12,7 +14,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 
-/** What AlterConfigs and IncrementalAlterConfigs share: resource checks, read-modify-write, error answer. */
+/**
+ * What AlterConfigs and IncrementalAlterConfigs share: resource checks, read-modify-write, each resource
+ * altered and answered on its own, error answer.
+ */
 final class TopicAlterations {
     private final TopicService topics;
 
@@ -40,6 +45,30 @@ final class TopicAlterations {
                     () -> new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist."));
             return topics.alterConfigs(name, change.apply(topic.configs()), validateOnly);
         });
+    }
+
+    /**
+     * Alters one resource of a request and answers it in {@code result}: {@code change} is built first
+     * (it may throw for a malformed resource), and any failure fails this resource alone.
+     */
+    CompletableFuture<Void> alterAndAnswer(byte resourceType, String name,
+                                           Supplier<UnaryOperator<Map<String, String>>> change,
+                                           boolean validateOnly, BiConsumer<Short, String> result) {
+        CompletableFuture<TopicInfo> done;
+        try {
+            done = alter(resourceType, name, change.get(), validateOnly);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        return done.handle((t, err) -> {
+            answer(err, result);
+            return null;
+        });
+    }
+
+    /** Completes when every resource of a request has been answered. */
+    static CompletableFuture<Void> allAnswered(List<CompletableFuture<Void>> answers) {
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
     }
 
     /** Sets the error code and message of a result from {@code error} (null: success). */

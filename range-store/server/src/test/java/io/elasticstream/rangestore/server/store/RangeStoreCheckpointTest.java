@@ -6,53 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.elasticstream.rangestore.protocol.Status;
-import io.elasticstream.rangestore.server.wal.Wal;
 import io.elasticstream.rangestore.server.wal.WalConfig;
 import io.elasticstream.rangestore.server.wal.WalEngine;
 import io.elasticstream.rangestore.server.wal.Wals;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Checkpoints, WAL segment reclamation after trims, and recovery from a checkpoint, on both WAL engines. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RangeStoreCheckpointTest {
+class RangeStoreCheckpointTest extends RangeStoreFixture {
     private static final long STREAM = 3;
     private static final int BATCH_BYTES = 40_000;
 
-    @TempDir
-    Path dir;
     private WalEngine engine;
-    private Wal wal;
-    private RangeStore store;
 
     /** 1 MiB segments, so a few dozen batches fill several. */
     private static WalConfig config() {
         return WalConfig.defaults().withMaxRecordSizeBytes(256 << 10).withSegmentSizeBytes(1 << 20);
     }
 
-    private void open() {
+    /** The WAL of {@link #engine} in {@code dir/wal}, the store with its checkpoint beside it. */
+    @Override
+    void open() {
         wal = Wals.open(dir.resolve("wal"), config(), engine);
         store = RangeStore.open(wal, dir.resolve("range-store.checkpoint"));
-    }
-
-    private void restart() {
-        wal.close();
-        open();
-    }
-
-    @AfterEach
-    void closeWal() {
-        if (wal != null) {
-            wal.close();
-        }
     }
 
     private static byte[] payload(int index, long offset) {

@@ -11,51 +11,14 @@ import io.elasticstream.rangestore.server.wal.WalConfig;
 import io.elasticstream.rangestore.server.wal.WalQueueFullException;
 import io.elasticstream.rangestore.server.wal.Wals;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class RangeStoreTest {
+class RangeStoreTest extends RangeStoreFixture {
     private static final long STREAM = 7;
-
-    @TempDir
-    Path dir;
-    private Wal wal;
-    private RangeStore store;
-
-    private void open() {
-        wal = Wals.open(dir, WalConfig.defaults());
-        store = RangeStore.open(wal);
-    }
-
-    @AfterEach
-    void closeWal() {
-        if (wal != null) {
-            wal.close();
-        }
-    }
-
-    private static ByteBuffer bytes(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String text(ReadBatch b) {
-        byte[] out = new byte[b.data().remaining()];
-        b.data().duplicate().get(out);
-        return new String(out, StandardCharsets.UTF_8);
-    }
-
-    private static Status statusOf(CompletableFuture<?> f) {
-        CompletionException e = assertThrows(CompletionException.class, f::join);
-        return ((RangeStoreException) e.getCause()).status();
-    }
 
     @Test
     void aSealThatFindsTheRangeMissingFencesTheOlderWritersLateCreateAndAppendsEvenAfterARestart() {
@@ -77,8 +40,7 @@ class RangeStoreTest {
     @Test
     void aFullWriteQueueIsARetriableOverloadAnswerAndTheRangeTakesTheSameAppendLater() {
         RefusingWal refusing = new RefusingWal(Wals.open(dir, WalConfig.defaults()));
-        wal = refusing;
-        store = RangeStore.open(wal);
+        open(refusing);
         store.createRange(STREAM, 0, 0, 1).join();
         assertEquals(2L, store.append(STREAM, 0, 1, 0, 2, 0L, bytes("ab")).join());
 

@@ -5,60 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.elasticstream.rangestore.protocol.Status;
-import io.elasticstream.rangestore.server.wal.Wal;
-import io.elasticstream.rangestore.server.wal.WalConfig;
-import io.elasticstream.rangestore.server.wal.Wals;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class RangeStoreTrimTest {
+class RangeStoreTrimTest extends RangeStoreFixture {
     private static final long STREAM = 9;
-
-    @TempDir
-    Path dir;
-    private Wal wal;
-    private RangeStore store;
-
-    private void open() {
-        wal = Wals.open(dir, WalConfig.defaults());
-        store = RangeStore.open(wal);
-    }
-
-    private void restart() {
-        wal.close();
-        open();
-    }
-
-    @AfterEach
-    void closeWal() {
-        if (wal != null) {
-            wal.close();
-        }
-    }
-
-    private static ByteBuffer bytes(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String text(ReadBatch b) {
-        byte[] out = new byte[b.data().remaining()];
-        b.data().duplicate().get(out);
-        return new String(out, StandardCharsets.UTF_8);
-    }
-
-    private static Status statusOf(CompletableFuture<?> f) {
-        CompletionException e = assertThrows(CompletionException.class, f::join);
-        return ((RangeStoreException) e.getCause()).status();
-    }
 
     private Status fetchStatus(int index, long offset) {
         return assertThrows(RangeStoreException.class, () -> store.fetch(STREAM, index, offset, -1, 1 << 20)).status();

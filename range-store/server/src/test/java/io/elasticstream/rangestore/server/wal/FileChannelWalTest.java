@@ -23,16 +23,6 @@ class FileChannelWalTest extends WalContractTest {
         return FileChannelWal.open(directory, config);
     }
 
-    @Override
-    protected void holdWriter(Wal wal) {
-        ((FileChannelWal) wal).holdWriterForTest();
-    }
-
-    @Override
-    protected void releaseWriter(Wal wal) {
-        ((FileChannelWal) wal).releaseWriterForTest();
-    }
-
     @Test
     void segmentsAreNamedByTheirBasePositionAndPositionsAreContiguous() throws Exception {
         WalConfig config = config().withMaxRecordSizeBytes(300).withSegmentSizeBytes(1000);
@@ -61,10 +51,7 @@ class FileChannelWalTest extends WalContractTest {
     void recoveryDeletesSegmentsAfterATornOne() throws Exception {
         WalConfig config = config().withMaxRecordSizeBytes(300).withSegmentSizeBytes(1000);
         List<byte[]> payloads = List.of(payload(1, 300), payload(2, 300), payload(3, 300), payload(4, 300));
-        List<Long> positions;
-        try (Wal wal = open(dir, config)) {
-            positions = appendAll(wal, payloads);
-        }
+        List<Long> positions = writeAndClose(config, payloads).positions();
         // Corrupt the last record of the first segment: it and the whole second segment must go.
         Path first = dir.resolve("00000000000000000000.wal");
         byte[] bytes = Files.readAllBytes(first);
@@ -80,11 +67,8 @@ class FileChannelWalTest extends WalContractTest {
 
     @Test
     void segmentNotStartingWhereThePreviousEndsIsDropped() throws Exception {
-        List<Long> positions;
         List<byte[]> payloads = List.of(payload(1, 100), payload(2, 100));
-        try (Wal wal = open(dir, config())) {
-            positions = appendAll(wal, payloads);
-        }
+        List<Long> positions = writeAndClose(config(), payloads).positions();
         Files.write(dir.resolve(WalSegment.fileName(5000)), encodeRecord(5000, payload(3, 100)));
         try (Wal wal = open(dir, config())) {
             assertEquals(232, wal.endPosition());
@@ -161,8 +145,6 @@ class FileChannelWalTest extends WalContractTest {
     }
 
     private List<String> segmentFileNames() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".wal")).sorted().toList();
-        }
+        return segmentFiles(dir).stream().map(f -> f.getFileName().toString()).toList();
     }
 }

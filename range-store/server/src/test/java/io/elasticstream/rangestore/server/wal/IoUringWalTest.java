@@ -28,16 +28,6 @@ class IoUringWalTest extends WalContractTest {
         return IoUringWal.open(directory, config);
     }
 
-    @Override
-    protected void holdWriter(Wal wal) {
-        ((IoUringWal) wal).holdWriterForTest();
-    }
-
-    @Override
-    protected void releaseWriter(Wal wal) {
-        ((IoUringWal) wal).releaseWriterForTest();
-    }
-
     @Test
     void unalignedBatchesKeepPositionsContiguousAndRewriteThePartialBlockIntact() throws Exception {
         List<byte[]> payloads = new ArrayList<>();
@@ -88,22 +78,15 @@ class IoUringWalTest extends WalContractTest {
     @Test
     void bothEnginesReadEachOthersLogs() throws Exception {
         List<byte[]> payloads = payloads(30, 1, 700);
-        List<Long> positions;
-        try (Wal wal = open(dir, config())) {
-            positions = appendAll(wal, payloads);
-        }
+        List<Long> positions = writeAndClose(config(), payloads).positions();
         List<byte[]> more = payloads(10, 100, 900);
         List<Long> morePositions;
         try (Wal wal = FileChannelWal.open(dir, config())) {
             assertReplays(wal, 0, positions, payloads);
             morePositions = appendAll(wal, more);
         }
-        positions = new ArrayList<>(positions);
-        positions.addAll(morePositions);
-        payloads = new ArrayList<>(payloads);
-        payloads.addAll(more);
         try (Wal wal = open(dir, config())) {
-            assertReplays(wal, 0, positions, payloads);
+            assertReplays(wal, 0, concat(positions, morePositions), concat(payloads, more));
         }
     }
 }

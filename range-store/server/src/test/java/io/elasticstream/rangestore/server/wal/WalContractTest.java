@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What every {@link Wal} engine promises, run against real files. An engine's test extends this and
- * supplies {@link #open}, plus hooks that hold its writer so group-commit tests are deterministic.
+ * supplies {@link #open}; {@link #holdWriter} and {@link #releaseWriter} use the test hooks every engine
+ * has (they are all {@link GroupCommitWal}s) so that group-commit tests are deterministic.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 abstract class WalContractTest {
@@ -52,16 +53,34 @@ abstract class WalContractTest {
     }
 
     /** Makes the engine's writer take nothing more from its queue until {@link #releaseWriter}. */
-    protected abstract void holdWriter(Wal wal);
+    static void holdWriter(Wal wal) {
+        ((GroupCommitWal) wal).holdWriterForTest();
+    }
 
-    protected abstract void releaseWriter(Wal wal);
+    static void releaseWriter(Wal wal) {
+        ((GroupCommitWal) wal).releaseWriterForTest();
+    }
+
+    /** The segment files in {@code directory}, in log order. */
+    static List<Path> segmentFiles(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".wal")).sorted().toList();
+        }
+    }
 
     /** The segment file holding the log's tail (where a torn write would be). */
-    protected Path lastSegmentFile(Path directory) throws IOException {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".wal"))
-                    .max(Path::compareTo)
-                    .orElseThrow();
+    static Path lastSegmentFile(Path directory) throws IOException {
+        return segmentFiles(directory).getLast();
+    }
+
+    /** The positions {@link #writeAndClose} gave the records, and the end of the log after them. */
+    record Written(List<Long> positions, long end) {
+    }
+
+    /** Opens the log in {@link #dir}, appends {@code payloads} as {@link #appendAll} does and closes it. */
+    Written writeAndClose(WalConfig config, List<byte[]> payloads) throws Exception {
+        try (Wal wal = open(dir, config)) {
+            return new Written(appendAll(wal, payloads), wal.endPosition());
         }
     }
 
@@ -175,18 +194,11 @@ abstract class WalContractTest {
     @Test
     void recordsSurviveCloseAndReopen() throws Exception {
         List<byte[]> payloads = payloads(50, 1, 2000);
-        List<Long> positions;
-        long end;
+        Written written = writeAndClose(config(), payloads);
         try (Wal wal = open(dir, config())) {
-            positions = appendAll(wal, payloads);
-            end = wal.endPosition();
-        }
-        try (Wal wal = open(dir, config())) {
-            assertEquals(end, wal.endPosition());
-            assertReplays(wal, 0, positions, payloads);
-            for (int i = 0; i < positions.size(); i++) {
-                assertArrayEquals(payloads.get(i), bytesOf(wal.read(positions.get(i))));
-            }
+            assertEquals(written.end(), wal.endPosition());
+            assertReplays(wal, 0, written.positions(), payloads);
+            assertReadsBack(wal, written.positions(), payloads);
         }
     }
 
@@ -203,12 +215,8 @@ abstract class WalContractTest {
     @EnumSource(TornTail.class)
     void recoveryTruncatesTornTailAndKeepsEverySyncedRecord(TornTail tornTail) throws Exception {
         List<byte[]> payloads = payloads(30, 1, 500);
-        List<Long> positions;
-        long end;
-        try (Wal wal = open(dir, config())) {
-            positions = appendAll(wal, payloads);
-            end = wal.endPosition();
-        }
+        Written written = writeAndClose(config(), payloads);
+        long end = written.end();
         Path tail = lastSegmentFile(dir);
         long sizeBefore = Files.size(tail);
         byte[] garbage = switch (tornTail) {
@@ -229,28 +237,21 @@ abstract class WalContractTest {
         try (Wal wal = open(dir, config())) {
             assertEquals(end, wal.endPosition());
             assertEquals(sizeBefore, Files.size(tail), "the torn tail must be cut off");
-            assertReplays(wal, 0, positions, payloads);
+            assertReplays(wal, 0, written.positions(), payloads);
             morePositions = appendAll(wal, more);
             assertEquals(end, morePositions.getFirst(), "new appends continue right after the synced records");
         }
         try (Wal wal = open(dir, config())) {
-            List<Long> allPositions = new ArrayList<>(positions);
-            allPositions.addAll(morePositions);
-            List<byte[]> allPayloads = new ArrayList<>(payloads);
-            allPayloads.addAll(more);
-            assertReplays(wal, 0, allPositions, allPayloads);
+            assertReplays(wal, 0, concat(written.positions(), morePositions), concat(payloads, more));
         }
     }
 
     @Test
     void staleRecordWithValidCrcButWrongPositionStopsRecovery() throws Exception {
         List<byte[]> payloads = payloads(3, 1, 100);
-        List<Long> positions;
-        long end;
-        try (Wal wal = open(dir, config())) {
-            positions = appendAll(wal, payloads);
-            end = wal.endPosition();
-        }
+        Written written = writeAndClose(config(), payloads);
+        List<Long> positions = written.positions();
+        long end = written.end();
         // A record copied from elsewhere in the log (as a recycled file would hold), then a record that
         // would be valid at its place: recovery must stop at the first and drop both.
         byte[] stale = encodeRecord(positions.get(1), payloads.get(1));
@@ -282,15 +283,11 @@ abstract class WalContractTest {
             positions = appendAll(wal, payloads);
             assertReplays(wal, 0, positions, payloads);
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            assertTrue(files.filter(f -> f.getFileName().toString().endsWith(".wal")).count() >= 4,
-                    "records of 316 bytes in 1024-byte segments need several segments");
-        }
+        assertTrue(segmentFiles(dir).size() >= 4,
+                "records of 316 bytes in 1024-byte segments need several segments");
         try (Wal wal = open(dir, config)) {
             assertReplays(wal, 0, positions, payloads);
-            for (int i = 0; i < positions.size(); i++) {
-                assertArrayEquals(payloads.get(i), bytesOf(wal.read(positions.get(i))));
-            }
+            assertReadsBack(wal, positions, payloads);
         }
     }
 
@@ -311,10 +308,7 @@ abstract class WalContractTest {
             for (int i = 0; i < 40; i++) {
                 positions.add(await(wal.append(ByteBuffer.wrap(payload(2 + i, 300)))));
             }
-            List<Path> segmentFiles;
-            try (Stream<Path> files = Files.list(dir)) {
-                segmentFiles = files.filter(f -> f.getFileName().toString().endsWith(".wal")).sorted().toList();
-            }
+            List<Path> segmentFiles = segmentFiles(dir);
             assertTrue(segmentFiles.size() >= 2, "41 records of 316 bytes roll 8 KiB segments");
             for (Path segment : segmentFiles) {
                 assertEquals(8192, Files.size(segment), segment + " is preallocated");
@@ -328,12 +322,8 @@ abstract class WalContractTest {
     @Test
     void recycledSegmentHoldingOldValidRecordsIsNotReplayed() throws Exception {
         List<byte[]> payloads = payloads(20, 1, 400);
-        List<Long> positions;
-        long end;
-        try (Wal wal = open(dir, config())) {
-            positions = appendAll(wal, payloads);
-            end = wal.endPosition();
-        }
+        Written written = writeAndClose(config(), payloads);
+        long end = written.end();
         // A file reused for the next segment still holds the records of an old one, each with a valid CRC
         // but the position where it used to lie.
         byte[] old = Files.readAllBytes(dir.resolve(WalSegment.fileName(0)));
@@ -342,17 +332,13 @@ abstract class WalContractTest {
         List<byte[]> more = payloads(3, 500, 100);
         try (Wal wal = open(dir, config())) {
             assertEquals(end, wal.endPosition());
-            assertReplays(wal, 0, positions, payloads);
+            assertReplays(wal, 0, written.positions(), payloads);
             assertThrows(WalException.class, () -> wal.read(end));
             morePositions = appendAll(wal, more);
             assertEquals(end, morePositions.getFirst());
         }
         try (Wal wal = open(dir, config())) {
-            List<Long> allPositions = new ArrayList<>(positions);
-            allPositions.addAll(morePositions);
-            List<byte[]> allPayloads = new ArrayList<>(payloads);
-            allPayloads.addAll(more);
-            assertReplays(wal, 0, allPositions, allPayloads);
+            assertReplays(wal, 0, concat(written.positions(), morePositions), concat(payloads, more));
         }
     }
 
@@ -360,14 +346,8 @@ abstract class WalContractTest {
     void oldBytesAfterTheLastRecordOfAFullSegmentDoNotCutTheLogShort() throws Exception {
         WalConfig config = config().withMaxRecordSizeBytes(1008).withSegmentSizeBytes(1024);
         List<byte[]> payloads = payloads(9, 1, 300); // three records of 274..316 bytes per 1 KiB segment
-        List<Long> positions;
-        try (Wal wal = open(dir, config)) {
-            positions = appendAll(wal, payloads);
-        }
-        List<Path> segmentFiles;
-        try (Stream<Path> files = Files.list(dir)) {
-            segmentFiles = files.filter(f -> f.getFileName().toString().endsWith(".wal")).sorted().toList();
-        }
+        List<Long> positions = writeAndClose(config, payloads).positions();
+        List<Path> segmentFiles = segmentFiles(dir);
         assertTrue(segmentFiles.size() >= 3, "segments: " + segmentFiles);
         // Where a reused file's old bytes would be: after the first segment's last record, up to its size.
         long firstEnd = WalSegment.parseBasePosition(segmentFiles.get(1).getFileName().toString());
@@ -378,9 +358,7 @@ abstract class WalContractTest {
 
         try (Wal wal = open(dir, config)) {
             assertReplays(wal, 0, positions, payloads);
-            for (int i = 0; i < positions.size(); i++) {
-                assertArrayEquals(payloads.get(i), bytesOf(wal.read(positions.get(i))));
-            }
+            assertReadsBack(wal, positions, payloads);
         }
     }
 
@@ -388,10 +366,7 @@ abstract class WalContractTest {
     void aSegmentThatDoesNotStartWhereThePreviousEndsEndsTheLog() throws Exception {
         WalConfig config = config().withMaxRecordSizeBytes(1008).withSegmentSizeBytes(1024);
         List<byte[]> payloads = payloads(9, 1, 300);
-        List<Long> positions;
-        try (Wal wal = open(dir, config)) {
-            positions = appendAll(wal, payloads);
-        }
+        List<Long> positions = writeAndClose(config, payloads).positions();
         // A bit flip in the first segment's second record: the next segment starts where the intact
         // segment ended, not where the damaged one now does, so nothing after the damage is trusted.
         Path firstSegment = dir.resolve(WalSegment.fileName(0));
@@ -535,10 +510,7 @@ abstract class WalContractTest {
     @Test
     void corruptedRecordInTheMiddleIsDetectedByCrcAndNeverServed() throws Exception {
         List<byte[]> payloads = payloads(10, 1, 300);
-        List<Long> positions;
-        try (Wal wal = open(dir, config())) {
-            positions = appendAll(wal, payloads);
-        }
+        List<Long> positions = writeAndClose(config(), payloads).positions();
         Path segment = dir.resolve(WalSegment.fileName(0));
         byte[] bytes = Files.readAllBytes(segment);
         bytes[(int) (positions.get(4) + HEADER_BYTES + 3)] ^= 0x10; // one bit of record 4's payload
@@ -600,10 +572,8 @@ abstract class WalContractTest {
 
     private static void copySegments(Path from, Path to) throws IOException {
         Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".wal")).toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
+        for (Path file : segmentFiles(from)) {
+            Files.copy(file, to.resolve(file.getFileName()));
         }
     }
 
@@ -800,6 +770,20 @@ abstract class WalContractTest {
         for (int i = 0; i < payloads.size(); i++) {
             assertArrayEquals(payloads.get(i), seenPayloads.get(i), "payload of record " + i);
         }
+    }
+
+    /** Reads every record at its position: each holds its payload. */
+    static void assertReadsBack(Wal wal, List<Long> positions, List<byte[]> payloads) {
+        for (int i = 0; i < positions.size(); i++) {
+            assertArrayEquals(payloads.get(i), bytesOf(wal.read(positions.get(i))));
+        }
+    }
+
+    /** {@code first} then {@code second}, in a new list. */
+    static <T> List<T> concat(List<T> first, List<T> second) {
+        List<T> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     static int countRecords(Wal wal) {
