@@ -1,5 +1,6 @@
 package io.elasticstream.compat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * kind stay up; {@code -Dchaos.maxFaults=1..3}). Afterwards everything is healed, the producers flush, the
  * consumers drain, the whole log is read once more from offset 0, and the test checks: every acknowledged record was consumed (none
  * lost), no producer+sequence appears at two offsets (no duplicate), each producer's sequences keep their
- * order within a partition, and no offset holds two different records.
+ * order within a partition, no offset holds two different records, and PD's repair rounds leave every
+ * sealed range with data held whole by all its replicas (verified in the cluster view).
  *
  * <p>Every record's value is {@code <producer> <partition> <sequence>}, the producer being {@code A1}, {@code B1}
  * (a producer that fails fatally is replaced by {@code A2}, ...). The seed is printed at the start;
@@ -135,13 +137,51 @@ class ChaosTest {
                 fullReadProblem = "full read failed: " + e.getMessage();
             }
             nemesis.record("full read: " + fullRead.size() + " records");
+            String rangesProblem = awaitRangesWhole(cluster, nemesis);
 
-            check(seed, nemesis, nemesisFailure.get(), healProblem, fullReadProblem, fullRead, cluster);
+            check(seed, nemesis, nemesisFailure.get(), healProblem, fullReadProblem, rangesProblem, fullRead, cluster);
         }
     }
 
+    /**
+     * After healing, PD's repair rounds leave every sealed range with data verified (each of its replicas was
+     * seen holding it whole; replicas the faults left short are completed) and none under-replicated. Returns
+     * the problem, or null.
+     */
+    private static String awaitRangesWhole(ClusterHarness cluster, ChaosNemesis nemesis) {
+        try {
+            JsonNode view = ClusterViews.await(cluster, "every sealed range with data verified, none under-replicated",
+                    60, v -> v.path("underReplicatedRanges").isEmpty() && unverifiedRanges(v).isEmpty());
+            int sealed = 0;
+            for (JsonNode stream : view.path("streams")) {
+                sealed += stream.path("ranges").size() - 1;
+            }
+            nemesis.record("ranges whole: every sealed range with data verified (" + sealed + " sealed ranges)");
+            return null;
+        } catch (AssertionError e) {
+            String message = String.valueOf(e.getMessage());
+            return "ranges not whole after healing: " + message.substring(0, Math.min(message.length(), 4000));
+        }
+    }
+
+    /** "stream/index" of each sealed range holding data above its stream's start that is not verified. */
+    static List<String> unverifiedRanges(JsonNode view) {
+        List<String> unverified = new ArrayList<>();
+        for (JsonNode stream : view.path("streams")) {
+            long streamStart = stream.path("startOffset").asLong();
+            for (JsonNode range : stream.path("ranges")) {
+                JsonNode end = range.path("end");
+                if (!end.isNull() && end.asLong() > range.path("start").asLong() && end.asLong() > streamStart
+                        && !range.path("verified").asBoolean()) {
+                    unverified.add(stream.path("streamId").asLong() + "/" + range.path("index").asInt());
+                }
+            }
+        }
+        return unverified;
+    }
+
     private void check(long seed, ChaosNemesis nemesis, Throwable nemesisFailure, String healProblem,
-                       String fullReadProblem, List<Seen> fullRead, ClusterHarness cluster) {
+                       String fullReadProblem, String rangesProblem, List<Seen> fullRead, ClusterHarness cluster) {
         List<String> problems = new ArrayList<>();
         if (nemesisFailure != null) {
             problems.add("nemesis failed: " + nemesisFailure);
@@ -151,6 +191,9 @@ class ChaosTest {
         }
         if (fullReadProblem != null) {
             problems.add(fullReadProblem);
+        }
+        if (rangesProblem != null) {
+            problems.add(rangesProblem);
         }
         List<Seen> observed;
         synchronized (consumed) {

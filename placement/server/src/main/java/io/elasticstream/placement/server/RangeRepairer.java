@@ -104,7 +104,7 @@ final class RangeRepairer implements AutoCloseable {
     private void scheduledRound() {
         try {
             Round round = runOnce();
-            if (round.planned() > 0) {
+            if (round.planned() > 0 || round.verified() > 0 || round.compacted() > 0) {
                 LOG.info("range repair round: {}", round);
             }
         } catch (RuntimeException e) {
