@@ -102,6 +102,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final AtomicBoolean failoverPending = new AtomicBoolean();
     private volatile boolean closed;
     private final PlacementMetrics metrics;
+    private final RangeCounts rangeCounts;
     private final RangeMaintenance rangeMaintenance;
     /** Null when this driver does not re-replicate (no copier, e.g. standalone mode). */
     private final RangeRepairer rangeRepairer;
@@ -149,7 +150,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover,
                 metrics::onBrokerSessionEnded);
         brokerLivenessWatch.start();
-        this.rangeMaintenance = new RangeMaintenance(store, keys, liveness, this::guardedTxn, metrics);
+        this.rangeCounts = new RangeCounts(() -> StoredRanges.ranges(await(store.getPrefix(keys.rangesPrefix())).kvs()));
+        this.rangeMaintenance = new RangeMaintenance(store, keys, liveness, this::guardedTxn, rangeCounts, metrics);
         this.rangeRepairer = rangeCopier == null ? null : new RangeRepairer(new RepairPlanner(), rangeCopier, metrics,
                 RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
         if (rangeRepairer != null && config.rangeRepairIntervalMs() > 0) {
@@ -685,21 +687,17 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             servers.put(id, server.info());
         }
         guardedTxn(what, compares, List.of(StoredRanges.single(rangeKey, range)));
+        rangeCounts.placed(replicaIds);
         metrics.onRangePlaced();
         LOG.info("stream {}: created range {} at {} on range servers {} (epoch {})", streamId, index, startOffset,
                 replicaIds, epoch);
         return toRangeInfo(range, servers);
     }
 
-    /**
-     * Every live range server with the number of ranges PD placed on it (counted from the range records,
-     * so ranges placed since the server's last load report count too) and its reported free disk.
-     */
+    /** Every live range server with the number of ranges it holds ({@link RangeCounts}) and its free disk. */
     private List<RangePlacer.Candidate> rangeCandidates(SortedMap<Integer, Liveness.LiveRangeServer> live) {
-        Map<Integer, Integer> rangesByServer = RangePlacer.rangesHeld(live.keySet(),
-                StoredRanges.ranges(await(store.getPrefix(keys.rangesPrefix())).kvs()));
         return live.values().stream()
-                .map(server -> new RangePlacer.Candidate(server.info().id(), rangesByServer.get(server.info().id()),
+                .map(server -> new RangePlacer.Candidate(server.info().id(), rangeCounts.held(server.info().id()),
                         server.load().diskFreeBytes()))
                 .toList();
     }

@@ -49,14 +49,16 @@ final class RangeMaintenance {
     private final MetadataKeys keys;
     private final Liveness liveness;
     private final Liveness.Writer writer;
+    private final RangeCounts counts;
     private final PlacementMetrics metrics;
 
     RangeMaintenance(MetadataStore store, MetadataKeys keys, Liveness liveness, Liveness.Writer writer,
-                     PlacementMetrics metrics) {
+                     RangeCounts counts, PlacementMetrics metrics) {
         this.store = store;
         this.keys = keys;
         this.liveness = liveness;
         this.writer = writer;
+        this.counts = counts;
         this.metrics = metrics;
     }
 
@@ -93,7 +95,7 @@ final class RangeMaintenance {
     Plan plan(int maxRepairs, int maxChecks) {
         Snapshot snapshot = read();
         SortedMap<Integer, Liveness.LiveRangeServer> live = liveness.liveRangeServers();
-        Map<Integer, Integer> held = RangePlacer.rangesHeld(live.keySet(), snapshot.records());
+        counts.recount(snapshot.records());
         List<RangeRepair> repairs = new ArrayList<>();
         List<RangeCheck> checks = new ArrayList<>();
         for (StoredRanges.Stored stored : snapshot.ranges()) {
@@ -122,7 +124,7 @@ final class RangeMaintenance {
             }
             List<RangePlacer.Candidate> free = live.values().stream()
                     .filter(server -> !range.replicaIds().contains(server.info().id()))
-                    .map(server -> new RangePlacer.Candidate(server.info().id(), held.get(server.info().id()),
+                    .map(server -> new RangePlacer.Candidate(server.info().id(), counts.held(server.info().id()),
                             server.load().diskFreeBytes()))
                     .toList();
             if (free.isEmpty()) {
@@ -130,8 +132,8 @@ final class RangeMaintenance {
                 continue;
             }
             int target = RangePlacer.choose(1, 1, free).getFirst();
-            held.merge(target, 1, Integer::sum);
             int replaced = under.deadReplicaIds().isEmpty() ? RangeRepair.ADD : under.deadReplicaIds().getFirst();
+            counts.moved(replaced, target); // planned: the next repair in this round goes elsewhere
             repairs.add(new RangeRepair(range, stored.holder().key(), replaced, live.get(target).info(),
                     infos(under.liveReplicaIds(), live), copyEpoch));
         }

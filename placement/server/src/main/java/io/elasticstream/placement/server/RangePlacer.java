@@ -5,13 +5,10 @@ import io.elasticstream.placement.api.PlacementException;
 
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
-import io.elasticstream.placement.server.codec.RangeRecord;
 
 /**
  * Chooses the range servers of a new range: {@code replicaCount} distinct live servers, those holding
@@ -50,20 +47,5 @@ final class RangePlacer {
             throw new PlacementException.NotEnoughRangeServers(minReplicas, live.size());
         }
         return live.stream().sorted(PREFERRED).limit(replicaCount).map(Candidate::serverId).toList();
-    }
-
-    /**
-     * How many of {@code ranges} each of {@code serverIds} holds, counted from the records (so ranges placed
-     * since a server's last load report count too).
-     */
-    static Map<Integer, Integer> rangesHeld(Set<Integer> serverIds, Collection<RangeRecord> ranges) {
-        Map<Integer, Integer> held = new HashMap<>();
-        serverIds.forEach(id -> held.put(id, 0));
-        for (RangeRecord range : ranges) {
-            for (int id : range.replicaIds()) {
-                held.computeIfPresent(id, (server, n) -> n + 1);
-            }
-        }
-        return held;
     }
 }
