@@ -884,8 +884,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         }
 
         @Override
-        public CompletableFuture<Boolean> markVerified(RangeCheck check) {
-            return runOnOwner("verify " + check, () -> rangeMaintenance.markVerified(check));
+        public CompletableFuture<Integer> markVerified(List<RangeCheck> checks) {
+            return runOnOwner("verify " + checks.size() + " ranges", () -> rangeMaintenance.markVerified(checks));
         }
 
         @Override

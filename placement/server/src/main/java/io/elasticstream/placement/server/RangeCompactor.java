@@ -16,8 +16,8 @@ import java.util.List;
  * <p>A range is settled, and never changes again unless a replica server dies, when it is sealed and
  * either verified (all its replicas hold it whole), empty, or trimmed away. The record holding a
  * stream's last range is never merged: the next range's creation, and the last range's seal, compare it.
- * Records are merged only in batches of at least {@link #MIN_RECORDS} (or into a full run), so
- * compaction rewrites a run once per several new ranges, not once per range. Pure.
+ * Records are merged only in batches of at least {@link #MIN_RECORDS} (or when two runs meet, or into a
+ * full run), so compaction rewrites a run once per several new ranges, not once per range. Pure.
  */
 final class RangeCompactor {
     /** Most ranges one record holds: a run's value stays a few KiB. */
@@ -64,9 +64,13 @@ final class RangeCompactor {
         return merges;
     }
 
-    /** Adds the group's merge if it has enough records, or is full ({@code full}: the next did not fit). */
+    /**
+     * Adds the group's merge if it has enough records, holds two runs (as one transaction's limit of records
+     * leaves), or is full ({@code full}: the next did not fit).
+     */
     private static void addIfWorthIt(List<Merge> merges, List<Held> group, int groupRanges, boolean full) {
-        if (group.size() >= MIN_RECORDS || (full && group.size() >= 2)) {
+        long runs = group.stream().filter(held -> held.run().size() > 1).count();
+        if (group.size() >= MIN_RECORDS || runs >= 2 || (full && group.size() >= 2)) {
             List<RangeRecord> run = new ArrayList<>(groupRanges);
             group.forEach(held -> run.addAll(held.run()));
             merges.add(new Merge(group.stream().map(Held::kv).toList(), run));

@@ -27,7 +27,7 @@ import java.util.SortedMap;
  *   <li>{@link #plan}: the repairs of ranges with a dead or missing replica
  *       ({@link ReplicationAudit}), each with a target chosen by {@link RangePlacer}, and the checks of
  *       sealed ranges not yet verified;</li>
- *   <li>{@link #commit} and {@link #markVerified}: record a repair's new replica, or a check's verdict,
+ *   <li>{@link #commit} and {@link #markVerified}: record a repair's new replica, or checks' verdicts,
  *       if the range is still as planned (its record may have been rewritten meanwhile for another range
  *       of the same run, which does not matter);</li>
  *   <li>{@link #compact}: merge runs of settled records ({@link RangeCompactor}).</li>
@@ -44,6 +44,9 @@ final class RangeMaintenance {
             checks = List.copyOf(checks);
         }
     }
+
+    /** Range records read and rewritten by one transaction when marking ranges verified. */
+    static final int VERIFY_BATCH = 60;
 
     private final MetadataStore store;
     private final MetadataKeys keys;
@@ -173,14 +176,54 @@ final class RangeMaintenance {
         return true;
     }
 
-    /** Marks the checked range verified if it is still as checked; false if it changed meanwhile. */
-    boolean markVerified(RangeCheck check) {
-        if (!rewrite("verify " + check, check.holderKey(), check.range(), check.range().asVerified(), List.of())) {
-            return false;
+    /**
+     * Marks the checked ranges verified where they are still as checked; returns how many. The records are
+     * read and rewritten {@link #VERIFY_BATCH} at a time, each batch one transaction comparing every record
+     * it rewrites; a batch that loses a race is left to the next round's checks.
+     */
+    int markVerified(List<RangeCheck> checks) {
+        Map<String, List<RangeCheck>> byHolder = new java.util.LinkedHashMap<>();
+        checks.forEach(check -> byHolder.computeIfAbsent(check.holderKey(), key -> new ArrayList<>()).add(check));
+        List<String> holderKeys = new ArrayList<>(byHolder.keySet());
+        int verified = 0;
+        for (int from = 0; from < holderKeys.size(); from += VERIFY_BATCH) {
+            List<String> batch = holderKeys.subList(from, Math.min(holderKeys.size(), from + VERIFY_BATCH));
+            List<List<KeyValue>> read = PlacementDriver.await(store.txn(Txn.builder()
+                    .success(batch.stream().map(Op::get).toList()).build())).results();
+            List<Compare> compares = new ArrayList<>();
+            List<Op> puts = new ArrayList<>();
+            int marked = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                if (read.get(i).isEmpty()) {
+                    continue; // merged into another record, or trimmed away, meanwhile
+                }
+                KeyValue holder = read.get(i).getFirst();
+                List<RangeRecord> run = new ArrayList<>(Codecs.RANGES.decode(holder.value()));
+                int before = marked;
+                for (RangeCheck check : byHolder.get(batch.get(i))) {
+                    int at = run.indexOf(check.range());
+                    if (at >= 0) {
+                        run.set(at, check.range().asVerified());
+                        marked++;
+                    }
+                }
+                if (marked > before) {
+                    compares.add(Compare.modRevision(holder.key(), holder.modRevision()));
+                    puts.add(Op.put(holder.key(), Codecs.RANGES.encode(run)));
+                }
+            }
+            if (puts.isEmpty()) {
+                continue;
+            }
+            try {
+                writer.write("verify " + marked + " ranges", compares, puts);
+            } catch (PlacementDriver.TxnConflict conflict) {
+                continue;
+            }
+            verified += marked;
+            metrics.onRangesVerified(marked);
         }
-        metrics.onRangeVerified();
-        LOG.debug("{}: every replica holds it whole", check);
-        return true;
+        return verified;
     }
 
     /** Replaces {@code expected} by {@code updated} in the record at {@code holderKey}, if it is still there. */

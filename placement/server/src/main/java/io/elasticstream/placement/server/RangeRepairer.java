@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  *       PD marks the range verified; a short replica is completed in place by a copy from the others, and
  *       the next round checks again.</li>
  * </ul>
- * Then PD merges runs of verified (settled) range records ({@link RangeMaintenance#compact}).
+ * Then PD merges runs of settled range records ({@link RangeMaintenance#compact}): in rounds that verified
+ * ranges or follow one that merged some, and every {@link #COMPACT_EVERY_ROUNDS} rounds otherwise.
  *
  * <p>Every record change is a guarded compare-and-set on the range as planned: if it changed meanwhile
  * (or the target died, or this PD lost the lead), it is dropped and the next round plans again. A failed
@@ -48,9 +49,14 @@ final class RangeRepairer implements AutoCloseable {
     /** Ranges repaired per round at most, so a round stays bounded (the next round takes the rest). */
     static final int MAX_REPAIRS_PER_ROUND = 32;
     /** Ranges checked per round at most. */
-    static final int MAX_CHECKS_PER_ROUND = 256;
+    static final int MAX_CHECKS_PER_ROUND = 1024;
     /** Compaction transactions per round at most. */
     static final int MAX_MERGES_PER_ROUND = 64;
+    /**
+     * Compaction reads every range record again, so it runs only in rounds that verified ranges (which makes
+     * records settled), and otherwise every this many rounds (empty ranges settle without a check).
+     */
+    static final int COMPACT_EVERY_ROUNDS = 12;
 
     /** PD's side of a round, each call a task on its owner thread (see {@link RangeMaintenance}). */
     interface Planner {
@@ -59,8 +65,8 @@ final class RangeRepairer implements AutoCloseable {
         /** Records the repair's target if the range is still as planned; false if it changed or the target died. */
         CompletableFuture<Boolean> commit(RangeRepair repair);
 
-        /** Marks the range verified if it is still as checked. */
-        CompletableFuture<Boolean> markVerified(RangeCheck check);
+        /** Marks the ranges verified where they are still as checked; completes with how many. */
+        CompletableFuture<Integer> markVerified(List<RangeCheck> checks);
 
         /** Merges settled range records; completes with how many records were merged away. */
         CompletableFuture<Integer> compact(int maxMerges);
@@ -80,6 +86,8 @@ final class RangeRepairer implements AutoCloseable {
     private final long copyTimeoutMs;
     /** Held for a whole round, so rounds never overlap. */
     private final Object roundLock = new Object();
+    /** Rounds since the last compaction; guarded by {@link #roundLock}. */
+    private int roundsSinceCompaction = COMPACT_EVERY_ROUNDS;
     private volatile ScheduledExecutorService scheduler;
     private volatile boolean closed;
 
@@ -124,7 +132,7 @@ final class RangeRepairer implements AutoCloseable {
     private Round round() {
         RangeMaintenance.Plan plan = PlacementDriver.await(planner.plan(MAX_REPAIRS_PER_ROUND, MAX_CHECKS_PER_ROUND));
         List<RangeRepair> repairs = new ArrayList<>(plan.repairs());
-        int verified = 0;
+        List<RangeCheck> whole = new ArrayList<>();
         for (RangeCheck check : plan.checks()) {
             if (closed || Thread.currentThread().isInterrupted()) {
                 break;
@@ -134,11 +142,12 @@ final class RangeRepairer implements AutoCloseable {
                 continue; // some replica could not tell: next round
             }
             if (completions.isEmpty()) {
-                verified += PlacementDriver.await(planner.markVerified(check)) ? 1 : 0;
+                whole.add(check);
             } else {
                 repairs.addAll(completions);
             }
         }
+        int verified = whole.isEmpty() ? 0 : PlacementDriver.await(planner.markVerified(whole));
         int repaired = 0;
         int copyFailed = 0;
         int dropped = 0;
@@ -160,7 +169,11 @@ final class RangeRepairer implements AutoCloseable {
                         repair);
             }
         }
-        int compacted = closed ? 0 : PlacementDriver.await(planner.compact(MAX_MERGES_PER_ROUND));
+        int compacted = 0;
+        if (!closed && (verified > 0 || ++roundsSinceCompaction >= COMPACT_EVERY_ROUNDS)) {
+            compacted = PlacementDriver.await(planner.compact(MAX_MERGES_PER_ROUND));
+            roundsSinceCompaction = compacted > 0 ? COMPACT_EVERY_ROUNDS : 0; // while it finds work, every round
+        }
         return new Round(repairs.size(), repaired, copyFailed, dropped, verified, compacted);
     }
 

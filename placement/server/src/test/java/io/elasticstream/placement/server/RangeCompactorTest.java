@@ -111,10 +111,15 @@ class RangeCompactorTest {
     }
 
     @Test
-    void oneTransactionMergesAtMostItsLimitOfRecords() {
+    void oneTransactionMergesAtMostItsLimitOfRecordsAndTheRunsItLeavesAreMergedNextTime() {
         List<List<Integer>> merges = plan(new History().verified(RangeCompactor.MAX_RECORDS + 10).open(), 0);
         assertEquals(2, merges.size());
         assertEquals(RangeCompactor.MAX_RECORDS, merges.get(0).size());
         assertEquals(10, merges.get(1).size());
+
+        assertEquals(List.of(List.of(0, 64)), plan(new History().run(64).run(10).open(), 0),
+                "two runs meet: merged although fewer than 8 records");
+        assertEquals(List.of(List.of(0, 64, 74)), plan(new History().run(64).run(10).verified(1).open(), 0));
+        assertEquals(List.of(), plan(new History().run(64).verified(3).open(), 0));
     }
 }

@@ -129,13 +129,17 @@ public final class PlacementMetrics {
         (succeeded ? repairsSucceeded : repairsFailed).inc();
     }
 
-    public void onRangeVerified() {
-        rangesVerified.inc();
+    public void onRangesVerified(int count) {
+        rangesVerified.inc(count);
     }
 
     /** {@code records} range records were merged into others. */
     public void onRangesCompacted(int records) {
         rangesCompacted.inc(records);
+    }
+
+    public long rangesVerified() {
+        return rangesVerified.getCount();
     }
 
     public long rangesCompacted() {

@@ -19,9 +19,6 @@ import io.elasticstream.placement.server.cluster.PlacementNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -239,12 +236,7 @@ public final class PlacementScaleBench {
 
         @Override
         public long storeBytes() throws Exception {
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(etcd.clientUri().resolve("/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return metrics.body().lines().filter(l -> l.startsWith("etcd_mvcc_db_total_size_in_bytes "))
-                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim()))
-                    .findFirst().orElse(-1);
+            return EtcdDbSize.bytes(etcd.clientUri());
         }
 
         @Override
