@@ -87,15 +87,7 @@ class RangeRepairWithRangeServersTest {
 
     @Test
     void sealedRangeLosingItsReplicasOneByOneIsCopiedAheadAndStaysReadable() throws Exception {
-        store = EmbeddedMetadataStore.open(dir.resolve("metadata"), clock);
-        copier = new RpcRangeCopier(30_000);
-        pd = new PlacementDriver(store, new PlacementConfig(PlacementConfig.DEFAULT_CLUSTER_PREFIX, 3, 2)
-                .withRangeRepairIntervalMs(100), List.of(), metrics, copier);
-        await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
-        for (int id = 1; id <= 4; id++) {
-            startRangeServer(id);
-        }
-        long streamId = await(pd.createTopic(new NewTopic("t", 1, Map.of()))).partitions().getFirst().streamId();
+        long streamId = startCluster(4);
         long epoch = await(pd.openStreamForWrite(streamId)).epoch();
         RangeInfo range = await(pd.createRange(streamId, epoch, 0, 0));
         List<Integer> original = range.replicas().stream().map(RangeServerInfo::id).toList();
@@ -124,15 +116,7 @@ class RangeRepairWithRangeServersTest {
 
     @Test
     void replicasLeftShortOnLiveServersAreFoundCompletedFromTheOthersAndTheRangesVerified() throws Exception {
-        store = EmbeddedMetadataStore.open(dir.resolve("metadata"), clock);
-        copier = new RpcRangeCopier(30_000);
-        pd = new PlacementDriver(store, new PlacementConfig(PlacementConfig.DEFAULT_CLUSTER_PREFIX, 3, 2)
-                .withRangeRepairIntervalMs(100), List.of(), metrics, copier);
-        await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
-        for (int id = 1; id <= 3; id++) {
-            startRangeServer(id);
-        }
-        long streamId = await(pd.createTopic(new NewTopic("t", 1, Map.of()))).partitions().getFirst().streamId();
+        long streamId = startCluster(3);
         long epoch = await(pd.openStreamForWrite(streamId)).epoch();
         // Range 0: replica 3 missed the last 5 batches and was never sealed (its writer sealed the others).
         RangeInfo first = await(pd.createRange(streamId, epoch, 0, 0));
@@ -160,6 +144,19 @@ class RangeRepairWithRangeServersTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** PD (3 replicas, 2 acks, a repair round every 100 ms), a broker and range servers 1..n; a topic's stream. */
+    private long startCluster(int rangeServers) throws Exception {
+        store = EmbeddedMetadataStore.open(dir.resolve("metadata"), clock);
+        copier = new RpcRangeCopier(30_000);
+        pd = new PlacementDriver(store, new PlacementConfig(PlacementConfig.DEFAULT_CLUSTER_PREFIX, 3, 2)
+                .withRangeRepairIntervalMs(100), List.of(), metrics, copier);
+        await(pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)));
+        for (int id = 1; id <= rangeServers; id++) {
+            startRangeServer(id);
+        }
+        return await(pd.createTopic(new NewTopic("t", 1, Map.of()))).partitions().getFirst().streamId();
     }
 
     private void startRangeServer(int id) throws Exception {

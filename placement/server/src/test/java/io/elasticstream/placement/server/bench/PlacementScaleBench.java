@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -76,10 +75,7 @@ public final class PlacementScaleBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> opts = BenchArgs.parse(args);
         Path dir = Path.of(opts.getOrDefault("dir", "target/placement-scale-bench"));
         int partitions = Integer.parseInt(opts.getOrDefault("partitions", "100000"));
         int topicPartitions = Integer.parseInt(opts.getOrDefault("topic-partitions", "100"));

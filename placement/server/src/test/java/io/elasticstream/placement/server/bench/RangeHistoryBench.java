@@ -16,7 +16,6 @@ import io.elasticstream.placement.server.metrics.PlacementMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -58,10 +57,7 @@ public final class RangeHistoryBench {
     };
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> opts = BenchArgs.parse(args);
         int streams = Integer.parseInt(opts.getOrDefault("streams", "200"));
         int rolls = Integer.parseInt(opts.getOrDefault("rolls", "100"));
         Path dir = Files.createTempDirectory("range-history-bench");
