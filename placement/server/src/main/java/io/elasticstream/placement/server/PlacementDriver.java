@@ -76,8 +76,9 @@ import java.util.stream.Collectors;
  * {@link RangePlacer}); partitions of a dead broker move to live brokers ({@link BrokerFailover}, started
  * by {@link BrokerLivenessWatch}), and so do partitions an operator moves ({@link PlannedMoves}). PD seals nothing itself: a range left open on a dead range server is
  * sealed by its writer, and a range left open by a dead writer by the partition's new owner when it
- * opens the stream for write (see the package documentation). Sealed ranges that lost a replica are
- * copied to another range server by {@link RangeRepairer}, on a thread of its own.
+ * opens the stream for write (see the package documentation). Sealed ranges that lost a replica, or
+ * have a short one, are copied by {@link RangeRepairer}, on a thread of its own, which also has old range
+ * records compacted into runs ({@link StoredRanges} is how every method here reads them).
  */
 public final class PlacementDriver implements PlacementService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementDriver.class);
@@ -102,6 +103,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     private final AtomicBoolean failoverPending = new AtomicBoolean();
     private volatile boolean closed;
     private final PlacementMetrics metrics;
+    private final OwnerCounts ownerCounts;
     private final RangeCounts rangeCounts;
     private final RangeMaintenance rangeMaintenance;
     /** Null when this driver does not re-replicate (no copier, e.g. standalone mode). */
@@ -142,6 +144,10 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.store = Checks.notNull(store, "store");
         this.config = Checks.notNull(config, "config");
         this.keys = new MetadataKeys(config.clusterPrefix());
+        this.ownerCounts = new OwnerCounts(() ->
+                decodePartitions(await(store.getPrefix(keys.partitionsPrefix())).kvs()));
+        this.rangeCounts = new RangeCounts(() ->
+                StoredRanges.ranges(await(store.getPrefix(keys.rangesPrefix())).kvs()));
         this.owner = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("pd-owner").daemon().factory());
         this.liveness = new Liveness(store, keys, config.memberSessionTtlMs(), this::guardedTxn);
         this.failover = new BrokerFailover(store, keys, liveness, this::guardedTxn,
@@ -150,7 +156,6 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover,
                 metrics::onBrokerSessionEnded);
         brokerLivenessWatch.start();
-        this.rangeCounts = new RangeCounts(() -> StoredRanges.ranges(await(store.getPrefix(keys.rangesPrefix())).kvs()));
         this.rangeMaintenance = new RangeMaintenance(store, keys, liveness, this::guardedTxn, rangeCounts, metrics);
         this.rangeRepairer = rangeCopier == null ? null : new RangeRepairer(new RepairPlanner(), rangeCopier, metrics,
                 RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
@@ -234,6 +239,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         }
         runOnOwner("move partitions off dead brokers", () -> {
             failoverPending.set(false);
+            ownerCounts.forget();
             return failover.reassignOrphans();
         }).whenComplete((more, error) -> {
             if (error != null && !closed) { // e.g. the store was unreachable: try again a little later
@@ -264,7 +270,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             throw new PlacementException.TopicExists(topic.name());
         }
         SortedMap<Integer, Liveness.LiveBroker> live = liveness.liveBrokers();
-        List<Integer> ownerIds = PartitionAssigner.assign(topic.partitionCount(), ownedByLiveBroker(live));
+        List<Integer> ownerIds = PartitionAssigner.assign(topic.partitionCount(), ownerCounts.of(live.keySet()));
         String counterKey = keys.streamIdCounter();
         Optional<KeyValue> counterKv = await(store.get(counterKey));
         long lastStreamId = counterKv.map(kv -> Codecs.COUNTER.decode(kv.value())).orElse(0L);
@@ -285,6 +291,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         // 3. The topic record: from here on the topic exists.
         writePartitionsThen(what, partitions, compares, List.of(Op.put(topicKey, Codecs.TOPIC.encode(
                 new TopicRecord(topic.name(), topicId, count, topic.configs())))));
+        ownerCounts.created(partitions);
         metrics.onPartitionsAssigned(count);
         LOG.info("created topic '{}' ({}) with {} partitions on streams {}..{}", topic.name(),
                 MetadataKeys.topicIdString(topicId), count, lastStreamId + 1, lastStreamId + count);
@@ -377,22 +384,13 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                 orphans.add(deletePartitionOps(partition));
             }
         }
+        ownerCounts.forget();
         writeInParts("sweep half-written topics", orphans);
         if (!orphans.isEmpty()) {
             LOG.warn("deleted {} partition(s) and their streams left by an interrupted topic creation or deletion",
                     orphans.size());
         }
         return orphans.size();
-    }
-
-    /** Every live broker with the number of partitions it owns now. */
-    private Map<Integer, Integer> ownedByLiveBroker(SortedMap<Integer, Liveness.LiveBroker> live) {
-        Map<Integer, Integer> owned = new HashMap<>();
-        live.keySet().forEach(id -> owned.put(id, 0));
-        for (KeyValue kv : await(store.getPrefix(keys.partitionsPrefix())).kvs()) {
-            owned.computeIfPresent(Codecs.PARTITION.decode(kv.value()).ownerBrokerId(), (id, n) -> n + 1);
-        }
-        return owned;
     }
 
     @Override
@@ -427,7 +425,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             throw new PlacementException.InvalidPartitionCount(name, current, newCount);
         }
         SortedMap<Integer, Liveness.LiveBroker> live = liveness.liveBrokers();
-        List<Integer> ownerIds = PartitionAssigner.assign(newCount - current, ownedByLiveBroker(live));
+        List<Integer> ownerIds = PartitionAssigner.assign(newCount - current, ownerCounts.of(live.keySet()));
         String counterKey = keys.streamIdCounter();
         Optional<KeyValue> counterKv = await(store.get(counterKey));
         long lastStreamId = counterKv.map(kv -> Codecs.COUNTER.decode(kv.value())).orElse(0L);
@@ -445,6 +443,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         TopicRecord raised = new TopicRecord(topic.name(), topic.topicId(), newCount, topic.configs());
         TxnResult result = writePartitionsThen(what, partitions, compares, List.of(
                 Op.put(topicKey, Codecs.TOPIC.encode(raised)), Op.getPrefix(keys.partitionsPrefix(topic.topicId()))));
+        ownerCounts.created(partitions);
         metrics.onPartitionsAssigned(added);
         LOG.info("topic '{}': partitions {}..{} created on streams {}..{}", name, current, newCount - 1,
                 lastStreamId + 1, lastStreamId + added);
@@ -459,6 +458,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
             KeyValue topicKv = await(store.get(topicKey))
                     .orElseThrow(() -> new PlacementException.UnknownTopic(name));
             TopicRecord topic = Codecs.TOPIC.decode(topicKv.value());
+            ownerCounts.forget();
             // The topic goes first, at once; its partitions and streams follow in parts (a crash in
             // between leaves them to the next driver's sweepHalfWrittenTopics).
             TxnResult deleted = guardedTxn(what, List.of(Compare.modRevision(topicKey, topicKv.modRevision())),
@@ -474,6 +474,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
     public CompletableFuture<List<PartitionMoveResult>> movePartitions(List<PartitionMove> moves) {
         List<PartitionMove> copy = List.copyOf(moves);
         return onOwner("move " + copy.size() + " partitions as planned", () -> {
+            ownerCounts.forget();
             List<PartitionMoveResult> results = plannedMoves.move(copy);
             metrics.onPartitionsMoved((int) results.stream()
                     .filter(r -> r.outcome() == PartitionMoveResult.Outcome.MOVED).count(), true);

@@ -59,6 +59,31 @@ class PlannedMovesTest {
     }
 
     @Test
+    void newPartitionsGoToTheBrokersOwningFewestAsMovedAndDeletedPartitionsLeftThem() throws Exception {
+        await(pd.registerBroker(new BrokerInfo(2, "127.0.0.1", 9093)));
+        TopicInfo first = await(pd.createTopic(new NewTopic("t", 4, Map.of())));
+        assertEquals(List.of(2, 2), ownedBy(first.partitions()));
+        List<PartitionMove> toBroker2 = first.partitions().stream().filter(p -> p.ownerBrokerId() == 1)
+                .map(p -> new PartitionMove("t", p.partition(), 2)).toList();
+        await(pd.movePartitions(toBroker2)); // broker 1 owns none now, broker 2 four
+
+        TopicInfo second = await(pd.createTopic(new NewTopic("u", 4, Map.of())));
+        assertEquals(List.of(4, 0), ownedBy(second.partitions()), "all four to broker 1");
+
+        await(pd.deleteTopic("t")); // broker 2 owns none now
+        TopicInfo third = await(pd.createTopic(new NewTopic("v", 2, Map.of())));
+        assertEquals(List.of(0, 2), ownedBy(third.partitions()), "both to broker 2");
+        assertEquals(List.of(0, 2), ownedBy(await(pd.createPartitions("v", 4)).partitions().subList(2, 4)),
+                "added partitions too");
+    }
+
+    /** How many of {@code partitions} brokers 1 and 2 own. */
+    private static List<Integer> ownedBy(List<PartitionInfo> partitions) {
+        return List.of((int) partitions.stream().filter(p -> p.ownerBrokerId() == 1).count(),
+                (int) partitions.stream().filter(p -> p.ownerBrokerId() == 2).count());
+    }
+
+    @Test
     void movedPartitionChangesOwnerWithLeaderAndStreamEpochRaisedByOneAndIsAnnounced() throws Exception {
         TopicInfo topic = await(pd.createTopic(new NewTopic("t", 2, Map.of())));
         await(pd.registerBroker(new BrokerInfo(2, "127.0.0.1", 9093)));
