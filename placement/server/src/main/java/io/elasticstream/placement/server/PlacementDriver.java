@@ -156,7 +156,8 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover,
                 metrics::onBrokerSessionEnded);
         brokerLivenessWatch.start();
-        this.rangeMaintenance = new RangeMaintenance(store, keys, liveness, this::guardedTxn, rangeCounts, metrics);
+        this.rangeMaintenance = new RangeMaintenance(store, keys, liveness, this::guardedTxn, rangeCounts, metrics,
+                RangeRepairer.MAX_SCRUBS_PER_ROUND);
         this.rangeRepairer = rangeCopier == null ? null : new RangeRepairer(new RepairPlanner(), rangeCopier, metrics,
                 RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
         if (rangeRepairer != null && config.rangeRepairIntervalMs() > 0) {

@@ -26,7 +26,7 @@ import java.util.SortedMap;
  * <ul>
  *   <li>{@link #plan}: the repairs of ranges with a dead or missing replica
  *       ({@link ReplicationAudit}), each with a target chosen by {@link RangePlacer}, and the checks of
- *       sealed ranges not yet verified;</li>
+ *       sealed ranges not yet verified, plus a slice of verified ones (a background scrub);</li>
  *   <li>{@link #commit} and {@link #markVerified}: record a repair's new replica, or checks' verdicts,
  *       if the range is still as planned (its record may have been rewritten meanwhile for another range
  *       of the same run, which does not matter);</li>
@@ -54,15 +54,19 @@ final class RangeMaintenance {
     private final Liveness.Writer writer;
     private final RangeCounts counts;
     private final PlacementMetrics metrics;
+    private final int maxScrubs;
+    /** The last range the scrub checked (owner thread only); null before the first. */
+    private RangeRecord scrubbedUpTo;
 
     RangeMaintenance(MetadataStore store, MetadataKeys keys, Liveness liveness, Liveness.Writer writer,
-                     RangeCounts counts, PlacementMetrics metrics) {
+                     RangeCounts counts, PlacementMetrics metrics, int maxScrubs) {
         this.store = store;
         this.keys = keys;
         this.liveness = liveness;
         this.writer = writer;
         this.counts = counts;
         this.metrics = metrics;
+        this.maxScrubs = maxScrubs;
     }
 
     /** Every range record and stream, as of one revision. */
@@ -92,8 +96,9 @@ final class RangeMaintenance {
 
     /**
      * At most {@code maxRepairs} repairs (one per range: a range that lost two replicas gets its second
-     * next round) and {@code maxChecks} checks, in stream then index order. A range with no live replica,
-     * or no live server to take a copy, is left for later.
+     * next round) and {@code maxChecks} checks, in stream then index order: of ranges not yet verified
+     * first, then up to {@code maxScrubs} (a constructor argument) of verified ones ({@link #scrub}). A
+     * range with no live replica, or no live server to take a copy, is left for later.
      */
     Plan plan(int maxRepairs, int maxChecks) {
         Snapshot snapshot = read();
@@ -101,6 +106,7 @@ final class RangeMaintenance {
         counts.recount(snapshot.records());
         List<RangeRepair> repairs = new ArrayList<>();
         List<RangeCheck> checks = new ArrayList<>();
+        List<RangeCheck> scrubbable = new ArrayList<>();
         for (StoredRanges.Stored stored : snapshot.ranges()) {
             RangeRecord range = stored.range();
             StreamRecord stream = snapshot.streams().get(range.streamId());
@@ -110,9 +116,12 @@ final class RangeMaintenance {
             long copyEpoch = Math.max(range.epoch(), stream.epoch());
             UnderReplicatedRange under = ReplicationAudit.audit(range, stream, live.keySet());
             if (under == null) {
-                if (!range.verified() && checks.size() < maxChecks) {
-                    checks.add(new RangeCheck(range, stored.holder().key(), infos(range.replicaIds(), live),
-                            copyEpoch));
+                RangeCheck check = new RangeCheck(range, stored.holder().key(), infos(range.replicaIds(), live),
+                        copyEpoch);
+                if (range.verified()) {
+                    scrubbable.add(check);
+                } else if (checks.size() < maxChecks) {
+                    checks.add(check);
                 }
                 continue;
             }
@@ -140,7 +149,46 @@ final class RangeMaintenance {
             repairs.add(new RangeRepair(range, stored.holder().key(), replaced, live.get(target).info(),
                     infos(under.liveReplicaIds(), live), copyEpoch));
         }
+        checks.addAll(scrub(scrubbable, Math.min(maxScrubs, maxChecks - checks.size())));
         return new Plan(repairs, checks);
+    }
+
+    /**
+     * Up to {@code max} verified ranges to check again, the next ones after those of the previous round (in
+     * stream then index order, wrapping around): a background scrub that finds a replica a live server lost
+     * after its range was verified (a wiped disk re-registered under the same id), one slice a round.
+     */
+    private List<RangeCheck> scrub(List<RangeCheck> verified, int max) {
+        List<RangeCheck> picked = nextSlice(verified, scrubbedUpTo, max);
+        if (!picked.isEmpty()) {
+            scrubbedUpTo = picked.getLast().range();
+        }
+        return picked;
+    }
+
+    /**
+     * Up to {@code max} of {@code ordered} (in stream then index order), starting with the first after
+     * {@code upTo} (from the start if none is, or {@code upTo} is null) and wrapping around. Pure.
+     */
+    static List<RangeCheck> nextSlice(List<RangeCheck> ordered, RangeRecord upTo, int max) {
+        if (ordered.isEmpty() || max <= 0) {
+            return List.of();
+        }
+        int from = 0;
+        while (from < ordered.size() && !after(ordered.get(from).range(), upTo)) {
+            from++;
+        }
+        List<RangeCheck> picked = new ArrayList<>();
+        for (int i = 0; i < Math.min(max, ordered.size()); i++) {
+            picked.add(ordered.get((from + i) % ordered.size()));
+        }
+        return picked;
+    }
+
+    /** Whether {@code range} comes after {@code mark} in stream then index order (any range, if no mark). */
+    private static boolean after(RangeRecord range, RangeRecord mark) {
+        return mark == null || range.streamId() > mark.streamId()
+                || (range.streamId() == mark.streamId() && range.index() > mark.index());
     }
 
     private static List<RangeServerInfo> infos(List<Integer> ids, SortedMap<Integer, Liveness.LiveRangeServer> live) {

@@ -236,7 +236,18 @@ class RangeRepairerTest {
         assertTrue(join(ClusterViewJson.read(store, PlacementConfig.DEFAULT_CLUSTER_PREFIX))
                 .contains("\"verified\":true"), "the cluster view shows it");
         assertEquals(new RangeRepairer.Round(0, 0, 0, 0, 0, 0), pd.repairUnderReplicatedRanges(),
-                "a verified range is not checked again");
+                "a verified range whose replicas are whole needs nothing");
+    }
+
+    @Test
+    void aReplicaLostOnALiveServerAfterItsRangeWasVerifiedIsFoundByTheScrubAndCompleted() throws Exception {
+        assertEquals(new RangeRepairer.Round(0, 0, 0, 0, 1, 0), pd.repairUnderReplicatedRanges());
+        shortServers.add(3); // e.g. its disk was wiped and it registered again under the same id
+
+        assertEquals(new RangeRepairer.Round(1, 1, 0, 0, 0, 0), pd.repairUnderReplicatedRanges());
+        assertEquals(List.of(streamId + "/0 [0, 100) to 3 from [1, 2]"), copies);
+        assertTrue(storedRange(0).verified(), "it stays verified: every replica holds it again");
+        assertEquals(new RangeRepairer.Round(0, 0, 0, 0, 0, 0), pd.repairUnderReplicatedRanges());
     }
 
     @Test
