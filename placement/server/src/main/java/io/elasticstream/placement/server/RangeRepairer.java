@@ -7,7 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,6 +53,12 @@ final class RangeRepairer implements AutoCloseable {
     static final int MAX_REPAIRS_PER_ROUND = 32;
     /** Ranges checked per round at most. */
     static final int MAX_CHECKS_PER_ROUND = 1024;
+    /**
+     * Longest a round waits for one replica's answer to a check. A server that does not answer in time
+     * (hung, or frozen while its session still lives) is not asked again that round, so it cannot hold up
+     * the round's other checks and repairs.
+     */
+    static final long CHECK_TIMEOUT_MS = 5_000;
     /** Verified ranges checked again per round at most (the scrub: 100,000 ranges a pass of about 8 minutes at 5 s). */
     static final int MAX_SCRUBS_PER_ROUND = 1024;
     /** Compaction transactions per round at most. */
@@ -136,11 +144,15 @@ final class RangeRepairer implements AutoCloseable {
         RangeMaintenance.Plan plan = PlacementDriver.await(planner.plan(MAX_REPAIRS_PER_ROUND, MAX_CHECKS_PER_ROUND));
         List<RangeRepair> repairs = new ArrayList<>(plan.repairs());
         List<RangeCheck> whole = new ArrayList<>();
+        Set<Integer> unresponsive = new HashSet<>();
         for (RangeCheck check : plan.checks()) {
             if (closed || Thread.currentThread().isInterrupted()) {
                 break;
             }
-            List<RangeRepair> completions = check(check);
+            if (check.replicas().stream().anyMatch(replica -> unresponsive.contains(replica.id()))) {
+                continue;
+            }
+            List<RangeRepair> completions = check(check, unresponsive);
             if (completions == null) {
                 continue; // some replica could not tell: next round
             }
@@ -184,21 +196,23 @@ final class RangeRepairer implements AutoCloseable {
 
     /**
      * Asks every replica of the checked range whether it holds it whole: the repairs completing the short
-     * ones from the whole ones (none if all hold it), or null if some replica could not tell, or none holds
-     * it whole (nothing to copy from).
+     * ones from the whole ones (none if all hold it), or null if some replica could not tell (it is added
+     * to {@code unresponsive}), or none holds it whole (nothing to copy from).
      */
-    private List<RangeRepair> check(RangeCheck check) {
+    private List<RangeRepair> check(RangeCheck check, Set<Integer> unresponsive) {
         List<CompletableFuture<Boolean>> answers = check.replicas().stream()
                 .map(replica -> copier.holdsWhole(replica, check.asked())).toList();
         List<RangeServerInfo> whole = new ArrayList<>();
         List<RangeServerInfo> partial = new ArrayList<>();
         for (int i = 0; i < answers.size(); i++) {
             try {
-                boolean holds = answers.get(i).get(copyTimeoutMs, TimeUnit.MILLISECONDS);
+                boolean holds = answers.get(i).get(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 (holds ? whole : partial).add(check.replicas().get(i));
             } catch (ExecutionException | TimeoutException e) {
-                LOG.debug("check of {}: replica {} could not tell: {}", check, check.replicas().get(i).id(),
-                        e.getMessage());
+                LOG.info("check of {}: replica {} could not tell ({}); not asked again this round", check,
+                        check.replicas().get(i).id(), e instanceof TimeoutException ? "no answer within "
+                                + CHECK_TIMEOUT_MS + " ms" : e.getCause().getMessage());
+                unresponsive.add(check.replicas().get(i).id());
                 return null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

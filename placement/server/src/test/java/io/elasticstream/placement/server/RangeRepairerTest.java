@@ -57,6 +57,8 @@ class RangeRepairerTest {
     private final Set<Integer> shortServers = ConcurrentHashMap.newKeySet();
     /** Servers whose checks fail. */
     private final Set<Integer> unreachable = ConcurrentHashMap.newKeySet();
+    /** Every server a check asked, in order. */
+    private final List<Integer> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     private MetadataStore store;
     private PlacementDriver pd;
     private long streamId;
@@ -83,6 +85,7 @@ class RangeRepairerTest {
 
             @Override
             public CompletableFuture<Boolean> holdsWhole(RangeServerInfo server, RangeInfo range) {
+                asked.add(server.id());
                 if (unreachable.contains(server.id())) {
                     return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
                 }
@@ -251,14 +254,19 @@ class RangeRepairerTest {
     }
 
     @Test
-    void aRangeIsNotVerifiedWhileAReplicaCannotTellWhatItHolds() throws Exception {
+    void aRangeIsNotVerifiedWhileAReplicaCannotTellWhatItHoldsAndThatServerIsNotAskedAgainThatRound()
+            throws Exception {
+        await(pd.createRange(streamId, epoch, 1, 100));
+        await(pd.sealRange(streamId, epoch, 1, 200));
         unreachable.add(3);
 
         assertEquals(new RangeRepairer.Round(0, 0, 0, 0, 0, 0), pd.repairUnderReplicatedRanges());
         assertTrue(!storedRange(0).verified());
+        assertEquals(List.of(3), asked.stream().filter(id -> id == 3).toList(),
+                "server 3 failed the check of range 0; range 1 (also on it) waits for the next round");
 
         unreachable.clear();
-        assertEquals(new RangeRepairer.Round(0, 0, 0, 0, 1, 0), pd.repairUnderReplicatedRanges());
+        assertEquals(new RangeRepairer.Round(0, 0, 0, 0, 2, 0), pd.repairUnderReplicatedRanges());
     }
 
     @Test
