@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -230,7 +231,7 @@ final class RangeMaintenance {
      * it rewrites; a batch that loses a race is left to the next round's checks.
      */
     int markVerified(List<RangeCheck> checks) {
-        Map<String, List<RangeCheck>> byHolder = new java.util.LinkedHashMap<>();
+        Map<String, List<RangeCheck>> byHolder = new LinkedHashMap<>();
         checks.forEach(check -> byHolder.computeIfAbsent(check.holderKey(), key -> new ArrayList<>()).add(check));
         List<String> holderKeys = new ArrayList<>(byHolder.keySet());
         int verified = 0;
