@@ -156,7 +156,7 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         this.brokerLivenessWatch = new BrokerLivenessWatch(store, keys, this::scheduleFailover,
                 metrics::onBrokerSessionEnded);
         brokerLivenessWatch.start();
-        this.rangeMaintenance = new RangeMaintenance(store, keys, liveness, this::guardedTxn, rangeCounts, metrics,
+        this.rangeMaintenance = new RangeMaintenance(store, keys, liveness, this::guardedTxn, metrics,
                 RangeRepairer.MAX_SCRUBS_PER_ROUND);
         this.rangeRepairer = rangeCopier == null ? null : new RangeRepairer(new RepairPlanner(), rangeCopier, metrics,
                 RpcRangeCopier.DEFAULT_COPY_TIMEOUT_MS);
@@ -873,11 +873,18 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         return rangeRepairer.runOnce();
     }
 
-    /** {@link RangeRepairer}'s planning and record changes, each a short task on the owner thread. */
+    /**
+     * {@link RangeRepairer}'s side of PD: planning on the calling (repair) thread, since it reads every
+     * record; record changes, and the range counts' update, as short tasks on the owner thread.
+     */
     private final class RepairPlanner implements RangeRepairer.Planner {
         @Override
         public CompletableFuture<RangeMaintenance.Plan> plan(int maxRepairs, int maxChecks) {
-            return runOnOwner("plan range repairs", () -> rangeMaintenance.plan(maxRepairs, maxChecks));
+            RangeMaintenance.Plan plan = rangeMaintenance.plan(maxRepairs, maxChecks);
+            return runOnOwner("recount ranges per range server", () -> {
+                rangeCounts.replace(plan.held());
+                return plan;
+            });
         }
 
         @Override
@@ -892,7 +899,9 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
 
         @Override
         public CompletableFuture<Integer> compact(int maxMerges) {
-            return runOnOwner("compact range records", () -> rangeMaintenance.compact(maxMerges));
+            List<RangeCompactor.Merge> merges = rangeMaintenance.planCompaction(maxMerges);
+            return merges.isEmpty() ? CompletableFuture.completedFuture(0)
+                    : runOnOwner("compact range records", () -> rangeMaintenance.compact(merges));
         }
     }
 

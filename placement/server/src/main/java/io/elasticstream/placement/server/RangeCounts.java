@@ -12,8 +12,9 @@ import java.util.function.Supplier;
  * How many ranges each range server holds, as range placement balances by it, without reading every
  * range record for each new range (a range server's death makes every writer on it roll at once). Counted
  * from all range records on first use by each driver (so once per leadership), then kept up to date by
- * this driver's own placements and repairs, and replaced by the full count each repair round reads anyway
- * ({@link RangeMaintenance#plan}), which also takes in what trims and topic deletions removed.
+ * this driver's own placements, and replaced by the full count each repair round reads anyway
+ * ({@link RangeMaintenance#plan}, with its repairs' targets), which also takes in what trims and topic
+ * deletions removed.
  *
  * <p>Threading: PD's owner thread only.
  */
@@ -42,22 +43,22 @@ final class RangeCounts {
         }
     }
 
-    /** A replica on {@code removedId} (none if negative) was replaced by, or added as, one on {@code addedId}. */
-    void moved(int removedId, int addedId) {
-        if (held != null) {
-            if (removedId >= 0) {
-                held.computeIfPresent(removedId, (id, n) -> n > 1 ? n - 1 : null);
-            }
-            held.merge(addedId, 1, Integer::sum);
-        }
-    }
-
     /** Replaces the counts by those of {@code all}, every range record. */
     void recount(Collection<RangeRecord> all) {
+        held = new HashMap<>(count(all));
+    }
+
+    /** Replaces the counts by {@code counted} (as {@link #count} gives them). */
+    void replace(Map<Integer, Integer> counted) {
+        held = new HashMap<>(counted);
+    }
+
+    /** How many of {@code ranges} each server holds. */
+    static Map<Integer, Integer> count(Collection<RangeRecord> ranges) {
         Map<Integer, Integer> counted = new HashMap<>();
-        for (RangeRecord range : all) {
+        for (RangeRecord range : ranges) {
             range.replicaIds().forEach(id -> counted.merge(id, 1, Integer::sum));
         }
-        held = counted;
+        return counted;
     }
 }

@@ -44,8 +44,8 @@ import java.util.concurrent.TimeoutException;
  * found again by the next round's (idempotent) copy.
  *
  * <p>Threading: rounds run on this class's own scheduler thread (or the caller's, in {@link #runOnce}),
- * one at a time; planning and record changes run on PD's owner thread as short tasks, while copies and
- * checks, which may take long, only tie up this thread.
+ * one at a time; planning (which reads every record) and copies and checks (which may take long) tie up
+ * only this thread, while record changes run on PD's owner thread as short tasks.
  */
 final class RangeRepairer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RangeRepairer.class);
@@ -69,7 +69,10 @@ final class RangeRepairer implements AutoCloseable {
      */
     static final int COMPACT_EVERY_ROUNDS = 12;
 
-    /** PD's side of a round, each call a task on its owner thread (see {@link RangeMaintenance}). */
+    /**
+     * PD's side of a round (see {@link RangeMaintenance}): planning may run on the calling thread, record
+     * changes run on PD's owner thread.
+     */
     interface Planner {
         CompletableFuture<RangeMaintenance.Plan> plan(int maxRepairs, int maxChecks);
 

@@ -35,9 +35,9 @@
  *       ({@link io.elasticstream.placement.server.RangeCopier}; the stream RPC's COPY_RANGE, so data never
  *       passes through PD), then the target takes the dead replica's place (or is added) in the range
  *       record. Sealed ranges not yet verified are checked replica by replica; short replicas are completed
- *       in place, and a range all of whose replicas hold it whole is marked verified. Planning and record
- *       changes ({@link io.elasticstream.placement.server.RangeMaintenance}) are short tasks on the owner
- *       thread; copies and checks are not.</li>
+ *       in place, and a range all of whose replicas hold it whole is marked verified. Record changes
+ *       ({@link io.elasticstream.placement.server.RangeMaintenance}) are short tasks on the owner thread;
+ *       planning (a read of every record), copies and checks run on the repair thread.</li>
  *   <li>{@link io.elasticstream.placement.server.RangeCompactor}: runs of settled (verified, empty or
  *       trimmed) range records merge into one record holding them all, so old range history stays a few
  *       keys; {@link io.elasticstream.placement.server.StoredRanges} is how every reader and writer sees

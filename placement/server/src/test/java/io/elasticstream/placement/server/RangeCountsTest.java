@@ -20,17 +20,16 @@ class RangeCountsTest {
     });
 
     @Test
-    void theRecordsAreReadOnceThenEachPlacementAndRepairIsCountedWithoutReadingThemAgain() {
+    void theRecordsAreReadOnceThenEachPlacementIsCountedWithoutReadingThemAgain() {
         assertEquals(2, counts.held(1));
         assertEquals(1, counts.held(3));
         assertEquals(0, counts.held(9), "a server holding nothing");
 
         counts.placed(List.of(3, 4, 5));
-        counts.moved(2, 5);
-        counts.moved(-1, 6);
+        counts.placed(List.of(5));
 
-        assertEquals(List.of(2, 1, 2, 2, 2, 1), List.of(counts.held(1), counts.held(2), counts.held(3),
-                counts.held(4), counts.held(5), counts.held(6)));
+        assertEquals(List.of(2, 2, 2, 2, 2), List.of(counts.held(1), counts.held(2), counts.held(3),
+                counts.held(4), counts.held(5)));
         assertEquals(1, reads.get());
     }
 
@@ -42,6 +41,8 @@ class RangeCountsTest {
         counts.recount(List.of(new RangeRecord(1, 1, 10, 20, 1, List.of(1, 2, 4))));
 
         assertEquals(List.of(1, 1, 0, 1), List.of(counts.held(1), counts.held(2), counts.held(3), counts.held(4)));
+        counts.replace(RangeCounts.count(List.of(new RangeRecord(1, 2, 20, 30, 1, List.of(3)))));
+        assertEquals(List.of(0, 1), List.of(counts.held(1), counts.held(3)), "a repair round's count replaces them");
         assertEquals(1, reads.get());
     }
 }
