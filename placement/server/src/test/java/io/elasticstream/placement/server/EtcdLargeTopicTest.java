@@ -8,24 +8,18 @@ import io.elasticstream.placement.api.NewTopic;
 import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.api.TopicInfo;
-import io.elasticstream.placement.metadata.EtcdMetadataStore;
-import io.elasticstream.placement.metadata.EtcdProcess;
+import io.elasticstream.placement.metadata.EtcdExtension;
 import io.elasticstream.placement.metadata.MetadataStore;
 import io.elasticstream.placement.metadata.Txn;
 import io.elasticstream.placement.server.codec.Codecs;
 import io.elasticstream.placement.server.codec.StreamRecord;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Topics with more partitions than one etcd transaction can hold ({@link Txn#MAX_OPS} operations), against a
@@ -34,33 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EtcdLargeTopicTest {
-    private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
 
-    @TempDir
-    static Path etcdDirectory;
-
-    private static EtcdProcess etcd;
     private MetadataStore store;
     private PlacementDriver pd;
     private final PlacementConfig config = PlacementConfig.standalone();
     private final MetadataKeys keys = new MetadataKeys(config.clusterPrefix());
 
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdProcess.start(etcdDirectory);
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
     @BeforeEach
     void open() {
-        store = EtcdMetadataStore.connect(List.of(etcd.clientUri()),
-                EtcdMetadataStore.Config.DEFAULT.withKeyPrefix("/large-topic-test-" + TEST_NUMBER.incrementAndGet()));
+        store = ETCD.connect("large-topic-test");
         pd = new PlacementDriver(store, config);
         pd.registerBroker(new BrokerInfo(1, "127.0.0.1", 9092)).join();
     }
