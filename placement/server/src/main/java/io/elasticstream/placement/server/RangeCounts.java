@@ -31,7 +31,7 @@ final class RangeCounts {
     /** Ranges on {@code serverId}. */
     int held(int serverId) {
         if (held == null) {
-            recount(readAll.get());
+            replace(count(readAll.get()));
         }
         return held.getOrDefault(serverId, 0);
     }
@@ -41,11 +41,6 @@ final class RangeCounts {
         if (held != null) {
             replicaIds.forEach(id -> held.merge(id, 1, Integer::sum));
         }
-    }
-
-    /** Replaces the counts by those of {@code all}, every range record. */
-    void recount(Collection<RangeRecord> all) {
-        held = new HashMap<>(count(all));
     }
 
     /** Replaces the counts by {@code counted} (as {@link #count} gives them). */

@@ -38,7 +38,7 @@ class RangeCountsTest {
         counts.placed(List.of(1, 2, 3)); // not counted yet: the first use reads the records
         assertEquals(2, counts.held(1));
 
-        counts.recount(List.of(new RangeRecord(1, 1, 10, 20, 1, List.of(1, 2, 4))));
+        counts.replace(RangeCounts.count(List.of(new RangeRecord(1, 1, 10, 20, 1, List.of(1, 2, 4)))));
 
         assertEquals(List.of(1, 1, 0, 1), List.of(counts.held(1), counts.held(2), counts.held(3), counts.held(4)));
         counts.replace(RangeCounts.count(List.of(new RangeRecord(1, 2, 20, 30, 1, List.of(3)))));
