@@ -24,8 +24,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * The cluster view served at {@code GET /v1/cluster}, hand-encoded as JSON from one prefix read of the
@@ -51,10 +53,6 @@ public final class ClusterViewJson {
         String termKey = prefix + "pd/term";
         PdLeader leader = null;
         long term = 0;
-        List<BrokerInfo> brokers = new ArrayList<>();
-        List<RangeServerInfo> servers = new ArrayList<>();
-        Map<Integer, BrokerLoad> liveBrokers = new HashMap<>();
-        Map<Integer, RangeServerLoad> liveServers = new HashMap<>();
         List<TopicRecord> topics = new ArrayList<>();
         Map<TopicId, List<PartitionInfo>> partitions = new HashMap<>();
         Map<Long, StreamRecord> streams = new TreeMap<>();
@@ -66,14 +64,6 @@ public final class ClusterViewJson {
                     leader = PdLeader.CODEC.decode(kv.value());
                 } else if (key.equals(termKey)) {
                     term = Codecs.COUNTER.decode(kv.value());
-                } else if (key.startsWith(keys.aliveBrokersPrefix())) {
-                    liveBrokers.put(MetadataKeys.parseMemberId(key), Codecs.BROKER_LOAD.decode(kv.value()));
-                } else if (key.startsWith(keys.aliveRangeServersPrefix())) {
-                    liveServers.put(MetadataKeys.parseMemberId(key), Codecs.RANGE_SERVER_LOAD.decode(kv.value()));
-                } else if (key.startsWith(keys.brokersPrefix())) {
-                    brokers.add(Codecs.BROKER.decode(kv.value()));
-                } else if (key.startsWith(keys.rangeServersPrefix())) {
-                    servers.add(Codecs.RANGE_SERVER.decode(kv.value()));
                 } else if (key.startsWith(keys.topicsPrefix())) {
                     topics.add(Codecs.TOPIC.decode(kv.value()));
                 } else if (key.startsWith(keys.partitionsPrefix())) {
@@ -90,6 +80,7 @@ public final class ClusterViewJson {
                 // not a record this version knows: leave it out of the view
             }
         }
+        ClusterMembers members = ClusterMembers.of(kvs, prefix);
         JsonWriter json = new JsonWriter().beginObject().name("revision").value(revision);
         json.name("pd").beginObject().name("term").value(term).name("leader");
         if (leader == null) {
@@ -99,10 +90,11 @@ public final class ClusterViewJson {
         }
         json.endObject();
         json.name("brokers").beginArray();
-        for (BrokerInfo b : brokers) {
-            BrokerLoad load = liveBrokers.get(b.id());
-            member(json, b.id(), b.host(), b.port(), load != null);
-            if (load != null) {
+        for (ClusterMembers.Broker broker : members.brokers()) {
+            BrokerInfo b = broker.info();
+            member(json, b.id(), b.host(), b.port(), broker.live());
+            if (broker.load().isPresent()) {
+                BrokerLoad load = broker.load().get();
                 json.name("load").beginObject().name("partitionsOwned").value(load.partitionsOwned())
                         .name("bytesInPerSecond").value(load.bytesInPerSecond())
                         .name("bytesOutPerSecond").value(load.bytesOutPerSecond())
@@ -112,10 +104,11 @@ public final class ClusterViewJson {
             json.endObject();
         }
         json.endArray().name("rangeServers").beginArray();
-        for (RangeServerInfo s : servers) {
-            RangeServerLoad load = liveServers.get(s.id());
-            member(json, s.id(), s.host(), s.port(), load != null);
-            if (load != null) {
+        for (ClusterMembers.RangeServer server : members.rangeServers()) {
+            RangeServerInfo s = server.info();
+            member(json, s.id(), s.host(), s.port(), server.live());
+            if (server.load().isPresent()) {
+                RangeServerLoad load = server.load().get();
                 json.name("load").beginObject().name("rangesHeld").value(load.rangesHeld())
                         .name("diskFreeBytes").value(load.diskFreeBytes())
                         .name("bytesInPerSecond").value(load.bytesInPerSecond())
@@ -135,7 +128,9 @@ public final class ClusterViewJson {
         }
         json.endArray().name("underReplicatedRanges").beginArray();
         List<RangeRecord> allRanges = ranges.values().stream().flatMap(List::stream).toList();
-        for (UnderReplicatedRange u : ReplicationAudit.underReplicated(allRanges, streams, liveServers.keySet())) {
+        Set<Integer> liveServers = members.rangeServers().stream().filter(ClusterMembers.RangeServer::live)
+                .map(server -> server.info().id()).collect(Collectors.toSet());
+        for (UnderReplicatedRange u : ReplicationAudit.underReplicated(allRanges, streams, liveServers)) {
             json.beginObject().name("streamId").value(u.streamId()).name("index").value(u.index())
                     .name("start").value(u.startOffset()).name("end").value(u.endOffset())
                     .name("liveReplicas").beginArray();
