@@ -54,7 +54,8 @@ final class DescribeProducersApi implements RequestHandler {
                 for (ActiveProducer p : log.activeProducers()) {
                     out.activeProducers().add(new ProducerState().setProducerId(p.producerId())
                             .setProducerEpoch(p.epoch()).setLastSequence(p.lastSequence())
-                            .setLastTimestamp(p.lastTimestamp()).setCoordinatorEpoch(-1).setCurrentTxnStartOffset(-1));
+                            .setLastTimestamp(p.lastTimestamp()).setCoordinatorEpoch(p.coordinatorEpoch())
+                            .setCurrentTxnStartOffset(p.currentTxnStartOffset()));
                 }
             }
         }

@@ -5,6 +5,7 @@ import io.elasticstream.broker.partition.PartitionLog;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.common.Clock;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.rangestore.protocol.StoredBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ final class FetchApi implements RequestHandler {
         List<PartitionRead> reads = new ArrayList<>(wanted.size());
         for (Map.Entry<TopicIdPartition, FetchRequest.PartitionData> e : wanted.entrySet()) {
             reads.add(read(e.getKey(), e.getValue(), Math.min(e.getValue().maxBytes, Math.max(req.maxBytes(), 1)),
-                    deadlineNs));
+                    deadlineNs, req.isolationLevel() == IsolationLevel.READ_COMMITTED));
         }
         CompletableFuture.allOf(reads.stream().map(r -> r.done).toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             try {
@@ -149,15 +150,16 @@ final class FetchApi implements RequestHandler {
         for (PartitionRead r : reads) {
             if (r.log != null) {
                 r.log.awaitAppend(once);
-                if (r.log.highWatermark() > r.fetchOffset) {
+                if (r.readableEnd() > r.fetchOffset) {
                     once.run(); // data arrived between the read and the registration
                 }
             }
         }
     }
 
-    private PartitionRead read(TopicIdPartition tip, FetchRequest.PartitionData data, int maxBytes, long deadlineNs) {
-        PartitionRead r = new PartitionRead(tip, data);
+    private PartitionRead read(TopicIdPartition tip, FetchRequest.PartitionData data, int maxBytes, long deadlineNs,
+                               boolean readCommitted) {
+        PartitionRead r = new PartitionRead(tip, data, readCommitted);
         if (tip.topic() == null) {
             return r.fail(Errors.UNKNOWN_TOPIC_ID);
         }
@@ -183,6 +185,7 @@ final class FetchApi implements RequestHandler {
                                              int maxBytes) {
         CompletableFuture<Void> nothingToRead = CompletableFuture.completedFuture(null);
         r.log = log;
+        r.lastStableOffset = log.lastStableOffset();
         r.highWatermark = log.highWatermark();
         r.logStartOffset = log.logStartOffset();
         if (data.currentLeaderEpoch.isPresent() && data.currentLeaderEpoch.get() >= 0) {
@@ -200,17 +203,31 @@ final class FetchApi implements RequestHandler {
             r.fail(Errors.OFFSET_OUT_OF_RANGE);
             return nothingToRead;
         }
-        if (data.fetchOffset >= r.highWatermark) {
-            return nothingToRead; // nothing confirmed there yet (offsets up to the log end offset are not out of range)
+        long end = r.readCommitted ? r.lastStableOffset : r.highWatermark;
+        if (data.fetchOffset >= end) {
+            return nothingToRead; // nothing confirmed (or stable) there yet; up to the log end offset is not out of range
         }
         return log.read(data.fetchOffset, Math.max(maxBytes, 1)).handle((batches, err) -> {
             if (err != null) {
                 r.fail(ErrorMapper.toErrors(err));
             } else {
-                r.batches = batches;
+                r.batches = r.readCommitted ? belowOffset(batches, end) : batches;
             }
             return null;
         });
+    }
+
+    /** The batches that start below {@code end}; releases the others. */
+    private static List<StoredBatch> belowOffset(List<StoredBatch> batches, long end) {
+        List<StoredBatch> kept = new ArrayList<>(batches.size());
+        for (StoredBatch b : batches) {
+            if (b.baseOffset() < end) {
+                kept.add(b);
+            } else {
+                b.data().release();
+            }
+        }
+        return kept;
     }
 
     private ApiMessage respond(FetchRequest req, Reply reply, List<PartitionRead> reads) {
@@ -237,7 +254,7 @@ final class FetchApi implements RequestHandler {
                     .setPartitionIndex(r.tip.partition())
                     .setErrorCode(r.error.code())
                     .setHighWatermark(r.highWatermark)
-                    .setLastStableOffset(r.highWatermark)
+                    .setLastStableOffset(r.lastStableOffset)
                     .setLogStartOffset(r.logStartOffset)
                     .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
                     .setPreferredReadReplica(-1);
@@ -245,6 +262,12 @@ final class FetchApi implements RequestHandler {
             if (records.remaining() > 0) {
                 first = false;
                 budget -= records.remaining();
+                if (readCommitted) {
+                    for (ProducerSnapshot.AbortedTxn a : r.log.abortedTxns(r.fetchOffset, r.takenEndOffset)) {
+                        p.abortedTransactions().add(new FetchResponseData.AbortedTransaction()
+                                .setProducerId(a.producerId()).setFirstOffset(a.firstOffset()));
+                    }
+                }
             }
             p.setRecords(MemoryRecords.readableRecords(records));
             r.release();
@@ -277,17 +300,28 @@ final class FetchApi implements RequestHandler {
         final TopicIdPartition tip;
         final FetchRequest.PartitionData request;
         final long fetchOffset;
+        /** {@code read_committed}: read only below the last stable offset. */
+        final boolean readCommitted;
         PartitionLog log;
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         volatile Errors error = Errors.NONE;
         volatile List<StoredBatch> batches = List.of();
         volatile long highWatermark = -1;
         volatile long logStartOffset = -1;
+        volatile long lastStableOffset = -1;
+        /** The end offset of the last batch {@link #take} returned. */
+        long takenEndOffset = -1;
 
-        PartitionRead(TopicIdPartition tip, FetchRequest.PartitionData request) {
+        PartitionRead(TopicIdPartition tip, FetchRequest.PartitionData request, boolean readCommitted) {
             this.tip = tip;
             this.request = request;
             this.fetchOffset = request.fetchOffset;
+            this.readCommitted = readCommitted;
+        }
+
+        /** Where this read may go up to now: the last stable offset or the high watermark. */
+        long readableEnd() {
+            return readCommitted ? log.lastStableOffset() : log.highWatermark();
         }
 
         /** As Kafka: a partition answered with an error reports no offsets. */
@@ -295,6 +329,7 @@ final class FetchApi implements RequestHandler {
             error = e;
             highWatermark = -1;
             logStartOffset = -1;
+            lastStableOffset = -1;
             return this;
         }
 
@@ -317,6 +352,7 @@ final class FetchApi implements RequestHandler {
                 }
                 size += n;
                 count++;
+                takenEndOffset = b.endOffset();
             }
             ByteBuffer out = ByteBuffer.allocate(size);
             for (int i = 0; i < count; i++) {

@@ -43,6 +43,8 @@ final class ListOffsetsApi implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ListOffsetsRequestData data = ((ListOffsetsRequest) request).data();
         boolean withLeaderEpoch = context.apiVersion() >= 4;
+        // v2+: READ_COMMITTED answers "latest" with the last stable offset (Kafka's isolation level 1).
+        boolean readCommitted = context.apiVersion() >= 2 && data.isolationLevel() == 1;
         ListOffsetsResponseData response = new ListOffsetsResponseData().setThrottleTimeMs(0);
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (ListOffsetsRequestData.ListOffsetsTopic t : data.topics()) {
@@ -52,7 +54,7 @@ final class ListOffsetsApi implements RequestHandler {
                 ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                         .setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1).setLeaderEpoch(-1);
                 topic.partitions().add(out);
-                pending.add(lookup(new TopicPartition(t.name(), p.partitionIndex()), p, out, withLeaderEpoch)
+                pending.add(lookup(new TopicPartition(t.name(), p.partitionIndex()), p, out, withLeaderEpoch, readCommitted)
                         .thenRun(() -> {
                             if (out.offset() < 0) {
                                 out.setLeaderEpoch(-1); // found nothing: Kafka answers no epoch either
@@ -64,7 +66,8 @@ final class ListOffsetsApi implements RequestHandler {
     }
 
     private CompletableFuture<Void> lookup(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p,
-                                           ListOffsetsPartitionResponse out, boolean withLeaderEpoch) {
+                                           ListOffsetsPartitionResponse out, boolean withLeaderEpoch,
+                                           boolean readCommitted) {
         PartitionLog log = partitions.get(tp);
         if (log == null) {
             return topics.notServedHere(tp).thenAccept(error -> out.setErrorCode(error.code()));
@@ -86,7 +89,7 @@ final class ListOffsetsApi implements RequestHandler {
             return CompletableFuture.completedFuture(null); // no tiered storage: nothing is tiered (Kafka: -1)
         }
         if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
-            out.setOffset(log.highWatermark());
+            out.setOffset(readCommitted ? log.lastStableOffset() : log.highWatermark());
             return CompletableFuture.completedFuture(null);
         }
         if (ts == ListOffsetsRequest.MAX_TIMESTAMP) {

@@ -171,10 +171,8 @@ public final class PartitionLog {
                     StoredBatchHeader h = StoredBatchHeader.read(b.data().nioBuffer());
                     if (h.hasProducerId() && b.baseOffset() >= stateFrom) {
                         synchronized (this) {
-                            producers.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(),
-                                    b.baseOffset(), b.maxTimestamp());
-                            confirmedProducers.update(h.producerId(), h.producerEpoch(), h.baseSequence(),
-                                    h.lastSequence(), b.baseOffset(), b.maxTimestamp());
+                            record(producers, h, b.baseOffset(), b.maxTimestamp());
+                            record(confirmedProducers, h, b.baseOffset(), b.maxTimestamp());
                         }
                     }
                     sizeBytes.addAndGet(size);
@@ -189,6 +187,17 @@ public final class PartitionLog {
             }
             return rebuildState(next, stateFrom);
         });
+    }
+
+    /** Records a stored batch of a producer (data or transaction marker) in {@code table}. */
+    private static void record(ProducerStateTable table, StoredBatchHeader h, long baseOffset, long maxTimestamp) {
+        if (h.marker() != null) {
+            table.endTxn(h.producerId(), h.producerEpoch(), h.marker().commit(), baseOffset,
+                    h.marker().coordinatorEpoch());
+        } else {
+            table.update(h.producerId(), h.producerEpoch(), h.baseSequence(), h.lastSequence(), baseOffset,
+                    maxTimestamp, h.transactional());
+        }
     }
 
     /** Bytes of the batches this log read while opening: with a snapshot, only the stream's tail. */
@@ -245,9 +254,12 @@ public final class PartitionLog {
         while ((a = unconfirmed.peekFirst()) != null && a.baseOffset < highWatermark) {
             unconfirmed.removeFirst();
             sizeBytes.addAndGet(a.sizeBytes);
-            if (a.producerId >= 0) {
+            if (a.marker != null) {
+                confirmedProducers.endTxn(a.producerId, a.producerEpoch, a.marker.commit(), a.baseOffset,
+                        a.marker.coordinatorEpoch());
+            } else if (a.producerId >= 0) {
                 confirmedProducers.update(a.producerId, a.producerEpoch, a.firstSeq, a.lastSeq, a.baseOffset,
-                        a.maxTimestamp);
+                        a.maxTimestamp, a.transactional);
             }
         }
     }
@@ -263,9 +275,19 @@ public final class PartitionLog {
         }
     }
 
-    /** A batch appended here, by its producer (-1 if none) and base offset. */
+    /**
+     * A batch appended here, by its producer (-1 if none) and base offset; {@code marker} is set for a
+     * transaction marker.
+     */
     private record Appended(long baseOffset, int sizeBytes, long producerId, short producerEpoch, int firstSeq,
-                            int lastSeq, long maxTimestamp) {
+                            int lastSeq, long maxTimestamp, boolean transactional, StoredBatchHeader.Marker marker) {
+        static Appended of(long baseOffset, int sizeBytes, ProducedBatch batch) {
+            return batch.hasProducerId()
+                    ? new Appended(baseOffset, sizeBytes, batch.producerId(), batch.producerEpoch(),
+                            batch.baseSequence(), batch.lastSequence(), batch.maxTimestamp(), batch.isTransactional(),
+                            null)
+                    : new Appended(baseOffset, sizeBytes, -1, (short) -1, -1, -1, -1, false, null);
+        }
     }
 
     public TopicPartition topicPartition() {
@@ -327,7 +349,7 @@ public final class PartitionLog {
             for (ProducedBatch batch : batches) {
                 if (batch.hasProducerId()) {
                     ProducerStateTable.Check check = producers.check(batch.producerId(), batch.producerEpoch(),
-                            batch.baseSequence(), batch.lastSequence());
+                            batch.baseSequence(), batch.lastSequence(), batch.isTransactional());
                     if (check.duplicate()) {
                         appended.add(duplicateOf(check.duplicateBaseOffset(), batch.recordCount()));
                         continue;
@@ -344,24 +366,16 @@ public final class PartitionLog {
                             return r.baseOffset();
                         });
                 if (base[0] >= 0) {
-                    unconfirmed.addLast(batch.hasProducerId()
-                            ? new Appended(base[0], size, batch.producerId(), batch.producerEpoch(),
-                                    batch.baseSequence(), batch.lastSequence(), batch.maxTimestamp())
-                            : new Appended(base[0], size, -1, (short) -1, -1, -1, -1));
+                    unconfirmed.addLast(Appended.of(base[0], size, batch));
                 }
                 if (batch.hasProducerId() && base[0] >= 0) {
                     producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                            batch.lastSequence(), base[0], batch.maxTimestamp());
+                            batch.lastSequence(), base[0], batch.maxTimestamp(), batch.isTransactional());
                     long baseOffset = base[0];
                     unconfirmedIdempotent.put(baseOffset, f);
                     f.whenComplete((ok, err) -> unconfirmedIdempotent.remove(baseOffset, f));
                 }
-                f.whenComplete((ok, err) -> {
-                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                    if (cause != null && !(cause instanceof StreamException.Backpressure)) {
-                        failed = true; // the stream stopped; the partition manager reopens it
-                    }
-                });
+                failOnStreamError(f);
                 appended.add(f);
             }
         }
@@ -378,6 +392,65 @@ public final class PartitionLog {
                     }
                     throw err instanceof CompletionException ce ? ce : new CompletionException(err);
                 });
+    }
+
+    /**
+     * Writes a transaction marker of {@code producerId} (WriteTxnMarkers): ends its transaction on this
+     * partition, as committed or aborted; completes with the marker's offset once confirmed. Fails with
+     * INVALID_PRODUCER_EPOCH for an epoch older than the producer's, TRANSACTION_COORDINATOR_FENCED for an
+     * older coordinator epoch than its last marker's, NOT_LEADER_OR_FOLLOWER once closed.
+     */
+    public CompletableFuture<Long> appendMarker(long producerId, short producerEpoch, boolean commit,
+                                                int coordinatorEpoch, long timestampMs) {
+        if (closed) {
+            return CompletableFuture.failedFuture(notLeader());
+        }
+        ProducedBatch marker = ProducedBatch.endTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch,
+                timestampMs);
+        CompletableFuture<Long> f;
+        synchronized (this) {
+            producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
+            long[] base = {-1};
+            f = stream.append(1, timestampMs, Unpooled.wrappedBuffer(marker.bytes()), (data, baseOffset) -> {
+                marker.stamp(baseOffset, leaderEpoch);
+                base[0] = baseOffset;
+            }).thenApply(r -> {
+                onConfirmed();
+                return r.baseOffset();
+            });
+            if (base[0] >= 0) {
+                unconfirmed.addLast(new Appended(base[0], marker.sizeInBytes(), producerId, producerEpoch, -1, -1,
+                        timestampMs, false, new StoredBatchHeader.Marker(commit, coordinatorEpoch)));
+                producers.endTxn(producerId, producerEpoch, commit, base[0], coordinatorEpoch);
+            }
+        }
+        failOnStreamError(f);
+        return f.exceptionallyCompose(err -> closed ? CompletableFuture.failedFuture(notLeader())
+                : CompletableFuture.failedFuture(err));
+    }
+
+    /** Marks the log failed if {@code append} fails for another reason than back-pressure. */
+    private void failOnStreamError(CompletableFuture<Long> append) {
+        append.whenComplete((ok, err) -> {
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (cause != null && !(cause instanceof StreamException.Backpressure)) {
+                failed = true; // the stream stopped; the partition manager reopens it
+            }
+        });
+    }
+
+    /**
+     * The last stable offset: the high watermark, or the first offset of the oldest transaction still open
+     * on this partition (by appended or by confirmed batches) if lower. {@code read_committed} reads stop here.
+     */
+    public synchronized long lastStableOffset() {
+        long highWatermark = stream.confirmedOffset();
+        return Math.min(highWatermark, Math.min(producers.firstOpenTxnOffset(), confirmedProducers.firstOpenTxnOffset()));
+    }
+
+    /** The aborted transactions a {@code read_committed} fetch of {@code [from, upTo)} must be told of. */
+    public synchronized List<ProducerSnapshot.AbortedTxn> abortedTxns(long from, long upTo) {
+        return producers.abortedTxns(from, upTo);
     }
 
     /**
@@ -436,6 +509,9 @@ public final class PartitionLog {
         return bytesOfBatchesEndingBy(start, offset, 0).thenCompose(trimmedBytes -> stream.trim(offset)
                 .thenApply(newStart -> {
                     sizeBytes.addAndGet(-trimmedBytes);
+                    synchronized (this) {
+                        producers.forgetAbortedBelow(newStart);
+                    }
                     return newStart;
                 })).whenComplete((newStart, err) -> {
                     if (err == null) {

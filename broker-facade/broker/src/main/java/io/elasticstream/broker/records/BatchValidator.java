@@ -46,6 +46,9 @@ public final class BatchValidator {
                         + " bytes exceeds the maximum configured value of " + maxBatchBytes + ".");
             }
             batch.ensureValid();
+            if (batch.isControlBatch()) {
+                throw new InvalidRecordException("Control records cannot be produced by clients");
+            }
             long count = batch.lastOffset() - batch.baseOffset() + 1;
             Integer headerCount = defaultBatch.countOrNull();
             if (count <= 0 || count > Integer.MAX_VALUE || (headerCount != null && headerCount != count)) {

@@ -1,7 +1,10 @@
 package io.elasticstream.broker.records;
 
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
@@ -12,6 +15,19 @@ public final class ProducedBatch {
     private final DefaultRecordBatch batch;
     private final ByteBuffer bytes;
     private final int recordCount;
+
+    /**
+     * A transaction marker (a control batch of one COMMIT or ABORT record) of {@code producerId} at
+     * {@code producerEpoch}, written by the coordinator at {@code coordinatorEpoch}; stamped like any batch.
+     */
+    public static ProducedBatch endTxnMarker(long producerId, short producerEpoch, boolean commit,
+                                             int coordinatorEpoch, long timestampMs) {
+        MemoryRecords records = MemoryRecords.withEndTransactionMarker(0L, timestampMs,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH, producerId, producerEpoch,
+                new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch));
+        DefaultRecordBatch batch = (DefaultRecordBatch) records.batches().iterator().next();
+        return new ProducedBatch(batch, records.buffer().duplicate(), 1);
+    }
 
     ProducedBatch(DefaultRecordBatch batch, ByteBuffer bytes, int recordCount) {
         this.batch = batch;

@@ -1,14 +1,24 @@
 package io.elasticstream.broker.records;
 
 import java.nio.ByteBuffer;
+import java.util.Iterator;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
-/** Producer fields of a stored batch, read back for rebuilding idempotence state on partition open. */
+/**
+ * Producer fields of a stored batch, read back for rebuilding idempotence and transaction state on
+ * partition open. {@code marker} is the transaction marker of a control batch (null for a data batch).
+ */
 public record StoredBatchHeader(long baseOffset, long lastOffset, long producerId, short producerEpoch,
-                                int baseSequence, int lastSequence) {
+                                int baseSequence, int lastSequence, boolean transactional, Marker marker) {
+
+    /** A transaction marker: commit or abort, written by the coordinator at {@code coordinatorEpoch}. */
+    public record Marker(boolean commit, int coordinatorEpoch) {
+    }
 
     public boolean hasProducerId() {
         return producerId != RecordBatch.NO_PRODUCER_ID;
@@ -17,8 +27,20 @@ public record StoredBatchHeader(long baseOffset, long lastOffset, long producerI
     /** Reads the header of the single batch in {@code bytes}. */
     public static StoredBatchHeader read(ByteBuffer bytes) {
         RecordBatch batch = MemoryRecords.readableRecords(bytes.duplicate()).batches().iterator().next();
+        Marker marker = null;
+        if (batch.isControlBatch()) {
+            Iterator<Record> records = batch.iterator();
+            if (records.hasNext()) {
+                Record r = records.next();
+                ControlRecordType type = ControlRecordType.parse(r.key());
+                if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                    marker = new Marker(type == ControlRecordType.COMMIT,
+                            EndTransactionMarker.deserialize(r).coordinatorEpoch());
+                }
+            }
+        }
         return new StoredBatchHeader(batch.baseOffset(), batch.lastOffset(), batch.producerId(), batch.producerEpoch(),
-                batch.baseSequence(), batch.lastSequence());
+                batch.baseSequence(), batch.lastSequence(), batch.isTransactional(), marker);
     }
 
     /**

@@ -343,17 +343,42 @@ public final class PdWire {
                 ob.writeInt(b.lastSeq());
                 ob.writeLong(b.baseOffset());
             });
+            o.writeLong(p.currentTxnFirstOffset());
+            o.writeInt(p.coordinatorEpoch());
+        });
+        writeList(out, value.abortedTxns(), (o, a) -> {
+            o.writeLong(a.producerId());
+            o.writeLong(a.firstOffset());
+            o.writeLong(a.lastOffset());
         });
     }
 
     public static ProducerSnapshot readProducerSnapshot(DataInput in) throws IOException {
+        return readProducerSnapshot(in, true);
+    }
+
+    /**
+     * Reads a producer snapshot; {@code withTransactions} false reads the first stored form, which had no
+     * transaction fields (stored snapshots of version 1).
+     */
+    public static ProducerSnapshot readProducerSnapshot(DataInput in, boolean withTransactions) throws IOException {
         long offset = in.readLong();
         long logStartOffset = in.readLong();
         long sizeBytes = in.readLong();
-        List<ProducerSnapshot.Producer> producers = readList(in, i -> new ProducerSnapshot.Producer(i.readLong(),
-                i.readShort(), i.readLong(),
-                readList(i, ib -> new ProducerSnapshot.Batch(ib.readInt(), ib.readInt(), ib.readLong()))));
-        return new ProducerSnapshot(offset, logStartOffset, sizeBytes, producers);
+        List<ProducerSnapshot.Producer> producers = readList(in, i -> {
+            long id = i.readLong();
+            short epoch = i.readShort();
+            long lastTimestamp = i.readLong();
+            List<ProducerSnapshot.Batch> batches = readList(i,
+                    ib -> new ProducerSnapshot.Batch(ib.readInt(), ib.readInt(), ib.readLong()));
+            return withTransactions
+                    ? new ProducerSnapshot.Producer(id, epoch, lastTimestamp, batches, i.readLong(), i.readInt())
+                    : new ProducerSnapshot.Producer(id, epoch, lastTimestamp, batches);
+        });
+        List<ProducerSnapshot.AbortedTxn> aborted = withTransactions
+                ? readList(in, i -> new ProducerSnapshot.AbortedTxn(i.readLong(), i.readLong(), i.readLong()))
+                : List.of();
+        return new ProducerSnapshot(offset, logStartOffset, sizeBytes, producers, aborted);
     }
 
     private static int count(DataInput in, int max) throws IOException {

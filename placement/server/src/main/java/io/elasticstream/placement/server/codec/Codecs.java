@@ -170,8 +170,12 @@ public final class Codecs {
         }
     };
 
-    /** {@code producer-snapshots/<stream>}: the same encoding as over PD RPC. */
-    public static final RecordCodec<ProducerSnapshot> PRODUCER_SNAPSHOT = new RecordCodec<>("producer snapshot", 1) {
+    /**
+     * {@code producer-snapshots/<stream>}: the same encoding as over PD RPC. v2 added the transaction state
+     * (each producer's open transaction and coordinator epoch, the aborted-transaction index); v1 reads as
+     * no transactions.
+     */
+    public static final RecordCodec<ProducerSnapshot> PRODUCER_SNAPSHOT = new RecordCodec<>("producer snapshot", 2) {
         @Override
         protected void writeBody(DataOutput out, ProducerSnapshot value) throws IOException {
             PdWire.writeProducerSnapshot(out, value);
@@ -180,6 +184,11 @@ public final class Codecs {
         @Override
         protected ProducerSnapshot readBody(DataInput in) throws IOException {
             return PdWire.readProducerSnapshot(in);
+        }
+
+        @Override
+        protected ProducerSnapshot readOlderBody(int version, DataInput in) throws IOException {
+            return PdWire.readProducerSnapshot(in, false);
         }
     };
 

@@ -1,0 +1,120 @@
+package io.elasticstream.broker.partition;
+
+import io.elasticstream.broker.records.StoredBatchHeader;
+import io.elasticstream.common.Clock;
+import io.elasticstream.rangestore.protocol.StoredBatch;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+
+/**
+ * An internal topic's partition used as a log of key/value records (as Kafka's coordinators use
+ * {@code __consumer_offsets} and {@code __transaction_state}): appends records in plain v2 batches, plain or
+ * transactional, and replays every record up to the high watermark with the header of its batch. Two
+ * handles are {@code equals} when they wrap the same opening of the partition; a different handle means the
+ * partition was reopened and must be replayed.
+ */
+public record KeyedRecordLog(PartitionLog log, Clock clock) {
+    private static final int READ_BYTES = 1024 * 1024;
+
+    /** A record to append: value null is a tombstone. */
+    public record Entry(byte[] key, byte[] value) {
+    }
+
+    /** Sees the records of a replay in offset order: data records with a key, and transaction markers. */
+    public interface Visitor {
+        /** A record with a key (value null: a tombstone) in a data batch with {@code header}. */
+        void onRecord(StoredBatchHeader header, ByteBuffer key, ByteBuffer value);
+
+        /** A transaction marker of {@code header.producerId()}. */
+        default void onMarker(StoredBatchHeader header) {
+        }
+    }
+
+    /** The partition's leader epoch (the coordinator epoch of a coordinator on it). */
+    public int leaderEpoch() {
+        return log.leaderEpoch();
+    }
+
+    /** Appends the entries as one plain batch; completes once durable. */
+    public CompletableFuture<Void> append(List<Entry> entries) {
+        return log.append(MemoryRecords.withRecords(Compression.NONE, records(entries)), Integer.MAX_VALUE)
+                .thenApply(offset -> null);
+    }
+
+    /**
+     * Appends the entries as one transactional batch of {@code producerId} at {@code producerEpoch}
+     * (sequence {@code baseSequence}); completes once durable.
+     */
+    public CompletableFuture<Void> appendTransactional(List<Entry> entries, long producerId, short producerEpoch,
+                                                       int baseSequence) {
+        MemoryRecords batch = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch,
+                baseSequence, records(entries));
+        return log.append(batch, Integer.MAX_VALUE).thenApply(offset -> null);
+    }
+
+    private SimpleRecord[] records(List<Entry> entries) {
+        return entries.stream().map(e -> new SimpleRecord(clock.epochMillis(), e.key(), e.value()))
+                .toArray(SimpleRecord[]::new);
+    }
+
+    /** Feeds every record up to the current high watermark to {@code visitor}, in order; completes when done. */
+    public CompletableFuture<Void> replay(Visitor visitor) {
+        return replayFrom(log.logStartOffset(), log.highWatermark(), visitor);
+    }
+
+    private CompletableFuture<Void> replayFrom(long from, long end, Visitor visitor) {
+        if (from >= end) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return log.read(from, READ_BYTES).thenCompose(batches -> {
+            long next = from;
+            try {
+                for (StoredBatch b : batches) {
+                    if (b.baseOffset() >= end) {
+                        break;
+                    }
+                    ByteBuffer bytes = b.data().nioBuffer();
+                    StoredBatchHeader header = StoredBatchHeader.read(bytes);
+                    if (header.marker() != null) {
+                        visitor.onMarker(header);
+                    } else {
+                        for (RecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
+                            if (batch.isControlBatch()) {
+                                continue;
+                            }
+                            for (Record r : batch) {
+                                if (r.offset() >= from && r.hasKey()) {
+                                    visitor.onRecord(header, r.key(), r.hasValue() ? r.value() : null);
+                                }
+                            }
+                        }
+                    }
+                    next = b.endOffset();
+                }
+            } finally {
+                batches.forEach(b -> b.data().release());
+            }
+            if (next <= from) {
+                return CompletableFuture.failedFuture(new IllegalStateException(log
+                        + ": no progress replaying records at offset " + from));
+            }
+            return replayFrom(next, end, visitor);
+        });
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KeyedRecordLog other && other.log == log;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(log);
+    }
+}
