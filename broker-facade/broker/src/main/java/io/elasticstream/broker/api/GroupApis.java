@@ -7,18 +7,12 @@ import io.elasticstream.broker.group.GroupRecords.OffsetValue;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.common.Clock;
-import io.elasticstream.placement.api.BrokerInfo;
-import io.elasticstream.placement.api.NewTopic;
-import io.elasticstream.placement.api.PartitionInfo;
-import io.elasticstream.placement.api.PlacementService;
-import io.elasticstream.placement.api.TopicInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,9 +22,6 @@ import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
-import org.apache.kafka.common.message.FindCoordinatorResponseData;
-import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -58,12 +49,17 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
-import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.HeartbeatRequest;
 import org.apache.kafka.common.requests.JoinGroupRequest;
 import org.apache.kafka.common.requests.LeaveGroupRequest;
@@ -73,110 +69,26 @@ import org.apache.kafka.common.requests.OffsetDeleteRequest;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.RequestContext;
 import org.apache.kafka.common.requests.SyncGroupRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
+import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 
 /**
- * The classic group APIs: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
+ * The classic group APIs: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
  * OffsetFetch, ListGroups, DescribeGroups, DeleteGroups and OffsetDelete. Each method turns one request
  * version into coordinator calls and shapes the response for that version; the group logic is in
- * {@link GroupCoordinator}. OffsetCommit and OffsetFetch v10 name topics by id.
+ * {@link GroupCoordinator}. OffsetCommit and OffsetFetch v10 name topics by id. TxnOffsetCommit commits
+ * offsets in a transaction; OffsetFetch with requireStable answers UNSTABLE_OFFSET_COMMIT while one is pending.
  */
 final class GroupApis {
-    private static final Logger LOG = LoggerFactory.getLogger(GroupApis.class);
-    private static final byte KEY_TYPE_GROUP = 0;
-    private static final byte KEY_TYPE_TRANSACTION = 1;
-
     private final BrokerConfig config;
-    private final PlacementService placement;
     private final TopicService topics;
-    private final PartitionManager partitions;
     private final GroupCoordinator coordinator;
-    private CompletableFuture<?> creatingOffsetsTopic;
 
-    GroupApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
+    GroupApis(BrokerConfig config, TopicService topics, PartitionManager partitions,
               ScheduledExecutorService timer, Clock clock) {
         this.config = config;
-        this.placement = placement;
         this.topics = topics;
-        this.partitions = partitions;
         this.coordinator = GroupCoordinator.start(GroupConfig.from(config.givenProperties()), partitions, timer, clock);
-    }
-
-    // ---------------------------------------------------------------- FindCoordinator
-
-    CompletableFuture<ApiMessage> findCoordinator(RequestContext context, AbstractRequest request) {
-        FindCoordinatorRequestData req = ((FindCoordinatorRequest) request).data();
-        short version = context.apiVersion();
-        byte keyType = version >= 1 ? req.keyType() : KEY_TYPE_GROUP;
-        List<String> keys = version >= 4 ? req.coordinatorKeys() : List.of(req.key());
-        return placement.brokers().thenCombine(topics.byName(GroupConfig.OFFSETS_TOPIC), (brokers, offsetsTopic) -> {
-            List<Coordinator> found = new ArrayList<>();
-            for (String key : keys) {
-                found.add(coordinatorFor(key, keyType, brokers, offsetsTopic));
-            }
-            FindCoordinatorResponseData response = new FindCoordinatorResponseData().setThrottleTimeMs(0);
-            if (version >= 4) {
-                response.setCoordinators(found);
-            } else {
-                Coordinator c = found.getFirst();
-                response.setErrorCode(c.errorCode()).setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
-                if (version >= 1) {
-                    response.setErrorMessage(c.errorMessage());
-                }
-            }
-            return response;
-        });
-    }
-
-    private Coordinator coordinatorFor(String key, byte keyType, List<BrokerInfo> brokers, Optional<TopicInfo> offsetsTopic) {
-        Coordinator c = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
-        if (keyType == KEY_TYPE_TRANSACTION) {
-            return error(c, Errors.COORDINATOR_NOT_AVAILABLE, "transactions are not supported yet");
-        }
-        if (keyType != KEY_TYPE_GROUP) {
-            return error(c, Errors.INVALID_REQUEST, "Unsupported key type " + keyType);
-        }
-        if (key == null || key.isEmpty()) {
-            return error(c, Errors.INVALID_REQUEST, "Group id must not be empty");
-        }
-        if (offsetsTopic.isEmpty()) {
-            createOffsetsTopic();
-            return error(c, Errors.COORDINATOR_NOT_AVAILABLE, null);
-        }
-        int p = coordinator.config().partitionFor(key);
-        Optional<PartitionInfo> partition = offsetsTopic.get().partitions().stream()
-                .filter(info -> info.partition() == p).findFirst();
-        if (partition.isEmpty()) {
-            return error(c, Errors.COORDINATOR_NOT_AVAILABLE, null);
-        }
-        int owner = partition.get().ownerBrokerId();
-        if (owner == config.nodeId() && partitions.get(new TopicPartition(GroupConfig.OFFSETS_TOPIC, p)) == null) {
-            return error(c, Errors.COORDINATOR_NOT_AVAILABLE, null); // still opening here
-        }
-        return brokers.stream().filter(b -> b.id() == owner).findFirst()
-                .map(b -> c.setNodeId(b.id()).setHost(b.host()).setPort(b.port()).setErrorCode(Errors.NONE.code()))
-                .orElseGet(() -> error(c, Errors.COORDINATOR_NOT_AVAILABLE, null));
-    }
-
-    private static Coordinator error(Coordinator c, Errors error, String message) {
-        return c.setErrorCode(error.code()).setErrorMessage(message == null ? error.message() : message);
-    }
-
-    /** Creates {@code __consumer_offsets} (compacted) once; concurrent callers share the attempt. */
-    private synchronized void createOffsetsTopic() {
-        if (creatingOffsetsTopic != null && !creatingOffsetsTopic.isDone()) {
-            return;
-        }
-        creatingOffsetsTopic = placement.createTopic(new NewTopic(GroupConfig.OFFSETS_TOPIC,
-                        coordinator.config().offsetsTopicPartitions(), Map.of("cleanup.policy", "compact")))
-                .whenComplete((t, err) -> {
-                    if (err != null && ErrorMapper.toErrors(err) != Errors.TOPIC_ALREADY_EXISTS) {
-                        LOG.warn("Creating {} failed: {}", GroupConfig.OFFSETS_TOPIC, err.toString());
-                    } else if (err == null) {
-                        LOG.info("Created {} with {} partitions", GroupConfig.OFFSETS_TOPIC, t.partitions().size());
-                    }
-                });
     }
 
     // ---------------------------------------------------------------- membership
@@ -271,6 +183,56 @@ final class GroupApis {
         });
     }
 
+    /**
+     * TxnOffsetCommit: offsets committed in a producer's transaction, visible once it commits (v6 names
+     * topics by id).
+     */
+    CompletableFuture<ApiMessage> txnOffsetCommit(RequestContext context, AbstractRequest request) {
+        short version = context.apiVersion();
+        TxnOffsetCommitRequestData req = ((TxnOffsetCommitRequest) request).data();
+        boolean byId = TxnOffsetCommitResponse.useTopicIds(version);
+        CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
+        return names.thenCompose(n -> {
+            Map<TopicPartition, OffsetValue> offsets = new LinkedHashMap<>();
+            for (TxnOffsetCommitRequestTopic t : req.topics()) {
+                String name = byId ? n.get(t.topicId()) : t.name();
+                if (name == null) {
+                    continue;
+                }
+                for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+                    offsets.put(new TopicPartition(name, p.partitionIndex()), new OffsetValue(p.committedOffset(),
+                            p.committedLeaderEpoch(), p.committedMetadata(), 0));
+                }
+            }
+            int generation = version >= 3 ? req.generationIdOrMemberEpoch() : -1;
+            String memberId = version >= 3 ? req.memberId() : "";
+            String instanceId = version >= 3 ? req.groupInstanceId() : null;
+            return coordinator.commitTxnOffsets(req.groupId(), req.producerId(), req.producerEpoch(), generation,
+                    memberId, instanceId, offsets, TxnOffsetCommitRequest.supportsGroupIdNotFoundError(version))
+                    .thenApply(errors -> {
+                        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData().setThrottleTimeMs(0);
+                        for (TxnOffsetCommitRequestTopic t : req.topics()) {
+                            String name = byId ? n.get(t.topicId()) : t.name();
+                            TxnOffsetCommitResponseTopic rt = byId ? new TxnOffsetCommitResponseTopic()
+                                    .setTopicId(t.topicId()) : new TxnOffsetCommitResponseTopic().setName(t.name());
+                            for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+                                Errors e = name == null ? Errors.UNKNOWN_TOPIC_ID
+                                        : errors.getOrDefault(new TopicPartition(name, p.partitionIndex()), Errors.NONE);
+                                rt.partitions().add(new TxnOffsetCommitResponsePartition()
+                                        .setPartitionIndex(p.partitionIndex()).setErrorCode(e.code()));
+                            }
+                            response.topics().add(rt);
+                        }
+                        return response;
+                    });
+        });
+    }
+
+    /** A transaction marker reached {@code tp}: tells the group coordinator when it is a {@code __consumer_offsets} one. */
+    void onMarker(TopicPartition tp, long producerId, boolean commit) {
+        coordinator.onMarker(tp, producerId, commit);
+    }
+
     CompletableFuture<ApiMessage> offsetFetch(RequestContext context, AbstractRequest request) {
         short version = context.apiVersion();
         OffsetFetchRequestData req = ((OffsetFetchRequest) request).data();
@@ -285,7 +247,8 @@ final class GroupApis {
                 }
             }
             List<TopicPartition> requested = wanted;
-            return coordinator.fetchOffsets(req.groupId(), wanted).thenApply(result -> {
+            boolean requireStable = version >= 7 && req.requireStable();
+            return coordinator.fetchOffsets(req.groupId(), wanted, requireStable).thenApply(result -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData().setThrottleTimeMs(0);
                 Map<TopicPartition, OffsetValue> offsets = result.offsets();
                 if (result.error() != Errors.NONE) {
@@ -299,11 +262,17 @@ final class GroupApis {
                 }
                 Map<String, OffsetFetchResponseTopic> byName = new LinkedHashMap<>();
                 Errors partitionError = version < 2 ? result.error() : Errors.NONE;
-                offsets.forEach((tp, v) -> byName.computeIfAbsent(tp.topic(), name -> new OffsetFetchResponseTopic()
-                        .setName(name)).partitions().add(new OffsetFetchResponsePartition()
-                        .setPartitionIndex(tp.partition()).setCommittedOffset(v == null ? -1 : v.offset())
-                        .setCommittedLeaderEpoch(v == null || version < 5 ? -1 : v.leaderEpoch())
-                        .setMetadata(v == null ? "" : v.metadata()).setErrorCode(partitionError.code())));
+                Set<TopicPartition> unstable = result.unstable();
+                offsets.forEach((tp, value) -> {
+                    boolean pending = unstable.contains(tp);
+                    OffsetValue v = pending ? null : value;
+                    byName.computeIfAbsent(tp.topic(), name -> new OffsetFetchResponseTopic()
+                            .setName(name)).partitions().add(new OffsetFetchResponsePartition()
+                            .setPartitionIndex(tp.partition()).setCommittedOffset(v == null ? -1 : v.offset())
+                            .setCommittedLeaderEpoch(v == null || version < 5 ? -1 : v.leaderEpoch())
+                            .setMetadata(v == null ? "" : v.metadata())
+                            .setErrorCode(pending ? Errors.UNSTABLE_OFFSET_COMMIT.code() : partitionError.code()));
+                });
                 response.topics().addAll(byName.values());
                 return response;
             });
@@ -315,7 +284,7 @@ final class GroupApis {
             n.forEach((id, name) -> ids.put(name, id));
             List<CompletableFuture<OffsetFetchResponseGroup>> groups = new ArrayList<>();
             for (OffsetFetchRequestData.OffsetFetchRequestGroup g : req.groups()) {
-                groups.add(fetchGroup(g, byId, n, ids));
+                groups.add(fetchGroup(g, byId, n, ids, req.requireStable()));
             }
             return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData().setThrottleTimeMs(0);
@@ -327,7 +296,7 @@ final class GroupApis {
 
     private CompletableFuture<OffsetFetchResponseGroup> fetchGroup(OffsetFetchRequestData.OffsetFetchRequestGroup g,
                                                                    boolean byId, Map<Uuid, String> names,
-                                                                   Map<String, Uuid> ids) {
+                                                                   Map<String, Uuid> ids, boolean requireStable) {
         List<TopicPartition> wanted = null;
         Map<Uuid, List<Integer>> unknownIds = new LinkedHashMap<>();
         if (g.topics() != null) {
@@ -343,7 +312,7 @@ final class GroupApis {
                 }
             }
         }
-        return coordinator.fetchOffsets(g.groupId(), wanted).thenApply(result -> {
+        return coordinator.fetchOffsets(g.groupId(), wanted, requireStable).thenApply(result -> {
             OffsetFetchResponseGroup group = new OffsetFetchResponseGroup().setGroupId(g.groupId());
             if (result.error() != Errors.NONE) {
                 return group.setErrorCode(result.error().code());
@@ -355,8 +324,9 @@ final class GroupApis {
                     return; // an offset of a deleted topic: no id to name it by
                 }
                 byName.computeIfAbsent(tp.topic(), name -> byId ? new OffsetFetchResponseTopics().setTopicId(id)
-                        : new OffsetFetchResponseTopics().setName(name)).partitions().add(partition(tp.partition(), v,
-                        Errors.NONE));
+                        : new OffsetFetchResponseTopics().setName(name)).partitions().add(
+                        result.unstable().contains(tp) ? partition(tp.partition(), null, Errors.UNSTABLE_OFFSET_COMMIT)
+                                : partition(tp.partition(), v, Errors.NONE));
             });
             group.topics().addAll(byName.values());
             unknownIds.forEach((id, ps) -> {
@@ -456,6 +426,10 @@ final class GroupApis {
             }
             return response;
         });
+    }
+
+    GroupConfig config() {
+        return coordinator.config();
     }
 
     void close() {

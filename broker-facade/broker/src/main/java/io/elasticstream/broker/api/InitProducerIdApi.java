@@ -14,21 +14,23 @@ import org.apache.kafka.common.requests.RequestContext;
 /**
  * InitProducerId for idempotent (non-transactional) producers: a fresh producer id with epoch 0, or,
  * when an existing producer asks for an epoch bump (v3+, KIP-360), the same id with the next epoch
- * (a fresh id once the epoch would overflow). Transactional ids need the transaction coordinator,
- * which does not exist yet: they are refused.
+ * (a fresh id once the epoch would overflow). A request with a transactional id goes to the transaction
+ * coordinator ({@link TxnApis#initProducerId}).
  */
 final class InitProducerIdApi implements RequestHandler {
     private final ProducerIdAllocator ids;
+    private final TxnApis transactions;
 
-    InitProducerIdApi(ProducerIdAllocator ids) {
+    InitProducerIdApi(ProducerIdAllocator ids, TxnApis transactions) {
         this.ids = ids;
+        this.transactions = transactions;
     }
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         InitProducerIdRequestData data = ((InitProducerIdRequest) request).data();
         if (data.transactionalId() != null) {
-            return CompletableFuture.completedFuture(error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+            return transactions.initProducerId(context, data);
         }
         if (data.producerId() != RecordBatch.NO_PRODUCER_ID && data.producerEpoch() >= 0
                 && data.producerEpoch() < Short.MAX_VALUE - 1) {

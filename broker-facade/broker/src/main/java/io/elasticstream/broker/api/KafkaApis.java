@@ -2,8 +2,12 @@ package io.elasticstream.broker.api;
 
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.net.RequestHandler;
+import io.elasticstream.broker.group.GroupConfig;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.broker.txn.TransactionCoordinator;
+import io.elasticstream.broker.txn.TxnConfig;
+import io.elasticstream.broker.txn.TxnLogs;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.PlacementService;
 import java.util.EnumMap;
@@ -24,6 +28,8 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     private final Map<ApiKeys, RequestHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final SupportedApis supported;
     private final GroupApis groups;
+    private final MarkerWriter markers;
+    private final TxnApis transactions;
 
     public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
                      ScheduledExecutorService timer, Clock clock) {
@@ -32,12 +38,29 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.PRODUCE, new ProduceApi(topics, partitions));
         handlers.put(ApiKeys.FETCH, new FetchApi(topics, partitions, timer, clock));
         handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(topics, partitions));
-        handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(new ProducerIdAllocator(placement)));
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics, BrokerSettings.resolver(config),
                 partitions, config.nodeId(), timer));
         handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(placement, topics, partitions));
-        groups = new GroupApis(config, placement, topics, partitions, timer, clock);
-        handlers.put(ApiKeys.FIND_COORDINATOR, groups::findCoordinator);
+        groups = new GroupApis(config, topics, partitions, timer, clock);
+        CoordinatorTopic groupsTopic = new CoordinatorTopic(GroupConfig.OFFSETS_TOPIC,
+                groups.config().offsetsTopicPartitions(), groups.config()::partitionFor, config.nodeId(), placement,
+                partitions);
+        TxnConfig txnConfig = TxnConfig.from(config.givenProperties());
+        CoordinatorTopic txnTopic = new CoordinatorTopic(TxnConfig.STATE_TOPIC, txnConfig.stateTopicPartitions(),
+                txnConfig::partitionFor, config.nodeId(), placement, partitions);
+        handlers.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorApi(placement, topics, groupsTopic, txnTopic));
+        ProducerIdAllocator producerIds = new ProducerIdAllocator(placement);
+        markers = new MarkerWriter(config.nodeId(), partitions, clock, groups::onMarker);
+        transactions = new TxnApis(new TransactionCoordinator(txnConfig, TxnLogs.of(partitions, clock), markers,
+                producerIds::nextId, clock, timer).start(), topics, groupsTopic);
+        handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(producerIds, transactions));
+        handlers.put(ApiKeys.ADD_PARTITIONS_TO_TXN, transactions::addPartitionsToTxn);
+        handlers.put(ApiKeys.ADD_OFFSETS_TO_TXN, transactions::addOffsetsToTxn);
+        handlers.put(ApiKeys.END_TXN, transactions::endTxn);
+        handlers.put(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersApi(markers));
+        handlers.put(ApiKeys.LIST_TRANSACTIONS, transactions::listTransactions);
+        handlers.put(ApiKeys.DESCRIBE_TRANSACTIONS, transactions::describeTransactions);
+        handlers.put(ApiKeys.TXN_OFFSET_COMMIT, groups::txnOffsetCommit);
         handlers.put(ApiKeys.JOIN_GROUP, groups::joinGroup);
         handlers.put(ApiKeys.SYNC_GROUP, groups::syncGroup);
         handlers.put(ApiKeys.HEARTBEAT, groups::heartbeat);
@@ -76,6 +99,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     /** Stops the coordinators' threads. */
     @Override
     public void close() {
+        transactions.coordinator().close();
         groups.close();
     }
 

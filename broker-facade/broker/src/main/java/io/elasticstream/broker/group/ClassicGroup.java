@@ -37,6 +37,8 @@ final class ClassicGroup {
     /** group.instance.id to member id. */
     final Map<String, String> staticMembers = new HashMap<>();
     final Map<TopicPartition, GroupRecords.OffsetValue> offsets = new HashMap<>();
+    /** Offsets committed in transactions not yet ended, by producer id (TxnOffsetCommit); not visible yet. */
+    final Map<Long, Map<TopicPartition, GroupRecords.OffsetValue>> pendingTxnOffsets = new HashMap<>();
     /** PreparingRebalance: when the rebalance completes regardless of missing members. */
     long joinDeadlineMs;
     /** PreparingRebalance from Empty: no completion before this (group.initial.rebalance.delay.ms). */

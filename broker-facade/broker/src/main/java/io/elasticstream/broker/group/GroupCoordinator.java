@@ -1,5 +1,6 @@
 package io.elasticstream.broker.group;
 
+import io.elasticstream.broker.partition.KeyedRecordLog;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.common.Clock;
 import java.nio.ByteBuffer;
@@ -33,7 +34,9 @@ import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,8 +74,12 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    /** Committed offsets of a group (value null: none), or the error for the whole group. */
-    public record OffsetFetchResult(Errors error, Map<TopicPartition, GroupRecords.OffsetValue> offsets) {
+    /**
+     * Committed offsets of a group (value null: none), or the error for the whole group; {@code unstable}:
+     * the partitions with an offset pending in an open transaction (asked for with requireStable).
+     */
+    public record OffsetFetchResult(Errors error, Map<TopicPartition, GroupRecords.OffsetValue> offsets,
+                                    Set<TopicPartition> unstable) {
     }
 
     /** LeaveGroup: the top-level error and one result per leaving member. */
@@ -147,9 +154,19 @@ public final class GroupCoordinator implements AutoCloseable {
     private void startLoad(int p, GroupLog log) {
         LoadState st = new LoadState(log);
         loaded.put(p, st);
-        List<GroupRecords.Decoded> records = Collections.synchronizedList(new ArrayList<>());
+        List<Runnable> replayed = Collections.synchronizedList(new ArrayList<>());
         long startMs = now();
-        log.replay(records::add).whenCompleteAsync((v, err) -> {
+        log.replay(new GroupLog.Replay() {
+            @Override
+            public void onRecord(GroupRecords.Decoded record, long producerId) {
+                replayed.add(() -> apply(p, record, producerId));
+            }
+
+            @Override
+            public void onMarker(long producerId, boolean commit) {
+                replayed.add(() -> endTransaction(p, producerId, commit));
+            }
+        }).whenCompleteAsync((v, err) -> {
             if (loaded.get(p) != st) {
                 return;
             }
@@ -159,23 +176,27 @@ public final class GroupCoordinator implements AutoCloseable {
                 loaded.remove(p);
                 return;
             }
-            synchronized (records) {
-                records.forEach(r -> apply(p, r));
+            synchronized (replayed) {
+                replayed.forEach(Runnable::run);
             }
-            groups.values().removeIf(g -> g.partition == p && g.offsets.isEmpty() && g.protocolType == null
-                    && g.generationId == 0);
+            groups.values().removeIf(g -> g.partition == p && g.offsets.isEmpty() && g.pendingTxnOffsets.isEmpty()
+                    && g.protocolType == null && g.generationId == 0);
             st.ready = true;
-            LOG.info("Loaded {} records of {}-{} in {} ms", records.size(), GroupConfig.OFFSETS_TOPIC, p,
+            LOG.info("Loaded {} records of {}-{} in {} ms", replayed.size(), GroupConfig.OFFSETS_TOPIC, p,
                     now() - startMs);
         }, owner);
     }
 
-    private void apply(int p, GroupRecords.Decoded record) {
+    private void apply(int p, GroupRecords.Decoded record, long producerId) {
         switch (record) {
             case GroupRecords.OffsetRecord o -> {
                 ClassicGroup g = groups.computeIfAbsent(o.group(), id -> new ClassicGroup(id, p));
                 TopicPartition tp = new TopicPartition(o.topic(), o.partition());
-                if (o.value() == null) {
+                if (producerId != RecordBatch.NO_PRODUCER_ID) {
+                    if (o.value() != null) {
+                        g.pendingTxnOffsets.computeIfAbsent(producerId, k -> new LinkedHashMap<>()).put(tp, o.value());
+                    }
+                } else if (o.value() == null) {
                     g.offsets.remove(tp);
                 } else {
                     g.offsets.put(tp, o.value());
@@ -213,7 +234,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** Appends on the group's partition; the continuation runs on the owner thread. */
-    private CompletableFuture<Void> append(ClassicGroup g, List<GroupLog.Entry> entries) {
+    private CompletableFuture<Void> append(ClassicGroup g, List<KeyedRecordLog.Entry> entries) {
         LoadState st = loaded.get(g.partition);
         return st.log.append(entries).whenCompleteAsync((v, err) -> {
             if (err != null) {
@@ -229,7 +250,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private CompletableFuture<Void> persistGroup(ClassicGroup g) {
         GroupRecords.GroupValue v = new GroupRecords.GroupValue(g.protocolType, g.generationId, g.protocolName,
                 g.leaderId, clock.epochMillis());
-        return append(g, List.of(new GroupLog.Entry(GroupRecords.groupKey(g.groupId), GroupRecords.groupValue(v))));
+        return append(g, List.of(new KeyedRecordLog.Entry(GroupRecords.groupKey(g.groupId), GroupRecords.groupValue(v))));
     }
 
     // ---------------------------------------------------------------- JoinGroup
@@ -763,7 +784,7 @@ public final class GroupCoordinator implements AutoCloseable {
                     error = version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
                 }
             } else {
-                error = validateOffsetCommit(g, generationId, memberId, groupInstanceId);
+                error = validateOffsetCommit(g, generationId, memberId, groupInstanceId, false);
             }
         }
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
@@ -776,7 +797,7 @@ public final class GroupCoordinator implements AutoCloseable {
             GroupMember m = g.members.get(memberId);
             m.sessionDeadlineMs = now() + m.sessionTimeoutMs;
         }
-        List<GroupLog.Entry> entries = new ArrayList<>();
+        List<KeyedRecordLog.Entry> entries = new ArrayList<>();
         Map<TopicPartition, GroupRecords.OffsetValue> accepted = new LinkedHashMap<>();
         offsets.forEach((tp, v) -> {
             String metadata = v.metadata() == null ? "" : v.metadata();
@@ -787,7 +808,7 @@ public final class GroupCoordinator implements AutoCloseable {
             GroupRecords.OffsetValue value = new GroupRecords.OffsetValue(v.offset(), v.leaderEpoch(), metadata,
                     clock.epochMillis());
             accepted.put(tp, value);
-            entries.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()),
+            entries.add(new KeyedRecordLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()),
                     GroupRecords.offsetValue(value)));
             result.put(tp, Errors.NONE);
         });
@@ -806,7 +827,121 @@ public final class GroupCoordinator implements AutoCloseable {
         }, owner);
     }
 
-    private static Errors validateOffsetCommit(ClassicGroup g, int generationId, String memberId, String groupInstanceId) {
+    /**
+     * Commits offsets in the transaction of {@code producerId} (TxnOffsetCommit, KIP-447: with a generation
+     * and member the commit is fenced like a group member's). They stay pending, invisible to OffsetFetch,
+     * until the transaction's marker reaches this partition ({@link #endTransaction}).
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> commitTxnOffsets(String groupId, long producerId,
+                                                                          short producerEpoch, int generationId,
+                                                                          String memberId, String groupInstanceId,
+                                                                          Map<TopicPartition, GroupRecords.OffsetValue> offsets,
+                                                                          boolean groupIdNotFoundSupported) {
+        return onOwner(() -> {
+            Errors error = checkPartition(groupId);
+            String member = memberId == null ? "" : memberId;
+            ClassicGroup g = groups.get(groupId);
+            if (error == Errors.NONE) {
+                if (g == null) {
+                    if (generationId < 0) {
+                        g = new ClassicGroup(groupId, config.partitionFor(groupId));
+                        groups.put(groupId, g);
+                    } else {
+                        error = groupIdNotFoundSupported ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+                    }
+                } else {
+                    error = validateOffsetCommit(g, generationId, member, groupInstanceId, true);
+                }
+            }
+            Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+            if (error != Errors.NONE) {
+                Errors e = error;
+                offsets.keySet().forEach(tp -> result.put(tp, e));
+                return done(result);
+            }
+            List<KeyedRecordLog.Entry> entries = new ArrayList<>();
+            Map<TopicPartition, GroupRecords.OffsetValue> accepted = new LinkedHashMap<>();
+            offsets.forEach((tp, v) -> {
+                String metadata = v.metadata() == null ? "" : v.metadata();
+                if (metadata.length() > config.offsetMetadataMaxBytes()) {
+                    result.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
+                    return;
+                }
+                GroupRecords.OffsetValue value = new GroupRecords.OffsetValue(v.offset(), v.leaderEpoch(), metadata,
+                        clock.epochMillis());
+                accepted.put(tp, value);
+                entries.add(new KeyedRecordLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()),
+                        GroupRecords.offsetValue(value)));
+                result.put(tp, Errors.NONE);
+            });
+            if (entries.isEmpty()) {
+                return done(result);
+            }
+            ClassicGroup group = g;
+            LoadState st = loaded.get(g.partition);
+            return st.log.appendTransactional(entries, producerId, producerEpoch).handleAsync((v, err) -> {
+                if (err != null) {
+                    LOG.warn("Transactional offset commit to {}-{} failed: {}", GroupConfig.OFFSETS_TOPIC,
+                            group.partition, err.toString());
+                    Throwable cause = unwrap(err);
+                    // The partition refused the batch (a fenced producer epoch, say): Kafka's error; else move on.
+                    Errors answer = cause instanceof ApiException ? Errors.forException(cause) : Errors.NOT_COORDINATOR;
+                    accepted.keySet().forEach(tp -> result.put(tp, answer));
+                    if (answer == Errors.NOT_COORDINATOR) {
+                        if (loaded.get(group.partition) == st) {
+                            unload(group.partition);
+                        }
+                        logs.failed(group.partition);
+                    }
+                } else {
+                    ClassicGroup current = groups.computeIfAbsent(groupId, id -> group);
+                    current.pendingTxnOffsets.computeIfAbsent(producerId, k -> new LinkedHashMap<>()).putAll(accepted);
+                }
+                return result;
+            }, owner);
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /**
+     * A marker of {@code producerId}'s transaction was written into {@code tp} (a partition of
+     * {@code __consumer_offsets}): its pending offsets become the committed ones, or are dropped.
+     */
+    public void onMarker(TopicPartition tp, long producerId, boolean commit) {
+        if (!tp.topic().equals(GroupConfig.OFFSETS_TOPIC)) {
+            return;
+        }
+        owner.execute(() -> {
+            LoadState st = loaded.get(tp.partition());
+            if (st != null && st.ready) {
+                endTransaction(tp.partition(), producerId, commit);
+            }
+        });
+    }
+
+    /** Owner thread: resolves {@code producerId}'s pending offsets in the groups of partition {@code p}. */
+    private void endTransaction(int p, long producerId, boolean commit) {
+        for (ClassicGroup g : groups.values()) {
+            if (g.partition != p) {
+                continue;
+            }
+            Map<TopicPartition, GroupRecords.OffsetValue> pending = g.pendingTxnOffsets.remove(producerId);
+            if (pending != null && commit) {
+                g.offsets.putAll(pending);
+            }
+        }
+    }
+
+    private static Errors validateOffsetCommit(ClassicGroup g, int generationId, String memberId, String groupInstanceId,
+                                               boolean transactional) {
         if (g.is(GroupState.DEAD)) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
@@ -821,18 +956,23 @@ public final class GroupCoordinator implements AutoCloseable {
             if (generationId != g.generationId) {
                 return Errors.ILLEGAL_GENERATION;
             }
-        } else if (!g.is(GroupState.EMPTY)) {
+        } else if (!transactional && !g.is(GroupState.EMPTY)) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        return g.is(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+        return !transactional && g.is(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
     }
 
-    /** Committed offsets of the given partitions (null: all the group has). */
-    public CompletableFuture<OffsetFetchResult> fetchOffsets(String groupId, List<TopicPartition> partitions) {
+    /**
+     * Committed offsets of the given partitions (null: all the group has). With {@code requireStable}, a
+     * partition with an offset pending in an open transaction is listed as unstable instead (OffsetFetch
+     * v7+: UNSTABLE_OFFSET_COMMIT, and the consumer asks again).
+     */
+    public CompletableFuture<OffsetFetchResult> fetchOffsets(String groupId, List<TopicPartition> partitions,
+                                                             boolean requireStable) {
         return onOwner(() -> {
             Errors pe = checkPartition(groupId);
             if (pe != Errors.NONE) {
-                return done(new OffsetFetchResult(pe, Map.of()));
+                return done(new OffsetFetchResult(pe, Map.of(), Set.of()));
             }
             ClassicGroup g = groups.get(groupId);
             Map<TopicPartition, GroupRecords.OffsetValue> result = new LinkedHashMap<>();
@@ -843,7 +983,15 @@ public final class GroupCoordinator implements AutoCloseable {
             } else {
                 partitions.forEach(tp -> result.put(tp, g == null ? null : g.offsets.get(tp)));
             }
-            return done(new OffsetFetchResult(Errors.NONE, result));
+            Set<TopicPartition> unstable = new HashSet<>();
+            if (requireStable && g != null) {
+                g.pendingTxnOffsets.values().forEach(pending -> pending.keySet().forEach(tp -> {
+                    if (partitions == null || result.containsKey(tp)) {
+                        unstable.add(tp);
+                    }
+                }));
+            }
+            return done(new OffsetFetchResult(Errors.NONE, result, unstable));
         });
     }
 
@@ -866,14 +1014,14 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             Set<String> subscribed = subscribedTopics(g);
             Map<TopicPartition, Errors> result = new LinkedHashMap<>();
-            List<GroupLog.Entry> entries = new ArrayList<>();
+            List<KeyedRecordLog.Entry> entries = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 if (subscribed.contains(tp.topic())) {
                     result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
                 } else {
                     result.put(tp, Errors.NONE);
                     if (g.offsets.containsKey(tp)) {
-                        entries.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
+                        entries.add(new KeyedRecordLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
                     }
                 }
             }
@@ -991,10 +1139,10 @@ public final class GroupCoordinator implements AutoCloseable {
             if (!g.is(GroupState.EMPTY)) {
                 return done(Errors.NON_EMPTY_GROUP);
             }
-            List<GroupLog.Entry> entries = new ArrayList<>();
-            g.offsets.keySet().forEach(tp -> entries.add(new GroupLog.Entry(
+            List<KeyedRecordLog.Entry> entries = new ArrayList<>();
+            g.offsets.keySet().forEach(tp -> entries.add(new KeyedRecordLog.Entry(
                     GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null)));
-            entries.add(new GroupLog.Entry(GroupRecords.groupKey(groupId), null));
+            entries.add(new KeyedRecordLog.Entry(GroupRecords.groupKey(groupId), null));
             return append(g, entries).handleAsync((v, err) -> {
                 if (err != null) {
                     return Errors.NOT_COORDINATOR;

@@ -5,6 +5,7 @@ import io.elasticstream.common.Clock;
 import io.elasticstream.rangestore.protocol.StoredBatch;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.zip.CRC32C;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -48,14 +49,31 @@ public record KeyedRecordLog(PartitionLog log, Clock clock) {
     }
 
     /**
-     * Appends the entries as one transactional batch of {@code producerId} at {@code producerEpoch}
-     * (sequence {@code baseSequence}); completes once durable.
+     * Appends the entries as one transactional batch of {@code producerId} at {@code producerEpoch}, without a
+     * sequence number (as Kafka's coordinators write transactional offset commits: the partition keeps no
+     * sequence for them); completes once durable.
      */
-    public CompletableFuture<Void> appendTransactional(List<Entry> entries, long producerId, short producerEpoch,
-                                                       int baseSequence) {
+    public CompletableFuture<Void> appendTransactional(List<Entry> entries, long producerId, short producerEpoch) {
         MemoryRecords batch = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch,
-                baseSequence, records(entries));
+                0, records(entries));
+        withoutSequence(batch.buffer());
         return log.append(batch, Integer.MAX_VALUE).thenApply(offset -> null);
+    }
+
+    private static final int BASE_SEQUENCE_OFFSET = 53;
+    private static final int CRC_OFFSET = 17;
+    private static final int ATTRIBUTES_OFFSET = 21;
+
+    /**
+     * Sets the base sequence of the v2 batch in {@code buffer} to NO_SEQUENCE and its CRC to match: Kafka's
+     * builder insists on a sequence for a transactional batch of data records.
+     */
+    private static void withoutSequence(ByteBuffer buffer) {
+        int start = buffer.position();
+        buffer.putInt(start + BASE_SEQUENCE_OFFSET, RecordBatch.NO_SEQUENCE);
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.duplicate().position(start + ATTRIBUTES_OFFSET));
+        buffer.putInt(start + CRC_OFFSET, (int) crc.getValue());
     }
 
     private SimpleRecord[] records(List<Entry> entries) {

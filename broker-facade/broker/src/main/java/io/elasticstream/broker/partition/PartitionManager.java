@@ -97,6 +97,12 @@ public final class PartitionManager implements AutoCloseable {
         return streams.dropRanges(stream);
     }
 
+    /** The broker PD last assigned {@code tp} to, as seen here; -1 if no assignment of it is known. */
+    public int ownerOf(TopicPartition tp) {
+        PartitionInfo info = assignments.get(tp);
+        return info == null ? -1 : info.ownerBrokerId();
+    }
+
     /** Partitions this broker owns (open or being opened), for the load it reports to PD. */
     public int ownedCount() {
         return partitions.size();

@@ -1,5 +1,6 @@
 package io.elasticstream.broker.group;
 
+import io.elasticstream.broker.partition.KeyedRecordLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol;
@@ -40,21 +41,41 @@ class GroupCoordinatorTest {
     private final GroupConfig config = new GroupConfig(1, 6_000, 1_800_000, 3_000, Integer.MAX_VALUE, 4096, 300_000);
     private GroupCoordinator coordinator = new GroupCoordinator(config, partitions(log), clock);
 
-    /** Every record appended, kept in memory; replay decodes them as the partition log would. */
+    /** Every record appended, and the markers a test adds, kept in memory; replay decodes them as the partition would. */
     private static final class MemoryLog implements GroupLog {
-        final List<Entry> entries = new ArrayList<>();
+        /** A record ({@code marker} null; producer id -1 outside transactions) or a marker (commit or abort). */
+        record Appended(KeyedRecordLog.Entry entry, long producerId, Boolean marker) {
+        }
+
+        final List<Appended> entries = new ArrayList<>();
 
         @Override
-        public synchronized CompletableFuture<Void> append(List<Entry> batch) {
-            entries.addAll(batch);
+        public synchronized CompletableFuture<Void> append(List<KeyedRecordLog.Entry> batch) {
+            batch.forEach(e -> entries.add(new Appended(e, -1, null)));
             return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public synchronized CompletableFuture<Void> replay(Consumer<GroupRecords.Decoded> sink) {
-            for (Entry e : entries) {
-                sink.accept(GroupRecords.decode(ByteBuffer.wrap(e.key()), e.value() == null ? null
-                        : ByteBuffer.wrap(e.value())));
+        public synchronized CompletableFuture<Void> appendTransactional(List<KeyedRecordLog.Entry> batch,
+                                                                     long producerId, short producerEpoch) {
+            batch.forEach(e -> entries.add(new Appended(e, producerId, null)));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        synchronized void marker(long producerId, boolean commit) {
+            entries.add(new Appended(null, producerId, commit));
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> replay(Replay sink) {
+            for (Appended a : entries) {
+                if (a.marker() != null) {
+                    sink.onMarker(a.producerId(), a.marker());
+                } else {
+                    KeyedRecordLog.Entry e = a.entry();
+                    sink.onRecord(GroupRecords.decode(ByteBuffer.wrap(e.key()), e.value() == null ? null
+                            : ByteBuffer.wrap(e.value())), a.producerId());
+                }
             }
             return CompletableFuture.completedFuture(null);
         }
@@ -155,7 +176,7 @@ class GroupCoordinatorTest {
         assertEquals(Errors.NONE.code(), left.members().getFirst().errorCode());
         var described = coordinator.describeGroup(GROUP, Errors.GROUP_ID_NOT_FOUND).get(5, TimeUnit.SECONDS);
         assertEquals("Empty", described.groupState());
-        assertEquals(42, coordinator.fetchOffsets(GROUP, List.of(tp)).get(5, TimeUnit.SECONDS).offsets().get(tp).offset());
+        assertEquals(42, coordinator.fetchOffsets(GROUP, List.of(tp), false).get(5, TimeUnit.SECONDS).offsets().get(tp).offset());
     }
 
     @Test
@@ -169,7 +190,7 @@ class GroupCoordinatorTest {
         coordinator.close();
         coordinator = new GroupCoordinator(config, partitions(log), clock);
         awaitLoaded();
-        GroupRecords.OffsetValue v = coordinator.fetchOffsets(GROUP, null).get(5, TimeUnit.SECONDS).offsets().get(tp);
+        GroupRecords.OffsetValue v = coordinator.fetchOffsets(GROUP, null, false).get(5, TimeUnit.SECONDS).offsets().get(tp);
         assertEquals(17, v.offset());
         assertEquals("kept metadata", v.metadata());
 
@@ -177,7 +198,7 @@ class GroupCoordinatorTest {
         coordinator.close();
         coordinator = new GroupCoordinator(config, partitions(log), clock);
         awaitLoaded();
-        assertNull(coordinator.fetchOffsets(GROUP, List.of(tp)).get(5, TimeUnit.SECONDS).offsets().get(tp),
+        assertNull(coordinator.fetchOffsets(GROUP, List.of(tp), false).get(5, TimeUnit.SECONDS).offsets().get(tp),
                 "a deleted group's offsets stay deleted after replay");
     }
 
@@ -236,7 +257,7 @@ class GroupCoordinatorTest {
 
     private void awaitLoaded() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (coordinator.fetchOffsets(GROUP, List.of()).get(5, TimeUnit.SECONDS).error()
+        while (coordinator.fetchOffsets(GROUP, List.of(), false).get(5, TimeUnit.SECONDS).error()
                 == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
             assertTrue(System.nanoTime() < deadline, "partition never loaded");
         }
@@ -280,6 +301,71 @@ class GroupCoordinatorTest {
 
     private Errors heartbeat(String memberId, int generation) throws Exception {
         return coordinator.heartbeat(GROUP, memberId, null, generation).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void transactionalOffsetsStayInvisibleUntilTheirTransactionCommits() throws Exception {
+        awaitLoaded();
+        TopicPartition tp = new TopicPartition("t", 0);
+        assertEquals(Errors.NONE, commit(-1, "", tp, 5, "plain").get(tp));
+        assertEquals(Errors.NONE, txnCommit(77, tp, 40).get(tp));
+
+        GroupCoordinator.OffsetFetchResult plain = coordinator.fetchOffsets(GROUP, List.of(tp), false).get(5, TimeUnit.SECONDS);
+        assertEquals(5, plain.offsets().get(tp).offset(), "the pending offset is not visible");
+        GroupCoordinator.OffsetFetchResult stable = coordinator.fetchOffsets(GROUP, List.of(tp), true).get(5, TimeUnit.SECONDS);
+        assertEquals(Set.of(tp), stable.unstable(), "requireStable: the partition is unstable while the transaction is open");
+
+        coordinator.onMarker(new TopicPartition(GroupConfig.OFFSETS_TOPIC, 0), 77, true);
+        GroupCoordinator.OffsetFetchResult after = coordinator.fetchOffsets(GROUP, List.of(tp), true).get(5, TimeUnit.SECONDS);
+        assertEquals(40, after.offsets().get(tp).offset());
+        assertTrue(after.unstable().isEmpty());
+    }
+
+    @Test
+    void abortedTransactionalOffsetsAreDroppedAndAReplayResolvesPendingOnesByTheirMarkers() throws Exception {
+        awaitLoaded();
+        TopicPartition tp = new TopicPartition("t", 1);
+        assertEquals(Errors.NONE, commit(-1, "", tp, 5, "plain").get(tp));
+        assertEquals(Errors.NONE, txnCommit(1, tp, 10).get(tp));
+        log.marker(1, false);
+        coordinator.onMarker(new TopicPartition(GroupConfig.OFFSETS_TOPIC, 0), 1, false);
+        assertEquals(5, coordinator.fetchOffsets(GROUP, List.of(tp), true).get(5, TimeUnit.SECONDS).offsets().get(tp)
+                .offset(), "an aborted transaction's offset is never visible");
+        assertEquals(Errors.NONE, txnCommit(2, tp, 20).get(tp));
+        log.marker(2, true);
+        assertEquals(Errors.NONE, txnCommit(3, tp, 30).get(tp)); // still open when the coordinator restarts
+
+        coordinator.close();
+        coordinator = new GroupCoordinator(config, partitions(log), clock);
+        awaitLoaded();
+        GroupCoordinator.OffsetFetchResult replayed = coordinator.fetchOffsets(GROUP, List.of(tp), true)
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(20, replayed.offsets().get(tp).offset(), "committed by its marker in the log");
+        assertEquals(Set.of(tp), replayed.unstable(), "producer 3's offset is still pending after the replay");
+        coordinator.onMarker(new TopicPartition(GroupConfig.OFFSETS_TOPIC, 0), 3, true);
+        assertEquals(30, coordinator.fetchOffsets(GROUP, List.of(tp), true).get(5, TimeUnit.SECONDS).offsets().get(tp)
+                .offset());
+    }
+
+    @Test
+    void transactionalCommitsOfAGroupMemberAreFencedByGeneration() throws Exception {
+        awaitLoaded();
+        String a = stableSingleMember();
+        TopicPartition tp = new TopicPartition("t", 2);
+        Map<TopicPartition, GroupRecords.OffsetValue> offsets = Map.of(tp, new GroupRecords.OffsetValue(3, -1, "", 0));
+        assertEquals(Errors.ILLEGAL_GENERATION, coordinator.commitTxnOffsets(GROUP, 9, (short) 0, 7, a, null, offsets,
+                true).get(5, TimeUnit.SECONDS).get(tp), "a zombie from an older generation is fenced (KIP-447)");
+        assertEquals(Errors.UNKNOWN_MEMBER_ID, coordinator.commitTxnOffsets(GROUP, 9, (short) 0, 1, "stranger", null,
+                offsets, true).get(5, TimeUnit.SECONDS).get(tp));
+        assertEquals(Errors.NONE, coordinator.commitTxnOffsets(GROUP, 9, (short) 0, 1, a, null, offsets, true)
+                .get(5, TimeUnit.SECONDS).get(tp));
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.commitTxnOffsets("other", 9, (short) 0, 1, a, null, offsets,
+                true).get(5, TimeUnit.SECONDS).get(tp));
+    }
+
+    private Map<TopicPartition, Errors> txnCommit(long producerId, TopicPartition tp, long offset) throws Exception {
+        return coordinator.commitTxnOffsets(GROUP, producerId, (short) 0, -1, "", null,
+                Map.of(tp, new GroupRecords.OffsetValue(offset, -1, "", 0)), true).get(5, TimeUnit.SECONDS);
     }
 
     private Map<TopicPartition, Errors> commit(int generation, String memberId, TopicPartition tp, long offset,
