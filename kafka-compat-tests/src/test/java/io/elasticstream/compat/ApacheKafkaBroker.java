@@ -96,12 +96,13 @@ public final class ApacheKafkaBroker extends ServerProcess {
         }
     }
 
-    private static Path targetDir() {
+    static Path targetDir() {
         String target = System.getProperty("es.compat.targetDir");
         return target != null ? Path.of(target) : StandaloneServer.esHome().resolve("kafka-compat-tests/target");
     }
 
-    private static String readClasspath() throws IOException {
+    /** The module's test classpath (Kafka, its tools and Streams with their dependencies), as the build wrote it. */
+    static String readClasspath() throws IOException {
         String file = System.getProperty("es.compat.classpathFile");
         Path path = file != null ? Path.of(file) : targetDir().resolve("test-classpath.txt");
         if (!Files.isRegularFile(path)) {
