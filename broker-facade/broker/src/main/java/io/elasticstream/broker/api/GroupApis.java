@@ -80,6 +80,8 @@ import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
  * offsets in a transaction; OffsetFetch with requireStable answers UNSTABLE_OFFSET_COMMIT while one is pending.
  */
 final class GroupApis {
+    /** How long a TxnOffsetCommit waits for the transaction coordinator to add the offsets partition. */
+    private static final long TXN_ADD_TIMEOUT_MS = 5_000;
     private final BrokerConfig config;
     private final TopicService topics;
     private final GroupCoordinator coordinator;
@@ -185,11 +187,34 @@ final class GroupApis {
 
     /**
      * TxnOffsetCommit: offsets committed in a producer's transaction, visible once it commits (v6 names
-     * topics by id).
+     * topics by id). A transactions-v2 client (v5+) sends no AddOffsetsToTxn: the group's partition of
+     * {@code __consumer_offsets} is added to the transaction here first, through {@code adder}.
      */
-    CompletableFuture<ApiMessage> txnOffsetCommit(RequestContext context, AbstractRequest request) {
-        short version = context.apiVersion();
+    CompletableFuture<ApiMessage> txnOffsetCommit(RequestContext context, AbstractRequest request,
+                                                  TxnPartitionAdder adder, CoordinatorTopic offsetsTopic) {
         TxnOffsetCommitRequestData req = ((TxnOffsetCommitRequest) request).data();
+        if (context.apiVersion() <= TxnOffsetCommitRequest.LAST_STABLE_VERSION_BEFORE_TRANSACTION_V2) {
+            return txnOffsetCommit(context, req);
+        }
+        TopicPartition offsetsPartition = offsetsTopic.partitionOf(req.groupId());
+        return adder.add(req.transactionalId(), req.producerId(), req.producerEpoch(), Set.of(offsetsPartition),
+                TXN_ADD_TIMEOUT_MS).thenCompose(errors -> {
+                    Errors e = errors.getOrDefault(offsetsPartition, Errors.UNKNOWN_SERVER_ERROR);
+                    if (e == Errors.NONE) {
+                        return txnOffsetCommit(context, req);
+                    }
+                    Errors answer = switch (e) {
+                        // retried by the producer without looking the group coordinator up again
+                        case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, CONCURRENT_TRANSACTIONS ->
+                                Errors.COORDINATOR_LOAD_IN_PROGRESS;
+                        default -> e;
+                    };
+                    return CompletableFuture.completedFuture(TxnOffsetCommitRequest.getErrorResponse(req, answer));
+                });
+    }
+
+    private CompletableFuture<ApiMessage> txnOffsetCommit(RequestContext context, TxnOffsetCommitRequestData req) {
+        short version = context.apiVersion();
         boolean byId = TxnOffsetCommitResponse.useTopicIds(version);
         CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
         return names.thenCompose(n -> {

@@ -30,12 +30,13 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     private final GroupApis groups;
     private final MarkerWriter markers;
     private final TxnApis transactions;
+    private final TxnPartitionAdder adder;
+    private final short transactionVersion;
 
     public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
                      ScheduledExecutorService timer, Clock clock) {
         handlers.put(ApiKeys.API_VERSIONS, this::apiVersions);
         handlers.put(ApiKeys.METADATA, new MetadataApi(config, placement, topics, partitions));
-        handlers.put(ApiKeys.PRODUCE, new ProduceApi(topics, partitions));
         handlers.put(ApiKeys.FETCH, new FetchApi(topics, partitions, timer, clock));
         handlers.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(topics, partitions));
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics, BrokerSettings.resolver(config),
@@ -54,13 +55,17 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         transactions = new TxnApis(new TransactionCoordinator(txnConfig, TxnLogs.of(partitions, clock), markers,
                 producerIds::nextId, clock, timer).start(), topics, groupsTopic);
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(producerIds, transactions));
+        adder = new TxnPartitionAdder(config.nodeId(), transactions.coordinator(), txnTopic, partitions, timer);
+        handlers.put(ApiKeys.PRODUCE, new ProduceApi(topics, partitions, adder));
+        handlers.put(ApiKeys.TXN_OFFSET_COMMIT, (context, request) -> groups.txnOffsetCommit(context, request, adder,
+                groupsTopic));
+        transactionVersion = txnConfig.version();
         handlers.put(ApiKeys.ADD_PARTITIONS_TO_TXN, transactions::addPartitionsToTxn);
         handlers.put(ApiKeys.ADD_OFFSETS_TO_TXN, transactions::addOffsetsToTxn);
         handlers.put(ApiKeys.END_TXN, transactions::endTxn);
         handlers.put(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersApi(markers));
         handlers.put(ApiKeys.LIST_TRANSACTIONS, transactions::listTransactions);
         handlers.put(ApiKeys.DESCRIBE_TRANSACTIONS, transactions::describeTransactions);
-        handlers.put(ApiKeys.TXN_OFFSET_COMMIT, groups::txnOffsetCommit);
         handlers.put(ApiKeys.JOIN_GROUP, groups::joinGroup);
         handlers.put(ApiKeys.SYNC_GROUP, groups::syncGroup);
         handlers.put(ApiKeys.HEARTBEAT, groups::heartbeat);
@@ -108,11 +113,11 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         ApiVersionsResponseData response;
         if (!context.header.isApiVersionSupported()) {
             // Parsed as v0 by RequestContext; answer v0 with our ranges so the client can pick a version.
-            response = supported.response(Errors.UNSUPPORTED_VERSION.code());
+            response = supported.response(Errors.UNSUPPORTED_VERSION.code(), transactionVersion);
         } else if (r.hasUnsupportedRequestVersion() || !r.isValid()) {
-            response = supported.response(Errors.INVALID_REQUEST.code());
+            response = supported.response(Errors.INVALID_REQUEST.code(), transactionVersion);
         } else {
-            response = supported.response(Errors.NONE.code());
+            response = supported.response(Errors.NONE.code(), transactionVersion);
         }
         return CompletableFuture.completedFuture(response);
     }

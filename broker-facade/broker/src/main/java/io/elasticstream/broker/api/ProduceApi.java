@@ -5,8 +5,12 @@ import io.elasticstream.broker.partition.PartitionLog;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -38,14 +42,18 @@ import org.apache.kafka.common.requests.RequestContext;
 final class ProduceApi implements RequestHandler {
     /** The longest a request waits for a partition this broker is opening. */
     static final int MAX_OPEN_WAIT_MS = 5_000;
+    /** The first Produce version of transactions v2, whose transactional batches add their partition. */
+    static final short FIRST_IMPLICIT_ADD_VERSION = 12;
     private final TopicService topics;
     private final PartitionManager partitions;
+    private final TxnPartitionAdder adder;
     /** Appends each connection's requests in arrival order, as Kafka does (and idempotence needs). */
     private final ConnectionOrder order = new ConnectionOrder();
 
-    ProduceApi(TopicService topics, PartitionManager partitions) {
+    ProduceApi(TopicService topics, PartitionManager partitions, TxnPartitionAdder adder) {
         this.topics = topics;
         this.partitions = partitions;
+        this.adder = adder;
     }
 
     @Override
@@ -53,12 +61,61 @@ final class ProduceApi implements RequestHandler {
         ProduceRequest req = (ProduceRequest) request;
         boolean byId = context.apiVersion() >= 13;
         CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
-        CompletableFuture<Map<Uuid, String>> ready = names.thenCompose(n -> opened(req, byId, n).thenApply(v -> n));
-        CompletableFuture<ApiMessage> response = order.run(context.connectionId, ready, n -> produce(req, byId, n));
+        boolean implicitAdd = context.apiVersion() >= FIRST_IMPLICIT_ADD_VERSION && req.transactionalId() != null;
+        CompletableFuture<Ready> ready = names.thenCompose(n -> opened(req, byId, n)
+                .thenCompose(v -> implicitAdd ? added(req, byId, n) : CompletableFuture.completedFuture(Map.of()))
+                .thenApply(refused -> new Ready(n, refused)));
+        CompletableFuture<ApiMessage> response = order.run(context.connectionId, ready,
+                r -> produce(req, byId, r.names(), r.refused()));
         if (req.acks() == 0) {
             return response.handle((r, e) -> null); // acks=0: Kafka sends no response at all
         }
         return response;
+    }
+
+    /** What a request needs before its appends: topic names by id, and the partitions the coordinator refused. */
+    private record Ready(Map<Uuid, String> names, Map<TopicPartition, Errors> refused) {
+    }
+
+    /**
+     * Transactions v2: adds to the transaction the partitions whose batch begins the producer's transaction
+     * there; completes with the partitions that could not be added and why (the others are appended).
+     */
+    private CompletableFuture<Map<TopicPartition, Errors>> added(ProduceRequest req, boolean byId,
+                                                                 Map<Uuid, String> names) {
+        Set<TopicPartition> toAdd = new LinkedHashSet<>();
+        long producerId = RecordBatch.NO_PRODUCER_ID;
+        short epoch = RecordBatch.NO_PRODUCER_EPOCH;
+        for (ProduceRequestData.TopicProduceData topicData : req.data().topicData()) {
+            String topic = byId ? names.get(topicData.topicId()) : topicData.name();
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                TopicPartition tp = topic == null ? null : new TopicPartition(topic, partitionData.index());
+                PartitionLog log = tp == null ? null : partitions.get(tp);
+                Iterator<? extends RecordBatch> batches = ((MemoryRecords) partitionData.records()).batches().iterator();
+                if (log == null || !batches.hasNext()) {
+                    continue; // answered by the append path
+                }
+                RecordBatch first = batches.next();
+                if (first.isTransactional() && !log.hasOpenTransaction(first.producerId(), first.producerEpoch())) {
+                    toAdd.add(tp);
+                    producerId = first.producerId();
+                    epoch = first.producerEpoch();
+                }
+            }
+        }
+        if (toAdd.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return adder.addForProduce(req.transactionalId(), producerId, epoch, toAdd, Math.min(req.timeout(), MAX_OPEN_WAIT_MS))
+                .thenApply(errors -> {
+                    Map<TopicPartition, Errors> refused = new LinkedHashMap<>();
+                    errors.forEach((tp, e) -> {
+                        if (e != Errors.NONE) {
+                            refused.put(tp, e);
+                        }
+                    });
+                    return refused;
+                });
     }
 
     /** Completes when the request's partitions that this broker owns per PD but is still opening are open. */
@@ -81,7 +138,8 @@ final class ProduceApi implements RequestHandler {
                 : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<ApiMessage> produce(ProduceRequest req, boolean byId, Map<Uuid, String> names) {
+    private CompletableFuture<ApiMessage> produce(ProduceRequest req, boolean byId, Map<Uuid, String> names,
+                                                  Map<TopicPartition, Errors> refused) {
         short acks = req.acks();
         ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
         List<CompletableFuture<?>> pending = new ArrayList<>();
@@ -107,6 +165,11 @@ final class ProduceApi implements RequestHandler {
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(topic, partitionData.index());
+                Errors notAdded = refused.get(tp);
+                if (notAdded != null) {
+                    fail(p, notAdded, null);
+                    continue;
+                }
                 PartitionLog log = partitions.get(tp);
                 if (log == null) {
                     pending.add(topics.notServedHere(tp).thenAccept(error -> fail(p, error, null)));

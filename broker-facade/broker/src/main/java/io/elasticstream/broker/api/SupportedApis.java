@@ -5,6 +5,10 @@ import java.util.Map;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
+import org.apache.kafka.common.message.ApiVersionsResponseData.FinalizedFeatureKey;
+import org.apache.kafka.common.message.ApiVersionsResponseData.FinalizedFeatureKeyCollection;
+import org.apache.kafka.common.message.ApiVersionsResponseData.SupportedFeatureKey;
+import org.apache.kafka.common.message.ApiVersionsResponseData.SupportedFeatureKeyCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -13,6 +17,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * v0–2 requests are refused at parse time.
  */
 final class SupportedApis {
+    static final String TRANSACTION_VERSION = "transaction.version";
+    /** The features never change while a broker runs; any epoch at or above 0 tells clients they are set. */
+    private static final long FINALIZED_FEATURES_EPOCH = 1;
     private final Map<ApiKeys, short[]> ranges = new EnumMap<>(ApiKeys.class);
 
     SupportedApis(Iterable<ApiKeys> implemented) {
@@ -34,7 +41,22 @@ final class SupportedApis {
         return collection;
     }
 
-    ApiVersionsResponseData response(short errorCode) {
-        return new ApiVersionsResponseData().setErrorCode(errorCode).setApiKeys(asCollection()).setThrottleTimeMs(0);
+    /**
+     * The answer to ApiVersions: the API ranges, and (v3+) the features: {@code transaction.version}
+     * supported 0–2 and finalized at {@code transactionVersion}, as a Kafka 4.4 cluster reports it (clients
+     * use transactions v2 when it is 2).
+     */
+    ApiVersionsResponseData response(short errorCode, short transactionVersion) {
+        SupportedFeatureKeyCollection supportedFeatures = new SupportedFeatureKeyCollection();
+        supportedFeatures.add(new SupportedFeatureKey().setName(TRANSACTION_VERSION).setMinVersion((short) 0)
+                .setMaxVersion((short) 2));
+        FinalizedFeatureKeyCollection finalizedFeatures = new FinalizedFeatureKeyCollection();
+        if (transactionVersion > 0) {
+            finalizedFeatures.add(new FinalizedFeatureKey().setName(TRANSACTION_VERSION)
+                    .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion));
+        }
+        return new ApiVersionsResponseData().setErrorCode(errorCode).setApiKeys(asCollection()).setThrottleTimeMs(0)
+                .setSupportedFeatures(supportedFeatures).setFinalizedFeatures(finalizedFeatures)
+                .setFinalizedFeaturesEpoch(FINALIZED_FEATURES_EPOCH);
     }
 }

@@ -440,6 +440,14 @@ public final class PartitionLog {
     }
 
     /**
+     * Whether {@code producerId} at {@code epoch} has a transaction open here (by appended batches): a
+     * transactions-v2 produce needs no partition add then.
+     */
+    public synchronized boolean hasOpenTransaction(long producerId, short epoch) {
+        return producers.hasOpenTransaction(producerId, epoch);
+    }
+
+    /**
      * The last stable offset: the high watermark, or the first offset of the oldest transaction still open
      * on this partition (by appended or by confirmed batches) if lower. {@code read_committed} reads stop here.
      */

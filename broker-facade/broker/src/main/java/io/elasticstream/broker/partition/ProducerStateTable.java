@@ -154,6 +154,12 @@ final class ProducerStateTable {
         entry.txnFirstOffset = -1;
     }
 
+    /** Whether {@code producerId} at {@code epoch} has a transaction open on this partition. */
+    boolean hasOpenTransaction(long producerId, short epoch) {
+        ProducerEntry e = producers.get(producerId);
+        return e != null && e.epoch == epoch && e.txnFirstOffset >= 0;
+    }
+
     /** The first offset of the oldest open transaction, or {@code Long.MAX_VALUE} if none is open. */
     long firstOpenTxnOffset() {
         long min = Long.MAX_VALUE;

@@ -31,25 +31,33 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Kafka transactions with the Java clients against the standalone server: what a committed transaction
  * wrote is read by {@code read_committed} consumers, what an aborted one wrote never is, an open
  * transaction holds the last stable offset, a second producer with the same transactional id fences the
  * first, offsets sent in a transaction become the group's only when it commits, and the admin client
- * lists and describes transactions.
+ * lists and describes transactions. Run with transactions v2 ({@link TransactionsV2Test}: the clients add
+ * no partitions, EndTxn bumps the epoch) and v1 ({@link TransactionsV1Test}).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class TransactionsTest {
-    @RegisterExtension
-    static final StandaloneServerExtension SERVER = new StandaloneServerExtension("transactions",
-            Map.of("transaction.state.log.num.partitions", "4"));
+abstract class TransactionScenarios {
+    /** The server's {@code bootstrap.servers}. */
+    abstract String bootstrapServers();
+
+    /** The {@code transaction.version} the server finalizes. */
+    abstract int transactionVersion();
+
+    /** A server with the given {@code transaction.version} finalized. */
+    static StandaloneServerExtension server(String name, int transactionVersion) {
+        return new StandaloneServerExtension(name, Map.of("transaction.state.log.num.partitions", "4",
+                "transaction.version", Integer.toString(transactionVersion)));
+    }
 
     @Test
     void readCommittedSeesCommittedTransactionsAndNeverAbortedOnes() {
         String topic = "txn-visibility";
-        Clients.createTopic(SERVER.bootstrapServers(), topic, 2);
+        Clients.createTopic(bootstrapServers(), topic, 2);
         try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("visibility")) {
             producer.initTransactions();
             sendInTransaction(producer, topic, "committed-1-", 10, true);
@@ -66,7 +74,7 @@ class TransactionsTest {
     @Test
     void anOpenTransactionHoldsTheLastStableOffsetUntilItCommits() throws Exception {
         String topic = "txn-lso";
-        Clients.createTopic(SERVER.bootstrapServers(), topic, 1);
+        Clients.createTopic(bootstrapServers(), topic, 1);
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("lso");
              KafkaConsumer<byte[], byte[]> committed = consumer("read_committed");
@@ -102,7 +110,7 @@ class TransactionsTest {
     @Test
     void aSecondProducerWithTheSameIdFencesTheFirstAndAbortsItsTransaction() {
         String topic = "txn-fencing";
-        Clients.createTopic(SERVER.bootstrapServers(), topic, 1);
+        Clients.createTopic(bootstrapServers(), topic, 1);
         try (KafkaProducer<byte[], byte[]> first = transactionalProducer("fenced");
              KafkaProducer<byte[], byte[]> second = transactionalProducer("fenced")) {
             first.initTransactions();
@@ -127,18 +135,18 @@ class TransactionsTest {
         String input = "txn-offsets-in";
         String output = "txn-offsets-out";
         String group = "txn-offsets-group";
-        Clients.createTopic(SERVER.bootstrapServers(), input, 1);
-        Clients.createTopic(SERVER.bootstrapServers(), output, 1);
+        Clients.createTopic(bootstrapServers(), input, 1);
+        Clients.createTopic(bootstrapServers(), output, 1);
         TopicPartition in = new TopicPartition(input, 0);
-        try (KafkaProducer<byte[], byte[]> plain = Clients.producer(SERVER.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<byte[], byte[]> plain = Clients.producer(bootstrapServers(), Map.of())) {
             for (int i = 0; i < 6; i++) {
                 plain.send(new ProducerRecord<>(input, 0, null, bytes("in-" + i)));
             }
         }
         try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("consume-transform-produce");
              KafkaConsumer<byte[], byte[]> groupConsumer = new KafkaConsumer<>(Clients.consumerConfig(
-                     SERVER.bootstrapServers(), Map.of(ConsumerConfig.GROUP_ID_CONFIG, group)));
-             Admin admin = Clients.admin(SERVER.bootstrapServers())) {
+                     bootstrapServers(), Map.of(ConsumerConfig.GROUP_ID_CONFIG, group)));
+             Admin admin = Clients.admin(bootstrapServers())) {
             producer.initTransactions();
             ConsumerGroupMetadata metadata = groupConsumer.groupMetadata(); // no generation: not joined
 
@@ -164,9 +172,9 @@ class TransactionsTest {
     @Test
     void theAdminClientListsAndDescribesTransactions() throws Exception {
         String topic = "txn-admin";
-        Clients.createTopic(SERVER.bootstrapServers(), topic, 2);
+        Clients.createTopic(bootstrapServers(), topic, 2);
         try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("described");
-             Admin admin = Clients.admin(SERVER.bootstrapServers())) {
+             Admin admin = Clients.admin(bootstrapServers())) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, 1, null, bytes("x")));
@@ -187,13 +195,30 @@ class TransactionsTest {
         }
     }
 
-    private static KafkaProducer<byte[], byte[]> transactionalProducer(String transactionalId) {
-        return Clients.producer(SERVER.bootstrapServers(), Map.of(
+    @Test
+    void transactionsV2BumpsTheEpochOnEveryEndAndV1KeepsIt() throws Exception {
+        String topic = "txn-epochs";
+        Clients.createTopic(bootstrapServers(), topic, 1);
+        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("epochs");
+             Admin admin = Clients.admin(bootstrapServers())) {
+            producer.initTransactions();
+            int initial = admin.describeTransactions(List.of("epochs")).description("epochs")
+                    .get(30, TimeUnit.SECONDS).producerEpoch();
+            sendInTransaction(producer, topic, "e-", 1, true);
+            sendInTransaction(producer, topic, "e-", 1, false);
+            int after = admin.describeTransactions(List.of("epochs")).description("epochs")
+                    .get(30, TimeUnit.SECONDS).producerEpoch();
+            assertEquals(initial + (transactionVersion() >= 2 ? 2 : 0), after, "epoch after a commit and an abort");
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> transactionalProducer(String transactionalId) {
+        return Clients.producer(bootstrapServers(), Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000));
     }
 
-    private static void sendInTransaction(KafkaProducer<byte[], byte[]> producer, String topic, String prefix,
+    private void sendInTransaction(KafkaProducer<byte[], byte[]> producer, String topic, String prefix,
                                           int count, boolean commit) {
         producer.beginTransaction();
         for (int i = 0; i < count; i++) {
@@ -207,14 +232,14 @@ class TransactionsTest {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String isolation) {
-        return new KafkaConsumer<>(Clients.consumerConfig(SERVER.bootstrapServers(), Map.of(
+    private KafkaConsumer<byte[], byte[]> consumer(String isolation) {
+        return new KafkaConsumer<>(Clients.consumerConfig(bootstrapServers(), Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")));
     }
 
     /** Every value in the topic under {@code isolation}, waiting until {@code expected} came (or 20 s more). */
-    private static List<String> readAll(String topic, int partitions, String isolation, int expected) {
+    private List<String> readAll(String topic, int partitions, String isolation, int expected) {
         try (KafkaConsumer<byte[], byte[]> c = consumer(isolation)) {
             List<TopicPartition> tps = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
@@ -228,7 +253,7 @@ class TransactionsTest {
         }
     }
 
-    private static List<String> pollUntil(KafkaConsumer<byte[], byte[]> c, int expected, Duration max) {
+    private List<String> pollUntil(KafkaConsumer<byte[], byte[]> c, int expected, Duration max) {
         List<String> values = new ArrayList<>();
         long deadline = System.nanoTime() + max.toNanos();
         while (values.size() < expected && System.nanoTime() < deadline) {
@@ -239,7 +264,7 @@ class TransactionsTest {
         return values;
     }
 
-    private static Long committedOffset(Admin admin, String group, TopicPartition tp) throws Exception {
+    private Long committedOffset(Admin admin, String group, TopicPartition tp) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(
                 Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp))),
                 new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata(group)
@@ -249,7 +274,7 @@ class TransactionsTest {
     }
 
     /** Whether {@code t} or one of its causes says the producer was fenced. */
-    private static boolean fenced(Throwable t) {
+    private boolean fenced(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException) {
                 return true;
@@ -258,7 +283,7 @@ class TransactionsTest {
         return false;
     }
 
-    private static byte[] bytes(String s) {
+    private byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }
