@@ -4,12 +4,15 @@ import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.group.GroupConfig;
 import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.peer.BrokerPeers;
+import io.elasticstream.broker.peer.NettyBrokerPeers;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.broker.txn.TransactionCoordinator;
 import io.elasticstream.broker.txn.TxnConfig;
 import io.elasticstream.broker.txn.TxnLogs;
 import io.elasticstream.common.Clock;
 import io.elasticstream.placement.api.PlacementService;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +28,8 @@ import org.apache.kafka.common.requests.RequestContext;
 
 /** Advertises and dispatches the Kafka APIs this broker implements. */
 public final class KafkaApis implements RequestHandler, AutoCloseable {
+    /** How long a broker waits for another's answer to a transaction request; the caller then retries. */
+    private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private final Map<ApiKeys, RequestHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final SupportedApis supported;
     private final GroupApis groups;
@@ -32,6 +37,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     private final TxnApis transactions;
     private final TxnPartitionAdder adder;
     private final short transactionVersion;
+    private final BrokerPeers peers;
 
     public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
                      ScheduledExecutorService timer, Clock clock) {
@@ -60,6 +66,10 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.TXN_OFFSET_COMMIT, (context, request) -> groups.txnOffsetCommit(context, request, adder,
                 groupsTopic));
         transactionVersion = txnConfig.version();
+        peers = new NettyBrokerPeers(config.nodeId(), PEER_REQUEST_TIMEOUT);
+        PeerRequests peerRequests = new PeerRequests(placement, peers, transactionVersion);
+        markers.remote(peerRequests);
+        adder.remote(peerRequests);
         handlers.put(ApiKeys.ADD_PARTITIONS_TO_TXN, transactions::addPartitionsToTxn);
         handlers.put(ApiKeys.ADD_OFFSETS_TO_TXN, transactions::addOffsetsToTxn);
         handlers.put(ApiKeys.END_TXN, transactions::endTxn);
@@ -105,6 +115,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     @Override
     public void close() {
         transactions.coordinator().close();
+        peers.close();
         groups.close();
     }
 

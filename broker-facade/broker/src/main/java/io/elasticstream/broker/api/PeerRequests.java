@@ -1,0 +1,74 @@
+package io.elasticstream.broker.api;
+
+import io.elasticstream.broker.peer.BrokerPeers;
+import io.elasticstream.placement.api.BrokerInfo;
+import io.elasticstream.placement.api.PlacementService;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.TransactionResult;
+import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
+import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
+
+/**
+ * The transaction requests one broker sends another, through {@link BrokerPeers}: WriteTxnMarkers from a
+ * coordinator to a partition owner, and AddPartitionsToTxn v5 from a partition owner to a coordinator.
+ * Brokers are found through PD; an unreachable one answers NOT_LEADER_OR_FOLLOWER (markers) or
+ * NOT_COORDINATOR (adds), both retried by the caller.
+ */
+final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdder.RemoteAdd {
+    private final PlacementService placement;
+    private final BrokerPeers peers;
+    private final short transactionVersion;
+
+    PeerRequests(PlacementService placement, BrokerPeers peers, short transactionVersion) {
+        this.placement = placement;
+        this.peers = peers;
+        this.transactionVersion = transactionVersion;
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, Errors>> write(int brokerId, long producerId, short producerEpoch,
+                                                                boolean commit, int coordinatorEpoch,
+                                                                Set<TopicPartition> partitions) {
+        WriteTxnMarkersRequest.Builder request = new WriteTxnMarkersRequest.Builder(List.of(
+                new WriteTxnMarkersRequest.TxnMarkerEntry(producerId, producerEpoch, coordinatorEpoch,
+                        commit ? TransactionResult.COMMIT : TransactionResult.ABORT, List.copyOf(partitions),
+                        transactionVersion)));
+        return send(brokerId, request).thenApply(r -> r == null
+                ? TxnPartitionAdder.all(partitions, Errors.NOT_LEADER_OR_FOLLOWER)
+                : ((WriteTxnMarkersResponse) r).errorsByProducerId().getOrDefault(producerId, Map.of()));
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, Errors>> add(int brokerId, String transactionalId, long producerId,
+                                                              short epoch, Set<TopicPartition> partitions) {
+        AddPartitionsToTxnTransactionCollection transactions = new AddPartitionsToTxnTransactionCollection();
+        transactions.add(new AddPartitionsToTxnTransaction().setTransactionalId(transactionalId)
+                .setProducerId(producerId).setProducerEpoch(epoch).setVerifyOnly(false)
+                .setTopics(AddPartitionsToTxnRequest.Builder.forClient(transactionalId, producerId, epoch,
+                        List.copyOf(partitions)).data.v3AndBelowTopics().duplicate()));
+        return send(brokerId, AddPartitionsToTxnRequest.Builder.forBroker(transactions)).thenApply(r -> r == null
+                ? TxnPartitionAdder.all(partitions, Errors.NOT_COORDINATOR)
+                : ((AddPartitionsToTxnResponse) r).errors().getOrDefault(transactionalId, Map.of()));
+    }
+
+    /** The broker's response, or null when it could not be reached or answered nothing in time. */
+    private CompletableFuture<AbstractResponse> send(int brokerId, AbstractRequest.Builder<?> request) {
+        return placement.brokers().thenCompose(brokers -> {
+            Optional<BrokerInfo> broker = brokers.stream().filter(b -> b.id() == brokerId).findFirst();
+            return broker.isEmpty() ? CompletableFuture.<AbstractResponse>completedFuture(null)
+                    : peers.send(brokerId, broker.get().host(), broker.get().port(), request);
+        }).exceptionally(err -> null);
+    }
+}
