@@ -42,8 +42,11 @@ public final class DifferentialScenarios {
             new Scenario("staticMembership", GroupScenarios::staticMembership),
             new Scenario("listGroups", GroupScenarios::listGroups),
             new Scenario("deleteGroup", GroupScenarios::deleteGroup),
+            new Scenario("transactionCommitAndAbort", TransactionDifferentialScenarios::commitAndAbort),
+            new Scenario("transactionFencingAndTimeout", TransactionDifferentialScenarios::fencingAndInvalidTimeout),
             new Scenario("kcat", ExternalClientScenarios::kcat),
-            new Scenario("kafkajs", ExternalClientScenarios::kafkajs));
+            new Scenario("kafkajs", ExternalClientScenarios::kafkajs),
+            new Scenario("kafkajsTransactions", ExternalClientScenarios::kafkajsTransactions));
 
     private DifferentialScenarios() {
     }

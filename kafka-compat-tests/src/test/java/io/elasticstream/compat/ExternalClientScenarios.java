@@ -55,13 +55,26 @@ final class ExternalClientScenarios {
 
     /** kafkajs 2.2.4: admin create/describe, produce, group consume, commit, group and topic deletion. */
     static Observation kafkajs(String bootstrap) throws Exception {
+        return kafkajsScript(bootstrap, "observe.js", "diff-kafkajs", "diff-kafkajs-group");
+    }
+
+    /**
+     * kafkajs 2.2.4's transactional producer: a consume-transform-produce step (send and sendOffsets in one
+     * transaction, committed), an aborted transaction, and what read_committed consumers and the group see.
+     */
+    static Observation kafkajsTransactions(String bootstrap) throws Exception {
+        return kafkajsScript(bootstrap, "transactions.js", "diff-kafkajs-txn", "diff-kafkajs-txn-group");
+    }
+
+    /** Runs {@code script} of node/kafkajs with the bootstrap, topic and group; records the JSON it prints. */
+    private static Observation kafkajsScript(String bootstrap, String script, String topic, String group)
+            throws Exception {
         Observation o = new Observation(bootstrap);
         Path dir = StandaloneServer.esHome().resolve("kafka-compat-tests/node/kafkajs");
         if (!Files.isDirectory(dir.resolve("node_modules/kafkajs"))) {
             throw new AssertionError(dir + "/node_modules has no kafkajs: run 'npm ci' there (bin/test does)");
         }
-        List<String> command = new ArrayList<>(List.of("node", "observe.js", bootstrap, "diff-kafkajs",
-                "diff-kafkajs-group"));
+        List<String> command = new ArrayList<>(List.of("node", script, bootstrap, topic, group));
         Path out = Files.createTempFile("kafkajs-", ".out");
         Path err = Files.createTempFile("kafkajs-", ".err");
         try {
@@ -70,19 +83,19 @@ final class ExternalClientScenarios {
             if (!process.waitFor(NODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor();
-                throw new AssertionError("kafkajs scenario timed out after " + NODE_TIMEOUT + "; stderr (tail):\n"
+                throw new AssertionError(script + " timed out after " + NODE_TIMEOUT + "; stderr (tail):\n"
                         + tail(Files.readString(err, StandardCharsets.UTF_8)));
             }
             String stdout = Files.readString(out, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new AssertionError("kafkajs scenario exited with " + process.exitValue() + "; stdout: " + stdout
+                throw new AssertionError(script + " exited with " + process.exitValue() + "; stdout: " + stdout
                         + "\nstderr (tail):\n" + tail(Files.readString(err, StandardCharsets.UTF_8)));
             }
             JsonNode json;
             try {
                 json = new ObjectMapper().readTree(stdout);
             } catch (IOException e) {
-                throw new AssertionError("kafkajs scenario printed no JSON: " + stdout + "\nstderr (tail):\n"
+                throw new AssertionError(script + " printed no JSON: " + stdout + "\nstderr (tail):\n"
                         + tail(Files.readString(err, StandardCharsets.UTF_8)), e);
             }
             json.properties().forEach(field -> o.put(field.getKey(), field.getValue().isTextual()
