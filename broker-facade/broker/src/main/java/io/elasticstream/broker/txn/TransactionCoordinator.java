@@ -1,6 +1,5 @@
 package io.elasticstream.broker.txn;
 
-import io.elasticstream.broker.partition.KeyedRecordLog;
 import io.elasticstream.common.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,10 +72,10 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** One opening of a {@code __transaction_state} partition, and whether its replay finished. */
     private static final class LoadState {
-        final KeyedRecordLog log;
+        final TxnLog log;
         boolean ready;
 
-        LoadState(KeyedRecordLog log) {
+        LoadState(TxnLog log) {
             this.log = log;
         }
     }
@@ -122,7 +121,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     /** NONE when the id's partition is open and loaded here; else why not. Owner thread. */
     private Errors checkPartition(String transactionalId) {
         int p = config.partitionFor(transactionalId);
-        KeyedRecordLog log = logs.get(p);
+        TxnLog log = logs.get(p);
         LoadState st = loaded.get(p);
         if (log == null) {
             if (st != null) {
@@ -142,7 +141,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     private void syncPartitions() {
         for (int p = 0; p < config.stateTopicPartitions(); p++) {
-            KeyedRecordLog log = logs.get(p);
+            TxnLog log = logs.get(p);
             LoadState st = loaded.get(p);
             if (log == null && st != null) {
                 unload(p);
@@ -155,12 +154,12 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
     }
 
-    private void startLoad(int p, KeyedRecordLog log) {
+    private void startLoad(int p, TxnLog log) {
         LoadState st = new LoadState(log);
         loaded.put(p, st);
         Map<String, TxnMetadata> found = new LinkedHashMap<>();
         long startMs = clock.monotonicMillis();
-        log.replay((header, key, value) -> {
+        log.replay((key, value) -> {
             String id = TxnRecords.decodeKey(key);
             TxnMetadata m = TxnRecords.decodeValue(id, value);
             if (m == null) {
@@ -181,7 +180,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             found.forEach((id, m) -> ids.put(id, new Entry(p, m)));
             st.ready = true;
             LOG.info("Loaded {} transactional ids of {}-{} (coordinator epoch {}) in {} ms", found.size(),
-                    TxnConfig.STATE_TOPIC, p, log.leaderEpoch(), clock.monotonicMillis() - startMs);
+                    TxnConfig.STATE_TOPIC, p, log.coordinatorEpoch(), clock.monotonicMillis() - startMs);
             for (Entry e : ids.values()) {
                 if (e.partition == p && (e.metadata.state() == TxnState.PREPARE_COMMIT
                         || e.metadata.state() == TxnState.PREPARE_ABORT)) {
@@ -206,7 +205,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
         e.busy = true;
         byte[] value = next.state() == TxnState.DEAD ? null : TxnRecords.value(next);
-        return st.log.append(List.of(new KeyedRecordLog.Entry(TxnRecords.key(next.transactionalId()), value)))
+        return st.log.append(TxnRecords.key(next.transactionalId()), value)
                 .handleAsync((v, err) -> {
                     e.busy = false;
                     if (err != null) {
@@ -516,7 +515,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             complete(e, st, m, commit);
             return;
         }
-        markers.write(m.producerId(), m.epoch(), commit, st.log.leaderEpoch(), pending).whenCompleteAsync((r, err) -> {
+        markers.write(m.producerId(), m.epoch(), commit, st.log.coordinatorEpoch(), pending).whenCompleteAsync((r, err) -> {
             Set<TopicPartition> again = new java.util.TreeSet<>(TxnMetadata.ORDER);
             for (TopicPartition tp : pending) {
                 Errors error = err != null || r == null ? Errors.UNKNOWN_SERVER_ERROR : r.getOrDefault(tp,
