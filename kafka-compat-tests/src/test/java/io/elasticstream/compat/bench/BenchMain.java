@@ -38,6 +38,7 @@ public final class BenchMain {
     private static final String TOPIC = "bench";
     private static final String FIXED_TOPIC = "bench-fixed-rate";
     private static final String E2E_TOPIC = "bench-e2e";
+    private static final String TXN_TOPIC = "bench-transactional";
     private static final String PRODUCER_PERF = "org.apache.kafka.tools.ProducerPerformance";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
 
@@ -123,6 +124,18 @@ public final class BenchMain {
                 values.put(Metric.FIXED_P99_MS, fixed.p99Ms());
                 values.put(Metric.FIXED_P999_MS, fixed.p999Ms());
             });
+            step(kind, "ProducerPerformance (transactional)", results, () -> {
+                log("  ProducerPerformance, " + workload.transactionalRecords() + " records in "
+                        + Workload.TRANSACTION_MS + " ms transactions");
+                List<String> args = new ArrayList<>(producerArgs(bootstrap, TXN_TOPIC, workload.transactionalRecords(),
+                        -1));
+                args.addAll(List.of("--transactional-id", "bench-txn-" + run, "--transaction-duration-ms",
+                        Integer.toString(Workload.TRANSACTION_MS)));
+                ProducerSummary txn = ToolOutput.producer(checked(kind, "ProducerPerformance (transactional)", results,
+                        tools.run(PRODUCER_PERF, args, TOOL_TIMEOUT)));
+                values.put(Metric.TXN_PRODUCE_RECORDS_PER_SEC, txn.recordsPerSec());
+                values.put(Metric.TXN_PRODUCE_P99_MS, txn.p99Ms());
+            });
             step(kind, "ConsumerPerformance", results, () -> {
                 log("  ConsumerPerformance, catch-up read of " + workload.produceRecords() + " records");
                 ConsumerSummary consumed = ToolOutput.consumer(checked(kind, "ConsumerPerformance", results,
@@ -195,6 +208,7 @@ public final class BenchMain {
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(List.of(new NewTopic(TOPIC, Workload.PARTITIONS, (short) 1),
                     new NewTopic(FIXED_TOPIC, Workload.PARTITIONS, (short) 1),
+                    new NewTopic(TXN_TOPIC, Workload.PARTITIONS, (short) 1),
                     new NewTopic(E2E_TOPIC, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the benchmark topics on " + bootstrap, e);

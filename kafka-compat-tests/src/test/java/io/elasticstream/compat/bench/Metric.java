@@ -10,6 +10,8 @@ enum Metric {
     FIXED_P50_MS("Produce p50 latency at fixed rate", "ms", false, null),
     FIXED_P99_MS("Produce p99 latency at fixed rate", "ms", false, 0.5),
     FIXED_P999_MS("Produce p99.9 latency at fixed rate", "ms", false, null),
+    TXN_PRODUCE_RECORDS_PER_SEC("Transactional produce throughput (100 ms transactions)", "records/s", true, 1.0),
+    TXN_PRODUCE_P99_MS("Transactional produce p99 latency", "ms", false, null),
     CONSUME_RECORDS_PER_SEC("Consume throughput, catch-up (fetch phase)", "records/s", true, 1.3),
     CONSUME_MIB_PER_SEC("Consume throughput, catch-up (fetch phase)", "MiB/s", true, null),
     E2E_AVG_MS("End-to-end latency, average", "ms", false, null),

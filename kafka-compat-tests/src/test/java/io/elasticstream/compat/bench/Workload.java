@@ -6,24 +6,28 @@ package io.elasticstream.compat.bench;
  * @param produceRecords records for the unlimited-rate ProducerPerformance (then read back by ConsumerPerformance)
  * @param fixedRateRecords records for the fixed-rate ProducerPerformance
  * @param fixedRatePerSec the fixed rate, records per second
+ * @param transactionalRecords records for the transactional ProducerPerformance (unlimited rate, a transaction
+ *                             every {@value #TRANSACTION_MS} ms)
  * @param endToEndRecords round trips for EndToEndLatency (one at a time)
  * @param runs how many times each broker is measured (medians are quoted)
  */
-record Workload(String name, int produceRecords, int fixedRateRecords, int fixedRatePerSec, int endToEndRecords,
-                int runs) {
+record Workload(String name, int produceRecords, int fixedRateRecords, int fixedRatePerSec, int transactionalRecords,
+                int endToEndRecords, int runs) {
+    static final int TRANSACTION_MS = 100;
     static final int RECORD_SIZE_BYTES = 1024;
     static final int PARTITIONS = 8;
     static final int IDLE_SECONDS = 5;
 
     static Workload shortMode() {
-        return new Workload("short (smoke test)", 20_000, 10_000, 10_000, 500, 1);
+        return new Workload("short (smoke test)", 20_000, 10_000, 10_000, 10_000, 500, 1);
     }
 
     static Workload fullMode(int runs) {
-        return new Workload("full", 200_000, 100_000, 10_000, 2_000, runs);
+        return new Workload("full", 200_000, 100_000, 10_000, 100_000, 2_000, runs);
     }
 
     Workload withRuns(int newRuns) {
-        return new Workload(name, produceRecords, fixedRateRecords, fixedRatePerSec, endToEndRecords, newRuns);
+        return new Workload(name, produceRecords, fixedRateRecords, fixedRatePerSec, transactionalRecords,
+                endToEndRecords, newRuns);
     }
 }

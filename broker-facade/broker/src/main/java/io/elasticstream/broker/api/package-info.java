@@ -3,9 +3,14 @@
  * supported version ranges (Kafka 4.4's, see {@link io.elasticstream.broker.api.SupportedApis}) and
  * dispatches. Every failure is turned into a Kafka error code in exactly one place,
  * {@link io.elasticstream.broker.api.ErrorMapper}. Incremental fetch sessions live in
- * {@link io.elasticstream.broker.api.FetchSessionCache}.
+ * {@link io.elasticstream.broker.api.FetchSessionCache}. FindCoordinator resolves group and transaction
+ * coordinators over their internal topics ({@link io.elasticstream.broker.api.CoordinatorTopic}); the
+ * transaction APIs are {@link io.elasticstream.broker.api.TxnApis}, markers go out through
+ * {@link io.elasticstream.broker.api.MarkerWriter}, transactions v2's implicit partition add through
+ * {@link io.elasticstream.broker.api.TxnPartitionAdder}, and the requests to other brokers through
+ * {@link io.elasticstream.broker.api.PeerRequests} (docs/transactions.md).
  *
  * <p>Handlers never block: they complete futures from PD, stream and timer callbacks. Depends on the
- * partition and topic packages, the placement API and kafka-clients' message classes.
+ * partition, topic, group, txn and peer packages, the placement API and kafka-clients' message classes.
  */
 package io.elasticstream.broker.api;

@@ -4,10 +4,11 @@
  * the internal topic {@code __transaction_state} ({@link io.elasticstream.broker.txn.TxnRecords}), with the
  * markers written through {@link io.elasticstream.broker.txn.TxnMarkers}.
  *
- * <p>Status: the coordinator is built but not yet wired to the Kafka APIs (FindCoordinator TRANSACTION,
- * InitProducerId with a transactional id, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, WriteTxnMarkers,
- * ListTransactions, DescribeTransactions are the next step); the partition side it relies on (markers, the
- * last stable offset, the aborted-transaction index) is in the partition package.
+ * <p>The Kafka APIs reach it through the api package ({@code TxnApis}); the
+ * {@code __transaction_state} partitions open here are seen through {@link io.elasticstream.broker.txn.TxnLogs} /
+ * {@link io.elasticstream.broker.txn.TxnLog}; the partition side it relies on (markers, the last stable
+ * offset, the aborted-transaction index) is in the partition package. The whole design, with the failover
+ * between markers: {@code docs/transactions.md}.
  *
  * <p>Threading: {@link io.elasticstream.broker.txn.TransactionCoordinator} owns all state on one thread;
  * requests, timer ticks and append/replay completions are queued to it. Time comes from an injected
