@@ -19,7 +19,7 @@ const CONSUME_TIMEOUT_MS = 60000;
 const kafka = new Kafka({
   clientId: 'differential-kafkajs',
   brokers: bootstrap.split(','),
-  logLevel: logLevel.ERROR,
+  logLevel: logLevel.WARN,
   logCreator: () => ({ level, log }) => console.error(`[kafkajs ${level}] ${JSON.stringify(log)}`),
   retry: { retries: 8, initialRetryTime: 100 },
 });
@@ -86,6 +86,10 @@ async function main() {
   const timer = setTimeout(() => done(), CONSUME_TIMEOUT_MS);
   await allReceived;
   clearTimeout(timer);
+  if (received.length < MESSAGES) {
+    // A failure with kafkajs' log (stderr) says more than an empty observation would.
+    throw new Error(`consumed ${received.length} of ${MESSAGES} messages in ${CONSUME_TIMEOUT_MS} ms`);
+  }
   put('consume.records', received.sort().join(','));
   const described = await consumer.describeGroup();
   put('group.whileConsuming', `state=${described.state}:protocolType=${described.protocolType}`

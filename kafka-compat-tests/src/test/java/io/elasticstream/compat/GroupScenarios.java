@@ -75,7 +75,7 @@ final class GroupScenarios {
                     o.put("two.committed", committed(admin, name));
                     o.put("two.committedSeenByMember", a.committed(a.assignment()).entrySet().stream()
                             .sorted(Map.Entry.comparingByKey(BY_PARTITION)).map(e -> e.getKey().partition() + "="
-                                    + e.getValue().offset() + ":" + e.getValue().metadata()).toList());
+                                    + offsetText(e.getValue())).toList());
                 }
                 awaitAssignments(List.of(a), PARTITIONS);
                 o.put("afterBLeft.a", partitions(a.assignment()));
@@ -162,11 +162,16 @@ final class GroupScenarios {
         return out;
     }
 
+    /** A committed offset as offset:metadata, or "none" where the broker holds none (a null in the client). */
+    private static String offsetText(OffsetAndMetadata committed) {
+        return committed == null ? "none" : committed.offset() + ":" + committed.metadata();
+    }
+
     private static String committed(Admin admin, String group) throws Exception {
         return get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(BY_PARTITION))
-                .map(e -> e.getKey().partition() + "=" + e.getValue().offset() + ":" + e.getValue().metadata()
-                        + ":epoch=" + e.getValue().leaderEpoch())
+                .map(e -> e.getKey().partition() + "=" + offsetText(e.getValue())
+                        + (e.getValue() == null ? "" : ":epoch=" + e.getValue().leaderEpoch()))
                 .toList().toString();
     }
 
