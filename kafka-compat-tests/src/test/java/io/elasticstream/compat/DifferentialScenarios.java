@@ -42,6 +42,7 @@ public final class DifferentialScenarios {
             new Scenario("staticMembership", GroupScenarios::staticMembership),
             new Scenario("listGroups", GroupScenarios::listGroups),
             new Scenario("deleteGroup", GroupScenarios::deleteGroup),
+            new Scenario("offsetsOfUnknownTopic", GroupScenarios::offsetsOfUnknownTopic),
             new Scenario("transactionCommitAndAbort", TransactionDifferentialScenarios::commitAndAbort),
             new Scenario("transactionFencingAndTimeout", TransactionDifferentialScenarios::fencingAndInvalidTimeout),
             new Scenario("kcat", ExternalClientScenarios::kcat),

@@ -264,4 +264,29 @@ final class GroupScenarios {
         }
         return o;
     }
+
+    /**
+     * Offsets named by a topic that does not exist: Kafka answers those partitions UNKNOWN_TOPIC_OR_PARTITION
+     * (OffsetCommit and OffsetDelete) and commits the partitions of the topic that does exist.
+     */
+    static Observation offsetsOfUnknownTopic(String bootstrap) throws Exception {
+        Observation o = new Observation(bootstrap);
+        String topic = "diff-unknown-offsets-topic";
+        String group = "diff-unknown-offsets";
+        TopicPartition known = new TopicPartition(topic, 0);
+        TopicPartition unknown = new TopicPartition("diff-no-such-topic", 0);
+        try (Admin admin = admin(bootstrap)) {
+            createTopic(admin, topic, 1, Map.of());
+            var altered = admin.alterConsumerGroupOffsets(group, Map.of(known, new OffsetAndMetadata(1),
+                    unknown, new OffsetAndMetadata(2)));
+            o.outcome("commit.known", () -> get(altered.partitionResult(known)));
+            o.outcome("commit.unknown", () -> get(altered.partitionResult(unknown)));
+            o.put("committed", committed(admin, group));
+            var deleted = admin.deleteConsumerGroupOffsets(group, Set.of(known, unknown));
+            o.outcome("delete.known", () -> get(deleted.partitionResult(known)));
+            o.outcome("delete.unknown", () -> get(deleted.partitionResult(unknown)));
+            o.put("committedAfterDelete", committed(admin, group));
+        }
+        return o;
+    }
 }

@@ -2,8 +2,6 @@ package io.elasticstream.broker.api;
 
 import io.elasticstream.placement.api.PlacementException;
 import io.elasticstream.streamclient.api.StreamException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -17,11 +15,7 @@ public final class ErrorMapper {
     }
 
     public static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
+        return io.elasticstream.common.Failures.cause(t);
     }
 
     public static Errors toErrors(Throwable t) {

@@ -144,15 +144,31 @@ final class GroupApis {
 
     // ---------------------------------------------------------------- offsets
 
+    /**
+     * How a commit's topics resolve: by id through the listing, by name unless the name is no topic (Kafka
+     * answers those partitions UNKNOWN_TOPIC_ID or UNKNOWN_TOPIC_OR_PARTITION and commits the rest).
+     */
+    private record Named(Map<Uuid, String> byId, Set<String> unknownNames) {
+        String name(boolean useIds, Uuid id, String name) {
+            return useIds ? byId.get(id) : unknownNames.contains(name) ? null : name;
+        }
+
+        Errors unknownError(boolean useIds) {
+            return useIds ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+    }
+
     CompletableFuture<ApiMessage> offsetCommit(RequestContext context, AbstractRequest request) {
         short version = context.apiVersion();
         OffsetCommitRequestData req = ((OffsetCommitRequest) request).data();
         boolean byId = version >= 10;
         CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
-        return names.thenCompose(n -> {
+        CompletableFuture<Set<String>> unknown = byId ? CompletableFuture.completedFuture(Set.of())
+                : topics.unknown(req.topics().stream().map(OffsetCommitRequestTopic::name).toList());
+        return names.thenCombine(unknown, Named::new).thenCompose(named -> {
             Map<TopicPartition, OffsetValue> offsets = new LinkedHashMap<>();
             for (OffsetCommitRequestTopic t : req.topics()) {
-                String name = byId ? n.get(t.topicId()) : t.name();
+                String name = named.name(byId, t.topicId(), t.name());
                 if (name == null) {
                     continue;
                 }
@@ -165,7 +181,7 @@ final class GroupApis {
                     req.groupInstanceId(), offsets, version).thenApply(errors -> {
                         OffsetCommitResponseData response = new OffsetCommitResponseData().setThrottleTimeMs(0);
                         for (OffsetCommitRequestTopic t : req.topics()) {
-                            String name = byId ? n.get(t.topicId()) : t.name();
+                            String name = named.name(byId, t.topicId(), t.name());
                             OffsetCommitResponseTopic rt = new OffsetCommitResponseTopic();
                             if (byId) {
                                 rt.setTopicId(t.topicId());
@@ -173,7 +189,7 @@ final class GroupApis {
                                 rt.setName(t.name());
                             }
                             for (OffsetCommitRequestPartition p : t.partitions()) {
-                                Errors e = name == null ? Errors.UNKNOWN_TOPIC_ID
+                                Errors e = name == null ? named.unknownError(byId)
                                         : errors.getOrDefault(new TopicPartition(name, p.partitionIndex()), Errors.NONE);
                                 rt.partitions().add(new OffsetCommitResponsePartition()
                                         .setPartitionIndex(p.partitionIndex()).setErrorCode(e.code()));
@@ -217,10 +233,12 @@ final class GroupApis {
         short version = context.apiVersion();
         boolean byId = TxnOffsetCommitResponse.useTopicIds(version);
         CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
-        return names.thenCompose(n -> {
+        CompletableFuture<Set<String>> unknown = byId ? CompletableFuture.completedFuture(Set.of())
+                : topics.unknown(req.topics().stream().map(TxnOffsetCommitRequestTopic::name).toList());
+        return names.thenCombine(unknown, Named::new).thenCompose(named -> {
             Map<TopicPartition, OffsetValue> offsets = new LinkedHashMap<>();
             for (TxnOffsetCommitRequestTopic t : req.topics()) {
-                String name = byId ? n.get(t.topicId()) : t.name();
+                String name = named.name(byId, t.topicId(), t.name());
                 if (name == null) {
                     continue;
                 }
@@ -237,11 +255,11 @@ final class GroupApis {
                     .thenApply(errors -> {
                         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData().setThrottleTimeMs(0);
                         for (TxnOffsetCommitRequestTopic t : req.topics()) {
-                            String name = byId ? n.get(t.topicId()) : t.name();
+                            String name = named.name(byId, t.topicId(), t.name());
                             TxnOffsetCommitResponseTopic rt = byId ? new TxnOffsetCommitResponseTopic()
                                     .setTopicId(t.topicId()) : new TxnOffsetCommitResponseTopic().setName(t.name());
                             for (TxnOffsetCommitRequestPartition p : t.partitions()) {
-                                Errors e = name == null ? Errors.UNKNOWN_TOPIC_ID
+                                Errors e = name == null ? named.unknownError(byId)
                                         : errors.getOrDefault(new TopicPartition(name, p.partitionIndex()), Errors.NONE);
                                 rt.partitions().add(new TxnOffsetCommitResponsePartition()
                                         .setPartitionIndex(p.partitionIndex()).setErrorCode(e.code()));
@@ -371,9 +389,14 @@ final class GroupApis {
 
     CompletableFuture<ApiMessage> offsetDelete(RequestContext context, AbstractRequest request) {
         OffsetDeleteRequestData req = ((OffsetDeleteRequest) request).data();
+        List<String> asked = req.topics().stream().map(OffsetDeleteRequestData.OffsetDeleteRequestTopic::name).toList();
+        return topics.unknown(asked).thenCompose(unknown -> offsetDelete(req, unknown));
+    }
+
+    private CompletableFuture<ApiMessage> offsetDelete(OffsetDeleteRequestData req, Set<String> unknown) {
         List<TopicPartition> wanted = new ArrayList<>();
-        req.topics().forEach(t -> t.partitions().forEach(p -> wanted.add(new TopicPartition(t.name(),
-                p.partitionIndex()))));
+        req.topics().stream().filter(t -> !unknown.contains(t.name())).forEach(t -> t.partitions().forEach(p ->
+                wanted.add(new TopicPartition(t.name(), p.partitionIndex()))));
         return coordinator.deleteOffsets(req.groupId(), wanted).thenApply(result -> {
             OffsetDeleteResponseData response = new OffsetDeleteResponseData().setThrottleTimeMs(0)
                     .setErrorCode(result.error().code());
@@ -383,7 +406,8 @@ final class GroupApis {
             for (OffsetDeleteRequestData.OffsetDeleteRequestTopic t : req.topics()) {
                 OffsetDeleteResponseTopic rt = new OffsetDeleteResponseTopic().setName(t.name());
                 for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : t.partitions()) {
-                    Errors e = result.partitions().getOrDefault(new TopicPartition(t.name(), p.partitionIndex()),
+                    Errors e = unknown.contains(t.name()) ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+                            : result.partitions().getOrDefault(new TopicPartition(t.name(), p.partitionIndex()),
                             Errors.NONE);
                     rt.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
                             .setErrorCode(e.code()));

@@ -1,10 +1,17 @@
 package io.elasticstream.broker.group;
 
 import io.elasticstream.common.Checks;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data of one classic group and its state, changed only through {@link #transitionTo}, which
@@ -21,11 +28,13 @@ import org.apache.kafka.common.TopicPartition;
  * Stable                PreparingRebalance    a member joined, left, changed protocols or expired; leader rejoined
  * any                   Dead                  the coordinator lost the group's partition
  * </pre>
- * Owned by the coordinator thread; no synchronization.
+ * {@link ClassicGroupProtocol} drives it (JoinGroup, SyncGroup, Heartbeat, LeaveGroup, deadlines). Owned by the
+ * coordinator thread; no synchronization.
  */
-final class ClassicGroup {
-    final String groupId;
-    final int partition;
+final class ClassicGroup extends Group {
+    private static final Logger LOG = LoggerFactory.getLogger(ClassicGroup.class);
+    static final String CONSUMER_PROTOCOL = "consumer";
+
     private GroupState state = GroupState.EMPTY;
     int generationId;
     String protocolType;
@@ -36,9 +45,6 @@ final class ClassicGroup {
     final Map<String, Long> pendingMembers = new HashMap<>();
     /** group.instance.id to member id. */
     final Map<String, String> staticMembers = new HashMap<>();
-    final Map<TopicPartition, GroupRecords.OffsetValue> offsets = new HashMap<>();
-    /** Offsets committed in transactions not yet ended, by producer id (TxnOffsetCommit); not visible yet. */
-    final Map<Long, Map<TopicPartition, GroupRecords.OffsetValue>> pendingTxnOffsets = new HashMap<>();
     /** PreparingRebalance: when the rebalance completes regardless of missing members. */
     long joinDeadlineMs;
     /** PreparingRebalance from Empty: no completion before this (group.initial.rebalance.delay.ms). */
@@ -51,8 +57,7 @@ final class ClassicGroup {
     long syncDeadlineMs;
 
     ClassicGroup(String groupId, int partition) {
-        this.groupId = groupId;
-        this.partition = partition;
+        super(groupId, partition);
     }
 
     GroupState state() {
@@ -142,5 +147,112 @@ final class ClassicGroup {
             }
         }
         return false;
+    }
+
+    /** NONE if {@code memberId} (with its {@code group.instance.id}, if static) is a member; else Kafka's error. */
+    Errors validateMember(String memberId, String groupInstanceId) {
+        if (groupInstanceId != null) {
+            String current = staticMembers.get(groupInstanceId);
+            if (current != null && !current.equals(memberId)) {
+                return Errors.FENCED_INSTANCE_ID;
+            }
+        }
+        return hasMember(memberId) ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
+    }
+
+    @Override
+    String typeName() {
+        return "classic";
+    }
+
+    @Override
+    String stateName() {
+        return state.kafkaName();
+    }
+
+    @Override
+    boolean isDead() {
+        return is(GroupState.DEAD);
+    }
+
+    @Override
+    boolean isEmpty() {
+        return is(GroupState.EMPTY);
+    }
+
+    @Override
+    String protocolType() {
+        return protocolType == null ? "" : protocolType;
+    }
+
+    /** Kafka 4's rules for classic groups: generation -1 on an empty group is a "simple" commit. */
+    @Override
+    Errors validateOffsetCommit(int generationId, String memberId, String groupInstanceId, boolean transactional) {
+        if (is(GroupState.DEAD)) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (generationId < 0 && is(GroupState.EMPTY)) {
+            return Errors.NONE; // a simple (admin or manually assigned) commit
+        }
+        if (generationId >= 0 || !memberId.isEmpty() || groupInstanceId != null) {
+            Errors invalid = validateMember(memberId, groupInstanceId);
+            if (invalid != Errors.NONE) {
+                return invalid;
+            }
+            if (generationId != this.generationId) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+        } else if (!transactional && !is(GroupState.EMPTY)) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return !transactional && is(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+    }
+
+    @Override
+    void onOffsetCommit(String memberId, long nowMs) {
+        GroupMember m = members.get(memberId);
+        if (is(GroupState.STABLE) && m != null) {
+            m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs;
+        }
+    }
+
+    @Override
+    Set<String> subscribedTopics() {
+        Set<String> topics = new HashSet<>();
+        if (!CONSUMER_PROTOCOL.equals(protocolType) || protocolName == null) {
+            return topics;
+        }
+        for (GroupMember m : members.values()) {
+            byte[] metadata = m.protocols.get(protocolName);
+            if (metadata != null) {
+                try {
+                    ConsumerPartitionAssignor.Subscription s = ConsumerProtocol.deserializeSubscription(
+                            ByteBuffer.wrap(metadata));
+                    topics.addAll(s.topics());
+                } catch (RuntimeException e) {
+                    LOG.debug("Unreadable subscription of member {} in group {}", m.memberId, groupId, e);
+                }
+            }
+        }
+        return topics;
+    }
+
+    @Override
+    boolean allowsOffsetDeleteWithMembers() {
+        return CONSUMER_PROTOCOL.equals(protocolType);
+    }
+
+    @Override
+    void unload() {
+        for (GroupMember m : members.values()) {
+            m.completeJoin(ClassicResponses.joinError(m.memberId, Errors.NOT_COORDINATOR));
+            m.completeSync(ClassicResponses.syncError(Errors.NOT_COORDINATOR));
+        }
+        forceState(GroupState.DEAD);
+    }
+
+    @Override
+    boolean isHollow() {
+        return offsets.isEmpty() && protocolType == null && generationId == 0;
     }
 }

@@ -58,4 +58,22 @@ final class GroupMember {
         }
         return true;
     }
+
+    /** Answers a waiting JoinGroup, if any. */
+    void completeJoin(JoinGroupResponseData response) {
+        if (awaitingJoin != null) {
+            CompletableFuture<JoinGroupResponseData> f = awaitingJoin;
+            awaitingJoin = null;
+            f.complete(response);
+        }
+    }
+
+    /** Answers a waiting SyncGroup, if any. */
+    void completeSync(SyncGroupResponseData response) {
+        if (awaitingSync != null) {
+            CompletableFuture<SyncGroupResponseData> f = awaitingSync;
+            awaitingSync = null;
+            f.complete(response);
+        }
+    }
 }

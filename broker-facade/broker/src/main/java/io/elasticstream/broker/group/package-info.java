@@ -1,13 +1,26 @@
 /**
- * The classic consumer-group coordinator: group membership (JoinGroup, SyncGroup, Heartbeat,
- * LeaveGroup) as an explicit state machine ({@link io.elasticstream.broker.group.ClassicGroup}),
- * committed offsets, and their persistence as records in the internal topic {@code __consumer_offsets}
- * ({@link io.elasticstream.broker.group.GroupRecords} documents the record format).
+ * The group coordinator: classic consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup), committed
+ * offsets, and their persistence as records in the internal topic {@code __consumer_offsets}.
  *
- * <p>Threading: {@link io.elasticstream.broker.group.GroupCoordinator} owns all group state on one
- * thread; requests, timer ticks and append/replay completions are queued to it. No lock is held across
- * I/O. Time comes from an injected {@code Clock}; session, rebalance and join deadlines are checked by
- * {@code tick()}, which a timer calls periodically (tests call it after advancing a manual clock).
+ * <p>Pieces, each testable alone with a manual clock and an in-memory {@link io.elasticstream.broker.group.GroupLog}:
+ * <ul>
+ *   <li>{@link io.elasticstream.broker.group.GroupCoordinator}: the entry point and owner thread; admin answers;
+ *   <li>{@link io.elasticstream.broker.group.CoordinatorPartitions}: loading and unloading the
+ *       {@code __consumer_offsets} partitions open here;
+ *   <li>{@link io.elasticstream.broker.group.GroupStore}: the groups by id and how replayed records rebuild
+ *       them; {@link io.elasticstream.broker.group.GroupRecords}: the record codec (Kafka's format);
+ *   <li>{@link io.elasticstream.broker.group.Group}: what every kind of group answers;
+ *       {@link io.elasticstream.broker.group.ClassicGroup}: the classic state machine, its transition table in
+ *       the class doc; {@link io.elasticstream.broker.group.ClassicGroupProtocol}: the requests and deadlines
+ *       that drive it;
+ *   <li>{@link io.elasticstream.broker.group.OffsetStore} and {@link io.elasticstream.broker.group.GroupOffsets}:
+ *       OffsetCommit, TxnOffsetCommit (pending until the transaction's marker), OffsetFetch, OffsetDelete.
+ * </ul>
+ *
+ * <p>Threading: all group state is owned by the coordinator's one thread; requests, timer ticks and
+ * append/replay completions are queued to it. No lock is held across I/O. Time comes from an injected
+ * {@code Clock}; session, rebalance and join deadlines are checked by {@code tick()}, which a timer calls
+ * periodically (tests call it after advancing a manual clock).
  *
  * <p>Depends on kafka-clients' message classes, the partition package (for the log) and the placement
  * API (to create the internal topic and find its owners). Nothing in the broker depends on it except

@@ -9,10 +9,13 @@ import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.api.TopicInfo;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
@@ -88,6 +91,27 @@ public final class TopicService {
     /** Topic ids to names, for requests that name topics by id (Fetch v13+, Produce v13). */
     public CompletableFuture<Map<Uuid, String>> namesById() {
         return idNames.get(ALL_TOPICS);
+    }
+
+    /**
+     * The names among {@code names} that are no topic: those the cached listing lacks, confirmed by asking PD
+     * (so a topic created a moment ago is not taken for unknown).
+     */
+    public CompletableFuture<Set<String>> unknown(Collection<String> names) {
+        return namesById().thenCompose(listing -> {
+            Set<String> known = new HashSet<>(listing.values());
+            List<String> missing = names.stream().distinct().filter(n -> !known.contains(n)).toList();
+            List<CompletableFuture<Optional<TopicInfo>>> lookups = missing.stream().map(this::byName).toList();
+            return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                Set<String> unknown = new HashSet<>();
+                for (int i = 0; i < missing.size(); i++) {
+                    if (lookups.get(i).join().isEmpty()) {
+                        unknown.add(missing.get(i));
+                    }
+                }
+                return unknown;
+            });
+        });
     }
 
     /** The name of topic {@code id} if the cached listing has it (no PD request), else null. */

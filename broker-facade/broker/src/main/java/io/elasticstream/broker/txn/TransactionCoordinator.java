@@ -1,5 +1,6 @@
 package io.elasticstream.broker.txn;
 
+import io.elasticstream.broker.coordinator.PartitionLoads;
 import io.elasticstream.common.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +55,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             Thread.ofPlatform().name("txn-coordinator").daemon(true).factory());
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final Map<String, Entry> ids = new HashMap<>();
-    private final Map<Integer, LoadState> loaded = new HashMap<>();
+    private final PartitionLoads<TxnLog> loads;
     private long nextAbortCheckMs;
     private long nextExpirationCheckMs;
 
@@ -67,16 +68,6 @@ public final class TransactionCoordinator implements AutoCloseable {
         Entry(int partition, TxnMetadata metadata) {
             this.partition = partition;
             this.metadata = metadata;
-        }
-    }
-
-    /** One opening of a {@code __transaction_state} partition, and whether its replay finished. */
-    private static final class LoadState {
-        final TxnLog log;
-        boolean ready;
-
-        LoadState(TxnLog log) {
-            this.log = log;
         }
     }
 
@@ -96,6 +87,8 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.producerIds = producerIds;
         this.clock = clock;
         this.timer = timer;
+        this.loads = new PartitionLoads<>(TxnConfig.STATE_TOPIC, config.stateTopicPartitions(), logs::get,
+                new Loader(), owner);
     }
 
     /** Starts the periodic {@link #tick} on {@code timer}. */
@@ -120,104 +113,64 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** NONE when the id's partition is open and loaded here; else why not. Owner thread. */
     private Errors checkPartition(String transactionalId) {
-        int p = config.partitionFor(transactionalId);
-        TxnLog log = logs.get(p);
-        LoadState st = loaded.get(p);
-        if (log == null) {
-            if (st != null) {
-                unload(p);
-            }
-            return Errors.NOT_COORDINATOR;
-        }
-        if (st == null || !st.log.equals(log)) {
-            if (st != null) {
-                unload(p);
-            }
-            startLoad(p, log);
-            st = loaded.get(p);
-        }
-        return st.ready ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        return loads.check(config.partitionFor(transactionalId));
     }
 
-    private void syncPartitions() {
-        for (int p = 0; p < config.stateTopicPartitions(); p++) {
-            TxnLog log = logs.get(p);
-            LoadState st = loaded.get(p);
-            if (log == null && st != null) {
-                unload(p);
-            } else if (log != null && (st == null || !st.log.equals(log))) {
-                if (st != null) {
-                    unload(p);
+    /** Replays a partition's transactional ids, then resumes the markers of the transactions it left prepared. */
+    private final class Loader implements PartitionLoads.Loader<TxnLog> {
+        @Override
+        public CompletableFuture<Runnable> load(int p, TxnLog log) {
+            Map<String, TxnMetadata> found = new LinkedHashMap<>();
+            long startMs = clock.monotonicMillis();
+            return log.replay((key, value) -> {
+                String id = TxnRecords.decodeKey(key);
+                TxnMetadata m = TxnRecords.decodeValue(id, value);
+                if (m == null) {
+                    found.remove(id);
+                } else {
+                    found.put(id, m);
                 }
-                startLoad(p, log);
-            }
-        }
-    }
-
-    private void startLoad(int p, TxnLog log) {
-        LoadState st = new LoadState(log);
-        loaded.put(p, st);
-        Map<String, TxnMetadata> found = new LinkedHashMap<>();
-        long startMs = clock.monotonicMillis();
-        log.replay((key, value) -> {
-            String id = TxnRecords.decodeKey(key);
-            TxnMetadata m = TxnRecords.decodeValue(id, value);
-            if (m == null) {
-                found.remove(id);
-            } else {
-                found.put(id, m);
-            }
-        }).whenCompleteAsync((v, err) -> {
-            if (loaded.get(p) != st) {
-                return;
-            }
-            if (err != null) {
-                LOG.warn("Loading transactions of {}-{} failed; will retry: {}", TxnConfig.STATE_TOPIC, p,
-                        err.toString());
-                loaded.remove(p);
-                return;
-            }
-            found.forEach((id, m) -> ids.put(id, new Entry(p, m)));
-            st.ready = true;
-            LOG.info("Loaded {} transactional ids of {}-{} (coordinator epoch {}) in {} ms", found.size(),
-                    TxnConfig.STATE_TOPIC, p, log.coordinatorEpoch(), clock.monotonicMillis() - startMs);
-            for (Entry e : ids.values()) {
-                if (e.partition == p && (e.metadata.state() == TxnState.PREPARE_COMMIT
-                        || e.metadata.state() == TxnState.PREPARE_ABORT)) {
-                    LOG.info("Resuming the markers of {} ({})", e.metadata.transactionalId(), e.metadata.state());
-                    sendMarkers(e, st);
+            }).thenApply(v -> () -> {
+                found.forEach((id, m) -> ids.put(id, new Entry(p, m)));
+                LOG.info("Loaded {} transactional ids of {}-{} (coordinator epoch {}) in {} ms", found.size(),
+                        TxnConfig.STATE_TOPIC, p, log.coordinatorEpoch(), clock.monotonicMillis() - startMs);
+                PartitionLoads.Load<TxnLog> st = loads.get(p);
+                for (Entry e : List.copyOf(ids.values())) {
+                    if (e.partition == p && (e.metadata.state() == TxnState.PREPARE_COMMIT
+                            || e.metadata.state() == TxnState.PREPARE_ABORT)) {
+                        LOG.info("Resuming the markers of {} ({})", e.metadata.transactionalId(), e.metadata.state());
+                        sendMarkers(e, st);
+                    }
                 }
-            }
-        }, owner);
-    }
+            });
+        }
 
-    private void unload(int p) {
-        loaded.remove(p);
-        ids.values().removeIf(e -> e.partition == p);
-        LOG.info("Unloaded the transactions of {}-{}", TxnConfig.STATE_TOPIC, p);
+        @Override
+        public void unloaded(int p) {
+            ids.values().removeIf(e -> e.partition == p);
+            LOG.info("Unloaded the transactions of {}-{}", TxnConfig.STATE_TOPIC, p);
+        }
     }
 
     /** Writes {@code next} as the id's metadata; it takes effect once durable. Owner thread. */
     private CompletableFuture<Errors> persist(Entry e, TxnMetadata next) {
-        LoadState st = loaded.get(e.partition);
-        if (st == null || !st.ready) {
+        PartitionLoads.Load<TxnLog> st = loads.get(e.partition);
+        if (st == null || !st.ready()) {
             return done(Errors.NOT_COORDINATOR);
         }
         e.busy = true;
         byte[] value = next.state() == TxnState.DEAD ? null : TxnRecords.value(next);
-        return st.log.append(TxnRecords.key(next.transactionalId()), value)
+        return st.log().append(TxnRecords.key(next.transactionalId()), value)
                 .handleAsync((v, err) -> {
                     e.busy = false;
                     if (err != null) {
                         LOG.warn("Writing transactional id {} to {}-{} failed: {}", next.transactionalId(),
                                 TxnConfig.STATE_TOPIC, e.partition, err.toString());
-                        if (loaded.get(e.partition) == st) {
-                            unload(e.partition);
-                        }
+                        loads.lost(e.partition, st);
                         logs.failed(e.partition);
                         return Errors.NOT_COORDINATOR;
                     }
-                    if (loaded.get(e.partition) != st) {
+                    if (!loads.isCurrent(e.partition, st)) {
                         return Errors.NOT_COORDINATOR;
                     }
                     LOG.debug("{}: {} -> {} (pid {} epoch {})", next.transactionalId(), e.metadata.state(),
@@ -494,28 +447,28 @@ public final class TransactionCoordinator implements AutoCloseable {
     private CompletableFuture<Errors> prepareEnd(Entry e, TxnMetadata prepared) {
         return persist(e, prepared).thenApplyAsync(err -> {
             if (err == Errors.NONE) {
-                sendMarkers(e, loaded.get(e.partition));
+                sendMarkers(e, loads.get(e.partition));
             }
             return err;
         }, owner);
     }
 
     /** Writes the markers of the prepared transaction of {@code e}, then its completion. Owner thread. */
-    private void sendMarkers(Entry e, LoadState st) {
+    private void sendMarkers(Entry e, PartitionLoads.Load<TxnLog> st) {
         TxnMetadata m = e.metadata;
         boolean commit = m.state() == TxnState.PREPARE_COMMIT;
         sendMarkers(e, st, m, commit, m.partitions());
     }
 
-    private void sendMarkers(Entry e, LoadState st, TxnMetadata m, boolean commit, Set<TopicPartition> pending) {
-        if (loaded.get(e.partition) != st || e.metadata != m) {
+    private void sendMarkers(Entry e, PartitionLoads.Load<TxnLog> st, TxnMetadata m, boolean commit, Set<TopicPartition> pending) {
+        if (!loads.isCurrent(e.partition, st) || e.metadata != m) {
             return; // unloaded, or another change won: the new coordinator (or that change) takes over
         }
         if (pending.isEmpty()) {
             complete(e, st, m, commit);
             return;
         }
-        markers.write(m.producerId(), m.epoch(), commit, st.log.coordinatorEpoch(), pending).whenCompleteAsync((r, err) -> {
+        markers.write(m.producerId(), m.epoch(), commit, st.log().coordinatorEpoch(), pending).whenCompleteAsync((r, err) -> {
             Set<TopicPartition> again = new java.util.TreeSet<>(TxnMetadata.ORDER);
             for (TopicPartition tp : pending) {
                 Errors error = err != null || r == null ? Errors.UNKNOWN_SERVER_ERROR : r.getOrDefault(tp,
@@ -542,7 +495,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         }, owner);
     }
 
-    private void complete(Entry e, LoadState st, TxnMetadata m, boolean commit) {
+    private void complete(Entry e, PartitionLoads.Load<TxnLog> st, TxnMetadata m, boolean commit) {
         if (e.busy) {
             timer.schedule(() -> owner.execute(() -> complete(e, st, m, commit)), MARKER_RETRY_MS,
                     TimeUnit.MILLISECONDS);
@@ -555,7 +508,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                     .withProducerIds(m.producerId(), RecordBatch.NO_PRODUCER_ID);
         }
         persist(e, done).whenCompleteAsync((err, t) -> {
-            if (err != Errors.NONE && loaded.get(e.partition) == st && e.metadata == m) {
+            if (err != Errors.NONE && loads.isCurrent(e.partition, st) && e.metadata == m) {
                 timer.schedule(() -> owner.execute(() -> complete(e, st, m, commit)), MARKER_RETRY_MS,
                         TimeUnit.MILLISECONDS);
             }
@@ -567,7 +520,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     /** Loads newly opened partitions, aborts timed-out transactions, forgets expired ids. */
     public CompletableFuture<Void> tick() {
         return onOwner(() -> {
-            syncPartitions();
+            loads.sync();
             long nowMs = now();
             if (nowMs >= nextAbortCheckMs) {
                 nextAbortCheckMs = nowMs + config.abortCheckIntervalMs();
@@ -584,8 +537,8 @@ public final class TransactionCoordinator implements AutoCloseable {
     private void abortTimedOut(long nowMs) {
         for (Entry e : List.copyOf(ids.values())) {
             TxnMetadata m = e.metadata;
-            LoadState st = loaded.get(e.partition);
-            if (st == null || !st.ready || e.busy || m.state() != TxnState.ONGOING
+            PartitionLoads.Load<TxnLog> st = loads.get(e.partition);
+            if (st == null || !st.ready() || e.busy || m.state() != TxnState.ONGOING
                     || m.txnStartMs() + m.timeoutMs() > nowMs) {
                 continue;
             }
@@ -598,8 +551,8 @@ public final class TransactionCoordinator implements AutoCloseable {
     private void expireIdle(long nowMs) {
         for (Entry e : List.copyOf(ids.values())) {
             TxnMetadata m = e.metadata;
-            LoadState st = loaded.get(e.partition);
-            if (st != null && st.ready && !e.busy && m.state().idle()
+            PartitionLoads.Load<TxnLog> st = loads.get(e.partition);
+            if (st != null && st.ready() && !e.busy && m.state().idle()
                     && m.lastUpdateMs() + config.idExpirationMs() <= nowMs) {
                 LOG.info("Transactional id {} expired (idle since {})", m.transactionalId(), m.lastUpdateMs());
                 persist(e, m.to(TxnState.DEAD, nowMs));
@@ -613,13 +566,13 @@ public final class TransactionCoordinator implements AutoCloseable {
     public CompletableFuture<List<TxnMetadata>> list(Set<TxnState> states, Set<Long> producerIdFilter,
                                                      long minDurationMs) {
         return onOwner(() -> {
-            syncPartitions();
+            loads.sync();
             long nowMs = now();
             List<TxnMetadata> out = new ArrayList<>();
             for (Entry e : ids.values()) {
                 TxnMetadata m = e.metadata;
-                LoadState st = loaded.get(e.partition);
-                if (st == null || !st.ready || m.state() == TxnState.DEAD) {
+                PartitionLoads.Load<TxnLog> st = loads.get(e.partition);
+                if (st == null || !st.ready() || m.state() == TxnState.DEAD) {
                     continue;
                 }
                 if (!states.isEmpty() && !states.contains(m.state())) {
