@@ -1,6 +1,7 @@
 package io.elasticstream.broker.api;
 
 import io.elasticstream.broker.BrokerConfig;
+import io.elasticstream.broker.group.ConsumerGroupConfig;
 import io.elasticstream.broker.group.GroupConfig;
 import io.elasticstream.broker.group.GroupCoordinator;
 import io.elasticstream.broker.group.GroupRecords.OffsetValue;
@@ -90,7 +91,8 @@ final class GroupApis {
               ScheduledExecutorService timer, Clock clock) {
         this.config = config;
         this.topics = topics;
-        this.coordinator = GroupCoordinator.start(GroupConfig.from(config.givenProperties()), partitions, timer, clock);
+        this.coordinator = GroupCoordinator.start(GroupConfig.from(config.givenProperties()),
+                ConsumerGroupConfig.from(config.givenProperties()), partitions, timer, clock);
     }
 
     // ---------------------------------------------------------------- membership
@@ -355,7 +357,8 @@ final class GroupApis {
                 }
             }
         }
-        return coordinator.fetchOffsets(g.groupId(), wanted, requireStable).thenApply(result -> {
+        return coordinator.fetchOffsets(g.groupId(), g.memberId(), g.memberEpoch(), wanted, requireStable)
+                .thenApply(result -> {
             OffsetFetchResponseGroup group = new OffsetFetchResponseGroup().setGroupId(g.groupId());
             if (result.error() != Errors.NONE) {
                 return group.setErrorCode(result.error().code());
@@ -424,8 +427,10 @@ final class GroupApis {
         short version = context.apiVersion();
         ListGroupsRequestData req = ((ListGroupsRequest) request).data();
         List<String> states = version >= 4 ? req.statesFilter() : List.of();
-        boolean classicWanted = version < 5 || req.typesFilter().isEmpty()
-                || req.typesFilter().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).equals("classic"));
+        Set<String> types = new HashSet<>();
+        if (version >= 5) {
+            req.typesFilter().forEach(t -> types.add(t.toLowerCase(Locale.ROOT)));
+        }
         CompletableFuture<List<ListedGroup>> listed = topics.byName(GroupConfig.OFFSETS_TOPIC).thenCompose(t -> {
             Set<Integer> owned = new HashSet<>();
             t.ifPresent(info -> info.partitions().stream().filter(pi -> pi.ownerBrokerId() == config.nodeId())
@@ -435,9 +440,10 @@ final class GroupApis {
         return listed.handle((groups, err) -> {
             ListGroupsResponseData response = new ListGroupsResponseData().setThrottleTimeMs(0)
                     .setErrorCode(err == null ? Errors.NONE.code() : ErrorMapper.toErrors(err).code());
-            if (err == null && classicWanted) {
-                groups.forEach(g -> response.groups().add(version >= 5 ? g
-                        : version >= 4 ? g.setGroupType("") : g.setGroupType("").setGroupState("")));
+            if (err == null) {
+                groups.stream().filter(g -> types.isEmpty() || types.contains(g.groupType()))
+                        .forEach(g -> response.groups().add(version >= 5 ? g
+                                : version >= 4 ? g.setGroupType("") : g.setGroupType("").setGroupState("")));
             }
             return response;
         });
@@ -479,6 +485,10 @@ final class GroupApis {
 
     GroupConfig config() {
         return coordinator.config();
+    }
+
+    GroupCoordinator coordinator() {
+        return coordinator;
     }
 
     void close() {

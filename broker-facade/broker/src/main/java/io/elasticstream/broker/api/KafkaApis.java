@@ -86,6 +86,9 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.LIST_GROUPS, groups::listGroups);
         handlers.put(ApiKeys.DESCRIBE_GROUPS, groups::describeGroups);
         handlers.put(ApiKeys.DELETE_GROUPS, groups::deleteGroups);
+        ConsumerGroupApis consumerGroups = new ConsumerGroupApis(topics, groups.coordinator(), timer);
+        handlers.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups::heartbeat);
+        handlers.put(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups::describe);
         handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(config, topics));
         handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(topics));
         handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics));

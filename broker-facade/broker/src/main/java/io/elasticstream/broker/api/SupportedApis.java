@@ -18,6 +18,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  */
 final class SupportedApis {
     static final String TRANSACTION_VERSION = "transaction.version";
+    /** KIP-848: level 1 is the consumer group protocol, finalized as in a Kafka 4.4 cluster. */
+    static final String GROUP_VERSION = "group.version";
+    private static final short GROUP_VERSION_LEVEL = 1;
     /** The features never change while a broker runs; any epoch at or above 0 tells clients they are set. */
     private static final long FINALIZED_FEATURES_EPOCH = 1;
     private final Map<ApiKeys, short[]> ranges = new EnumMap<>(ApiKeys.class);
@@ -44,13 +47,17 @@ final class SupportedApis {
     /**
      * The answer to ApiVersions: the API ranges, and (v3+) the features: {@code transaction.version}
      * supported 0–2 and finalized at {@code transactionVersion}, as a Kafka 4.4 cluster reports it (clients
-     * use transactions v2 when it is 2).
+     * use transactions v2 when it is 2), and {@code group.version} 1 (the KIP-848 consumer protocol).
      */
     ApiVersionsResponseData response(short errorCode, short transactionVersion) {
         SupportedFeatureKeyCollection supportedFeatures = new SupportedFeatureKeyCollection();
         supportedFeatures.add(new SupportedFeatureKey().setName(TRANSACTION_VERSION).setMinVersion((short) 0)
                 .setMaxVersion((short) 2));
+        supportedFeatures.add(new SupportedFeatureKey().setName(GROUP_VERSION).setMinVersion((short) 0)
+                .setMaxVersion(GROUP_VERSION_LEVEL));
         FinalizedFeatureKeyCollection finalizedFeatures = new FinalizedFeatureKeyCollection();
+        finalizedFeatures.add(new FinalizedFeatureKey().setName(GROUP_VERSION).setMinVersionLevel(GROUP_VERSION_LEVEL)
+                .setMaxVersionLevel(GROUP_VERSION_LEVEL));
         if (transactionVersion > 0) {
             finalizedFeatures.add(new FinalizedFeatureKey().setName(TRANSACTION_VERSION)
                     .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion));

@@ -57,7 +57,12 @@ final class ClassicGroup extends Group {
     long syncDeadlineMs;
 
     ClassicGroup(String groupId, int partition) {
-        super(groupId, partition);
+        this(groupId, partition, new GroupOffsets());
+    }
+
+    /** A classic group taking over {@code offsets} (of an empty consumer group it replaces). */
+    ClassicGroup(String groupId, int partition, GroupOffsets offsets) {
+        super(groupId, partition, offsets);
     }
 
     GroupState state() {
@@ -187,7 +192,8 @@ final class ClassicGroup extends Group {
 
     /** Kafka 4's rules for classic groups: generation -1 on an empty group is a "simple" commit. */
     @Override
-    Errors validateOffsetCommit(int generationId, String memberId, String groupInstanceId, boolean transactional) {
+    Errors validateOffsetCommit(int generationId, String memberId, String groupInstanceId, boolean transactional,
+                                short apiVersion) {
         if (is(GroupState.DEAD)) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }

@@ -74,7 +74,14 @@ final class ClassicGroupProtocol {
             return done(ClassicResponses.joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
         }
         boolean unknown = memberId.isEmpty();
-        if (groups.get(groupId) != null && groups.classicOrNull(groupId) == null) {
+        if (groups.get(groupId) instanceof ConsumerGroup c && !c.isDead()) {
+            if (!c.isEmpty()) {
+                return done(ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+            }
+            // an empty consumer group becomes a classic group again, keeping its offsets (as Kafka does)
+            groups.downgrade(c);
+            partitions.append(c, List.of(new KeyedRecordLog.Entry(GroupRecords.consumerGroupKey(groupId), null)));
+        } else if (groups.get(groupId) != null && groups.classicOrNull(groupId) == null) {
             return done(ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
         ClassicGroup g = groups.classicOrNull(groupId);

@@ -6,18 +6,19 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * What every kind of group has for the coordinator: its id, the {@code __consumer_offsets} partition that
  * holds it, and its committed offsets ({@link GroupOffsets}, shared by all kinds: a group converted from one
- * protocol to another keeps them). Each kind ({@link ClassicGroup}) keeps its own membership and state
+ * protocol to another keeps them). Each kind ({@link ClassicGroup}, {@link ConsumerGroup}) keeps its own membership and state
  * machine and answers the questions the offset store and the admin APIs ask. Owned by the coordinator
  * thread.
  */
 abstract class Group {
     final String groupId;
     final int partition;
-    final GroupOffsets offsets = new GroupOffsets();
+    final GroupOffsets offsets;
 
-    Group(String groupId, int partition) {
+    Group(String groupId, int partition, GroupOffsets offsets) {
         this.groupId = groupId;
         this.partition = partition;
+        this.offsets = offsets;
     }
 
     /** ListGroups' group type: {@code classic}, {@code consumer}, ... */
@@ -39,7 +40,12 @@ abstract class Group {
      * proceed; NONE if so, else Kafka's error.
      */
     abstract Errors validateOffsetCommit(int generationId, String memberId, String groupInstanceId,
-                                         boolean transactional);
+                                         boolean transactional, short apiVersion);
+
+    /** Whether OffsetFetch (v9+ names a member and its epoch) from this member may read; NONE if so. */
+    Errors validateOffsetFetch(String memberId, int memberEpoch) {
+        return Errors.NONE;
+    }
 
     /** A member's commit counts as a sign of life where the protocol says so. */
     abstract void onOffsetCommit(String memberId, long nowMs);

@@ -41,7 +41,7 @@ public record GroupConfig(int offsetsTopicPartitions, int minSessionTimeoutMs, i
                 d.newMemberJoinTimeoutMs);
     }
 
-    private static int intProp(java.util.Map<String, String> props, String key, int defaultValue) {
+    static int intProp(java.util.Map<String, String> props, String key, int defaultValue) {
         String v = props.get(key);
         if (v == null || v.isBlank()) {
             return defaultValue;

@@ -16,6 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -36,6 +39,8 @@ import org.apache.kafka.common.protocol.Errors;
  *   <li>{@link GroupStore}: the groups of those partitions, and how replayed records rebuild them;
  *   <li>{@link ClassicGroupProtocol}: JoinGroup, SyncGroup, Heartbeat, LeaveGroup and their deadlines, on
  *       {@link ClassicGroup}'s state machine;
+ *   <li>{@link ConsumerGroupProtocol}: ConsumerGroupHeartbeat and ConsumerGroupDescribe (KIP-848), on
+ *       {@link ConsumerGroup};
  *   <li>{@link OffsetStore}: OffsetCommit, TxnOffsetCommit, OffsetFetch, OffsetDelete.
  * </ul>
  * The admin answers (ListGroups, DescribeGroups, DeleteGroups) are here. Deadlines are checked by
@@ -51,7 +56,10 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupStore groups;
     private final CoordinatorPartitions partitions;
     private final ClassicGroupProtocol classic;
+    private final ConsumerGroupProtocol consumer;
     private final OffsetStore offsets;
+    /** Whether a consumer group is loaded here: only then is the topic image worth refreshing. */
+    private volatile boolean consumerGroupsLoaded;
 
     /**
      * Committed offsets of a group (value null: none), or the error for the whole group; {@code unstable}:
@@ -70,24 +78,34 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public GroupCoordinator(GroupConfig config, GroupLog.Partitions logs, Clock clock) {
+        this(config, ConsumerGroupConfig.defaults(), logs, clock);
+    }
+
+    public GroupCoordinator(GroupConfig config, ConsumerGroupConfig consumerConfig, GroupLog.Partitions logs,
+                            Clock clock) {
         this.config = config;
         this.clock = clock;
         this.groups = new GroupStore(config);
         this.partitions = new CoordinatorPartitions(config, logs, groups, clock, owner);
         this.classic = new ClassicGroupProtocol(config, groups, partitions, clock, owner);
+        this.consumer = new ConsumerGroupProtocol(consumerConfig, groups, partitions, clock, owner);
         this.offsets = new OffsetStore(config, groups, partitions, clock, owner);
     }
 
     /** A coordinator for the {@code __consumer_offsets} partitions open in {@code partitions}, ticked by {@code timer}. */
-    public static GroupCoordinator start(GroupConfig config, PartitionManager partitions, ScheduledExecutorService timer,
-                                         Clock clock) {
-        GroupCoordinator c = new GroupCoordinator(config, PartitionGroupLog.of(partitions, clock), clock);
+    public static GroupCoordinator start(GroupConfig config, ConsumerGroupConfig consumerConfig,
+                                         PartitionManager partitions, ScheduledExecutorService timer, Clock clock) {
+        GroupCoordinator c = new GroupCoordinator(config, consumerConfig, PartitionGroupLog.of(partitions, clock), clock);
         timer.scheduleWithFixedDelay(c::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         return c;
     }
 
     public GroupConfig config() {
         return config;
+    }
+
+    public ConsumerGroupConfig consumerConfig() {
+        return consumer.config();
     }
 
     private <T> CompletableFuture<T> onOwner(Supplier<CompletableFuture<T>> work) {
@@ -117,6 +135,59 @@ public final class GroupCoordinator implements AutoCloseable {
         return onOwner(() -> done(classic.leave(groupId, leaving)));
     }
 
+    // ---------------------------------------------------------------- consumer protocol (KIP-848)
+
+    /**
+     * ConsumerGroupHeartbeat: joins, heartbeats, reconciles and leaves a consumer group. {@code fresh}, when not
+     * null, is a topic image newer than the last one (the request changes a subscription).
+     */
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            ConsumerGroupHeartbeatRequestData req, short version, String clientId, String clientHost, TopicImage fresh) {
+        ConsumerGroupHeartbeatResponseData invalid = ConsumerGroupProtocol.invalid(req, version, consumer.config());
+        if (invalid != null) {
+            return done(invalid);
+        }
+        return onOwner(() -> {
+            if (fresh != null) {
+                consumer.onTopics(fresh, loadedConsumerGroups());
+            }
+            return consumer.heartbeat(req, clientId, clientHost).whenComplete((r, e) -> consumerGroupsLoaded = true);
+        });
+    }
+
+    /** ConsumerGroupDescribe for one group. */
+    public CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup> consumerGroupDescribe(String groupId) {
+        return onOwner(() -> done(consumer.describe(groupId)));
+    }
+
+    /** A newer view of the topics: consumer groups whose subscribed topics changed rebalance. */
+    public CompletableFuture<Void> updateTopics(TopicImage image) {
+        return onOwner(() -> {
+            consumer.onTopics(image, loadedConsumerGroups());
+            return done(null);
+        });
+    }
+
+    /** Whether a consumer group may be loaded here (the topic image is worth refreshing). */
+    public boolean hasConsumerGroups() {
+        return consumerGroupsLoaded;
+    }
+
+    /** The last topic image the coordinator saw (names the topics of ConsumerGroupDescribe's assignments). */
+    public TopicImage topics() {
+        return consumer.topics();
+    }
+
+    private List<ConsumerGroup> loadedConsumerGroups() {
+        List<ConsumerGroup> out = new ArrayList<>();
+        for (Group g : groups.all()) {
+            if (g instanceof ConsumerGroup c && partitions.isReady(g.partition)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
     /**
      * Loads partitions that opened here and unloads those that closed, expires sessions and ends join
      * phases whose deadline passed. Call periodically.
@@ -125,11 +196,19 @@ public final class GroupCoordinator implements AutoCloseable {
         return onOwner(() -> {
             partitions.sync();
             long now = clock.monotonicMillis();
+            boolean anyConsumerGroup = false;
             for (Group g : groups.all()) {
-                if (groups.isCurrent(g) && g instanceof ClassicGroup c) {
+                if (!groups.isCurrent(g)) {
+                    continue;
+                }
+                if (g instanceof ClassicGroup c) {
                     classic.tick(c, now);
+                } else if (g instanceof ConsumerGroup c && partitions.isReady(c.partition)) {
+                    anyConsumerGroup = true;
+                    consumer.tick(c, now);
                 }
             }
+            consumerGroupsLoaded = anyConsumerGroup;
             return done(null);
         });
     }
@@ -179,7 +258,13 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public CompletableFuture<OffsetFetchResult> fetchOffsets(String groupId, List<TopicPartition> partitions,
                                                              boolean requireStable) {
-        return onOwner(() -> done(offsets.fetch(groupId, partitions, requireStable)));
+        return fetchOffsets(groupId, null, -1, partitions, requireStable);
+    }
+
+    /** OffsetFetch v9+: as {@link #fetchOffsets(String, List, boolean)}, by a member of a consumer group at its epoch. */
+    public CompletableFuture<OffsetFetchResult> fetchOffsets(String groupId, String memberId, int memberEpoch,
+                                                             List<TopicPartition> partitions, boolean requireStable) {
+        return onOwner(() -> done(offsets.fetch(groupId, memberId, memberEpoch, partitions, requireStable)));
     }
 
     public CompletableFuture<OffsetDeleteResult> deleteOffsets(String groupId, List<TopicPartition> partitions) {
@@ -261,7 +346,8 @@ public final class GroupCoordinator implements AutoCloseable {
                 return done(Errors.NON_EMPTY_GROUP);
             }
             List<KeyedRecordLog.Entry> entries = new ArrayList<>(OffsetStore.tombstones(g));
-            entries.add(new KeyedRecordLog.Entry(GroupRecords.groupKey(groupId), null));
+            entries.add(new KeyedRecordLog.Entry(g instanceof ConsumerGroup ? GroupRecords.consumerGroupKey(groupId)
+                    : GroupRecords.groupKey(groupId), null));
             return partitions.append(g, entries).handleAsync((v, err) -> {
                 if (err != null) {
                     return Errors.NOT_COORDINATOR;

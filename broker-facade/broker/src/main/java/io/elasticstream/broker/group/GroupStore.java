@@ -32,6 +32,32 @@ final class GroupStore {
         return g instanceof ClassicGroup c ? c : null;
     }
 
+    /**
+     * The group as a consumer group: the existing one, or (with {@code create}) a new one, or one replacing an
+     * empty classic group (keeping its offsets, as Kafka does); null when there is none and none may be made.
+     */
+    ConsumerGroup consumer(String groupId, boolean create) {
+        Group g = groups.get(groupId);
+        if (g instanceof ConsumerGroup c) {
+            return c;
+        }
+        if (!create || (g != null && !g.isEmpty())) {
+            return null;
+        }
+        ConsumerGroup c = new ConsumerGroup(groupId, config.partitionFor(groupId),
+                g == null ? new GroupOffsets() : g.offsets);
+        groups.put(groupId, c);
+        return c;
+    }
+
+    /** Replaces an empty consumer group by an empty classic group with its offsets (a classic member joins). */
+    ClassicGroup downgrade(ConsumerGroup c) {
+        ClassicGroup g = new ClassicGroup(c.groupId, c.partition, c.offsets);
+        c.unload();
+        groups.put(c.groupId, g);
+        return g;
+    }
+
     /** The group if it is a classic group, else null. */
     ClassicGroup classicOrNull(String groupId) {
         return groups.get(groupId) instanceof ClassicGroup c ? c : null;
@@ -74,10 +100,28 @@ final class GroupStore {
                     g.offsets.commit(tp, o.value());
                 }
             }
+            case GroupRecords.ConsumerGroupRecord cr -> {
+                Group g = groups.get(cr.group());
+                if (cr.groupEpoch() != null) {
+                    ConsumerGroup c = new ConsumerGroup(cr.group(), p, g == null ? new GroupOffsets() : g.offsets);
+                    c.groupEpoch = cr.groupEpoch();
+                    c.assignmentEpoch = cr.groupEpoch();
+                    c.recorded = true;
+                    groups.put(cr.group(), c);
+                } else if (g instanceof ConsumerGroup c) {
+                    groups.put(cr.group(), new ClassicGroup(cr.group(), p, c.offsets));
+                }
+            }
             case GroupRecords.GroupRecord gr -> {
                 if (gr.value() == null) {
-                    groups.remove(gr.group());
-                } else if (groups.computeIfAbsent(gr.group(), create) instanceof ClassicGroup g) {
+                    if (groups.get(gr.group()) instanceof ClassicGroup) {
+                        groups.remove(gr.group());
+                    }
+                } else {
+                    Group existing = groups.get(gr.group());
+                    ClassicGroup g = existing instanceof ClassicGroup c ? c : new ClassicGroup(gr.group(), p,
+                            existing == null ? new GroupOffsets() : existing.offsets); // a consumer group converted back
+                    groups.put(gr.group(), g);
                     g.protocolType = gr.value().protocolType();
                     g.generationId = gr.value().generation();
                     g.protocolName = null;

@@ -51,7 +51,7 @@ final class OffsetStore {
                                                           String groupInstanceId,
                                                           Map<TopicPartition, GroupRecords.OffsetValue> offsets,
                                                           short version) {
-        Prepared c = prepare(groupId, generationId, memberId, groupInstanceId, offsets, false, version >= 9);
+        Prepared c = prepare(groupId, generationId, memberId, groupInstanceId, offsets, false, version >= 9, version);
         if (c.entries.isEmpty()) {
             return CompletableFuture.completedFuture(c.result);
         }
@@ -75,7 +75,8 @@ final class OffsetStore {
                                                                        String memberId, String groupInstanceId,
                                                                        Map<TopicPartition, GroupRecords.OffsetValue> offsets,
                                                                        boolean groupIdNotFoundSupported) {
-        Prepared c = prepare(groupId, generationId, memberId, groupInstanceId, offsets, true, groupIdNotFoundSupported);
+        Prepared c = prepare(groupId, generationId, memberId, groupInstanceId, offsets, true, groupIdNotFoundSupported,
+                Short.MAX_VALUE);
         if (c.entries.isEmpty()) {
             return CompletableFuture.completedFuture(c.result);
         }
@@ -94,7 +95,7 @@ final class OffsetStore {
 
     private Prepared prepare(String groupId, int generationId, String memberId, String groupInstanceId,
                              Map<TopicPartition, GroupRecords.OffsetValue> offsets, boolean transactional,
-                             boolean groupIdNotFoundSupported) {
+                             boolean groupIdNotFoundSupported, short version) {
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
         Map<TopicPartition, GroupRecords.OffsetValue> accepted = new LinkedHashMap<>();
         List<KeyedRecordLog.Entry> entries = new ArrayList<>();
@@ -108,7 +109,7 @@ final class OffsetStore {
                     error = groupIdNotFoundSupported ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
                 }
             } else {
-                error = g.validateOffsetCommit(generationId, memberId, groupInstanceId, transactional);
+                error = g.validateOffsetCommit(generationId, memberId, groupInstanceId, transactional, version);
             }
         }
         if (error != Errors.NONE) {
@@ -143,16 +144,22 @@ final class OffsetStore {
     }
 
     /**
-     * Committed offsets of the given partitions (null: all the group has). With {@code requireStable}, a
+     * Committed offsets of the given partitions (null: all the group has), read by {@code memberId} at
+     * {@code memberEpoch} (null and -1: no member; a consumer group checks them). With {@code requireStable}, a
      * partition with an offset pending in an open transaction is listed as unstable (OffsetFetch v7+:
      * UNSTABLE_OFFSET_COMMIT, and the consumer asks again).
      */
-    OffsetFetchResult fetch(String groupId, List<TopicPartition> asked, boolean requireStable) {
+    OffsetFetchResult fetch(String groupId, String memberId, int memberEpoch, List<TopicPartition> asked,
+                            boolean requireStable) {
         Errors pe = partitions.check(groupId);
         if (pe != Errors.NONE) {
             return new OffsetFetchResult(pe, Map.of(), Set.of());
         }
         Group g = groups.get(groupId);
+        Errors invalid = g == null ? Errors.NONE : g.validateOffsetFetch(memberId, memberEpoch);
+        if (invalid != Errors.NONE) {
+            return new OffsetFetchResult(invalid, Map.of(), Set.of());
+        }
         Map<TopicPartition, GroupRecords.OffsetValue> result = new LinkedHashMap<>();
         if (asked == null) {
             if (g != null) {

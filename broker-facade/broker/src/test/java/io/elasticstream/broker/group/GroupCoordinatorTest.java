@@ -37,62 +37,9 @@ class GroupCoordinatorTest {
     private static final String GROUP = "g";
 
     private final ManualClock clock = new ManualClock();
-    private final MemoryLog log = new MemoryLog();
+    private final MemoryGroupLog log = new MemoryGroupLog();
     private final GroupConfig config = new GroupConfig(1, 6_000, 1_800_000, 3_000, Integer.MAX_VALUE, 4096, 300_000);
-    private GroupCoordinator coordinator = new GroupCoordinator(config, partitions(log), clock);
-
-    /** Every record appended, and the markers a test adds, kept in memory; replay decodes them as the partition would. */
-    private static final class MemoryLog implements GroupLog {
-        /** A record ({@code marker} null; producer id -1 outside transactions) or a marker (commit or abort). */
-        record Appended(KeyedRecordLog.Entry entry, long producerId, Boolean marker) {
-        }
-
-        final List<Appended> entries = new ArrayList<>();
-
-        @Override
-        public synchronized CompletableFuture<Void> append(List<KeyedRecordLog.Entry> batch) {
-            batch.forEach(e -> entries.add(new Appended(e, -1, null)));
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public synchronized CompletableFuture<Void> appendTransactional(List<KeyedRecordLog.Entry> batch,
-                                                                     long producerId, short producerEpoch) {
-            batch.forEach(e -> entries.add(new Appended(e, producerId, null)));
-            return CompletableFuture.completedFuture(null);
-        }
-
-        synchronized void marker(long producerId, boolean commit) {
-            entries.add(new Appended(null, producerId, commit));
-        }
-
-        @Override
-        public synchronized CompletableFuture<Void> replay(Replay sink) {
-            for (Appended a : entries) {
-                if (a.marker() != null) {
-                    sink.onMarker(a.producerId(), a.marker());
-                } else {
-                    KeyedRecordLog.Entry e = a.entry();
-                    sink.onRecord(GroupRecords.decode(ByteBuffer.wrap(e.key()), e.value() == null ? null
-                            : ByteBuffer.wrap(e.value())), a.producerId());
-                }
-            }
-            return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    private static GroupLog.Partitions partitions(GroupLog log) {
-        return new GroupLog.Partitions() {
-            @Override
-            public GroupLog get(int partition) {
-                return log;
-            }
-
-            @Override
-            public void failed(int partition) {
-            }
-        };
-    }
+    private GroupCoordinator coordinator = new GroupCoordinator(config, log.asPartitions(), clock);
 
     @AfterEach
     void close() {
@@ -188,7 +135,7 @@ class GroupCoordinatorTest {
         assertEquals(Errors.NONE, commit(-1, "", tp, 17, "kept metadata").get(tp));
 
         coordinator.close();
-        coordinator = new GroupCoordinator(config, partitions(log), clock);
+        coordinator = new GroupCoordinator(config, log.asPartitions(), clock);
         awaitLoaded();
         GroupRecords.OffsetValue v = coordinator.fetchOffsets(GROUP, null, false).get(5, TimeUnit.SECONDS).offsets().get(tp);
         assertEquals(17, v.offset());
@@ -196,7 +143,7 @@ class GroupCoordinatorTest {
 
         assertEquals(Errors.NONE, coordinator.deleteGroup(GROUP).get(5, TimeUnit.SECONDS));
         coordinator.close();
-        coordinator = new GroupCoordinator(config, partitions(log), clock);
+        coordinator = new GroupCoordinator(config, log.asPartitions(), clock);
         awaitLoaded();
         assertNull(coordinator.fetchOffsets(GROUP, List.of(tp), false).get(5, TimeUnit.SECONDS).offsets().get(tp),
                 "a deleted group's offsets stay deleted after replay");
@@ -207,7 +154,7 @@ class GroupCoordinatorTest {
         awaitLoaded();
         assertEquals(Errors.NONE, commit(-1, "", new TopicPartition("t", 0), 5, "").get(new TopicPartition("t", 0)));
         coordinator.close();
-        coordinator = new GroupCoordinator(config, partitions(log), clock);
+        coordinator = new GroupCoordinator(config, log.asPartitions(), clock);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<String> listed = List.of();
         while (listed.isEmpty()) {
@@ -336,7 +283,7 @@ class GroupCoordinatorTest {
         assertEquals(Errors.NONE, txnCommit(3, tp, 30).get(tp)); // still open when the coordinator restarts
 
         coordinator.close();
-        coordinator = new GroupCoordinator(config, partitions(log), clock);
+        coordinator = new GroupCoordinator(config, log.asPartitions(), clock);
         awaitLoaded();
         GroupCoordinator.OffsetFetchResult replayed = coordinator.fetchOffsets(GROUP, List.of(tp), true)
                 .get(5, TimeUnit.SECONDS);

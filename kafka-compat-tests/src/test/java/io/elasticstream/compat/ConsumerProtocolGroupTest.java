@@ -1,0 +1,297 @@
+package io.elasticstream.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * KIP-848 consumer groups driven by Kafka 4.4's Java consumer with {@code group.protocol=consumer}: members
+ * joining and leaving while a producer runs (every record processed exactly once, by committed offsets), a
+ * static member's restart, a regex subscription picking up a new topic, and the admin client's view.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ConsumerProtocolGroupTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    static final StandaloneServerExtension SERVER = new StandaloneServerExtension("consumer-protocol");
+
+    @Test
+    void membersJoinAndLeaveWhileAProducerRunsAndEveryRecordIsProcessedOnce() throws Exception {
+        String bootstrap = SERVER.bootstrapServers();
+        String topic = "kip848-churn";
+        String group = topic + "-g";
+        Clients.createTopic(bootstrap, topic, 6);
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        AtomicBoolean producing = new AtomicBoolean(true);
+        AtomicInteger produced = new AtomicInteger();
+        Thread producer = Thread.ofPlatform().name("kip848-producer").start(() ->
+                produceUntilStopped(bootstrap, topic, producing, produced));
+
+        Member a = new Member(bootstrap, group, topic, null, seen).start();
+        await(() -> seen.size() > 300, "the first member consumes");
+        Member b = new Member(bootstrap, group, topic, null, seen).start();
+        Member c = new Member(bootstrap, group, topic, null, seen).start();
+        await(() -> describe(bootstrap, group).members().size() == 3
+                && describe(bootstrap, group).groupState() == GroupState.STABLE, "three members, stable");
+        int before = seen.size();
+        await(() -> seen.size() > before + 200, "the three members consume");
+        b.stop();
+        await(() -> describe(bootstrap, group).members().size() == 2
+                && describe(bootstrap, group).groupState() == GroupState.STABLE, "b left, the others took over");
+        int afterLeave = seen.size();
+        await(() -> seen.size() > afterLeave + 200, "the two members consume");
+        producing.set(false);
+        producer.join(TimeUnit.MINUTES.toMillis(1));
+        int total = produced.get();
+        await(() -> seen.size() == total, "every record consumed");
+        Thread.sleep(1_000); // a duplicate delivered late would show up here
+        a.stop();
+        c.stop();
+
+        List<String> twice = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        assertEquals(List.of(), twice, "records processed twice");
+        assertEquals(total, seen.size(), "records processed");
+        assertTrue(a.errors.isEmpty() && b.errors.isEmpty() && c.errors.isEmpty(),
+                "consumer errors: " + a.errors + b.errors + c.errors);
+        await(() -> describe(bootstrap, group).groupState() == GroupState.EMPTY, "the group is empty once all left");
+    }
+
+    @Test
+    void aRestartedStaticMemberGetsItsPartitionsBackWithoutARebalance() throws Exception {
+        String bootstrap = SERVER.bootstrapServers();
+        String topic = "kip848-static";
+        String group = topic + "-g";
+        Clients.createTopic(bootstrap, topic, 4);
+        try (KafkaConsumer<byte[], byte[]> two = consumer(bootstrap, group, "instance-2")) {
+            two.subscribe(List.of(topic));
+            Set<TopicPartition> first = ownedByAFirstIncarnation(bootstrap, group, topic, two);
+            int epoch = describe(bootstrap, group).groupEpoch().orElseThrow();
+            try (KafkaConsumer<byte[], byte[]> again = consumer(bootstrap, group, "instance-1")) {
+                again.subscribe(List.of(topic));
+                pollUntil(List.of(again, two), () -> again.assignment().size() == 2, "the restarted member rejoins");
+                assertEquals(first, again.assignment(), "the same partitions as before the restart");
+                assertEquals(epoch, describe(bootstrap, group).groupEpoch().orElseThrow(), "no new group epoch");
+                assertTrue(describe(bootstrap, group).members().stream()
+                        .anyMatch(m -> m.groupInstanceId().orElse("").equals("instance-1")), "described with its id");
+            }
+        }
+    }
+
+    /** Static member instance-1 splits the partitions with {@code two}, then closes (leaving with epoch -2). */
+    private static Set<TopicPartition> ownedByAFirstIncarnation(String bootstrap, String group, String topic,
+                                                                KafkaConsumer<byte[], byte[]> two) {
+        try (KafkaConsumer<byte[], byte[]> one = consumer(bootstrap, group, "instance-1")) {
+            one.subscribe(List.of(topic));
+            pollUntil(List.of(one, two), () -> one.assignment().size() == 2 && two.assignment().size() == 2,
+                    "the two static members split the partitions");
+            return Set.copyOf(one.assignment());
+        }
+    }
+
+    @Test
+    void aRegexSubscriptionPicksUpATopicCreatedLater() throws Exception {
+        String bootstrap = SERVER.bootstrapServers();
+        String group = "kip848-regex-g";
+        Clients.createTopic(bootstrap, "kip848-regex-a", 2);
+        produce(bootstrap, "kip848-regex-a", 10);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, group, null)) {
+            consumer.subscribe(new SubscriptionPattern("kip848-regex-.*"));
+            List<String> values = new ArrayList<>();
+            pollUntil(List.of(consumer), values, () -> values.size() == 10, "the matching topic's records");
+            Clients.createTopic(bootstrap, "kip848-regex-b", 3);
+            produce(bootstrap, "kip848-regex-b", 5);
+            pollUntil(List.of(consumer), values, () -> values.size() == 15, "the new topic's records too");
+            assertEquals(5, consumer.assignment().size(), "both topics' partitions assigned");
+        }
+    }
+
+    @Test
+    void theAdminClientListsAndDescribesAConsumerGroup() throws Exception {
+        String bootstrap = SERVER.bootstrapServers();
+        String topic = "kip848-admin";
+        String group = topic + "-g";
+        Clients.createTopic(bootstrap, topic, 3);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, group, null)) {
+            consumer.subscribe(List.of(topic));
+            pollUntil(List.of(consumer), () -> consumer.assignment().size() == 3, "the member owns every partition");
+            ConsumerGroupDescription d = describe(bootstrap, group);
+            assertEquals(GroupType.CONSUMER, d.type());
+            assertEquals(GroupState.STABLE, d.groupState());
+            assertEquals("uniform", d.partitionAssignor());
+            assertEquals(3, d.members().iterator().next().assignment().topicPartitions().size());
+            try (Admin admin = Clients.admin(bootstrap)) {
+                Set<String> consumerGroups = new HashSet<>();
+                for (GroupListing l : admin.listGroups(new ListGroupsOptions().withTypes(Set.of(GroupType.CONSUMER)))
+                        .all().get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    consumerGroups.add(l.groupId());
+                }
+                assertTrue(consumerGroups.contains(group), "listed as a consumer group: " + consumerGroups);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A group member on its own thread: polls, counts each record it processes, commits after every batch. */
+    private static final class Member {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final String topic;
+        private final Map<String, Integer> seen;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        private Thread thread;
+
+        Member(String bootstrap, String group, String topic, String instanceId, Map<String, Integer> seen) {
+            this.consumer = consumer(bootstrap, group, instanceId);
+            this.topic = topic;
+            this.seen = seen;
+        }
+
+        Member start() {
+            thread = Thread.ofPlatform().name("kip848-member").start(this::run);
+            return this;
+        }
+
+        private void run() {
+            try (consumer) {
+                consumer.subscribe(List.of(topic));
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        seen.merge(new String(r.value(), StandardCharsets.UTF_8), 1, Integer::sum);
+                    }
+                    consumer.commitSync();
+                }
+            } catch (RuntimeException e) {
+                errors.add(e);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String group, String instanceId) {
+        Map<String, Object> overrides = new HashMap<>(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000"));
+        if (instanceId != null) {
+            overrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        }
+        return new KafkaConsumer<>(Clients.consumerConfig(bootstrap, overrides));
+    }
+
+    private static void produce(String bootstrap, String topic, int count) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, null, (topic + "-" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** A steady stream, 50 records every 50 ms, while members come and go; counts what was acknowledged. */
+    private static void produceUntilStopped(String bootstrap, String topic, AtomicBoolean producing,
+                                            AtomicInteger produced) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
+            for (int i = 0; producing.get(); i++) {
+                producer.send(new ProducerRecord<>(topic, null, (topic + "-" + i).getBytes(StandardCharsets.UTF_8)))
+                        .get(30, TimeUnit.SECONDS);
+                produced.incrementAndGet();
+                if (i % 50 == 49) {
+                    sleep(50);
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("produce failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static void await(BooleanSupplier done, String what) {
+        pollUntil(List.of(), null, done, what);
+    }
+
+    private static void pollUntil(List<KafkaConsumer<byte[], byte[]>> consumers, BooleanSupplier done, String what) {
+        pollUntil(consumers, null, done, what);
+    }
+
+    private static void pollUntil(List<KafkaConsumer<byte[], byte[]>> consumers, List<String> sink, BooleanSupplier done,
+                                  String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within " + DEADLINE + ": " + what);
+            }
+            if (consumers.isEmpty()) {
+                sleep(100); // test code waiting for the server, polling a condition
+            }
+            for (KafkaConsumer<byte[], byte[]> c : consumers) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (sink != null) {
+                        sink.add(new String(r.value(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+    }
+
+    private static ConsumerGroupDescription describe(String bootstrap, String group) {
+        try (Admin admin = Clients.admin(bootstrap)) {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("describeConsumerGroups(" + group + ") failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
