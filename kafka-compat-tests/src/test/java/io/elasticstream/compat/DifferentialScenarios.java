@@ -43,6 +43,7 @@ public final class DifferentialScenarios {
             new Scenario("listGroups", GroupScenarios::listGroups),
             new Scenario("deleteGroup", GroupScenarios::deleteGroup),
             new Scenario("offsetsOfUnknownTopic", GroupScenarios::offsetsOfUnknownTopic),
+            new Scenario("consumerProtocolGroup", ConsumerProtocolScenarios::twoMembers),
             new Scenario("transactionCommitAndAbort", TransactionDifferentialScenarios::commitAndAbort),
             new Scenario("transactionFencingAndTimeout", TransactionDifferentialScenarios::fencingAndInvalidTimeout),
             new Scenario("kcat", ExternalClientScenarios::kcat),

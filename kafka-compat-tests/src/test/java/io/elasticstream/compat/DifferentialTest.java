@@ -87,7 +87,11 @@ class DifferentialTest {
 
     @TestFactory
     Stream<DynamicTest> everyScenarioObservesTheSameAsApacheKafka() {
-        return DifferentialScenarios.all().stream().map(scenario -> DynamicTest.dynamicTest(scenario.name(),
+        // -Ddifferential.only=name1,name2 runs just those scenarios (while working on one).
+        Set<String> only = Set.of(System.getProperty("differential.only", "").split(","));
+        return DifferentialScenarios.all().stream()
+                .filter(scenario -> only.equals(Set.of("")) || only.contains(scenario.name()))
+                .map(scenario -> DynamicTest.dynamicTest(scenario.name(),
                 () -> assertTimeoutPreemptively(SCENARIO_TIMEOUT, () -> compare(scenario))));
     }
 
