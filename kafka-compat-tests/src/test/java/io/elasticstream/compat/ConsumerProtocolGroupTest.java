@@ -32,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -163,7 +164,43 @@ class ConsumerProtocolGroupTest {
         }
     }
 
+    @Test
+    void kafkaConsumerGroupsDescribesTheGroupItsMembersAndItsState() throws Exception {
+        String bootstrap = SERVER.bootstrapServers();
+        String topic = "kip848-cli";
+        String group = topic + "-g";
+        Clients.createTopic(bootstrap, topic, 3);
+        produce(bootstrap, topic, 30);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, group, null)) {
+            consumer.subscribe(List.of(topic));
+            List<String> values = new ArrayList<>();
+            pollUntil(List.of(consumer), values, () -> values.size() == 30, "every record");
+            consumer.commitSync();
+            ToolResult offsets = consumerGroups("--bootstrap-server", bootstrap, "--describe", "--group", group);
+            List<String> rows = offsets.stdoutLines().stream().map(String::trim)
+                    .filter(l -> l.startsWith(group + " ")).toList();
+            assertEquals(3, rows.size(), offsets.describe());
+            long lagFree = rows.stream().map(r -> r.split("\\s+")).filter(c -> c[5].equals("0") && !c[6].equals("-"))
+                    .count();
+            assertEquals(3, lagFree, "every partition: no lag, and owned by the member\n" + offsets.describe());
+
+            ToolResult state = consumerGroups("--bootstrap-server", bootstrap, "--describe", "--group", group, "--state");
+            String line = state.stdoutLines().stream().filter(l -> l.contains(group)).findFirst().orElse("");
+            assertTrue(line.contains("uniform") && line.contains("Stable"), state.describe());
+
+            ToolResult members = consumerGroups("--bootstrap-server", bootstrap, "--describe", "--group", group,
+                    "--members", "--verbose");
+            assertTrue(members.stdout().contains(topic + ":0,1,2"), members.describe());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static ToolResult consumerGroups(String... args) {
+        ToolResult r = KafkaTool.run("kafka-consumer-groups", ConsumerGroupCommand.class, args);
+        assertEquals(0, r.exitCode(), r.describe());
+        return r;
+    }
 
     /** A group member on its own thread: polls, counts each record it processes, commits after every batch. */
     private static final class Member {
