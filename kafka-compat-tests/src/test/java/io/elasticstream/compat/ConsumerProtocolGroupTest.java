@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +21,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
@@ -59,12 +56,12 @@ class ConsumerProtocolGroupTest {
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicInteger produced = new AtomicInteger();
         Thread producer = Thread.ofPlatform().name("kip848-producer").start(() ->
-                produceUntilStopped(bootstrap, topic, producing, produced));
+                ConsumerProtocolClients.produceUntilStopped(bootstrap, topic, producing, produced));
 
-        Member a = new Member(bootstrap, group, topic, null, seen).start();
+        ConsumerProtocolClients.Member a = new ConsumerProtocolClients.Member(bootstrap, group, topic, null, seen).start();
         await(() -> seen.size() > 300, "the first member consumes");
-        Member b = new Member(bootstrap, group, topic, null, seen).start();
-        Member c = new Member(bootstrap, group, topic, null, seen).start();
+        ConsumerProtocolClients.Member b = new ConsumerProtocolClients.Member(bootstrap, group, topic, null, seen).start();
+        ConsumerProtocolClients.Member c = new ConsumerProtocolClients.Member(bootstrap, group, topic, null, seen).start();
         await(() -> describe(bootstrap, group).members().size() == 3
                 && describe(bootstrap, group).groupState() == GroupState.STABLE, "three members, stable");
         int before = seen.size();
@@ -96,11 +93,11 @@ class ConsumerProtocolGroupTest {
         String topic = "kip848-static";
         String group = topic + "-g";
         Clients.createTopic(bootstrap, topic, 4);
-        try (KafkaConsumer<byte[], byte[]> two = consumer(bootstrap, group, "instance-2")) {
+        try (KafkaConsumer<byte[], byte[]> two = ConsumerProtocolClients.consumer(bootstrap, group, "instance-2")) {
             two.subscribe(List.of(topic));
             Set<TopicPartition> first = ownedByAFirstIncarnation(bootstrap, group, topic, two);
             int epoch = describe(bootstrap, group).groupEpoch().orElseThrow();
-            try (KafkaConsumer<byte[], byte[]> again = consumer(bootstrap, group, "instance-1")) {
+            try (KafkaConsumer<byte[], byte[]> again = ConsumerProtocolClients.consumer(bootstrap, group, "instance-1")) {
                 again.subscribe(List.of(topic));
                 pollUntil(List.of(again, two), () -> again.assignment().size() == 2, "the restarted member rejoins");
                 assertEquals(first, again.assignment(), "the same partitions as before the restart");
@@ -114,7 +111,7 @@ class ConsumerProtocolGroupTest {
     /** Static member instance-1 splits the partitions with {@code two}, then closes (leaving with epoch -2). */
     private static Set<TopicPartition> ownedByAFirstIncarnation(String bootstrap, String group, String topic,
                                                                 KafkaConsumer<byte[], byte[]> two) {
-        try (KafkaConsumer<byte[], byte[]> one = consumer(bootstrap, group, "instance-1")) {
+        try (KafkaConsumer<byte[], byte[]> one = ConsumerProtocolClients.consumer(bootstrap, group, "instance-1")) {
             one.subscribe(List.of(topic));
             pollUntil(List.of(one, two), () -> one.assignment().size() == 2 && two.assignment().size() == 2,
                     "the two static members split the partitions");
@@ -128,7 +125,7 @@ class ConsumerProtocolGroupTest {
         String group = "kip848-regex-g";
         Clients.createTopic(bootstrap, "kip848-regex-a", 2);
         produce(bootstrap, "kip848-regex-a", 10);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, group, null)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = ConsumerProtocolClients.consumer(bootstrap, group, null)) {
             consumer.subscribe(new SubscriptionPattern("kip848-regex-.*"));
             List<String> values = new ArrayList<>();
             pollUntil(List.of(consumer), values, () -> values.size() == 10, "the matching topic's records");
@@ -145,7 +142,7 @@ class ConsumerProtocolGroupTest {
         String topic = "kip848-admin";
         String group = topic + "-g";
         Clients.createTopic(bootstrap, topic, 3);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, group, null)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = ConsumerProtocolClients.consumer(bootstrap, group, null)) {
             consumer.subscribe(List.of(topic));
             pollUntil(List.of(consumer), () -> consumer.assignment().size() == 3, "the member owns every partition");
             ConsumerGroupDescription d = describe(bootstrap, group);
@@ -171,7 +168,7 @@ class ConsumerProtocolGroupTest {
         String group = topic + "-g";
         Clients.createTopic(bootstrap, topic, 3);
         produce(bootstrap, topic, 30);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, group, null)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = ConsumerProtocolClients.consumer(bootstrap, group, null)) {
             consumer.subscribe(List.of(topic));
             List<String> values = new ArrayList<>();
             pollUntil(List.of(consumer), values, () -> values.size() == 30, "every record");
@@ -202,84 +199,12 @@ class ConsumerProtocolGroupTest {
         return r;
     }
 
-    /** A group member on its own thread: polls, counts each record it processes, commits after every batch. */
-    private static final class Member {
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final String topic;
-        private final Map<String, Integer> seen;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        final List<Throwable> errors = new CopyOnWriteArrayList<>();
-        private Thread thread;
-
-        Member(String bootstrap, String group, String topic, String instanceId, Map<String, Integer> seen) {
-            this.consumer = consumer(bootstrap, group, instanceId);
-            this.topic = topic;
-            this.seen = seen;
-        }
-
-        Member start() {
-            thread = Thread.ofPlatform().name("kip848-member").start(this::run);
-            return this;
-        }
-
-        private void run() {
-            try (consumer) {
-                consumer.subscribe(List.of(topic));
-                while (running.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        seen.merge(new String(r.value(), StandardCharsets.UTF_8), 1, Integer::sum);
-                    }
-                    consumer.commitSync();
-                }
-            } catch (RuntimeException e) {
-                errors.add(e);
-            }
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(TimeUnit.SECONDS.toMillis(60));
-        }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String group, String instanceId) {
-        Map<String, Object> overrides = new HashMap<>(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000"));
-        if (instanceId != null) {
-            overrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
-        }
-        return new KafkaConsumer<>(Clients.consumerConfig(bootstrap, overrides));
-    }
-
     private static void produce(String bootstrap, String topic, int count) {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, null, (topic + "-" + i).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
-        }
-    }
-
-    /** A steady stream, 50 records every 50 ms, while members come and go; counts what was acknowledged. */
-    private static void produceUntilStopped(String bootstrap, String topic, AtomicBoolean producing,
-                                            AtomicInteger produced) {
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
-            for (int i = 0; producing.get(); i++) {
-                producer.send(new ProducerRecord<>(topic, null, (topic + "-" + i).getBytes(StandardCharsets.UTF_8)))
-                        .get(30, TimeUnit.SECONDS);
-                produced.incrementAndGet();
-                if (i % 50 == 49) {
-                    sleep(50);
-                }
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("produce failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The KIP-848 consumer group APIs: ConsumerGroupHeartbeat and ConsumerGroupDescribe, answered by the
  * {@link GroupCoordinator}. Keeps the coordinator's {@link TopicImage} fresh: a heartbeat that changes a
- * subscription first reads the topics, and while consumer groups are loaded the topics are read every
+ * subscription (or reaches a coordinator that has no image yet) first reads the topics, and while consumer groups are loaded the topics are read every
  * second, so that a new topic matching a regex, or new partitions of a subscribed topic, rebalance the group.
  */
 final class ConsumerGroupApis {
@@ -55,7 +55,7 @@ final class ConsumerGroupApis {
         ConsumerGroupHeartbeatRequestData req = ((ConsumerGroupHeartbeatRequest) request).data();
         String host = context.clientAddress == null ? "" : context.clientAddress.toString();
         boolean subscribes = req.subscribedTopicNames() != null || req.subscribedTopicRegex() != null;
-        CompletableFuture<TopicImage> fresh = subscribes ? image().exceptionally(e -> null)
+        CompletableFuture<TopicImage> fresh = subscribes || coordinator.topics() == null ? image().exceptionally(e -> null)
                 : CompletableFuture.completedFuture(null);
         return fresh.thenCompose(image -> coordinator.consumerGroupHeartbeat(req, context.apiVersion(),
                 context.clientId(), host, image)).thenApply(r -> r.setThrottleTimeMs(0));

@@ -80,7 +80,7 @@ final class ClassicGroupProtocol {
             }
             // an empty consumer group becomes a classic group again, keeping its offsets (as Kafka does)
             groups.downgrade(c);
-            partitions.append(c, List.of(new KeyedRecordLog.Entry(GroupRecords.consumerGroupKey(groupId), null)));
+            partitions.append(c, List.of(new KeyedRecordLog.Entry(ConsumerGroupRecords.groupKey(groupId), null)));
         } else if (groups.get(groupId) != null && groups.classicOrNull(groupId) == null) {
             return done(ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }

@@ -1,8 +1,11 @@
 package io.elasticstream.broker.group;
 
+import io.elasticstream.broker.partition.KeyedRecordLog;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
@@ -35,8 +38,11 @@ final class ConsumerGroup extends Group {
     Map<String, TopicImage.Topic> subscribedTopics = Map.of();
     /** The topic names each subscribed regular expression matched, as of the last group epoch. */
     Map<String, Set<String>> resolvedRegexes = Map.of();
-    /** Whether the record marking this group as a consumer group is durable. */
-    boolean recorded;
+    /** The epochs and members as last written to the log: what a change has to write is the difference. */
+    ConsumerGroupRecords.Epochs writtenEpochs;
+    final Map<String, ConsumerGroupRecords.MemberValue> writtenMembers = new HashMap<>();
+    /** Loaded from the log: its subscriptions are resolved again against the first topic image, without a bump. */
+    boolean subscriptionsStale;
     private boolean dead;
 
     ConsumerGroup(String groupId, int partition, GroupOffsets offsets) {
@@ -144,6 +150,33 @@ final class ConsumerGroup extends Group {
     @Override
     boolean isHollow() {
         return false; // its record says it is a consumer group until a tombstone says otherwise
+    }
+
+    /** The records that bring the log up to this group's state (written members, epochs), remembered as written. */
+    List<KeyedRecordLog.Entry> changes() {
+        List<KeyedRecordLog.Entry> out = new ArrayList<>();
+        ConsumerGroupRecords.Epochs epochs = new ConsumerGroupRecords.Epochs(groupEpoch, assignmentEpoch);
+        if (!epochs.equals(writtenEpochs)) {
+            out.add(new KeyedRecordLog.Entry(ConsumerGroupRecords.groupKey(groupId),
+                    ConsumerGroupRecords.groupValue(epochs)));
+            writtenEpochs = epochs;
+        }
+        for (ConsumerGroupMember m : members.values()) {
+            ConsumerGroupRecords.MemberValue v = m.toValue(targetAssignment.getOrDefault(m.memberId, Assignment.EMPTY));
+            if (!v.equals(writtenMembers.get(m.memberId))) {
+                out.add(new KeyedRecordLog.Entry(
+                        ConsumerGroupRecords.memberKey(groupId, m.memberId), ConsumerGroupRecords.memberValue(v)));
+                writtenMembers.put(m.memberId, v);
+            }
+        }
+        for (String gone : List.copyOf(writtenMembers.keySet())) {
+            if (!members.containsKey(gone)) {
+                out.add(new KeyedRecordLog.Entry(
+                        ConsumerGroupRecords.memberKey(groupId, gone), null));
+                writtenMembers.remove(gone);
+            }
+        }
+        return out;
     }
 
     /** The member holding {@code instanceId}, or null. */

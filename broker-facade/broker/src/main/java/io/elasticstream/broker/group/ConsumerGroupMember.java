@@ -37,7 +37,8 @@ final class ConsumerGroupMember {
     Assignment assigned = Assignment.EMPTY;
     Assignment pendingRevocation = Assignment.EMPTY;
 
-    long sessionDeadlineMs;
+    /** When the member is removed unless it heartbeats; -1: not started (loaded from the log, see tick). */
+    long sessionDeadlineMs = -1;
     /** When an {@link State#UNREVOKED_PARTITIONS} member is fenced if it has not revoked yet; -1: none. */
     long revocationDeadlineMs = -1;
 
@@ -58,6 +59,32 @@ final class ConsumerGroupMember {
         m.serverAssignor = serverAssignor;
         m.assigned = assigned;
         m.pendingRevocation = Assignment.EMPTY;
+        return m;
+    }
+
+    /** What its record holds, with its target assignment. */
+    ConsumerGroupRecords.MemberValue toValue(Assignment target) {
+        return new ConsumerGroupRecords.MemberValue(instanceId, rackId, clientId, clientHost, rebalanceTimeoutMs,
+                subscribedTopicNames, subscribedTopicRegex, serverAssignor, memberEpoch, previousMemberEpoch, state,
+                assigned, pendingRevocation, target);
+    }
+
+    /** The member a replayed record describes; its deadlines start when the coordinator next ticks. */
+    static ConsumerGroupMember from(String memberId, ConsumerGroupRecords.MemberValue v) {
+        ConsumerGroupMember m = new ConsumerGroupMember(memberId);
+        m.instanceId = v.instanceId();
+        m.rackId = v.rackId();
+        m.clientId = v.clientId();
+        m.clientHost = v.clientHost();
+        m.rebalanceTimeoutMs = v.rebalanceTimeoutMs();
+        m.subscribedTopicNames = v.subscribedTopicNames();
+        m.subscribedTopicRegex = v.subscribedTopicRegex();
+        m.serverAssignor = v.serverAssignor();
+        m.memberEpoch = v.memberEpoch();
+        m.previousMemberEpoch = v.previousMemberEpoch();
+        m.state = v.state();
+        m.assigned = v.assigned();
+        m.pendingRevocation = v.pendingRevocation();
         return m;
     }
 

@@ -56,7 +56,8 @@ final class ConsumerGroupProtocol {
     private final Clock clock;
     private final Executor owner;
     private final Map<String, ConsumerAssignor> assignors = new LinkedHashMap<>();
-    private TopicImage topics = TopicImage.EMPTY;
+    /** The topics as last seen; null until the first image (no assignment is computed without one). */
+    private volatile TopicImage topics;
 
     /** A request refused with Kafka's error and message; nothing was changed. */
     private static final class Refusal extends RuntimeException {
@@ -83,6 +84,7 @@ final class ConsumerGroupProtocol {
         return config;
     }
 
+    /** The last topic image, or null before the first. */
     TopicImage topics() {
         return topics;
     }
@@ -143,26 +145,40 @@ final class ConsumerGroupProtocol {
             return CompletableFuture.completedFuture(error(pe, null));
         }
         try {
+            if (topics == null) {
+                return CompletableFuture.completedFuture(error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null));
+            }
             if (req.memberEpoch() < 0) {
-                return CompletableFuture.completedFuture(leave(req));
+                ConsumerGroup g = groupFor(req.groupId(), false);
+                return persisted(g, leave(g, req));
             }
             checkRegex(req.subscribedTopicRegex());
             ConsumerGroup g = groupFor(req.groupId(), req.memberEpoch() == 0);
-            ConsumerGroupHeartbeatResponseData response = heartbeat(g, req, clientId, clientHost);
-            if (g.recorded) {
-                return CompletableFuture.completedFuture(response);
-            }
-            // a new consumer group: answer once the record saying so is durable (a later coordinator knows it)
-            return partitions.append(g, List.of(new KeyedRecordLog.Entry(GroupRecords.consumerGroupKey(g.groupId),
-                    GroupRecords.consumerGroupValue(g.groupEpoch)))).handleAsync((v, err) -> {
-                        if (err != null) {
-                            return error(Errors.NOT_COORDINATOR, null);
-                        }
-                        g.recorded = true;
-                        return response;
-                    }, owner);
+            return persisted(g, heartbeat(g, req, clientId, clientHost));
         } catch (Refusal r) {
             return CompletableFuture.completedFuture(error(r.error, r.getMessage()));
+        }
+    }
+
+    /**
+     * Writes what changed in the group, then answers {@code response} (NOT_COORDINATOR if the write failed:
+     * the partition is given up, and the client finds the coordinator again).
+     */
+    private CompletableFuture<ConsumerGroupHeartbeatResponseData> persisted(ConsumerGroup g,
+                                                                            ConsumerGroupHeartbeatResponseData response) {
+        List<KeyedRecordLog.Entry> changes = g.changes();
+        if (changes.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return partitions.append(g, changes).handleAsync((v, err) -> err == null ? response
+                : error(Errors.NOT_COORDINATOR, null), owner);
+    }
+
+    /** Writes what a timer or a topic change did to the group; a failed write gives the partition up. */
+    private void persist(ConsumerGroup g) {
+        List<KeyedRecordLog.Entry> changes = g.changes();
+        if (!changes.isEmpty()) {
+            partitions.append(g, changes);
         }
     }
 
@@ -340,8 +356,7 @@ final class ConsumerGroupProtocol {
 
     // ---------------------------------------------------------------- leaving and timeouts
 
-    private ConsumerGroupHeartbeatResponseData leave(ConsumerGroupHeartbeatRequestData req) {
-        ConsumerGroup g = groupFor(req.groupId(), false);
+    private ConsumerGroupHeartbeatResponseData leave(ConsumerGroup g, ConsumerGroupHeartbeatRequestData req) {
         ConsumerGroupMember m;
         if (req.instanceId() == null) {
             m = g.members.get(req.memberId());
@@ -373,8 +388,18 @@ final class ConsumerGroupProtocol {
 
     /** Removes members whose session ended or who did not revoke within their rebalance timeout. */
     void tick(ConsumerGroup g, long now) {
+        if (topics == null) {
+            return; // no assignment is computed before the topics are known
+        }
         List<ConsumerGroupMember> expired = new ArrayList<>();
         for (ConsumerGroupMember m : g.members.values()) {
+            if (m.sessionDeadlineMs < 0) {
+                // loaded from the log: its session, and any revocation it owes, start now
+                m.sessionDeadlineMs = now + config.sessionTimeoutMs();
+                if (m.state == ConsumerGroupMember.State.UNREVOKED_PARTITIONS) {
+                    m.revocationDeadlineMs = now + m.rebalanceTimeoutMs;
+                }
+            }
             if (now >= m.sessionDeadlineMs) {
                 LOG.info("Group {}: member {} removed, its session timed out", g.groupId, m.memberId);
                 expired.add(m);
@@ -386,6 +411,7 @@ final class ConsumerGroupProtocol {
         }
         if (!expired.isEmpty()) {
             removeMembers(g, expired);
+            persist(g);
         }
     }
 
@@ -401,14 +427,24 @@ final class ConsumerGroupProtocol {
     void onTopics(TopicImage image, List<ConsumerGroup> loaded) {
         topics = image;
         for (ConsumerGroup g : loaded) {
-            if (!g.isDead() && !g.members.isEmpty() && refreshSubscriptions(g)) {
+            if (g.isDead()) {
+                continue;
+            }
+            boolean changed = refreshSubscriptions(g);
+            if (g.subscriptionsStale) {
+                g.subscriptionsStale = false; // resolved again after a load: what it was, not a change
+            } else if (changed && !g.members.isEmpty()) {
                 bumpEpoch(g);
+                persist(g);
             }
         }
     }
 
     /** Resolves the group's subscriptions against the topic image; whether anything changed. */
     private boolean refreshSubscriptions(ConsumerGroup g) {
+        if (topics == null) {
+            return false;
+        }
         Map<String, Set<String>> regexes = new HashMap<>();
         Map<String, TopicImage.Topic> subscribed = new TreeMap<>();
         for (ConsumerGroupMember m : g.members.values()) {
@@ -558,7 +594,7 @@ final class ConsumerGroupProtocol {
     private ConsumerGroupDescribeResponseData.Assignment describe(Assignment a) {
         ConsumerGroupDescribeResponseData.Assignment out = new ConsumerGroupDescribeResponseData.Assignment();
         a.partitions().forEach((t, ps) -> {
-            TopicImage.Topic topic = topics.byId().get(t);
+            TopicImage.Topic topic = topics == null ? null : topics.byId().get(t);
             out.topicPartitions().add(new ConsumerGroupDescribeResponseData.TopicPartitions().setTopicId(t)
                     .setTopicName(topic == null ? "" : topic.name()).setPartitions(List.copyOf(ps)));
         });

@@ -173,7 +173,7 @@ public final class GroupCoordinator implements AutoCloseable {
         return consumerGroupsLoaded;
     }
 
-    /** The last topic image the coordinator saw (names the topics of ConsumerGroupDescribe's assignments). */
+    /** The last topic image the coordinator saw, or null before the first (consumer groups wait for one). */
     public TopicImage topics() {
         return consumer.topics();
     }
@@ -346,7 +346,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 return done(Errors.NON_EMPTY_GROUP);
             }
             List<KeyedRecordLog.Entry> entries = new ArrayList<>(OffsetStore.tombstones(g));
-            entries.add(new KeyedRecordLog.Entry(g instanceof ConsumerGroup ? GroupRecords.consumerGroupKey(groupId)
+            entries.add(new KeyedRecordLog.Entry(g instanceof ConsumerGroup ? ConsumerGroupRecords.groupKey(groupId)
                     : GroupRecords.groupKey(groupId), null));
             return partitions.append(g, entries).handleAsync((v, err) -> {
                 if (err != null) {

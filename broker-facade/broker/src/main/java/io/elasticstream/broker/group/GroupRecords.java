@@ -15,18 +15,14 @@ import java.nio.charset.StandardCharsets;
  * group key:    int16 type=2, string group
  * group value:  int16 version=0, string protocolType, int32 generation, string protocolName,
  *               string leader, int64 timestampMs
- * consumer key:   int16 type=3, string group
- * consumer value: int16 version=0, int32 groupEpoch
  * </pre>
  * Group values record the last completed generation only, not the members: members re-join after a
- * coordinator move, as their sessions cannot be carried over anyway. A consumer key marks a KIP-848
- * consumer group (written when it is created; its tombstone when it is deleted or converted back to a
- * classic group), so that after a move its members are told UNKNOWN_MEMBER_ID and rejoin, as from Kafka.
+ * coordinator move, as their sessions cannot be carried over anyway. Types 3 and 4 are KIP-848 consumer
+ * groups and their members ({@link ConsumerGroupRecords}).
  */
 public final class GroupRecords {
     static final short OFFSET_KEY = 1;
     static final short GROUP_KEY = 2;
-    static final short CONSUMER_GROUP_KEY = 3;
     private static final short VALUE_VERSION = 0;
 
     private GroupRecords() {
@@ -42,7 +38,8 @@ public final class GroupRecords {
     }
 
     /** A decoded record: exactly one of the key kinds; value null for a tombstone. */
-    public sealed interface Decoded {
+    public sealed interface Decoded permits OffsetRecord, GroupRecord, ConsumerGroupRecords.GroupEpochs,
+            ConsumerGroupRecords.MemberRecord {
     }
 
     public record OffsetRecord(String group, String topic, int partition, OffsetValue value) implements Decoded {
@@ -51,20 +48,6 @@ public final class GroupRecords {
     public record GroupRecord(String group, GroupValue value) implements Decoded {
     }
 
-    /** A KIP-848 consumer group and its epoch when written; {@code groupEpoch} null for a tombstone. */
-    public record ConsumerGroupRecord(String group, Integer groupEpoch) implements Decoded {
-    }
-
-    static byte[] consumerGroupKey(String group) {
-        ByteBuffer b = ByteBuffer.allocate(2 + size(group));
-        b.putShort(CONSUMER_GROUP_KEY);
-        put(b, group);
-        return b.array();
-    }
-
-    static byte[] consumerGroupValue(int groupEpoch) {
-        return ByteBuffer.allocate(2 + 4).putShort(VALUE_VERSION).putInt(groupEpoch).array();
-    }
 
     static byte[] offsetKey(String group, String topic, int partition) {
         ByteBuffer b = ByteBuffer.allocate(2 + size(group) + size(topic) + 4);
@@ -126,14 +109,8 @@ public final class GroupRecords {
                 }
                 return new GroupRecord(group, v);
             }
-            case CONSUMER_GROUP_KEY -> {
-                String group = get(key);
-                Integer epoch = null;
-                if (value != null) {
-                    checkVersion(value.getShort());
-                    epoch = value.getInt();
-                }
-                return new ConsumerGroupRecord(group, epoch);
+            case ConsumerGroupRecords.GROUP_KEY, ConsumerGroupRecords.MEMBER_KEY -> {
+                return ConsumerGroupRecords.decode(type, key, value);
             }
             default -> {
                 return null;

@@ -100,16 +100,32 @@ final class GroupStore {
                     g.offsets.commit(tp, o.value());
                 }
             }
-            case GroupRecords.ConsumerGroupRecord cr -> {
-                Group g = groups.get(cr.group());
-                if (cr.groupEpoch() != null) {
-                    ConsumerGroup c = new ConsumerGroup(cr.group(), p, g == null ? new GroupOffsets() : g.offsets);
-                    c.groupEpoch = cr.groupEpoch();
-                    c.assignmentEpoch = cr.groupEpoch();
-                    c.recorded = true;
-                    groups.put(cr.group(), c);
-                } else if (g instanceof ConsumerGroup c) {
-                    groups.put(cr.group(), new ClassicGroup(cr.group(), p, c.offsets));
+            case ConsumerGroupRecords.GroupEpochs ge -> {
+                if (ge.value() != null) {
+                    ConsumerGroup c = replayed(ge.group(), p);
+                    c.groupEpoch = ge.value().groupEpoch();
+                    c.assignmentEpoch = ge.value().assignmentEpoch();
+                    c.writtenEpochs = ge.value();
+                } else if (groups.get(ge.group()) instanceof ConsumerGroup c) {
+                    groups.put(ge.group(), new ClassicGroup(ge.group(), p, c.offsets)); // deleted or converted back
+                }
+            }
+            case ConsumerGroupRecords.MemberRecord mr -> {
+                if (mr.value() != null) {
+                    ConsumerGroup c = replayed(mr.group(), p);
+                    ConsumerGroupMember old = c.members.get(mr.memberId());
+                    if (old != null) {
+                        c.remove(old);
+                    }
+                    c.put(ConsumerGroupMember.from(mr.memberId(), mr.value()));
+                    c.targetAssignment.put(mr.memberId(), mr.value().target());
+                    c.writtenMembers.put(mr.memberId(), mr.value());
+                } else if (groups.get(mr.group()) instanceof ConsumerGroup c) {
+                    ConsumerGroupMember old = c.members.get(mr.memberId());
+                    if (old != null) {
+                        c.remove(old);
+                    }
+                    c.writtenMembers.remove(mr.memberId());
                 }
             }
             case GroupRecords.GroupRecord gr -> {
@@ -128,6 +144,18 @@ final class GroupStore {
                 }
             }
         }
+    }
+
+    /** The consumer group a replayed record of partition {@code p} belongs to, made one if it is not yet. */
+    private ConsumerGroup replayed(String groupId, int p) {
+        Group g = groups.get(groupId);
+        if (g instanceof ConsumerGroup c) {
+            return c;
+        }
+        ConsumerGroup c = new ConsumerGroup(groupId, p, g == null ? new GroupOffsets() : g.offsets);
+        c.subscriptionsStale = true;
+        groups.put(groupId, c);
+        return c;
     }
 
     /** The end of {@code producerId}'s transaction on partition {@code p}: the pending offsets of its groups. */

@@ -213,22 +213,43 @@ class ConsumerGroupCoordinatorTest {
     }
 
     @Test
-    void aCoordinatorThatTakesThePartitionOverTellsMembersToRejoinAndKeepsTheOffsets() throws Exception {
+    void aCoordinatorThatTakesThePartitionOverContinuesTheGroupWhereItWas() throws Exception {
         join("m1", "orders");
+        join("m2", "orders");
+        Set<Integer> kept = partitions(heartbeat("m1", 1, owned(0, 1, 2, 3)), ORDERS);
+        heartbeat("m1", 1, owned(kept));
+        join("gone", "orders");
+        heartbeat("gone", -1, null);
+        DescribedGroup before = describe();
+        int epoch = before.members().stream().filter(m -> m.memberId().equals("m1")).findFirst().orElseThrow()
+                .memberEpoch();
         TopicPartition tp = new TopicPartition("orders", 1);
-        coordinator.commitOffsets(GROUP, 1, "m1", null, Map.of(tp, new GroupRecords.OffsetValue(7, -1, "", 0)),
-                (short) 9).get(5, TimeUnit.SECONDS);
+        assertEquals(Errors.NONE, coordinator.commitOffsets(GROUP, epoch, "m1", null,
+                Map.of(tp, new GroupRecords.OffsetValue(7, -1, "", 0)), (short) 9).get(5, TimeUnit.SECONDS).get(tp));
+
         coordinator.close();
         coordinator = new GroupCoordinator(config, ConsumerGroupConfig.defaults(), log.asPartitions(), clock);
         coordinator.updateTopics(image(Map.of("orders", 4))).get(5, TimeUnit.SECONDS);
         awaitLoaded();
 
-        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), heartbeat("m1", 1, owned(0, 1, 2, 3)).errorCode(),
-                "the group is known as a consumer group; its member rejoins");
-        ConsumerGroupHeartbeatResponseData again = join("m1", "orders");
-        assertTrue(again.memberEpoch() > 1, "epochs continue after the recorded one");
-        assertEquals(7, coordinator.fetchOffsets(GROUP, "m1", again.memberEpoch(), List.of(tp), false)
+        DescribedGroup after = describe();
+        assertEquals(before.groupEpoch(), after.groupEpoch(), "no rebalance for the move");
+        assertEquals(List.of("m1", "m2"), after.members().stream().map(m -> m.memberId()).sorted().toList(),
+                "the member that left stays gone");
+        ConsumerGroupHeartbeatResponseData r = heartbeat("m1", epoch, owned(kept));
+        assertEquals(Errors.NONE.code(), r.errorCode(), "the member heartbeats on at its epoch");
+        assertEquals(kept, partitions(describe(), "m1"), "and keeps its partitions");
+        int now = r.memberEpoch();
+        assertEquals(7, coordinator.fetchOffsets(GROUP, "m1", now, List.of(tp), false)
                 .get(5, TimeUnit.SECONDS).offsets().get(tp).offset());
+
+        clock.advanceMillis(1);
+        coordinator.tick().get(5, TimeUnit.SECONDS); // sessions of loaded members start now
+        clock.advanceMillis(SESSION_MS);
+        heartbeat("m1", now, owned(kept));
+        coordinator.tick().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of("m1"), describe().members().stream().map(m -> m.memberId()).toList(),
+                "m2, silent since the move, timed out");
     }
 
     @Test
