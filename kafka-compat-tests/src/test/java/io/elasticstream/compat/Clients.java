@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -85,6 +86,19 @@ public final class Clients {
                     .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("Admin.describeTopics(" + topic + ") failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** {@code Admin.describeConsumerGroups} for one group. */
+    public static ConsumerGroupDescription describeGroup(String bootstrapServers, String group) {
+        try (Admin admin = admin(bootstrapServers)) {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("describeConsumerGroups(" + group + ") failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.GroupState;
@@ -103,12 +102,7 @@ class ClusterConsumerGroupTest {
     }
 
     private static ConsumerGroupDescription describe(String bootstrap) {
-        try (Admin admin = Clients.admin(bootstrap)) {
-            return admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
-                    .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("describeConsumerGroups(" + GROUP + ") failed", e);
-        }
+        return Clients.describeGroup(bootstrap, GROUP);
     }
 
     private static void await(BooleanSupplier done, String what) throws InterruptedException {

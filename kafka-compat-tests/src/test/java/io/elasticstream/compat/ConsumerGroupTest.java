@@ -23,7 +23,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -229,27 +228,7 @@ class ConsumerGroupTest {
 
     private static void pollUntil(List<KafkaConsumer<byte[], byte[]>> consumers, List<String> sink, BooleanSupplier done,
                                   String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + DEADLINE + ": " + what);
-            }
-            if (consumers.isEmpty()) {
-                try {
-                    Thread.sleep(100); // test code waiting for the server, polling a condition
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted", e);
-                }
-            }
-            for (KafkaConsumer<byte[], byte[]> c : consumers) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (sink != null) {
-                        sink.add(new String(r.value(), StandardCharsets.UTF_8));
-                    }
-                }
-            }
-        }
+        ConsumerPolling.pollUntil(DEADLINE, consumers, sink, done, what);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(String bootstrap, String group) {
@@ -272,15 +251,7 @@ class ConsumerGroupTest {
     }
 
     private static ConsumerGroupDescription describe(String bootstrap, String group) {
-        try (Admin admin = Clients.admin(bootstrap)) {
-            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                    .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("describeConsumerGroups(" + group + ") failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return Clients.describeGroup(bootstrap, group);
     }
 
     private static boolean disjoint(Set<TopicPartition> a, Set<TopicPartition> b) {

@@ -52,6 +52,7 @@ final class ConsumerProtocolClients {
                     consumer.commitSync();
                 }
             } catch (RuntimeException e) {
+                System.err.println("group member of " + topic + " stopped by " + e); // the test fails on errors
                 errors.add(e);
             }
         }

@@ -11,9 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -21,7 +19,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -62,13 +59,11 @@ class ConsumerProtocolGroupTest {
         await(() -> seen.size() > 300, "the first member consumes");
         ConsumerProtocolClients.Member b = new ConsumerProtocolClients.Member(bootstrap, group, topic, null, seen).start();
         ConsumerProtocolClients.Member c = new ConsumerProtocolClients.Member(bootstrap, group, topic, null, seen).start();
-        await(() -> describe(bootstrap, group).members().size() == 3
-                && describe(bootstrap, group).groupState() == GroupState.STABLE, "three members, stable");
+        awaitStable(bootstrap, group, 3);
         int before = seen.size();
         await(() -> seen.size() > before + 200, "the three members consume");
         b.stop();
-        await(() -> describe(bootstrap, group).members().size() == 2
-                && describe(bootstrap, group).groupState() == GroupState.STABLE, "b left, the others took over");
+        awaitStable(bootstrap, group, 2);
         int afterLeave = seen.size();
         await(() -> seen.size() > afterLeave + 200, "the two members consume");
         producing.set(false);
@@ -217,6 +212,19 @@ class ConsumerProtocolGroupTest {
         }
     }
 
+    /** Waits until the group is Stable with {@code members} members; fails with its last description. */
+    private static void awaitStable(String bootstrap, String group, int members) {
+        ConsumerGroupDescription[] last = new ConsumerGroupDescription[1];
+        try {
+            await(() -> {
+                last[0] = describe(bootstrap, group);
+                return last[0].members().size() == members && last[0].groupState() == GroupState.STABLE;
+            }, members + " members, stable");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last described: " + last[0], e);
+        }
+    }
+
     private static void await(BooleanSupplier done, String what) {
         pollUntil(List.of(), null, done, what);
     }
@@ -227,33 +235,10 @@ class ConsumerProtocolGroupTest {
 
     private static void pollUntil(List<KafkaConsumer<byte[], byte[]>> consumers, List<String> sink, BooleanSupplier done,
                                   String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + DEADLINE + ": " + what);
-            }
-            if (consumers.isEmpty()) {
-                sleep(100); // test code waiting for the server, polling a condition
-            }
-            for (KafkaConsumer<byte[], byte[]> c : consumers) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (sink != null) {
-                        sink.add(new String(r.value(), StandardCharsets.UTF_8));
-                    }
-                }
-            }
-        }
+        ConsumerPolling.pollUntil(DEADLINE, consumers, sink, done, what);
     }
 
     private static ConsumerGroupDescription describe(String bootstrap, String group) {
-        try (Admin admin = Clients.admin(bootstrap)) {
-            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                    .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("describeConsumerGroups(" + group + ") failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return Clients.describeGroup(bootstrap, group);
     }
 }

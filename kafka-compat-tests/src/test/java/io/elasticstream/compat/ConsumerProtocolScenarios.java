@@ -4,11 +4,9 @@ import static io.elasticstream.compat.ScenarioSupport.admin;
 import static io.elasticstream.compat.ScenarioSupport.createTopic;
 import static io.elasticstream.compat.ScenarioSupport.get;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +31,6 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class ConsumerProtocolScenarios {
     private static final int PARTITIONS = 4;
-    private static final Duration POLL = Duration.ofMillis(100);
 
     /** The group epoch after the first join, which later epochs are observed relative to. */
     private static int base;
@@ -94,21 +91,8 @@ final class ConsumerProtocolScenarios {
         return new KafkaConsumer<>(Clients.consumerConfig(bootstrap, config));
     }
 
-    /** Polls every consumer until each has partitions, none overlap, and together they hold all of them. */
     private static void awaitAssignments(List<KafkaConsumer<byte[], byte[]>> consumers) {
-        ScenarioSupport.await(consumers.size() + " members sharing " + PARTITIONS + " partitions", () -> {
-            Set<TopicPartition> all = new HashSet<>();
-            int total = 0;
-            boolean everyoneHasSome = true;
-            for (KafkaConsumer<byte[], byte[]> c : consumers) {
-                c.poll(POLL);
-                all.addAll(c.assignment());
-                total += c.assignment().size();
-                everyoneHasSome &= !c.assignment().isEmpty();
-            }
-            return everyoneHasSome && all.size() == PARTITIONS && total == PARTITIONS
-                    ? Optional.of(true) : Optional.empty();
-        });
+        GroupScenarios.awaitAssignments(consumers, PARTITIONS);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> commitEach(Set<TopicPartition> partitions, long offset) {

@@ -139,7 +139,7 @@ final class GroupScenarios {
     }
 
     /** Polls every consumer until each has partitions, none overlap, and together they hold all of them. */
-    private static void awaitAssignments(List<KafkaConsumer<byte[], byte[]>> consumers, int partitions) {
+    static void awaitAssignments(List<KafkaConsumer<byte[], byte[]>> consumers, int partitions) {
         ScenarioSupport.await(consumers.size() + " members sharing " + partitions + " partitions", () -> {
             Set<TopicPartition> all = new HashSet<>();
             int total = 0;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -105,7 +106,19 @@ final class ConsumerGroup extends Group {
         if (!transactional && apiVersion < 9) {
             return Errors.UNSUPPORTED_VERSION;
         }
-        return memberEpoch == m.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+        // an older epoch is checked partition by partition (KIP-1251), a newer one is no epoch of this member
+        return memberEpoch > m.memberEpoch ? Errors.STALE_MEMBER_EPOCH : Errors.NONE;
+    }
+
+    @Override
+    Errors validateCommitPartition(int memberEpoch, String memberId, TopicPartition tp) {
+        ConsumerGroupMember m = members.get(memberId);
+        if (m == null || memberEpoch < 0 || memberEpoch == m.memberEpoch) {
+            return Errors.NONE;
+        }
+        TopicImage.Topic topic = subscribedTopics.get(tp.topic());
+        Integer at = topic == null ? null : m.assignedAt(topic.id(), tp.partition());
+        return at != null && at <= memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.elasticstream.broker.group;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
 
 /**
  * One member of a KIP-848 consumer group: what it subscribes to, the epoch it is at and the partitions it
@@ -36,6 +39,11 @@ final class ConsumerGroupMember {
     State state = State.STABLE;
     Assignment assigned = Assignment.EMPTY;
     Assignment pendingRevocation = Assignment.EMPTY;
+    /**
+     * The epoch at which each partition it owns (assigned or being revoked) was assigned to it (KIP-1251): a
+     * commit at an older member epoch is accepted for the partitions it owned at that epoch already.
+     */
+    Map<Uuid, Map<Integer, Integer>> assignmentEpochs = Map.of();
 
     /** When the member is removed unless it heartbeats; -1: not started (loaded from the log, see tick). */
     long sessionDeadlineMs = -1;
@@ -59,6 +67,7 @@ final class ConsumerGroupMember {
         m.serverAssignor = serverAssignor;
         m.assigned = assigned;
         m.pendingRevocation = Assignment.EMPTY;
+        m.assignmentEpochs = assignmentEpochs;
         return m;
     }
 
@@ -66,7 +75,7 @@ final class ConsumerGroupMember {
     ConsumerGroupRecords.MemberValue toValue(Assignment target) {
         return new ConsumerGroupRecords.MemberValue(instanceId, rackId, clientId, clientHost, rebalanceTimeoutMs,
                 subscribedTopicNames, subscribedTopicRegex, serverAssignor, memberEpoch, previousMemberEpoch, state,
-                assigned, pendingRevocation, target);
+                assigned, pendingRevocation, target, assignmentEpochs);
     }
 
     /** The member a replayed record describes; its deadlines start when the coordinator next ticks. */
@@ -85,6 +94,7 @@ final class ConsumerGroupMember {
         m.state = v.state();
         m.assigned = v.assigned();
         m.pendingRevocation = v.pendingRevocation();
+        m.assignmentEpochs = v.assignmentEpochs();
         return m;
     }
 
@@ -95,6 +105,27 @@ final class ConsumerGroupMember {
     /** Whether it reached {@code targetEpoch} with nothing left to revoke or to wait for. */
     boolean isReconciledTo(int targetEpoch) {
         return state == State.STABLE && memberEpoch == targetEpoch;
+    }
+
+    /**
+     * Sets what it owns: {@code assigned} and {@code revoking}; partitions new to it are assigned at
+     * {@code epoch}, the others keep the epoch they were assigned at.
+     */
+    void own(Assignment assigned, Assignment revoking, int epoch) {
+        Map<Uuid, Map<Integer, Integer>> epochs = new TreeMap<>();
+        assigned.plus(revoking).forEach((t, p) -> {
+            Integer at = assignmentEpochs.getOrDefault(t, Map.of()).get(p);
+            epochs.computeIfAbsent(t, k -> new TreeMap<>()).put(p, at == null ? epoch : at);
+        });
+        epochs.replaceAll((t, ps) -> Map.copyOf(ps));
+        this.assigned = assigned;
+        this.pendingRevocation = revoking;
+        this.assignmentEpochs = Map.copyOf(epochs);
+    }
+
+    /** The epoch at which it was assigned the partition it owns, or null if it does not own it. */
+    Integer assignedAt(Uuid topicId, int partition) {
+        return assignmentEpochs.getOrDefault(topicId, Map.of()).get(partition);
     }
 
     /** What the member owns as far as other members are concerned: its assignment and what it still must revoke. */

@@ -538,15 +538,19 @@ final class ConsumerGroupProtocol {
         Assignment free = wanted.filter((t, p) -> !g.ownedByOther(m.memberId, t, p));
         boolean unreleased = free.size() < wanted.size();
         ConsumerGroupMember.State before = m.state;
+        int epochBefore = m.memberEpoch;
+        Assignment assignedBefore = m.assigned;
         if (!revoke.isEmpty() && (owned == null || owned.overlaps(revoke))) {
             m.state = ConsumerGroupMember.State.UNREVOKED_PARTITIONS;
-            m.assigned = kept;
-            m.pendingRevocation = revoke;
+            m.own(kept, revoke, g.assignmentEpoch);
         } else {
             setEpoch(m, g.assignmentEpoch);
             m.state = unreleased ? ConsumerGroupMember.State.UNRELEASED_PARTITIONS : ConsumerGroupMember.State.STABLE;
-            m.assigned = kept.plus(free);
-            m.pendingRevocation = Assignment.EMPTY;
+            m.own(kept.plus(free), Assignment.EMPTY, g.assignmentEpoch);
+        }
+        if (m.state != before || m.memberEpoch != epochBefore || !m.assigned.equals(assignedBefore)) {
+            LOG.info("Group {}: member {} at epoch {} {}, assigned {}{}", g.groupId, m.memberId, m.memberEpoch,
+                    m.state, m.assigned, m.pendingRevocation.isEmpty() ? "" : ", revoking " + m.pendingRevocation);
         }
         if (m.state == ConsumerGroupMember.State.UNREVOKED_PARTITIONS) {
             if (before != ConsumerGroupMember.State.UNREVOKED_PARTITIONS) {

@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -21,7 +24,9 @@ import org.apache.kafka.common.Uuid;
  * member value: int16 version=0, string instanceId, string rackId, string clientId, string clientHost,
  *               int32 rebalanceTimeoutMs, int32 count + strings subscribedTopicNames, string regex,
  *               string serverAssignor, int32 memberEpoch, int32 previousMemberEpoch, int8 state,
- *               assignment assigned, assignment pendingRevocation, assignment target
+ *               assignment assigned, assignment pendingRevocation, assignment target,
+ *               int32 topics, then per topic: int64 id high, int64 id low, int32 count + (int32 partition,
+ *               int32 assignment epoch) pairs
  * assignment:   int32 topics, then per topic: int64 id high, int64 id low, int32 count + int32 partitions
  * </pre>
  * Every change of a group's epochs or of a member is written before it is answered, so a coordinator that
@@ -50,7 +55,8 @@ final class ConsumerGroupRecords {
     record MemberValue(String instanceId, String rackId, String clientId, String clientHost, int rebalanceTimeoutMs,
                        List<String> subscribedTopicNames, String subscribedTopicRegex, String serverAssignor,
                        int memberEpoch, int previousMemberEpoch, ConsumerGroupMember.State state, Assignment assigned,
-                       Assignment pendingRevocation, Assignment target) {
+                       Assignment pendingRevocation, Assignment target,
+                       Map<Uuid, Map<Integer, Integer>> assignmentEpochs) {
     }
 
     static byte[] groupKey(String group) {
@@ -96,12 +102,22 @@ final class ConsumerGroupRecords {
             assignment(out, v.assigned());
             assignment(out, v.pendingRevocation());
             assignment(out, v.target());
+            out.writeInt(v.assignmentEpochs().size());
+            for (var e : new TreeMap<>(v.assignmentEpochs()).entrySet()) {
+                out.writeLong(e.getKey().getMostSignificantBits());
+                out.writeLong(e.getKey().getLeastSignificantBits());
+                out.writeInt(e.getValue().size());
+                for (var pe : new TreeMap<>(e.getValue()).entrySet()) {
+                    out.writeInt(pe.getKey());
+                    out.writeInt(pe.getValue());
+                }
+            }
         });
     }
 
     /** Decodes a record of type {@code type} (its key's type already read). */
     static GroupRecords.Decoded decode(short type, ByteBuffer key, ByteBuffer value) {
-        String group = string(key);
+        String group = GroupRecords.get(key);
         if (type == GROUP_KEY) {
             if (value == null) {
                 return new GroupEpochs(group, null);
@@ -109,29 +125,43 @@ final class ConsumerGroupRecords {
             checkVersion(value.getShort());
             return new GroupEpochs(group, new Epochs(value.getInt(), value.getInt()));
         }
-        String memberId = string(key);
+        String memberId = GroupRecords.get(key);
         if (value == null) {
             return new MemberRecord(group, memberId, null);
         }
         checkVersion(value.getShort());
-        String instanceId = string(value);
-        String rackId = string(value);
-        String clientId = string(value);
-        String clientHost = string(value);
+        String instanceId = GroupRecords.get(value);
+        String rackId = GroupRecords.get(value);
+        String clientId = GroupRecords.get(value);
+        String clientHost = GroupRecords.get(value);
         int rebalanceTimeoutMs = value.getInt();
         int n = value.getInt();
         List<String> names = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            names.add(string(value));
+            names.add(GroupRecords.get(value));
         }
-        String regex = string(value);
-        String assignor = string(value);
+        String regex = GroupRecords.get(value);
+        String assignor = GroupRecords.get(value);
         int epoch = value.getInt();
         int previous = value.getInt();
         ConsumerGroupMember.State state = ConsumerGroupMember.State.values()[value.get()];
+        Assignment assigned = assignment(value);
+        Assignment revoking = assignment(value);
+        Assignment target = assignment(value);
+        Map<Uuid, Map<Integer, Integer>> epochs = new HashMap<>();
+        int topics = value.getInt();
+        for (int i = 0; i < topics; i++) {
+            Uuid id = new Uuid(value.getLong(), value.getLong());
+            int count = value.getInt();
+            Map<Integer, Integer> ps = new HashMap<>();
+            for (int j = 0; j < count; j++) {
+                ps.put(value.getInt(), value.getInt());
+            }
+            epochs.put(id, Map.copyOf(ps));
+        }
         return new MemberRecord(group, memberId, new MemberValue(instanceId, rackId, clientId, clientHost,
-                rebalanceTimeoutMs, List.copyOf(names), regex, assignor, epoch, previous, state, assignment(value),
-                assignment(value), assignment(value)));
+                rebalanceTimeoutMs, List.copyOf(names), regex, assignor, epoch, previous, state, assigned, revoking,
+                target, Map.copyOf(epochs)));
     }
 
     private static void checkVersion(short version) {
@@ -162,16 +192,6 @@ final class ConsumerGroupRecords {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeShort(b.length);
         out.write(b);
-    }
-
-    private static String string(ByteBuffer b) {
-        short len = b.getShort();
-        if (len < 0) {
-            return null;
-        }
-        byte[] bytes = new byte[len];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static void assignment(DataOutputStream out, Assignment a) throws IOException {

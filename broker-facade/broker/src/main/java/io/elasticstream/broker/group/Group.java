@@ -1,6 +1,7 @@
 package io.elasticstream.broker.group;
 
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -41,6 +42,14 @@ abstract class Group {
      */
     abstract Errors validateOffsetCommit(int generationId, String memberId, String groupInstanceId,
                                          boolean transactional, short apiVersion);
+
+    /**
+     * After {@link #validateOffsetCommit} let a commit through: whether this partition of it may be committed
+     * (KIP-1251: a consumer group member behind its epoch commits only partitions it owned then).
+     */
+    Errors validateCommitPartition(int memberEpoch, String memberId, TopicPartition tp) {
+        return Errors.NONE;
+    }
 
     /** Whether OffsetFetch (v9+ names a member and its epoch) from this member may read; NONE if so. */
     Errors validateOffsetFetch(String memberId, int memberEpoch) {

@@ -138,7 +138,8 @@ public final class GroupRecords {
         b.put(bytes);
     }
 
-    private static String get(ByteBuffer b) {
+    /** A string in this format, read from {@code b}. */
+    static String get(ByteBuffer b) {
         short len = b.getShort();
         if (len < 0) {
             return null;

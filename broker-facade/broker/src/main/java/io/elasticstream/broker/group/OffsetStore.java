@@ -120,7 +120,13 @@ final class OffsetStore {
         if (!transactional) {
             g.onOffsetCommit(memberId, clock.monotonicMillis());
         }
+        Group group = g;
         offsets.forEach((tp, v) -> {
+            Errors stale = group.validateCommitPartition(generationId, memberId, tp);
+            if (stale != Errors.NONE) {
+                result.put(tp, stale);
+                return;
+            }
             String metadata = v.metadata() == null ? "" : v.metadata();
             if (metadata.length() > config.offsetMetadataMaxBytes()) {
                 result.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);

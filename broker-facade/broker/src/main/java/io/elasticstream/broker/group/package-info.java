@@ -1,6 +1,7 @@
 /**
- * The group coordinator: classic consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup), committed
- * offsets, and their persistence as records in the internal topic {@code __consumer_offsets}.
+ * The group coordinator: classic consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup), KIP-848
+ * consumer groups (ConsumerGroupHeartbeat, ConsumerGroupDescribe), committed offsets, and their persistence
+ * as records in the internal topic {@code __consumer_offsets}.
  *
  * <p>Pieces, each testable alone with a manual clock and an in-memory {@link io.elasticstream.broker.group.GroupLog}:
  * <ul>
@@ -13,6 +14,13 @@
  *       {@link io.elasticstream.broker.group.ClassicGroup}: the classic state machine, its transition table in
  *       the class doc; {@link io.elasticstream.broker.group.ClassicGroupProtocol}: the requests and deadlines
  *       that drive it;
+ *   <li>{@link io.elasticstream.broker.group.ConsumerGroup} and
+ *       {@link io.elasticstream.broker.group.ConsumerGroupMember}: a KIP-848 group, its epochs, members and
+ *       target assignment; {@link io.elasticstream.broker.group.ConsumerGroupProtocol}: heartbeats,
+ *       reconciliation (revoke before assign) and timeouts; {@link io.elasticstream.broker.group.UniformAssignor}
+ *       and {@link io.elasticstream.broker.group.RangeAssignor}: the server-side assignors;
+ *       {@link io.elasticstream.broker.group.ConsumerGroupRecords}: their records, written before each answer;
+ *       {@link io.elasticstream.broker.group.TopicImage}: the topics they subscribe to;
  *   <li>{@link io.elasticstream.broker.group.OffsetStore} and {@link io.elasticstream.broker.group.GroupOffsets}:
  *       OffsetCommit, TxnOffsetCommit (pending until the transaction's marker), OffsetFetch, OffsetDelete.
  * </ul>

@@ -213,6 +213,25 @@ class ConsumerGroupCoordinatorTest {
     }
 
     @Test
+    void aCommitAtTheEpochBeforeALostResponseIsAcceptedForThePartitionsOwnedThen() throws Exception {
+        join("m1", "orders");
+        join("m2", "orders");
+        Set<Integer> kept = partitions(heartbeat("m1", 1, owned(0, 1, 2, 3)), ORDERS);
+        assertEquals(2, heartbeat("m1", 1, owned(kept)).memberEpoch(), "m1 moved on to epoch 2");
+        int keptPartition = kept.iterator().next();
+        int givenUp = Set.of(0, 1, 2, 3).stream().filter(p -> !kept.contains(p)).findFirst().orElseThrow();
+        TopicPartition mine = new TopicPartition("orders", keptPartition);
+        TopicPartition theirs = new TopicPartition("orders", givenUp);
+        GroupRecords.OffsetValue v = new GroupRecords.OffsetValue(5, -1, "", 0);
+        Map<TopicPartition, Errors> r = coordinator.commitOffsets(GROUP, 1, "m1", null, Map.of(mine, v, theirs, v),
+                (short) 9).get(5, TimeUnit.SECONDS);
+        assertEquals(Errors.NONE, r.get(mine), "owned since epoch 1: the commit of epoch 1 stands (KIP-1251)");
+        assertEquals(Errors.STALE_MEMBER_EPOCH, r.get(theirs), "given up: not m1's to commit any more");
+        assertEquals(Errors.STALE_MEMBER_EPOCH, coordinator.commitOffsets(GROUP, 3, "m1", null, Map.of(mine, v),
+                (short) 9).get(5, TimeUnit.SECONDS).get(mine), "an epoch it never had");
+    }
+
+    @Test
     void aCoordinatorThatTakesThePartitionOverContinuesTheGroupWhereItWas() throws Exception {
         join("m1", "orders");
         join("m2", "orders");
