@@ -44,6 +44,8 @@ public final class DifferentialScenarios {
             new Scenario("deleteGroup", GroupScenarios::deleteGroup),
             new Scenario("offsetsOfUnknownTopic", GroupScenarios::offsetsOfUnknownTopic),
             new Scenario("consumerProtocolGroup", ConsumerProtocolScenarios::twoMembers),
+            new Scenario("groupApiVersions", ConsumerProtocolRawScenarios::groupApiVersions),
+            new Scenario("consumerGroupHeartbeatErrors", ConsumerProtocolRawScenarios::heartbeatErrors),
             new Scenario("transactionCommitAndAbort", TransactionDifferentialScenarios::commitAndAbort),
             new Scenario("transactionFencingAndTimeout", TransactionDifferentialScenarios::fencingAndInvalidTimeout),
             new Scenario("kcat", ExternalClientScenarios::kcat),

@@ -39,6 +39,7 @@ public final class BenchMain {
     private static final String FIXED_TOPIC = "bench-fixed-rate";
     private static final String E2E_TOPIC = "bench-e2e";
     private static final String TXN_TOPIC = "bench-transactional";
+    private static final String GROUP_TOPIC = "bench-group";
     private static final String PRODUCER_PERF = "org.apache.kafka.tools.ProducerPerformance";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
 
@@ -163,6 +164,19 @@ public final class BenchMain {
                 values.put(Metric.E2E_AVG_MS, e2e.avgMs());
                 values.put(Metric.E2E_P99_MS, e2e.p99Ms());
             });
+            step(kind, "Group rebalances", results, () -> {
+                for (String protocol : List.of("classic", "consumer")) {
+                    log("  " + workload.groupMembers() + "-member group, " + protocol + " protocol");
+                    String topic = GROUP_TOPIC + "-" + protocol;
+                    createTopic(bootstrap, topic, workload.groupMembers());
+                    GroupRebalance.Times t = GroupRebalance.measure(bootstrap, topic, topic + "-" + run, protocol,
+                            workload.groupMembers());
+                    values.put(protocol.equals("classic") ? Metric.GROUP_JOIN_CLASSIC_MS : Metric.GROUP_JOIN_CONSUMER_MS,
+                            t.joinMs());
+                    values.put(protocol.equals("classic") ? Metric.GROUP_LEAVE_CLASSIC_MS
+                            : Metric.GROUP_LEAVE_CONSUMER_MS, t.leaveMs());
+                }
+            });
         } catch (RuntimeException e) {
             results.fail(kind, "run " + run, e);
         }
@@ -212,6 +226,16 @@ public final class BenchMain {
                     new NewTopic(E2E_TOPIC, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the benchmark topics on " + bootstrap, e);
+        }
+    }
+
+    private static void createTopic(String bootstrap, String topic, int partitions) {
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrap, e);
         }
     }
 

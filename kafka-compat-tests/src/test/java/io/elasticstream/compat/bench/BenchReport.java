@@ -49,7 +49,11 @@ final class BenchReport {
                         + "`ConsumerPerformance`, fetch phase only). Fixed rate: ")
                 .append(fmt(workload.fixedRateRecords())).append(" records at ").append(fmt(workload.fixedRatePerSec()))
                 .append(" records/s. `EndToEndLatency`: ").append(fmt(workload.endToEndRecords()))
-                .append(" round trips, 1 partition, acks=all.\n");
+                .append(" round trips, 1 partition, acks=all. Group rebalances (N = ").append(workload.groupMembers())
+                .append("): N Java consumers on an N-partition topic, each protocol with its defaults (classic: range "
+                        + "assignor, both brokers with `group.initial.rebalance.delay.ms=0`; consumer: 5 s heartbeats, "
+                        + "uniform assignor), timed from creating the consumers until each owns one partition, then from "
+                        + "closing one until the others own them all.\n");
         md.append("- Durability: **Elastic Stream fsyncs before every ack**; Apache Kafka by default does not "
                 + "(`acks=all` with one replica is acknowledged from the page cache; `log.flush.interval.messages` "
                 + "is unlimited).\n");

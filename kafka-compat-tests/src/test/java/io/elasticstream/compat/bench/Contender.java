@@ -82,10 +82,13 @@ sealed interface Contender extends AutoCloseable {
         }
     }
 
-    /** Our standalone server, through {@link StandaloneServer} ({@code bin/quickstart}, default config). */
+    /**
+     * Our standalone server, through {@link StandaloneServer} ({@code bin/quickstart}, default config but for
+     * {@code group.initial.rebalance.delay.ms=0}, as the reference broker is set up).
+     */
     record Ours(StandaloneServer server, Duration startup) implements Contender {
         static Ours start(String name) {
-            StandaloneServer server = StandaloneServer.create(name, Map.of());
+            StandaloneServer server = StandaloneServer.create(name, Map.of("group.initial.rebalance.delay.ms", "0"));
             long startNs = System.nanoTime();
             try {
                 server.start();

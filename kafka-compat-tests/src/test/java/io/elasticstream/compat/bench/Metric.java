@@ -15,7 +15,11 @@ enum Metric {
     CONSUME_RECORDS_PER_SEC("Consume throughput, catch-up (fetch phase)", "records/s", true, 1.3),
     CONSUME_MIB_PER_SEC("Consume throughput, catch-up (fetch phase)", "MiB/s", true, null),
     E2E_AVG_MS("End-to-end latency, average", "ms", false, null),
-    E2E_P99_MS("End-to-end latency, p99", "ms", false, null);
+    E2E_P99_MS("End-to-end latency, p99", "ms", false, null),
+    GROUP_JOIN_CLASSIC_MS("Group of N members joining, classic protocol", "ms", false, null),
+    GROUP_LEAVE_CLASSIC_MS("Rebalance after a member leaves, classic protocol", "ms", false, null),
+    GROUP_JOIN_CONSUMER_MS("Group of N members joining, consumer protocol (KIP-848)", "ms", false, 1.0),
+    GROUP_LEAVE_CONSUMER_MS("Rebalance after a member leaves, consumer protocol (KIP-848)", "ms", false, 1.0);
 
     final String label;
     final String unit;

@@ -149,7 +149,12 @@ final class ConsumerGroupProtocol {
                 return CompletableFuture.completedFuture(error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null));
             }
             if (req.memberEpoch() < 0) {
-                ConsumerGroup g = groupFor(req.groupId(), false);
+                ConsumerGroup g = groups.get(req.groupId()) instanceof ConsumerGroup c && !c.isDead() ? c : null;
+                if (g == null) {
+                    throw new Refusal(Errors.GROUP_ID_NOT_FOUND, groups.get(req.groupId()) == null
+                            ? "Group " + req.groupId() + " not found."
+                            : "Group " + req.groupId() + " is not a consumer group.");
+                }
                 return persisted(g, leave(g, req));
             }
             checkRegex(req.subscribedTopicRegex());
@@ -248,7 +253,7 @@ final class ConsumerGroupProtocol {
                 }
                 if (!existing.memberId.equals(memberId)) {
                     throw new Refusal(Errors.FENCED_INSTANCE_ID, "Static member " + memberId + " with instance id "
-                            + req.instanceId() + " is fenced by existing member " + existing.memberId + ".");
+                            + req.instanceId() + " was fenced by member " + existing.memberId + ".");
                 }
                 checkEpoch(existing, epoch, owned);
                 member = existing;
@@ -371,7 +376,7 @@ final class ConsumerGroupProtocol {
             }
             if (!m.memberId.equals(req.memberId())) {
                 throw new Refusal(Errors.FENCED_INSTANCE_ID, "Static member " + req.memberId() + " with instance id "
-                        + req.instanceId() + " is fenced by existing member " + m.memberId + ".");
+                        + req.instanceId() + " was fenced by member " + m.memberId + ".");
             }
         }
         if (req.memberEpoch() == ConsumerGroupMember.LEFT_STATIC_EPOCH) {

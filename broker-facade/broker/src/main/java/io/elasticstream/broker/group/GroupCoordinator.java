@@ -314,7 +314,8 @@ public final class GroupCoordinator implements AutoCloseable {
             if (g == null || g.is(GroupState.DEAD)) {
                 return done(d.setErrorCode(notFoundError.code()).setGroupState(GroupState.DEAD.kafkaName())
                         .setProtocolType("").setProtocolData("")
-                        .setErrorMessage(notFoundError == Errors.NONE ? null : "Group " + groupId + " not found."));
+                        .setErrorMessage(notFoundError == Errors.NONE ? null : groups.get(groupId) instanceof ConsumerGroup
+                                ? "Group " + groupId + " is not a classic group." : "Group " + groupId + " not found."));
             }
             boolean stable = g.is(GroupState.STABLE);
             d.setErrorCode(Errors.NONE.code()).setGroupState(g.state().kafkaName())

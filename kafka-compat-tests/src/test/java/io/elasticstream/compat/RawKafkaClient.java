@@ -1,0 +1,68 @@
+package io.elasticstream.compat;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/**
+ * One blocking connection speaking Kafka's wire protocol with kafka-clients' own request and response classes:
+ * for scenarios that send what no client library sends (a chosen version, invalid fields) and compare answers.
+ */
+final class RawKafkaClient implements AutoCloseable {
+    private static final int TIMEOUT_MS = 30_000;
+    private final Socket socket;
+    private final DataOutputStream out;
+    private final DataInputStream in;
+    private int correlationId;
+
+    /** Connects to the first of {@code bootstrap} ("host:port,..."). */
+    RawKafkaClient(String bootstrap) {
+        String first = bootstrap.split(",")[0];
+        int colon = first.lastIndexOf(':');
+        try {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1))),
+                    TIMEOUT_MS);
+            socket.setSoTimeout(TIMEOUT_MS);
+            out = new DataOutputStream(socket.getOutputStream());
+            in = new DataInputStream(socket.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + first, e);
+        }
+    }
+
+    /** Sends {@code request} at {@code version} and returns the parsed answer. */
+    @SuppressWarnings("unchecked")
+    <R extends AbstractResponse> R send(AbstractRequest.Builder<?> request, short version) {
+        ApiKeys key = request.apiKey();
+        RequestHeader header = new RequestHeader(key, version, "raw-client", ++correlationId);
+        ByteBuffer bytes = request.build(version).serializeWithHeader(header);
+        try {
+            out.writeInt(bytes.remaining());
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            out.flush();
+            byte[] answer = new byte[in.readInt()];
+            in.readFully(answer);
+            return (R) AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header);
+        } catch (IOException e) {
+            throw new UncheckedIOException(key + " v" + version + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing: nothing left to do
+        }
+    }
+}
