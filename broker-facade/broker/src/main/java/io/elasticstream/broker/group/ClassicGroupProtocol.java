@@ -249,7 +249,10 @@ final class ClassicGroupProtocol {
         int rebalanceTimeoutMs = g.members.values().stream().mapToInt(m -> m.rebalanceTimeoutMs).max().orElse(0);
         g.rebalanceStartMs = now;
         g.joinDeadlineMs = now + rebalanceTimeoutMs;
-        g.initialJoin = initial && config.initialRebalanceDelayMs() > 0;
+        // As Kafka, the first rebalance of an empty group always waits for the timer, even with no delay
+        // configured: members arriving until its next pass (and through each pass that saw a new member) join
+        // that first generation together instead of forcing a second rebalance at once.
+        g.initialJoin = initial;
         g.newMemberDuringInitialDelay = false;
         g.initialDelayUntilMs = now + Math.min(config.initialRebalanceDelayMs(), rebalanceTimeoutMs);
         LOG.info("Preparing to rebalance group {} in state {} with old generation {}: {}", g.groupId,

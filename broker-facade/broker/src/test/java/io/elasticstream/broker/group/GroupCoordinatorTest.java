@@ -75,6 +75,29 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void withNoInitialDelayTheMembersJoiningBeforeTheTimersNextPassFormTheFirstGenerationTogether() throws Exception {
+        coordinator.close();
+        coordinator = new GroupCoordinator(new GroupConfig(1, 6_000, 1_800_000, 0, Integer.MAX_VALUE, 4096, 300_000),
+                log.asPartitions(), clock);
+        awaitLoaded();
+        String a = join("", (short) 5).get(5, TimeUnit.SECONDS).memberId();
+        String b = join("", (short) 5).get(5, TimeUnit.SECONDS).memberId();
+        CompletableFuture<JoinGroupResponseData> aJoin = join(a, (short) 5);
+        CompletableFuture<JoinGroupResponseData> bJoin = join(b, (short) 5);
+        coordinator.tick().get(5, TimeUnit.SECONDS); // b joined since the rebalance began: one more pass
+        assertFalse(aJoin.isDone(), "a pass that saw a new member waits one more");
+        CompletableFuture<JoinGroupResponseData> cJoin = join(join("", (short) 5).get(5, TimeUnit.SECONDS).memberId(),
+                (short) 5);
+        coordinator.tick().get(5, TimeUnit.SECONDS);
+        assertFalse(aJoin.isDone(), "c joined during the last pass");
+        coordinator.tick().get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<JoinGroupResponseData> joined : List.of(aJoin, bJoin, cJoin)) {
+            assertEquals(1, joined.get(5, TimeUnit.SECONDS).generationId());
+        }
+        assertEquals(3, aJoin.get().members().size() + bJoin.get().members().size() + cJoin.get().members().size());
+    }
+
+    @Test
     void joinV0GetsAMemberIdAtOnceWithoutMemberIdRequired() throws Exception {
         awaitLoaded();
         CompletableFuture<JoinGroupResponseData> joined = join("", (short) 0);
