@@ -104,7 +104,7 @@ public final class BenchMain {
             idle();
             values.put(Metric.IDLE_RSS_MIB, broker.rssMib());
             String bootstrap = broker.bootstrapServers();
-            createTopics(bootstrap);
+            createTopics(bootstrap, workload.groupMembers());
 
             step(kind, "ProducerPerformance (unlimited rate)", results, () -> {
                 log("  ProducerPerformance, " + workload.produceRecords() + " records, unlimited rate");
@@ -168,13 +168,11 @@ public final class BenchMain {
                 for (String protocol : List.of("classic", "consumer")) {
                     log("  " + workload.groupMembers() + "-member group, " + protocol + " protocol");
                     String topic = GROUP_TOPIC + "-" + protocol;
-                    createTopic(bootstrap, topic, workload.groupMembers());
                     GroupRebalance.Times t = GroupRebalance.measure(bootstrap, topic, topic + "-" + run, protocol,
                             workload.groupMembers());
-                    values.put(protocol.equals("classic") ? Metric.GROUP_JOIN_CLASSIC_MS : Metric.GROUP_JOIN_CONSUMER_MS,
-                            t.joinMs());
-                    values.put(protocol.equals("classic") ? Metric.GROUP_LEAVE_CLASSIC_MS
-                            : Metric.GROUP_LEAVE_CONSUMER_MS, t.leaveMs());
+                    boolean classic = protocol.equals("classic");
+                    values.put(classic ? Metric.GROUP_JOIN_CLASSIC_MS : Metric.GROUP_JOIN_CONSUMER_MS, t.joinMs());
+                    values.put(classic ? Metric.GROUP_LEAVE_CLASSIC_MS : Metric.GROUP_LEAVE_CONSUMER_MS, t.leaveMs());
                 }
             });
         } catch (RuntimeException e) {
@@ -216,26 +214,18 @@ public final class BenchMain {
                 "--command-property", "acks=all");
     }
 
-    private static void createTopics(String bootstrap) {
+    private static void createTopics(String bootstrap, int groupMembers) {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(List.of(new NewTopic(TOPIC, Workload.PARTITIONS, (short) 1),
                     new NewTopic(FIXED_TOPIC, Workload.PARTITIONS, (short) 1),
                     new NewTopic(TXN_TOPIC, Workload.PARTITIONS, (short) 1),
-                    new NewTopic(E2E_TOPIC, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                    new NewTopic(E2E_TOPIC, 1, (short) 1),
+                    new NewTopic(GROUP_TOPIC + "-classic", groupMembers, (short) 1),
+                    new NewTopic(GROUP_TOPIC + "-consumer", groupMembers, (short) 1))).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the benchmark topics on " + bootstrap, e);
-        }
-    }
-
-    private static void createTopic(String bootstrap, String topic, int partitions) {
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrap, e);
         }
     }
 

@@ -149,16 +149,12 @@ final class ConsumerGroupProtocol {
                 return CompletableFuture.completedFuture(error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null));
             }
             if (req.memberEpoch() < 0) {
-                ConsumerGroup g = groups.get(req.groupId()) instanceof ConsumerGroup c && !c.isDead() ? c : null;
-                if (g == null) {
-                    throw new Refusal(Errors.GROUP_ID_NOT_FOUND, groups.get(req.groupId()) == null
-                            ? "Group " + req.groupId() + " not found."
-                            : "Group " + req.groupId() + " is not a consumer group.");
-                }
+                ConsumerGroup g = groupFor(req.groupId(), false, "Group " + req.groupId() + " not found.");
                 return persisted(g, leave(g, req));
             }
             checkRegex(req.subscribedTopicRegex());
-            ConsumerGroup g = groupFor(req.groupId(), req.memberEpoch() == 0);
+            ConsumerGroup g = groupFor(req.groupId(), req.memberEpoch() == 0,
+                    "Consumer group " + req.groupId() + " not found.");
             return persisted(g, heartbeat(g, req, clientId, clientHost));
         } catch (Refusal r) {
             return CompletableFuture.completedFuture(error(r.error, r.getMessage()));
@@ -199,14 +195,15 @@ final class ConsumerGroupProtocol {
         }
     }
 
-    private ConsumerGroup groupFor(String groupId, boolean create) {
+    /** The live consumer group, created when {@code create}; else GROUP_ID_NOT_FOUND with Kafka's message. */
+    private ConsumerGroup groupFor(String groupId, boolean create, String notFoundMessage) {
         ConsumerGroup g = groups.consumer(groupId, create);
         if (g != null && !g.isDead()) {
             return g;
         }
         Group other = groups.get(groupId);
         throw new Refusal(Errors.GROUP_ID_NOT_FOUND, other == null || other.isDead()
-                ? "Consumer group " + groupId + " not found." : "Group " + groupId + " is not a consumer group.");
+                ? notFoundMessage : "Group " + groupId + " is not a consumer group.");
     }
 
     private ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroup g, ConsumerGroupHeartbeatRequestData req,
