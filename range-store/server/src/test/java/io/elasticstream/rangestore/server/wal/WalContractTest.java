@@ -387,13 +387,19 @@ abstract class WalContractTest {
             long next = await(wal.append(ByteBuffer.wrap(payload(99, 50_000))));
             Path firstSegment = dir.resolve(WalSegment.fileName(0));
             int oldValidBytes = validBytesOf(firstSegment, wal.endPosition());
+            // The preparation started at the last roll has looked for a released file already (it creates the
+            // prepared file only after that), so the released first segment waits, as recycled-1, for the next.
+            Path prepared = dir.resolve(SegmentPreallocator.PREPARED_FILE_NAME);
+            awaitCondition(() -> Files.exists(prepared), "the preparation started at the last roll");
             assertTrue(wal.releaseBefore(next) >= 1);
             Path recycled = dir.resolve(SegmentPreallocator.RECYCLED_PREFIX + "1" + SegmentPreallocator.RECYCLED_SUFFIX);
             assertTrue(Files.exists(recycled), "the released first segment waits for reuse");
             Object inode = Files.getAttribute(recycled, "unix:ino");
             byte[] before = Files.readAllBytes(recycled);
 
-            appendAll(wal, payloads(30, 4, 70_000)); // 14 records a segment: less than the old 20 fill
+            // 13 records of 75,000 bytes a segment (975,208 bytes): less than the old 20 filled (998,990), so
+            // whichever new segment takes the released file, its end lies before the end of the old records.
+            appendAll(wal, java.util.Collections.nCopies(30, payload(4, 75_000)));
             Path reused = findFileWithInode(dir, inode);
             byte[] after = Files.readAllBytes(reused);
             assertEquals(before.length, after.length);
