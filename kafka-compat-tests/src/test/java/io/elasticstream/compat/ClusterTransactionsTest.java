@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,17 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.EndTxnRequest;
+import org.apache.kafka.common.requests.EndTxnResponse;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,7 +47,8 @@ import org.junit.jupiter.api.Timeout;
  * several brokers, whose coordinator writes the markers into the other brokers' partitions through
  * WriteTxnMarkers and learns of the partitions through AddPartitionsToTxn v5 from their owners; then the
  * broker owning the transaction's {@code __transaction_state} partition is SIGKILLed with the transaction
- * open, and the producer still commits it at the coordinator that took the partition over.
+ * open, and the producer still commits it at the coordinator that took the partition over. A transactions-v1
+ * write (Produce v11) is verified by the coordinator on another broker (AddPartitionsToTxn v5, verify only).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -84,6 +97,39 @@ class ClusterTransactionsTest {
 
     @Test
     @Order(2)
+    void aTransactionsV1WriteIsVerifiedByTheCoordinatorOnAnotherBroker() throws Exception {
+        String id = "v1-verify";
+        FindCoordinatorResponseData.Coordinator coordinator;
+        try (RawKafkaClient any = new RawKafkaClient(cluster.bootstrap(0))) {
+            coordinator = ScenarioSupport.await("the coordinator of " + id, () -> {
+                FindCoordinatorResponse r = any.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                        .setKeyType((byte) 1).setCoordinatorKeys(List.of(id))), (short) 4);
+                var c = r.data().coordinators().getFirst();
+                return c.errorCode() == 0 ? Optional.of(c) : Optional.empty();
+            });
+        }
+        TopicPartition elsewhere = partitionLedByAnotherBrokerThan(coordinator.nodeId());
+        try (RawKafkaClient atCoordinator = new RawKafkaClient(coordinator.host() + ":" + coordinator.port());
+             RawKafkaClient atLeader = new RawKafkaClient(leaderAddress(elsewhere))) {
+            InitProducerIdResponseData p = TransactionRawScenarios.initProducerId(atCoordinator, id);
+            assertEquals(0, p.errorCode());
+            short v11 = 11;
+            assertEquals("TRANSACTION_ABORTABLE null", TransactionRawScenarios.produce(atLeader, v11, id, elsewhere,
+                    p.producerId(), p.producerEpoch(), 0), "not added to the transaction: refused, nothing written");
+            AddPartitionsToTxnResponse added = atCoordinator.send(AddPartitionsToTxnRequest.Builder.forClient(id,
+                    p.producerId(), p.producerEpoch(), List.of(elsewhere)), (short) 3);
+            assertEquals(Map.of(elsewhere, Errors.NONE), added.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID));
+            assertTrue(TransactionRawScenarios.produce(atLeader, v11, id, elsewhere, p.producerId(), p.producerEpoch(), 0)
+                    .startsWith("NONE"), "added: the coordinator on the other broker confirms it");
+            EndTxnResponse aborted = atCoordinator.send(new EndTxnRequest.Builder(new EndTxnRequestData()
+                    .setTransactionalId(id).setProducerId(p.producerId()).setProducerEpoch(p.producerEpoch())
+                    .setCommitted(false), false, false), (short) 4);
+            assertEquals(0, aborted.data().errorCode(), "aborted, so the partition's last stable offset moves on");
+        }
+    }
+
+    @Test
+    @Order(3)
     void theCoordinatorsBrokerKilledWithTheTransactionOpenAndTheProducerStillCommits() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer("failover");
              Admin admin = Clients.admin(cluster.bootstrapServers())) {
@@ -115,15 +161,27 @@ class ClusterTransactionsTest {
         return ps;
     }
 
+    private static TopicPartition partitionLedByAnotherBrokerThan(int brokerId) throws Exception {
+        return topic().partitions().stream().filter(p -> p.leader().id() != brokerId).findFirst()
+                .map(p -> new TopicPartition(TOPIC, p.partition())).orElseThrow();
+    }
+
+    private static String leaderAddress(TopicPartition tp) throws Exception {
+        var leader = topic().partitions().get(tp.partition()).leader();
+        return leader.host() + ":" + leader.port();
+    }
+
     private static Set<Integer> leaders() throws Exception {
+        Set<Integer> leaders = new TreeSet<>();
+        for (TopicPartitionInfo p : topic().partitions()) {
+            leaders.add(p.leader().id());
+        }
+        return leaders;
+    }
+
+    private static TopicDescription topic() throws Exception {
         try (Admin admin = Clients.admin(cluster.bootstrapServers())) {
-            TopicDescription d = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(TOPIC);
-            Set<Integer> leaders = new TreeSet<>();
-            for (TopicPartitionInfo p : d.partitions()) {
-                leaders.add(p.leader().id());
-            }
-            return leaders;
+            return admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC);
         }
     }
 

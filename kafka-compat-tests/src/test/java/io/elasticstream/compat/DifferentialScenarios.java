@@ -48,6 +48,7 @@ public final class DifferentialScenarios {
             new Scenario("consumerGroupHeartbeatErrors", ConsumerProtocolRawScenarios::heartbeatErrors),
             new Scenario("transactionCommitAndAbort", TransactionDifferentialScenarios::commitAndAbort),
             new Scenario("transactionFencingAndTimeout", TransactionDifferentialScenarios::fencingAndInvalidTimeout),
+            new Scenario("transactionVerification", TransactionRawScenarios::verification),
             new Scenario("kcat", ExternalClientScenarios::kcat),
             new Scenario("kafkajs", ExternalClientScenarios::kafkajs),
             new Scenario("kafkajsTransactions", ExternalClientScenarios::kafkajsTransactions));

@@ -5,6 +5,7 @@ import io.elasticstream.broker.group.ConsumerGroupConfig;
 import io.elasticstream.broker.group.GroupConfig;
 import io.elasticstream.broker.group.GroupCoordinator;
 import io.elasticstream.broker.group.GroupRecords.OffsetValue;
+import io.elasticstream.broker.partition.PartitionLog;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.common.Clock;
@@ -86,11 +87,13 @@ final class GroupApis {
     private final BrokerConfig config;
     private final TopicService topics;
     private final GroupCoordinator coordinator;
+    private final PartitionManager partitions;
 
     GroupApis(BrokerConfig config, TopicService topics, PartitionManager partitions,
               ScheduledExecutorService timer, Clock clock) {
         this.config = config;
         this.topics = topics;
+        this.partitions = partitions;
         this.coordinator = GroupCoordinator.start(GroupConfig.from(config.givenProperties()),
                 ConsumerGroupConfig.from(config.givenProperties()), partitions, timer, clock);
     }
@@ -205,29 +208,26 @@ final class GroupApis {
 
     /**
      * TxnOffsetCommit: offsets committed in a producer's transaction, visible once it commits (v6 names
-     * topics by id). A transactions-v2 client (v5+) sends no AddOffsetsToTxn: the group's partition of
-     * {@code __consumer_offsets} is added to the transaction here first, through {@code adder}.
+     * topics by id). The group's partition of {@code __consumer_offsets} must be in the transaction first
+     * ({@link TxnWriteVerifier}): a transactions-v1 client (v0–4) added it with AddOffsetsToTxn, which the
+     * transaction's coordinator confirms; a transactions-v2 client (v5+) sends no AddOffsetsToTxn, so the
+     * partition is added here.
      */
     CompletableFuture<ApiMessage> txnOffsetCommit(RequestContext context, AbstractRequest request,
-                                                  TxnPartitionAdder adder, CoordinatorTopic offsetsTopic) {
+                                                  TxnWriteVerifier verifier, CoordinatorTopic offsetsTopic) {
         TxnOffsetCommitRequestData req = ((TxnOffsetCommitRequest) request).data();
-        if (context.apiVersion() <= TxnOffsetCommitRequest.LAST_STABLE_VERSION_BEFORE_TRANSACTION_V2) {
-            return txnOffsetCommit(context, req);
-        }
+        short version = context.apiVersion();
         TopicPartition offsetsPartition = offsetsTopic.partitionOf(req.groupId());
-        return adder.add(req.transactionalId(), req.producerId(), req.producerEpoch(), Set.of(offsetsPartition),
-                TXN_ADD_TIMEOUT_MS).thenCompose(errors -> {
-                    Errors e = errors.getOrDefault(offsetsPartition, Errors.UNKNOWN_SERVER_ERROR);
-                    if (e == Errors.NONE) {
-                        return txnOffsetCommit(context, req);
-                    }
-                    Errors answer = switch (e) {
-                        // retried by the producer without looking the group coordinator up again
-                        case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, CONCURRENT_TRANSACTIONS ->
-                                Errors.COORDINATOR_LOAD_IN_PROGRESS;
-                        default -> e;
-                    };
-                    return CompletableFuture.completedFuture(TxnOffsetCommitRequest.getErrorResponse(req, answer));
+        PartitionLog log = partitions.get(offsetsPartition);
+        if (log == null) {
+            return txnOffsetCommit(context, req); // not the group's coordinator: answered as such
+        }
+        boolean add = version > TxnOffsetCommitRequest.LAST_STABLE_VERSION_BEFORE_TRANSACTION_V2;
+        return verifier.verify(req.transactionalId(), req.producerId(), req.producerEpoch(),
+                Map.of(offsetsPartition, log), add, TXN_ADD_TIMEOUT_MS).thenCompose(refused -> {
+                    Errors e = refused.get(offsetsPartition);
+                    return e == null ? txnOffsetCommit(context, req) : CompletableFuture.completedFuture(
+                            TxnOffsetCommitRequest.getErrorResponse(req, TxnWriteVerifier.forTxnOffsetCommit(e, version)));
                 });
     }
 

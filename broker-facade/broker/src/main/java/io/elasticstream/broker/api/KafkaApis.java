@@ -62,9 +62,10 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
                 producerIds::nextId, clock, timer).start(), topics, groupsTopic);
         handlers.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(producerIds, transactions));
         adder = new TxnPartitionAdder(config.nodeId(), transactions.coordinator(), txnTopic, partitions, timer);
-        handlers.put(ApiKeys.PRODUCE, new ProduceApi(topics, partitions, adder));
-        handlers.put(ApiKeys.TXN_OFFSET_COMMIT, (context, request) -> groups.txnOffsetCommit(context, request, adder,
-                groupsTopic));
+        TxnWriteVerifier verifier = new TxnWriteVerifier(adder);
+        handlers.put(ApiKeys.PRODUCE, new ProduceApi(topics, partitions, verifier));
+        handlers.put(ApiKeys.TXN_OFFSET_COMMIT, (context, request) -> groups.txnOffsetCommit(context, request,
+                verifier, groupsTopic));
         transactionVersion = txnConfig.version();
         peers = new NettyBrokerPeers(config.nodeId(), PEER_REQUEST_TIMEOUT);
         PeerRequests peerRequests = new PeerRequests(placement, peers, transactionVersion);

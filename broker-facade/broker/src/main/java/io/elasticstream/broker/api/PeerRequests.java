@@ -52,10 +52,11 @@ final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdde
 
     @Override
     public CompletableFuture<Map<TopicPartition, Errors>> add(int brokerId, String transactionalId, long producerId,
-                                                              short epoch, Set<TopicPartition> partitions) {
+                                                              short epoch, Set<TopicPartition> partitions,
+                                                              boolean verifyOnly) {
         AddPartitionsToTxnTransactionCollection transactions = new AddPartitionsToTxnTransactionCollection();
         transactions.add(new AddPartitionsToTxnTransaction().setTransactionalId(transactionalId)
-                .setProducerId(producerId).setProducerEpoch(epoch).setVerifyOnly(false)
+                .setProducerId(producerId).setProducerEpoch(epoch).setVerifyOnly(verifyOnly)
                 .setTopics(AddPartitionsToTxnRequest.Builder.forClient(transactionalId, producerId, epoch,
                         List.copyOf(partitions)).data.v3AndBelowTopics().duplicate()));
         return send(brokerId, AddPartitionsToTxnRequest.Builder.forBroker(transactions)).thenApply(r -> r == null

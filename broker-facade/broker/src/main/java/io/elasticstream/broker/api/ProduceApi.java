@@ -7,10 +7,8 @@ import io.elasticstream.broker.topic.TopicService;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -23,6 +21,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestContext;
 
@@ -42,18 +41,21 @@ import org.apache.kafka.common.requests.RequestContext;
 final class ProduceApi implements RequestHandler {
     /** The longest a request waits for a partition this broker is opening. */
     static final int MAX_OPEN_WAIT_MS = 5_000;
-    /** The first Produce version of transactions v2, whose transactional batches add their partition. */
+    /**
+     * The first Produce version of transactions v2, whose transactional batches add their partition; the
+     * earlier ones' are verified to be in the transaction.
+     */
     static final short FIRST_IMPLICIT_ADD_VERSION = 12;
     private final TopicService topics;
     private final PartitionManager partitions;
-    private final TxnPartitionAdder adder;
+    private final TxnWriteVerifier verifier;
     /** Appends each connection's requests in arrival order, as Kafka does (and idempotence needs). */
     private final ConnectionOrder order = new ConnectionOrder();
 
-    ProduceApi(TopicService topics, PartitionManager partitions, TxnPartitionAdder adder) {
+    ProduceApi(TopicService topics, PartitionManager partitions, TxnWriteVerifier verifier) {
         this.topics = topics;
         this.partitions = partitions;
-        this.adder = adder;
+        this.verifier = verifier;
     }
 
     @Override
@@ -61,9 +63,10 @@ final class ProduceApi implements RequestHandler {
         ProduceRequest req = (ProduceRequest) request;
         boolean byId = context.apiVersion() >= 13;
         CompletableFuture<Map<Uuid, String>> names = byId ? topics.namesById() : CompletableFuture.completedFuture(Map.of());
-        boolean implicitAdd = context.apiVersion() >= FIRST_IMPLICIT_ADD_VERSION && req.transactionalId() != null;
+        boolean transactional = req.transactionalId() != null;
         CompletableFuture<Ready> ready = names.thenCompose(n -> opened(req, byId, n)
-                .thenCompose(v -> implicitAdd ? added(req, byId, n) : CompletableFuture.completedFuture(Map.of()))
+                .thenCompose(v -> transactional ? verified(req, context.apiVersion(), byId, n)
+                        : CompletableFuture.completedFuture(Map.<TopicPartition, ApiError>of()))
                 .thenApply(refused -> new Ready(n, refused)));
         CompletableFuture<ApiMessage> response = order.run(context.connectionId, ready,
                 r -> produce(req, byId, r.names(), r.refused()));
@@ -74,16 +77,17 @@ final class ProduceApi implements RequestHandler {
     }
 
     /** What a request needs before its appends: topic names by id, and the partitions the coordinator refused. */
-    private record Ready(Map<Uuid, String> names, Map<TopicPartition, Errors> refused) {
+    private record Ready(Map<Uuid, String> names, Map<TopicPartition, ApiError> refused) {
     }
 
     /**
-     * Transactions v2: adds to the transaction the partitions whose batch begins the producer's transaction
-     * there; completes with the partitions that could not be added and why (the others are appended).
+     * KIP-890: verifies at the transaction's coordinator (Produce v3–11) or adds to the transaction (v12+,
+     * transactions v2) the partitions whose batch would begin the producer's transaction there; completes with
+     * the partitions refused and Kafka's answer for them (the others are appended).
      */
-    private CompletableFuture<Map<TopicPartition, Errors>> added(ProduceRequest req, boolean byId,
-                                                                 Map<Uuid, String> names) {
-        Set<TopicPartition> toAdd = new LinkedHashSet<>();
+    private CompletableFuture<Map<TopicPartition, ApiError>> verified(ProduceRequest req, short version, boolean byId,
+                                                                      Map<Uuid, String> names) {
+        Map<TopicPartition, PartitionLog> logs = new LinkedHashMap<>();
         long producerId = RecordBatch.NO_PRODUCER_ID;
         short epoch = RecordBatch.NO_PRODUCER_EPOCH;
         for (ProduceRequestData.TopicProduceData topicData : req.data().topicData()) {
@@ -96,24 +100,21 @@ final class ProduceApi implements RequestHandler {
                     continue; // answered by the append path
                 }
                 RecordBatch first = batches.next();
-                if (first.isTransactional() && !log.hasOpenTransaction(first.producerId(), first.producerEpoch())) {
-                    toAdd.add(tp);
+                if (first.isTransactional()) {
+                    logs.put(tp, log);
                     producerId = first.producerId();
                     epoch = first.producerEpoch();
                 }
             }
         }
-        if (toAdd.isEmpty()) {
+        if (logs.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        return adder.addForProduce(req.transactionalId(), producerId, epoch, toAdd, Math.min(req.timeout(), MAX_OPEN_WAIT_MS))
-                .thenApply(errors -> {
-                    Map<TopicPartition, Errors> refused = new LinkedHashMap<>();
-                    errors.forEach((tp, e) -> {
-                        if (e != Errors.NONE) {
-                            refused.put(tp, e);
-                        }
-                    });
+        boolean add = version >= FIRST_IMPLICIT_ADD_VERSION;
+        return verifier.verify(req.transactionalId(), producerId, epoch, logs, add,
+                Math.min(req.timeout(), MAX_OPEN_WAIT_MS)).thenApply(errors -> {
+                    Map<TopicPartition, ApiError> refused = new LinkedHashMap<>();
+                    errors.forEach((tp, e) -> refused.put(tp, TxnWriteVerifier.forProduce(e, version)));
                     return refused;
                 });
     }
@@ -139,7 +140,7 @@ final class ProduceApi implements RequestHandler {
     }
 
     private CompletableFuture<ApiMessage> produce(ProduceRequest req, boolean byId, Map<Uuid, String> names,
-                                                  Map<TopicPartition, Errors> refused) {
+                                                  Map<TopicPartition, ApiError> refused) {
         short acks = req.acks();
         ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
         List<CompletableFuture<?>> pending = new ArrayList<>();
@@ -165,9 +166,9 @@ final class ProduceApi implements RequestHandler {
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(topic, partitionData.index());
-                Errors notAdded = refused.get(tp);
-                if (notAdded != null) {
-                    fail(p, notAdded, null);
+                ApiError notVerified = refused.get(tp);
+                if (notVerified != null) {
+                    fail(p, notVerified.error(), notVerified.message());
                     continue;
                 }
                 PartitionLog log = partitions.get(tp);

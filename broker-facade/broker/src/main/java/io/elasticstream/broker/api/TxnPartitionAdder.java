@@ -12,11 +12,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Transactions v2's implicit partition add (KIP-890 part 2): the owner of a partition that receives a
- * transaction's first batch adds the partition at the transaction's coordinator, on this broker directly or
- * on another through AddPartitionsToTxn v5 ({@link RemoteAdd}). While the coordinator is still completing the
- * previous transaction (CONCURRENT_TRANSACTIONS) the add is retried every {@value #RETRY_BACKOFF_MS} ms, as
- * Kafka's {@code add.partitions.to.txn.retry.backoff.ms}, within the produce request's timeout.
+ * A partition owner's requests to a transaction's coordinator, on this broker directly or on another through
+ * AddPartitionsToTxn v5 ({@link RemoteAdd}): transactions v2's implicit partition add (KIP-890 part 2,
+ * {@link #add}), and KIP-890 part 1's verification that a transactions-v1 client added the partition
+ * ({@link #verify}). While the coordinator is still completing the previous transaction
+ * (CONCURRENT_TRANSACTIONS) an add is retried every {@value #RETRY_BACKOFF_MS} ms, as Kafka's
+ * {@code add.partitions.to.txn.retry.backoff.ms}, within the request's timeout; a verification is not (the
+ * v1 client retries the write).
  */
 final class TxnPartitionAdder {
     static final long RETRY_BACKOFF_MS = 20;
@@ -24,12 +26,13 @@ final class TxnPartitionAdder {
     /** Sends AddPartitionsToTxn v5 to the broker owning the transaction's coordinator. */
     @FunctionalInterface
     interface RemoteAdd {
-        /** Completes with one error per partition, never exceptionally. */
+        /** Completes with one error per partition, never exceptionally; {@code verifyOnly} adds nothing. */
         CompletableFuture<Map<TopicPartition, Errors>> add(int brokerId, String transactionalId, long producerId,
-                                                           short epoch, Set<TopicPartition> partitions);
+                                                           short epoch, Set<TopicPartition> partitions,
+                                                           boolean verifyOnly);
 
         /** No way to reach other brokers: NOT_COORDINATOR, so the producer looks the coordinator up again. */
-        RemoteAdd NONE = (broker, id, pid, epoch, partitions) -> CompletableFuture.completedFuture(
+        RemoteAdd NONE = (broker, id, pid, epoch, partitions, verifyOnly) -> CompletableFuture.completedFuture(
                 all(partitions, Errors.NOT_COORDINATOR));
     }
 
@@ -64,30 +67,19 @@ final class TxnPartitionAdder {
     }
 
     /**
-     * {@link #add} for a produce: the coordinator's passing troubles become the retriable NOT_ENOUGH_REPLICAS,
-     * as Kafka answers them.
+     * Asks the coordinator whether {@code tps} are in the open transaction of {@code transactionalId} (an
+     * AddPartitionsToTxn with {@code verifyOnly}): NONE for those that are, TRANSACTION_ABORTABLE for those
+     * that are not, or the coordinator's error for all.
      */
-    CompletableFuture<Map<TopicPartition, Errors>> addForProduce(String transactionalId, long producerId, short epoch,
-                                                                 Set<TopicPartition> tps, long timeoutMs) {
-        return add(transactionalId, producerId, epoch, tps, timeoutMs).thenApply(errors -> {
-            Map<TopicPartition, Errors> shaped = new LinkedHashMap<>();
-            errors.forEach((tp, e) -> shaped.put(tp, switch (e) {
-                case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS,
-                     CONCURRENT_TRANSACTIONS -> Errors.NOT_ENOUGH_REPLICAS;
-                default -> e;
-            }));
-            return shaped;
-        });
+    CompletableFuture<Map<TopicPartition, Errors>> verify(String transactionalId, long producerId, short epoch,
+                                                          Set<TopicPartition> tps) {
+        return ask(transactionalId, producerId, epoch, tps, true);
     }
 
     private CompletableFuture<Map<TopicPartition, Errors>> attempt(String transactionalId, long producerId,
                                                                    short epoch, Set<TopicPartition> tps,
                                                                    long deadlineNs) {
-        int owner = partitions.ownerOf(stateTopic.partitionOf(transactionalId));
-        CompletableFuture<Map<TopicPartition, Errors>> added = owner == nodeId || owner == -1
-                ? coordinator.addPartitions(transactionalId, producerId, epoch, tps, false)
-                : remote.add(owner, transactionalId, producerId, epoch, tps);
-        return added.exceptionally(err -> all(tps, Errors.COORDINATOR_NOT_AVAILABLE)).thenCompose(errors -> {
+        return ask(transactionalId, producerId, epoch, tps, false).thenCompose(errors -> {
             boolean concurrent = errors.values().stream().anyMatch(e -> e == Errors.CONCURRENT_TRANSACTIONS);
             if (!concurrent || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_BACKOFF_MS) > deadlineNs) {
                 return CompletableFuture.completedFuture(errors);
@@ -102,6 +94,15 @@ final class TxnPartitionAdder {
             }), RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS);
             return retry;
         });
+    }
+
+    private CompletableFuture<Map<TopicPartition, Errors>> ask(String transactionalId, long producerId, short epoch,
+                                                               Set<TopicPartition> tps, boolean verifyOnly) {
+        int owner = partitions.ownerOf(stateTopic.partitionOf(transactionalId));
+        CompletableFuture<Map<TopicPartition, Errors>> answer = owner == nodeId || owner == -1
+                ? coordinator.addPartitions(transactionalId, producerId, epoch, tps, verifyOnly)
+                : remote.add(owner, transactionalId, producerId, epoch, tps, verifyOnly);
+        return answer.exceptionally(err -> all(tps, Errors.COORDINATOR_NOT_AVAILABLE));
     }
 
     static Map<TopicPartition, Errors> all(Set<TopicPartition> tps, Errors error) {

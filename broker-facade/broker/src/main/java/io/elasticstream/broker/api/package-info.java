@@ -6,8 +6,9 @@
  * {@link io.elasticstream.broker.api.FetchSessionCache}. FindCoordinator resolves group and transaction
  * coordinators over their internal topics ({@link io.elasticstream.broker.api.CoordinatorTopic}); the
  * transaction APIs are {@link io.elasticstream.broker.api.TxnApis}, markers go out through
- * {@link io.elasticstream.broker.api.MarkerWriter}, transactions v2's implicit partition add through
- * {@link io.elasticstream.broker.api.TxnPartitionAdder}, and the requests to other brokers through
+ * {@link io.elasticstream.broker.api.MarkerWriter}, a transactional write's check that its partition is in
+ * the transaction (KIP-890: verified for v1 clients, added for v2 ones) through
+ * {@link io.elasticstream.broker.api.TxnWriteVerifier} and {@link io.elasticstream.broker.api.TxnPartitionAdder}, and the requests to other brokers through
  * {@link io.elasticstream.broker.api.PeerRequests} (docs/transactions.md).
  *
  * <p>Handlers never block: they complete futures from PD, stream and timer callbacks. Depends on the

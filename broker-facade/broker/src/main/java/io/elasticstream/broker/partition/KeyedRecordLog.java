@@ -51,13 +51,18 @@ public record KeyedRecordLog(PartitionLog log, Clock clock) {
     /**
      * Appends the entries as one transactional batch of {@code producerId} at {@code producerEpoch}, without a
      * sequence number (as Kafka's coordinators write transactional offset commits: the partition keeps no
-     * sequence for them); completes once durable.
+     * sequence for them); completes once durable. The first batch of a transaction here needs the
+     * transaction's verification confirmed first ({@link PartitionLog#beginTxnVerification}).
      */
     public CompletableFuture<Void> appendTransactional(List<Entry> entries, long producerId, short producerEpoch) {
         MemoryRecords batch = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch,
                 0, records(entries));
         withoutSequence(batch.buffer());
-        return log.append(batch, Integer.MAX_VALUE).thenApply(offset -> null);
+        try {
+            return log.append(batch, Integer.MAX_VALUE).thenApply(offset -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e); // refused (an unverified transaction, a fenced epoch)
+        }
     }
 
     private static final int BASE_SEQUENCE_OFFSET = 53;

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -56,6 +57,8 @@ public final class PartitionLog {
     private final ProducerStateTable producers = new ProducerStateTable();
     /** Producer state of the confirmed batches only: what a snapshot holds. Guarded by this. */
     private final ProducerStateTable confirmedProducers = new ProducerStateTable();
+    /** KIP-890: the producers whose transaction's first batch here the coordinator is confirming. */
+    private final TxnVerifications verifications = new TxnVerifications();
     /** Appended batches, in offset order, not yet counted in {@link #sizeBytes} and {@link #confirmedProducers}. */
     private final ArrayDeque<Appended> unconfirmed = new ArrayDeque<>();
     /** Where snapshots go; null: none are taken or loaded. */
@@ -354,6 +357,10 @@ public final class PartitionLog {
                         appended.add(duplicateOf(check.duplicateBaseOffset(), batch.recordCount()));
                         continue;
                     }
+                    if (batch.isTransactional() && !verifications.isConfirmed(batch.producerId())
+                            && !producers.hasOpenTransaction(batch.producerId(), batch.producerEpoch())) {
+                        throw new InvalidTxnStateException("Record was not part of an ongoing transaction");
+                    }
                 }
                 long[] base = {-1};
                 int size = batch.bytes().remaining();
@@ -371,6 +378,9 @@ public final class PartitionLog {
                 if (batch.hasProducerId() && base[0] >= 0) {
                     producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
                             batch.lastSequence(), base[0], batch.maxTimestamp(), batch.isTransactional());
+                    if (batch.isTransactional()) {
+                        verifications.end(batch.producerId());
+                    }
                     long baseOffset = base[0];
                     unconfirmedIdempotent.put(baseOffset, f);
                     f.whenComplete((ok, err) -> unconfirmedIdempotent.remove(baseOffset, f));
@@ -422,6 +432,7 @@ public final class PartitionLog {
                 unconfirmed.addLast(new Appended(base[0], marker.sizeInBytes(), producerId, producerEpoch, -1, -1,
                         timestampMs, false, new StoredBatchHeader.Marker(commit, coordinatorEpoch)));
                 producers.endTxn(producerId, producerEpoch, commit, base[0], coordinatorEpoch);
+                verifications.end(producerId);
             }
         }
         failOnStreamError(f);
@@ -440,11 +451,20 @@ public final class PartitionLog {
     }
 
     /**
-     * Whether {@code producerId} at {@code epoch} has a transaction open here (by appended batches): a
-     * transactions-v2 produce needs no partition add then.
+     * Begins the KIP-890 verification of a transactional write of {@code producerId} at {@code epoch}: null
+     * when the producer has a transaction open here (by appended batches), so the write needs none; else the
+     * token to {@link #confirmTxnVerification confirm} once the coordinator answered. A transactional batch
+     * that would open the producer's transaction here is refused (INVALID_TXN_STATE) unless its verification
+     * was confirmed, and no marker of the producer was written since it began.
      */
-    public synchronized boolean hasOpenTransaction(long producerId, short epoch) {
-        return producers.hasOpenTransaction(producerId, epoch);
+    public synchronized TxnVerifications.Token beginTxnVerification(long producerId, short epoch) {
+        return producers.hasOpenTransaction(producerId, epoch) ? null : verifications.begin(producerId);
+    }
+
+    /** The coordinator's answer to {@link #beginTxnVerification}: the partition is in the transaction or not. */
+    public synchronized void confirmTxnVerification(long producerId, TxnVerifications.Token token,
+                                                    boolean inTransaction) {
+        verifications.confirm(producerId, token, inTransaction);
     }
 
     /**

@@ -13,6 +13,9 @@
  * stable offset is the first offset of the oldest open transaction (capped by the high watermark), and
  * aborted transactions are indexed for {@code read_committed} fetches. Both live in the producer state
  * ({@link io.elasticstream.broker.partition.ProducerStateTable}) and so in its snapshots at PD.
+ * A transactional batch that would open its producer's transaction here is written only once the
+ * transaction's coordinator confirmed the partition is in it, and no marker came since
+ * ({@link io.elasticstream.broker.partition.TxnVerifications}, KIP-890).
  * {@link io.elasticstream.broker.partition.KeyedRecordLog} is an internal topic's partition used as a
  * key/value log by a coordinator.
  *

@@ -284,8 +284,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /**
      * Adds {@code partitions} to the open transaction (or begins one), or with {@code verifyOnly} only checks
-     * they are in it (KIP-890 part 1: INVALID_TXN_STATE for those that are not). Completes with one error per
-     * partition.
+     * they are in it ({@link #verify}). Completes with one error per partition.
      */
     public CompletableFuture<Map<TopicPartition, Errors>> addPartitions(String transactionalId, long producerId,
                                                                         short epoch, Set<TopicPartition> partitions,
@@ -296,6 +295,9 @@ public final class TransactionCoordinator implements AutoCloseable {
             if (error == Errors.NONE) {
                 error = checkProducer(e, producerId, epoch);
             }
+            if (error == Errors.NONE && verifyOnly) {
+                return done(verify(e.metadata, partitions));
+            }
             if (error == Errors.NONE && (e.busy || !e.metadata.state().idle() && e.metadata.state() != TxnState.ONGOING)) {
                 error = Errors.CONCURRENT_TRANSACTIONS;
             }
@@ -303,19 +305,29 @@ public final class TransactionCoordinator implements AutoCloseable {
                 return done(all(partitions, error));
             }
             TxnMetadata m = e.metadata;
-            if (verifyOnly) {
-                Map<TopicPartition, Errors> result = new LinkedHashMap<>();
-                for (TopicPartition tp : partitions) {
-                    boolean in = m.state() == TxnState.ONGOING && m.partitions().contains(tp);
-                    result.put(tp, in ? Errors.NONE : Errors.INVALID_TXN_STATE);
-                }
-                return done(result);
-            }
             if (m.state() == TxnState.ONGOING && m.partitions().containsAll(partitions)) {
                 return done(all(partitions, Errors.NONE));
             }
             return persist(e, m.withPartitions(partitions, now())).thenApply(err -> all(partitions, err));
         });
+    }
+
+    /**
+     * KIP-890 part 1, a partition owner's check before a transactions-v1 client's write begins a transaction
+     * on a partition: NONE for the partitions in the open transaction, TRANSACTION_ABORTABLE for the others;
+     * CONCURRENT_TRANSACTIONS for all while the transaction is being completed. As Kafka, by the durable state
+     * only (an add being written is not yet there; the client does not write before it is answered).
+     */
+    private static Map<TopicPartition, Errors> verify(TxnMetadata m, Set<TopicPartition> partitions) {
+        if (m.state() == TxnState.PREPARE_COMMIT || m.state() == TxnState.PREPARE_ABORT) {
+            return all(partitions, Errors.CONCURRENT_TRANSACTIONS);
+        }
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            boolean in = m.state() == TxnState.ONGOING && m.partitions().contains(tp);
+            result.put(tp, in ? Errors.NONE : Errors.TRANSACTION_ABORTABLE);
+        }
+        return result;
     }
 
     /** Adds the {@code __consumer_offsets} partition of a group to the transaction (AddOffsetsToTxn). */

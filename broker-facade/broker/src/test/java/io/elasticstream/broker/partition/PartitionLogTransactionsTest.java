@@ -56,6 +56,25 @@ class PartitionLogTransactionsTest {
         return records;
     }
 
+    /** The transaction's coordinator confirmed that the producer's transaction includes this partition. */
+    private void verified(long producerId, short epoch) {
+        TxnVerifications.Token token = log.beginTxnVerification(producerId, epoch);
+        if (token != null) {
+            log.confirmTxnVerification(producerId, token, true);
+        }
+    }
+
+    /** Appends a transaction's first batch here, verified first. */
+    private void beginConfirmed(MemoryRecords records) {
+        var batch = records.batches().iterator().next();
+        verified(batch.producerId(), batch.producerEpoch());
+        appendConfirmed(records);
+    }
+
+    private static InvalidTxnStateException refused(Runnable append) {
+        return assertThrows(InvalidTxnStateException.class, append::run);
+    }
+
     private void appendConfirmed(MemoryRecords records) {
         var f = log.append(records, MAX_BATCH_BYTES);
         stream.confirmNext();
@@ -71,7 +90,7 @@ class PartitionLogTransactionsTest {
     @Test
     void anOpenTransactionHoldsTheLastStableOffsetUntilItsMarker() {
         appendConfirmed(idempotent(OTHER_PRODUCER, 0, "a"));                // offset 0
-        appendConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1", "t2")); // offsets 1-2
+        beginConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1", "t2")); // offsets 1-2
         appendConfirmed(idempotent(OTHER_PRODUCER, 1, "b"));                // offset 3
 
         assertEquals(4, log.highWatermark());
@@ -84,7 +103,7 @@ class PartitionLogTransactionsTest {
 
     @Test
     void anAbortIsIndexedForTheFetchesThatOverlapIt() {
-        appendConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1"));   // offset 0
+        beginConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1"));    // offset 0
         appendConfirmed(transactional(TXN_PRODUCER, (short) 0, 1, "t2"));   // offset 1
         long marker = markerConfirmed(TXN_PRODUCER, (short) 0, false, 0); // offset 2
         appendConfirmed(idempotent(OTHER_PRODUCER, 0, "a"));               // offset 3
@@ -98,7 +117,7 @@ class PartitionLogTransactionsTest {
 
     @Test
     void aNonTransactionalWriteWhileTheProducersTransactionIsOpenIsRefused() {
-        appendConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1"));
+        beginConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1"));
         CompletionException e = assertThrows(CompletionException.class, () -> {
             throw new CompletionException(assertThrows(RuntimeException.class,
                     () -> log.append(idempotent(TXN_PRODUCER, 1, "x"), MAX_BATCH_BYTES)));
@@ -107,8 +126,48 @@ class PartitionLogTransactionsTest {
     }
 
     @Test
+    void aTransactionsFirstBatchHereIsWrittenOnlyOnceTheCoordinatorConfirmedThePartitionIsInIt() {
+        refused(() -> log.append(transactional(TXN_PRODUCER, (short) 0, 0, "unverified"), MAX_BATCH_BYTES));
+
+        TxnVerifications.Token notIn = log.beginTxnVerification(TXN_PRODUCER, (short) 0);
+        log.confirmTxnVerification(TXN_PRODUCER, notIn, false);
+        refused(() -> log.append(transactional(TXN_PRODUCER, (short) 0, 0, "not in it"), MAX_BATCH_BYTES));
+
+        beginConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1"));
+        assertEquals(null, log.beginTxnVerification(TXN_PRODUCER, (short) 0), "its transaction is open here now");
+        appendConfirmed(transactional(TXN_PRODUCER, (short) 0, 1, "t2"));
+        markerConfirmed(TXN_PRODUCER, (short) 0, true, 0);
+        refused(() -> log.append(transactional(TXN_PRODUCER, (short) 0, 2, "after the marker"), MAX_BATCH_BYTES));
+        assertEquals(3, log.logEndOffset(), "nothing refused was written: t1, t2 and the marker");
+    }
+
+    @Test
+    void aMarkerWrittenWhileTheCoordinatorWasAskedVoidsItsAnswer() {
+        // The producer's first request to this partition is verified: the coordinator answers "in the
+        // transaction", but aborts the transaction (its timeout) and writes the marker here before the answer
+        // arrives. The request's write would begin a transaction the coordinator knows nothing of.
+        TxnVerifications.Token asked = log.beginTxnVerification(TXN_PRODUCER, (short) 0);
+        markerConfirmed(TXN_PRODUCER, (short) 0, false, 0);
+        log.confirmTxnVerification(TXN_PRODUCER, asked, true);
+        refused(() -> log.append(transactional(TXN_PRODUCER, (short) 0, 0, "late"), MAX_BATCH_BYTES));
+        assertEquals(1, log.lastStableOffset(), "no transaction open here");
+    }
+
+    @Test
+    void pipelinedRequestsOfAProducerShareOneVerification() {
+        TxnVerifications.Token first = log.beginTxnVerification(TXN_PRODUCER, (short) 0);
+        TxnVerifications.Token second = log.beginTxnVerification(TXN_PRODUCER, (short) 0);
+        assertTrue(first == second, "one verification in progress for the producer");
+        log.confirmTxnVerification(TXN_PRODUCER, first, true);
+        log.confirmTxnVerification(TXN_PRODUCER, second, true);
+        appendConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1"));
+        appendConfirmed(transactional(TXN_PRODUCER, (short) 0, 1, "t2"));
+        assertEquals(0, log.lastStableOffset());
+    }
+
+    @Test
     void markersFromAnOlderProducerEpochOrCoordinatorEpochAreRefused() {
-        appendConfirmed(transactional(TXN_PRODUCER, (short) 3, 0, "t1"));
+        beginConfirmed(transactional(TXN_PRODUCER, (short) 3, 0, "t1"));
         markerConfirmed(TXN_PRODUCER, (short) 3, true, 5);
 
         assertThrows(InvalidProducerEpochException.class,

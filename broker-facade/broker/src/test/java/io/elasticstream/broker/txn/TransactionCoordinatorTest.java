@@ -208,8 +208,8 @@ class TransactionCoordinatorTest {
                 false).get(5, TimeUnit.SECONDS).get(P0));
         assertEquals(Errors.INVALID_TXN_STATE, coordinator.endTxn(ID, p.producerId(), p.epoch(), true, false)
                 .get(5, TimeUnit.SECONDS).error(), "nothing to commit");
-        assertEquals(Errors.INVALID_TXN_STATE, coordinator.addPartitions(ID, p.producerId(), p.epoch(), Set.of(P0),
-                true).get(5, TimeUnit.SECONDS).get(P0), "verify-only: not in the transaction");
+        assertEquals(Errors.TRANSACTION_ABORTABLE, coordinator.addPartitions(ID, p.producerId(), p.epoch(),
+                Set.of(P0), true).get(5, TimeUnit.SECONDS).get(P0), "verify-only: not in the transaction");
         assertEquals(Errors.NONE, add(p, P0));
         assertEquals(Errors.NONE, coordinator.addPartitions(ID, p.producerId(), p.epoch(), Set.of(P0), true)
                 .get(5, TimeUnit.SECONDS).get(P0));
