@@ -47,14 +47,6 @@ public final class SharePartition {
             return this == ACKNOWLEDGED || this == ARCHIVED;
         }
 
-        static RecordState forId(byte id) {
-            for (RecordState s : values()) {
-                if (s.id == id) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("unknown record state " + id);
-        }
     }
 
     /** Limits of one share group on a partition. */
