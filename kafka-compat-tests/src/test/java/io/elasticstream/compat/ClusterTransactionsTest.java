@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.message.EndTxnRequestData;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -32,8 +30,6 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.requests.EndTxnResponse;
-import org.apache.kafka.common.requests.FindCoordinatorRequest;
-import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -101,12 +97,7 @@ class ClusterTransactionsTest {
         String id = "v1-verify";
         FindCoordinatorResponseData.Coordinator coordinator;
         try (RawKafkaClient any = new RawKafkaClient(cluster.bootstrap(0))) {
-            coordinator = ScenarioSupport.await("the coordinator of " + id, () -> {
-                FindCoordinatorResponse r = any.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
-                        .setKeyType((byte) 1).setCoordinatorKeys(List.of(id))), (short) 4);
-                var c = r.data().coordinators().getFirst();
-                return c.errorCode() == 0 ? Optional.of(c) : Optional.empty();
-            });
+            coordinator = any.awaitCoordinator(RawKafkaClient.TRANSACTION, id);
         }
         TopicPartition elsewhere = partitionLedByAnotherBrokerThan(coordinator.nodeId());
         try (RawKafkaClient atCoordinator = new RawKafkaClient(coordinator.host() + ":" + coordinator.port());

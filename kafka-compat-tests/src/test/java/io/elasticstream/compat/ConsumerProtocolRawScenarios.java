@@ -9,7 +9,6 @@ import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
@@ -20,8 +19,6 @@ import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
-import org.apache.kafka.common.requests.FindCoordinatorRequest;
-import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
  * Differential scenarios that speak the wire protocol directly ({@link RawKafkaClient}): the versions of the
@@ -131,11 +128,7 @@ final class ConsumerProtocolRawScenarios {
     /** FindCoordinator until the group's coordinator is up (the first call creates {@code __consumer_offsets}). */
     private static void awaitCoordinator(RawKafkaClient raw, String group) {
         ScenarioSupport.await("the coordinator of " + group, () -> {
-            FindCoordinatorResponse r = raw.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
-                    .setKeyType((byte) 0).setCoordinatorKeys(List.of(group))), (short) 4);
-            if (r.data().coordinators().getFirst().errorCode() != 0) {
-                return Optional.empty();
-            }
+            raw.awaitCoordinator(RawKafkaClient.GROUP, group);
             // and until it has loaded the group's partition
             ConsumerGroupDescribeResponse d = raw.send(new ConsumerGroupDescribeRequest.Builder(
                     new ConsumerGroupDescribeRequestData().setGroupIds(List.of(group))), (short) 1);

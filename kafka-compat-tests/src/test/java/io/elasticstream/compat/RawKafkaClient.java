@@ -7,9 +7,15 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
@@ -55,6 +61,23 @@ final class RawKafkaClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(key + " v" + version + " failed", e);
         }
+    }
+
+    /** Key types of FindCoordinator. */
+    static final byte GROUP = 0;
+    static final byte TRANSACTION = 1;
+
+    /**
+     * FindCoordinator of {@code key} ({@link #GROUP} or {@link #TRANSACTION}) until the coordinator is up (the
+     * first call creates the coordinator's internal topic); the coordinator found.
+     */
+    FindCoordinatorResponseData.Coordinator awaitCoordinator(byte keyType, String key) {
+        return ScenarioSupport.await("the coordinator of " + key, () -> {
+            FindCoordinatorResponse r = send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                    .setKeyType(keyType).setCoordinatorKeys(List.of(key))), (short) 4);
+            FindCoordinatorResponseData.Coordinator c = r.data().coordinators().getFirst();
+            return c.errorCode() == 0 ? Optional.of(c) : Optional.empty();
+        });
     }
 
     @Override

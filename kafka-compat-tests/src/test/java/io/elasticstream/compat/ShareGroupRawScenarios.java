@@ -4,12 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.FindCoordinatorRequest;
-import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.ShareGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.ShareGroupHeartbeatResponse;
 
@@ -35,7 +32,7 @@ final class ShareGroupRawScenarios {
         Clients.createTopic(bootstrap, "diff-share-2p", 2);
         Clients.createTopic(bootstrap, "diff-share-4p", 4);
         try (RawKafkaClient raw = new RawKafkaClient(bootstrap)) {
-            awaitCoordinator(raw, group);
+            raw.awaitCoordinator(RawKafkaClient.GROUP, group);
             ScenarioSupport.await("the group coordinator loaded", () -> {
                 Errors e = Errors.forCode(send(raw, join(group + "-warmup", "w", "diff-share-1p")).errorCode());
                 return e == Errors.NOT_COORDINATOR || e == Errors.COORDINATOR_LOAD_IN_PROGRESS ? Optional.empty()
@@ -132,13 +129,5 @@ final class ShareGroupRawScenarios {
     private static String answer(RawKafkaClient raw, ShareGroupHeartbeatRequestData req) {
         ShareGroupHeartbeatResponseData r = send(raw, req);
         return Errors.forCode(r.errorCode()).name() + " " + r.errorMessage() + " epoch=" + r.memberEpoch();
-    }
-
-    private static void awaitCoordinator(RawKafkaClient raw, String group) {
-        ScenarioSupport.await("the coordinator of " + group, () -> {
-            FindCoordinatorResponse r = raw.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
-                    .setKeyType((byte) 0).setCoordinatorKeys(List.of(group))), (short) 4);
-            return r.data().coordinators().getFirst().errorCode() == 0 ? Optional.of(true) : Optional.empty();
-        });
     }
 }

@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.EndTxnRequestData;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -18,8 +17,6 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.requests.EndTxnResponse;
-import org.apache.kafka.common.requests.FindCoordinatorRequest;
-import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -51,8 +48,8 @@ final class TransactionRawScenarios {
         TopicPartition p0 = new TopicPartition(topic, 0);
         TopicPartition p1 = new TopicPartition(topic, 1);
         try (RawKafkaClient raw = new RawKafkaClient(bootstrap)) {
-            awaitCoordinator(raw, (byte) 1, transactionalId);
-            awaitCoordinator(raw, (byte) 0, GROUP);
+            raw.awaitCoordinator(RawKafkaClient.TRANSACTION, transactionalId);
+            raw.awaitCoordinator(RawKafkaClient.GROUP, GROUP);
             InitProducerIdResponseData init = initProducerId(raw, transactionalId);
             long pid = init.producerId();
             short epoch = init.producerEpoch();
@@ -132,18 +129,6 @@ final class TransactionRawScenarios {
             boolean loading = e == Errors.COORDINATOR_LOAD_IN_PROGRESS || e == Errors.COORDINATOR_NOT_AVAILABLE
                     || e == Errors.NOT_COORDINATOR;
             return loading ? Optional.empty() : Optional.of(e.name());
-        });
-    }
-
-    /**
-     * FindCoordinator of a group (key type 0) or a transactional id (1) until it is up (the first call creates
-     * the coordinator's topic).
-     */
-    private static void awaitCoordinator(RawKafkaClient raw, byte keyType, String key) {
-        ScenarioSupport.await("the coordinator of " + key, () -> {
-            FindCoordinatorResponse r = raw.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
-                    .setKeyType(keyType).setCoordinatorKeys(List.of(key))), (short) 4);
-            return r.data().coordinators().getFirst().errorCode() == 0 ? Optional.of(true) : Optional.empty();
         });
     }
 }
