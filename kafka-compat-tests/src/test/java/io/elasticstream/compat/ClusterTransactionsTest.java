@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -94,12 +95,22 @@ class ClusterTransactionsTest {
     @Test
     @Order(2)
     void aTransactionsV1WriteIsVerifiedByTheCoordinatorOnAnotherBroker() throws Exception {
-        String id = "v1-verify";
-        FindCoordinatorResponseData.Coordinator coordinator;
+        // A transactional id whose coordinator is on another broker than one of the topic's partitions
+        // (partitions and __transaction_state partitions are placed independently, and may move).
+        String id = null;
+        FindCoordinatorResponseData.Coordinator coordinator = null;
+        Optional<TopicPartition> other = Optional.empty();
         try (RawKafkaClient any = new RawKafkaClient(cluster.bootstrap(0))) {
-            coordinator = any.awaitCoordinator(RawKafkaClient.TRANSACTION, id);
+            for (int i = 0; i < 50 && other.isEmpty(); i++) {
+                id = "v1-verify-" + i;
+                coordinator = any.awaitCoordinator(RawKafkaClient.TRANSACTION, id);
+                other = partitionLedByAnotherBrokerThan(coordinator.nodeId());
+            }
         }
-        TopicPartition elsewhere = partitionLedByAnotherBrokerThan(coordinator.nodeId());
+        if (other.isEmpty()) {
+            throw new AssertionError("no coordinator apart from the partitions' brokers: " + leaders());
+        }
+        TopicPartition elsewhere = other.get();
         try (RawKafkaClient atCoordinator = new RawKafkaClient(coordinator.host() + ":" + coordinator.port());
              RawKafkaClient atLeader = new RawKafkaClient(leaderAddress(elsewhere))) {
             InitProducerIdResponseData p = TransactionRawScenarios.initProducerId(atCoordinator, id);
@@ -152,9 +163,9 @@ class ClusterTransactionsTest {
         return ps;
     }
 
-    private static TopicPartition partitionLedByAnotherBrokerThan(int brokerId) throws Exception {
+    private static Optional<TopicPartition> partitionLedByAnotherBrokerThan(int brokerId) throws Exception {
         return topic().partitions().stream().filter(p -> p.leader().id() != brokerId).findFirst()
-                .map(p -> new TopicPartition(TOPIC, p.partition())).orElseThrow();
+                .map(p -> new TopicPartition(TOPIC, p.partition()));
     }
 
     private static String leaderAddress(TopicPartition tp) throws Exception {
