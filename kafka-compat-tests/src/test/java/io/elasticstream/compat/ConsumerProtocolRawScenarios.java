@@ -30,12 +30,14 @@ final class ConsumerProtocolRawScenarios {
     private static final List<ApiKeys> GROUP_APIS = List.of(ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP,
             ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.LIST_GROUPS, ApiKeys.DESCRIBE_GROUPS,
             ApiKeys.CONSUMER_GROUP_HEARTBEAT, ApiKeys.CONSUMER_GROUP_DESCRIBE, ApiKeys.GET_TELEMETRY_SUBSCRIPTIONS,
-            ApiKeys.PUSH_TELEMETRY, ApiKeys.SHARE_GROUP_HEARTBEAT, ApiKeys.SHARE_FETCH, ApiKeys.STREAMS_GROUP_HEARTBEAT);
+            ApiKeys.PUSH_TELEMETRY, ApiKeys.SHARE_GROUP_HEARTBEAT, ApiKeys.SHARE_GROUP_DESCRIBE, ApiKeys.SHARE_FETCH,
+            ApiKeys.SHARE_ACKNOWLEDGE, ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, ApiKeys.ALTER_SHARE_GROUP_OFFSETS,
+            ApiKeys.DELETE_SHARE_GROUP_OFFSETS, ApiKeys.STREAMS_GROUP_HEARTBEAT);
 
     private ConsumerProtocolRawScenarios() {
     }
 
-    /** ApiVersions: the group APIs' version ranges (or their absence) and the finalized group.version. */
+    /** ApiVersions: the group APIs' version ranges (or their absence) and the finalized group.version and share.version. */
     static Observation groupApiVersions(String bootstrap) {
         Observation o = new Observation(bootstrap);
         try (RawKafkaClient raw = new RawKafkaClient(bootstrap)) {
@@ -46,6 +48,8 @@ final class ConsumerProtocolRawScenarios {
             }
             FinalizedFeatureKey group = r.data().finalizedFeatures().find("group.version");
             o.put("feature.group.version", group == null ? "absent" : String.valueOf(group.maxVersionLevel()));
+            FinalizedFeatureKey share = r.data().finalizedFeatures().find("share.version");
+            o.put("feature.share.version", share == null ? "absent" : String.valueOf(share.maxVersionLevel()));
         }
         return o;
     }

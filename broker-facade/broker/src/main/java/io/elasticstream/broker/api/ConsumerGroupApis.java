@@ -47,6 +47,11 @@ final class ConsumerGroupApis {
     }
 
     private CompletableFuture<TopicImage> image() {
+        return image(topics);
+    }
+
+    /** The topics as the group coordinator sees them. */
+    static CompletableFuture<TopicImage> image(TopicService topics) {
         return topics.all().thenApply(all -> TopicImage.of(all.stream().map(t -> new TopicImage.Topic(
                 TopicService.kafkaId(t.topicId()), t.name(), t.partitionCount())).toList()));
     }

@@ -354,14 +354,7 @@ final class FetchApi implements RequestHandler {
                 count++;
                 takenEndOffset = b.endOffset();
             }
-            ByteBuffer out = ByteBuffer.allocate(size);
-            for (int i = 0; i < count; i++) {
-                StoredBatch b = batches.get(i);
-                int length = b.data().readableBytes();
-                b.data().getBytes(b.data().readerIndex(), out.slice(out.position(), length));
-                out.position(out.position() + length);
-            }
-            return out.flip();
+            return StoredBatchBytes.copy(batches, count);
         }
 
         void release() {

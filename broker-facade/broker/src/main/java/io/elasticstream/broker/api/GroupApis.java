@@ -2,6 +2,7 @@ package io.elasticstream.broker.api;
 
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.group.ConsumerGroupConfig;
+import io.elasticstream.broker.group.ShareGroupConfig;
 import io.elasticstream.broker.group.GroupConfig;
 import io.elasticstream.broker.group.GroupCoordinator;
 import io.elasticstream.broker.group.GroupRecords.OffsetValue;
@@ -95,7 +96,8 @@ final class GroupApis {
         this.topics = topics;
         this.partitions = partitions;
         this.coordinator = GroupCoordinator.start(GroupConfig.from(config.givenProperties()),
-                ConsumerGroupConfig.from(config.givenProperties()), partitions, timer, clock);
+                ConsumerGroupConfig.from(config.givenProperties()), ShareGroupConfig.from(config.givenProperties()),
+                partitions, timer, clock);
     }
 
     // ---------------------------------------------------------------- membership

@@ -3,6 +3,7 @@ package io.elasticstream.broker.api;
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.group.GroupConfig;
+import io.elasticstream.broker.group.ShareGroupConfig;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.peer.BrokerPeers;
 import io.elasticstream.broker.peer.NettyBrokerPeers;
@@ -90,6 +91,14 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         ConsumerGroupApis consumerGroups = new ConsumerGroupApis(topics, groups.coordinator(), timer);
         handlers.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups::heartbeat);
         handlers.put(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups::describe);
+        ShareGroupApis shareGroups = new ShareGroupApis(topics, groups.coordinator());
+        handlers.put(ApiKeys.SHARE_GROUP_HEARTBEAT, shareGroups::heartbeat);
+        handlers.put(ApiKeys.SHARE_GROUP_DESCRIBE, shareGroups::describe);
+        ShareGroupConfig shareConfig = ShareGroupConfig.from(config.givenProperties());
+        ShareApis shares = new ShareApis(topics, partitions, shareConfig.limits(), shareConfig.maxShareSessions(),
+                timer, clock);
+        handlers.put(ApiKeys.SHARE_FETCH, shares::fetch);
+        handlers.put(ApiKeys.SHARE_ACKNOWLEDGE, shares::acknowledge);
         handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(config, topics));
         handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(topics));
         handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics));

@@ -7,7 +7,7 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * What every kind of group has for the coordinator: its id, the {@code __consumer_offsets} partition that
  * holds it, and its committed offsets ({@link GroupOffsets}, shared by all kinds: a group converted from one
- * protocol to another keeps them). Each kind ({@link ClassicGroup}, {@link ConsumerGroup}) keeps its own membership and state
+ * protocol to another keeps them). Each kind ({@link ClassicGroup}, {@link ConsumerGroup}, {@link ShareGroup}) keeps its own membership and state
  * machine and answers the questions the offset store and the admin APIs ask. Owned by the coordinator
  * thread.
  */
@@ -53,6 +53,11 @@ abstract class Group {
 
     /** Whether OffsetFetch (v9+ names a member and its epoch) from this member may read; NONE if so. */
     Errors validateOffsetFetch(String memberId, int memberEpoch) {
+        return Errors.NONE;
+    }
+
+    /** Whether OffsetDelete may go on for this kind of group; NONE if so. */
+    Errors validateOffsetDelete() {
         return Errors.NONE;
     }
 

@@ -41,6 +41,7 @@ public record GroupConfig(int offsetsTopicPartitions, int minSessionTimeoutMs, i
                 d.newMemberJoinTimeoutMs);
     }
 
+    /** An integer setting of {@code props}, or {@code defaultValue} when absent or blank. */
     static int intProp(java.util.Map<String, String> props, String key, int defaultValue) {
         String v = props.get(key);
         if (v == null || v.isBlank()) {

@@ -26,6 +26,9 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
 import org.apache.kafka.common.message.LeaveGroupResponseData.MemberResponse;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -41,6 +44,7 @@ import org.apache.kafka.common.protocol.Errors;
  *       {@link ClassicGroup}'s state machine;
  *   <li>{@link ConsumerGroupProtocol}: ConsumerGroupHeartbeat and ConsumerGroupDescribe (KIP-848), on
  *       {@link ConsumerGroup};
+ *   <li>{@link ShareGroupProtocol}: ShareGroupHeartbeat and ShareGroupDescribe (KIP-932), on {@link ShareGroup};
  *   <li>{@link OffsetStore}: OffsetCommit, TxnOffsetCommit, OffsetFetch, OffsetDelete.
  * </ul>
  * The admin answers (ListGroups, DescribeGroups, DeleteGroups) are here. Deadlines are checked by
@@ -57,8 +61,9 @@ public final class GroupCoordinator implements AutoCloseable {
     private final CoordinatorPartitions partitions;
     private final ClassicGroupProtocol classic;
     private final ConsumerGroupProtocol consumer;
+    private final ShareGroupProtocol share;
     private final OffsetStore offsets;
-    /** Whether a consumer group is loaded here: only then is the topic image worth refreshing. */
+    /** Whether a consumer or share group is loaded here: only then is the topic image worth refreshing. */
     private volatile boolean consumerGroupsLoaded;
 
     /**
@@ -83,19 +88,27 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public GroupCoordinator(GroupConfig config, ConsumerGroupConfig consumerConfig, GroupLog.Partitions logs,
                             Clock clock) {
+        this(config, consumerConfig, ShareGroupConfig.defaults(), logs, clock);
+    }
+
+    public GroupCoordinator(GroupConfig config, ConsumerGroupConfig consumerConfig, ShareGroupConfig shareConfig,
+                            GroupLog.Partitions logs, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.groups = new GroupStore(config);
+        this.groups = new GroupStore(config, shareConfig);
         this.partitions = new CoordinatorPartitions(config, logs, groups, clock, owner);
         this.classic = new ClassicGroupProtocol(config, groups, partitions, clock, owner);
         this.consumer = new ConsumerGroupProtocol(consumerConfig, groups, partitions, clock, owner);
+        this.share = new ShareGroupProtocol(groups, partitions, clock, owner, consumer::topics);
         this.offsets = new OffsetStore(config, groups, partitions, clock, owner);
     }
 
     /** A coordinator for the {@code __consumer_offsets} partitions open in {@code partitions}, ticked by {@code timer}. */
     public static GroupCoordinator start(GroupConfig config, ConsumerGroupConfig consumerConfig,
-                                         PartitionManager partitions, ScheduledExecutorService timer, Clock clock) {
-        GroupCoordinator c = new GroupCoordinator(config, consumerConfig, PartitionGroupLog.of(partitions, clock), clock);
+                                         ShareGroupConfig shareConfig, PartitionManager partitions,
+                                         ScheduledExecutorService timer, Clock clock) {
+        GroupCoordinator c = new GroupCoordinator(config, consumerConfig, shareConfig,
+                PartitionGroupLog.of(partitions, clock), clock);
         timer.scheduleWithFixedDelay(c::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         return c;
     }
@@ -160,15 +173,20 @@ public final class GroupCoordinator implements AutoCloseable {
         return onOwner(() -> done(consumer.describe(groupId)));
     }
 
-    /** A newer view of the topics: consumer groups whose subscribed topics changed rebalance. */
+    /** A newer view of the topics: consumer and share groups whose subscribed topics changed rebalance. */
     public CompletableFuture<Void> updateTopics(TopicImage image) {
         return onOwner(() -> {
-            consumer.onTopics(image, loadedConsumerGroups());
+            onTopics(image);
             return done(null);
         });
     }
 
-    /** Whether a consumer group may be loaded here (the topic image is worth refreshing). */
+    private void onTopics(TopicImage image) {
+        consumer.onTopics(image, loadedConsumerGroups());
+        share.onTopics(image, loadedShareGroups());
+    }
+
+    /** Whether a consumer or share group may be loaded here (the topic image is worth refreshing). */
     public boolean hasConsumerGroups() {
         return consumerGroupsLoaded;
     }
@@ -176,6 +194,42 @@ public final class GroupCoordinator implements AutoCloseable {
     /** The last topic image the coordinator saw, or null before the first (consumer groups wait for one). */
     public TopicImage topics() {
         return consumer.topics();
+    }
+
+    // ---------------------------------------------------------------- share groups (KIP-932)
+
+    /**
+     * ShareGroupHeartbeat: joins, heartbeats and leaves a share group. {@code fresh}, when not null, is a topic
+     * image newer than the last one (the request changes a subscription).
+     */
+    public CompletableFuture<ShareGroupHeartbeatResponseData> shareGroupHeartbeat(ShareGroupHeartbeatRequestData req,
+                                                                               String clientId, String clientHost,
+                                                                               TopicImage fresh) {
+        ShareGroupHeartbeatResponseData invalid = ShareGroupProtocol.invalid(req);
+        if (invalid != null) {
+            return done(invalid);
+        }
+        return onOwner(() -> {
+            if (fresh != null) {
+                onTopics(fresh);
+            }
+            return share.heartbeat(req, clientId, clientHost).whenComplete((r, e) -> consumerGroupsLoaded = true);
+        });
+    }
+
+    /** ShareGroupDescribe for one group. */
+    public CompletableFuture<ShareGroupDescribeResponseData.DescribedGroup> shareGroupDescribe(String groupId) {
+        return onOwner(() -> done(share.describe(groupId)));
+    }
+
+    private List<ShareGroup> loadedShareGroups() {
+        List<ShareGroup> out = new ArrayList<>();
+        for (Group g : groups.all()) {
+            if (g instanceof ShareGroup s && partitions.isReady(g.partition)) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     private List<ConsumerGroup> loadedConsumerGroups() {
@@ -206,6 +260,9 @@ public final class GroupCoordinator implements AutoCloseable {
                 } else if (g instanceof ConsumerGroup c && partitions.isReady(c.partition)) {
                     anyConsumerGroup = true;
                     consumer.tick(c, now);
+                } else if (g instanceof ShareGroup sg && partitions.isReady(sg.partition)) {
+                    anyConsumerGroup = true;
+                    share.tick(sg, now);
                 }
             }
             consumerGroupsLoaded = anyConsumerGroup;
@@ -314,7 +371,7 @@ public final class GroupCoordinator implements AutoCloseable {
             if (g == null || g.is(GroupState.DEAD)) {
                 return done(d.setErrorCode(notFoundError.code()).setGroupState(GroupState.DEAD.kafkaName())
                         .setProtocolType("").setProtocolData("")
-                        .setErrorMessage(notFoundError == Errors.NONE ? null : groups.get(groupId) instanceof ConsumerGroup
+                        .setErrorMessage(notFoundError == Errors.NONE ? null : g == null && groups.get(groupId) != null
                                 ? "Group " + groupId + " is not a classic group." : "Group " + groupId + " not found."));
             }
             boolean stable = g.is(GroupState.STABLE);
@@ -347,8 +404,11 @@ public final class GroupCoordinator implements AutoCloseable {
                 return done(Errors.NON_EMPTY_GROUP);
             }
             List<KeyedRecordLog.Entry> entries = new ArrayList<>(OffsetStore.tombstones(g));
-            entries.add(new KeyedRecordLog.Entry(g instanceof ConsumerGroup ? ConsumerGroupRecords.groupKey(groupId)
-                    : GroupRecords.groupKey(groupId), null));
+            entries.add(switch (g) {
+                case ConsumerGroup c -> new KeyedRecordLog.Entry(ConsumerGroupRecords.groupKey(groupId), null);
+                case ShareGroup sg -> ShareGroupProtocol.tombstone(groupId);
+                default -> new KeyedRecordLog.Entry(GroupRecords.groupKey(groupId), null);
+            });
             return partitions.append(g, entries).handleAsync((v, err) -> {
                 if (err != null) {
                     return Errors.NOT_COORDINATOR;

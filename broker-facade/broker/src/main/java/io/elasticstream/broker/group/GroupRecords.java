@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  * Group values record the last completed generation only, not the members: members re-join after a
  * coordinator move, as their sessions cannot be carried over anyway. Types 3 and 4 are KIP-848 consumer
- * groups and their members ({@link ConsumerGroupRecords}).
+ * groups and their members ({@link ConsumerGroupRecords}), type 11 KIP-932 share groups
+ * ({@link ShareGroupRecords}).
  */
 public final class GroupRecords {
     static final short OFFSET_KEY = 1;
@@ -39,7 +40,7 @@ public final class GroupRecords {
 
     /** A decoded record: exactly one of the key kinds; value null for a tombstone. */
     public sealed interface Decoded permits OffsetRecord, GroupRecord, ConsumerGroupRecords.GroupEpochs,
-            ConsumerGroupRecords.MemberRecord {
+            ConsumerGroupRecords.MemberRecord, ShareGroupRecords.ShareGroupEpoch {
     }
 
     public record OffsetRecord(String group, String topic, int partition, OffsetValue value) implements Decoded {
@@ -112,6 +113,9 @@ public final class GroupRecords {
             case ConsumerGroupRecords.GROUP_KEY, ConsumerGroupRecords.MEMBER_KEY -> {
                 return ConsumerGroupRecords.decode(type, key, value);
             }
+            case ShareGroupRecords.GROUP_KEY -> {
+                return ShareGroupRecords.decode(key, value);
+            }
             default -> {
                 return null;
             }
@@ -126,6 +130,13 @@ public final class GroupRecords {
 
     private static int size(String s) {
         return 2 + (s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /** A string in this format. */
+    static byte[] encodeString(String s) {
+        ByteBuffer b = ByteBuffer.allocate(size(s));
+        put(b, s);
+        return b.array();
     }
 
     private static void put(ByteBuffer b, String s) {

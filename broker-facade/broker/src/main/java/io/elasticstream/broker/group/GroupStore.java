@@ -17,9 +17,11 @@ final class GroupStore {
     private static final Logger LOG = LoggerFactory.getLogger(GroupStore.class);
     private final Map<String, Group> groups = new HashMap<>();
     private final GroupConfig config;
+    private final ShareGroupConfig shareMembership;
 
-    GroupStore(GroupConfig config) {
+    GroupStore(GroupConfig config, ShareGroupConfig shareMembership) {
         this.config = config;
+        this.shareMembership = shareMembership;
     }
 
     Group get(String groupId) {
@@ -48,6 +50,23 @@ final class GroupStore {
                 g == null ? new GroupOffsets() : g.offsets);
         groups.put(groupId, c);
         return c;
+    }
+
+    /**
+     * The group as a share group: the existing one, or (with {@code create}) a new one at epoch 1 when there is
+     * no group of that id; null otherwise (none, or of another kind).
+     */
+    ShareGroup share(String groupId, boolean create) {
+        Group g = groups.get(groupId);
+        if (g instanceof ShareGroup s) {
+            return s;
+        }
+        if (!create || g != null) {
+            return null;
+        }
+        ShareGroup s = new ShareGroup(groupId, config.partitionFor(groupId), new ShareGroupMembership(shareMembership, 1));
+        groups.put(groupId, s);
+        return s;
     }
 
     /** Replaces an empty consumer group by an empty classic group with its offsets (a classic member joins). */
@@ -126,6 +145,18 @@ final class GroupStore {
                         c.remove(old);
                     }
                     c.writtenMembers.remove(mr.memberId());
+                }
+            }
+            case ShareGroupRecords.ShareGroupEpoch se -> {
+                if (se.groupEpoch() == null) {
+                    if (groups.get(se.group()) instanceof ShareGroup) {
+                        groups.remove(se.group());
+                    }
+                } else {
+                    ShareGroup s = new ShareGroup(se.group(), p, new ShareGroupMembership(shareMembership,
+                            se.groupEpoch()));
+                    s.writtenEpoch = se.groupEpoch();
+                    groups.put(se.group(), s);
                 }
             }
             case GroupRecords.GroupRecord gr -> {

@@ -186,8 +186,9 @@ final class OffsetStore {
             return CompletableFuture.completedFuture(new OffsetDeleteResult(pe, Map.of()));
         }
         Group g = groups.get(groupId);
-        if (g == null || g.isDead()) {
-            return CompletableFuture.completedFuture(new OffsetDeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
+        Errors refused = g == null || g.isDead() ? Errors.GROUP_ID_NOT_FOUND : g.validateOffsetDelete();
+        if (refused != Errors.NONE) {
+            return CompletableFuture.completedFuture(new OffsetDeleteResult(refused, Map.of()));
         }
         if (!g.isEmpty() && !g.allowsOffsetDeleteWithMembers()) {
             return CompletableFuture.completedFuture(new OffsetDeleteResult(Errors.NON_EMPTY_GROUP, Map.of()));

@@ -117,28 +117,43 @@ public final class SharePartition {
     }
 
     /**
-     * Hands {@code memberId} up to {@code maxRecords} records: first those AVAILABLE again in the window, in
-     * offset order, then new ones from the end offset among {@code logOffsets} (the offsets of the records the
-     * log has there, ascending; a gap in them is an offset with no record, such as a marker's), within the
+     * Where a fetch for this share-partition reads from: the first record AVAILABLE again in the window, else
+     * the end offset (the first record never handed out).
+     */
+    public long nextFetchOffset() {
+        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+            if (e.getValue().state == RecordState.AVAILABLE) {
+                return e.getKey();
+            }
+        }
+        return endOffset;
+    }
+
+    /**
+     * Hands {@code memberId} up to {@code maxRecords} of the records at {@code logOffsets} (the offsets of the
+     * records a read of the log returned, ascending; a gap in them is an offset with no record, such as a
+     * marker's), in offset order: those AVAILABLE in the window, and new ones from the end offset within the
      * in-flight limit. Each is locked to the member until {@code nowMs} plus the lock duration.
      */
     public List<Acquired> acquire(String memberId, List<Long> logOffsets, int maxRecords, long nowMs) {
         List<Long> taken = new ArrayList<>();
-        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+        for (long offset : logOffsets) {
             if (taken.size() >= maxRecords) {
                 break;
             }
-            if (e.getValue().state == RecordState.AVAILABLE) {
-                lock(e.getValue(), memberId, nowMs);
-                taken.add(e.getKey());
-            }
-        }
-        for (long offset : logOffsets) {
-            if (taken.size() >= maxRecords || inFlight.size() >= limits.maxInFlightRecords()) {
-                break;
+            if (offset < startOffset) {
+                continue;
             }
             if (offset < endOffset) {
+                InFlight r = inFlight.get(offset);
+                if (r != null && r.state == RecordState.AVAILABLE) {
+                    lock(r, memberId, nowMs);
+                    taken.add(offset);
+                }
                 continue;
+            }
+            if (inFlight.size() >= limits.maxInFlightRecords()) {
+                break;
             }
             for (long gap = endOffset; gap < offset; gap++) {
                 archivedGap(gap);

@@ -1,4 +1,4 @@
-package io.elasticstream.broker.share;
+package io.elasticstream.broker.group;
 
 import java.util.ArrayList;
 import java.util.HashMap;

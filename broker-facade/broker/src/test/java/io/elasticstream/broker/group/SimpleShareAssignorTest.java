@@ -1,4 +1,4 @@
-package io.elasticstream.broker.share;
+package io.elasticstream.broker.group;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,10 +1,9 @@
-package io.elasticstream.broker.share;
+package io.elasticstream.broker.group;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.elasticstream.broker.group.TopicImage;
 import java.util.List;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
@@ -13,13 +12,13 @@ import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Share-group membership through ShareGroupHeartbeat: joins, assignments shared by the simple assignor, epochs,
+ * The membership of one share group through ShareGroupHeartbeat: joins, assignments shared by the simple assignor, epochs,
  * leaves, session timeouts, and the refusals Kafka 4.4 sends (errors and messages as measured against it).
  */
-class ShareGroupsTest {
+class ShareGroupMembershipTest {
     private static final Uuid QUEUE_ID = new Uuid(1, 1);
     private static final TopicImage TOPICS = TopicImage.of(List.of(new TopicImage.Topic(QUEUE_ID, "queue", 2)));
-    private final ShareGroups groups = new ShareGroups(ShareGroups.Config.DEFAULTS);
+    private final ShareGroupMembership group = new ShareGroupMembership(ShareGroupConfig.defaults(), 1);
 
     private static ShareGroupHeartbeatRequestData join(String group, String member, String topic) {
         return new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member).setMemberEpoch(0)
@@ -32,7 +31,9 @@ class ShareGroupsTest {
     }
 
     private ShareGroupHeartbeatResponseData send(ShareGroupHeartbeatRequestData req, long nowMs) {
-        return groups.heartbeat(req, TOPICS, nowMs);
+        String invalid = ShareGroupMembership.invalid(req);
+        return invalid != null ? ShareGroupMembership.error(Errors.INVALID_REQUEST, invalid.isEmpty() ? null : invalid)
+                : group.heartbeat(req, "client", "/127.0.0.1", TOPICS, nowMs);
     }
 
     private static String refusal(ShareGroupHeartbeatResponseData r) {
@@ -51,9 +52,7 @@ class ShareGroupsTest {
                 refusal(send(join("g", "m1", null), 0)));
         assertEquals("INVALID_REQUEST MemberEpoch is invalid.", refusal(send(heartbeat("g", "m1", -2), 0)));
         assertEquals("INVALID_REQUEST RackId can't be empty.", refusal(send(join("g", "m1", "queue").setRackId(""), 0)));
-        assertEquals("GROUP_ID_NOT_FOUND Share group g not found.", refusal(send(heartbeat("g", "m1", 5), 0)));
-        assertEquals("GROUP_ID_NOT_FOUND Group g not found.", refusal(send(heartbeat("g", "m1", -1), 0)));
-        assertEquals(-1, groups.epoch("g"), "no refused request created the group");
+        assertEquals(1, group.epoch(), "no refused request changed the group");
     }
 
     @Test
@@ -98,12 +97,12 @@ class ShareGroupsTest {
         m1 = send(heartbeat("g", "m1", m1.memberEpoch()), 1_000);
         assertEquals(1, partitions(m1), "sharing with m2");
         assertEquals(-1, send(heartbeat("g", "m2", -1), 1_000).memberEpoch(), "m2 left");
-        assertEquals(List.of("m1"), groups.members("g"));
+        assertEquals(List.of("m1"), group.members());
         assertEquals(2, partitions(send(heartbeat("g", "m1", m1.memberEpoch()), 1_000)), "m1 has both again");
 
         send(join("g", "m3", "queue"), 2_000);
-        assertEquals(List.of("m1"), groups.expire(46_000, TOPICS), "m1 last heard of at 1 s; 45 s session");
-        assertEquals(List.of("m3"), groups.members("g"));
+        assertEquals(List.of("m1"), group.expire(46_000, TOPICS), "m1 last heard of at 1 s; 45 s session");
+        assertEquals(List.of("m3"), group.members());
     }
 
     @Test
@@ -111,8 +110,8 @@ class ShareGroupsTest {
         ShareGroupHeartbeatResponseData r = send(join("g", "m1", "later"), 0);
         assertEquals(0, partitions(r));
         TopicImage withLater = TopicImage.of(List.of(new TopicImage.Topic(new Uuid(2, 2), "later", 1)));
-        assertEquals(1, groups.heartbeat(heartbeat("g", "m1", r.memberEpoch())
-                .setSubscribedTopicNames(List.of("later", "queue")), withLater, 0).assignment().topicPartitions()
+        assertEquals(1, group.heartbeat(heartbeat("g", "m1", r.memberEpoch())
+                .setSubscribedTopicNames(List.of("later", "queue")), "client", "/127.0.0.1", withLater, 0).assignment().topicPartitions()
                 .size(), "the subscription changed: assigned again over the topics now known");
     }
 }

@@ -1,0 +1,400 @@
+package io.elasticstream.broker.api;
+
+import io.elasticstream.broker.partition.PartitionLog;
+import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.share.SharePartition;
+import io.elasticstream.broker.share.SharePartitions;
+import io.elasticstream.broker.share.ShareSessions;
+import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.common.Clock;
+import io.elasticstream.rangestore.protocol.StoredBatch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
+import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
+import org.apache.kafka.common.message.ShareFetchRequestData;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestContext;
+import org.apache.kafka.common.requests.ShareAcknowledgeRequest;
+import org.apache.kafka.common.requests.ShareFetchRequest;
+
+/**
+ * ShareFetch and ShareAcknowledge (KIP-932) on the partitions this broker leads: the member's share session
+ * ({@link ShareSessions}) says which partitions it fetches; its acknowledgements are applied first, all or
+ * none per partition (AcknowledgeErrorCode INVALID_RECORD_STATE otherwise); then each partition of the
+ * session is read from its share-partition's next fetch offset up to the high watermark, and the records
+ * acquired for the member ({@link SharePartitions}) are returned with the batches that hold them. Control
+ * batches are never acquired: their offsets are passed over as gaps. With nothing acquired, no error and no
+ * acknowledgement to report, the fetch waits for an append, up to {@code max.wait.ms}. A closed session (epoch
+ * -1) releases what the member still holds in it. A timer expires acquisition locks every
+ * {@link #LOCK_CHECK_MS} and drops the share-partitions of partitions no longer led here.
+ */
+final class ShareApis {
+    static final long LOCK_CHECK_MS = 100;
+    /** The control flag in a v2 batch's attributes, at byte 21 of its header. */
+    private static final int ATTRIBUTES_OFFSET = 21;
+    private static final int CONTROL_FLAG = 0x20;
+
+    private final TopicService topics;
+    private final PartitionManager partitions;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final ShareSessions sessions;
+    private final SharePartitions shares;
+
+    ShareApis(TopicService topics, PartitionManager partitions, SharePartition.Limits limits, int maxSessions,
+              ScheduledExecutorService timer, Clock clock) {
+        this.topics = topics;
+        this.partitions = partitions;
+        this.timer = timer;
+        this.clock = clock;
+        this.sessions = new ShareSessions(maxSessions, clock);
+        this.shares = new SharePartitions(limits, clock);
+        timer.scheduleWithFixedDelay(this::upkeep, LOCK_CHECK_MS, LOCK_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void upkeep() {
+        shares.retainPartitions(tip -> partitions.get(tip.topicPartition()) != null);
+        shares.expireLocks();
+    }
+
+    // ---------------------------------------------------------------- ShareFetch
+
+    CompletableFuture<ApiMessage> fetch(RequestContext context, AbstractRequest request) {
+        ShareFetchRequestData req = ((ShareFetchRequest) request).data();
+        return topics.namesById().thenCompose(names -> {
+            Errors invalid = invalidMember(req.groupId(), req.memberId());
+            if (invalid != Errors.NONE) {
+                return done(fetchError(invalid, null));
+            }
+            Map<TopicIdPartition, List<SharePartition.Acknowledgement>> acks = new LinkedHashMap<>();
+            List<TopicIdPartition> added = new ArrayList<>();
+            for (ShareFetchRequestData.FetchTopic t : req.topics()) {
+                for (ShareFetchRequestData.FetchPartition p : t.partitions()) {
+                    TopicIdPartition tip = new TopicIdPartition(t.topicId(), p.partitionIndex(), names.get(t.topicId()));
+                    added.add(tip);
+                    List<SharePartition.Acknowledgement> parsed = new ArrayList<>();
+                    for (ShareFetchRequestData.AcknowledgementBatch b : p.acknowledgementBatches()) {
+                        List<SharePartition.Acknowledgement> runs = SharePartitions.acknowledgements(b.firstOffset(),
+                                b.lastOffset(), b.acknowledgeTypes());
+                        if (runs == null) {
+                            return done(fetchError(Errors.INVALID_REQUEST, "Invalid acknowledgement batch."));
+                        }
+                        parsed.addAll(runs);
+                    }
+                    if (!parsed.isEmpty()) {
+                        acks.put(tip, parsed);
+                    }
+                }
+            }
+            if (req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH && !acks.isEmpty()) {
+                return done(fetchError(Errors.INVALID_REQUEST,
+                        "Acknowledge data present in initial ShareFetch request."));
+            }
+            List<TopicIdPartition> forgotten = new ArrayList<>();
+            for (ShareFetchRequestData.ForgottenTopic f : req.forgottenTopicsData()) {
+                f.partitions().forEach(p -> forgotten.add(new TopicIdPartition(f.topicId(), p, names.get(f.topicId()))));
+            }
+            ShareSessions.Key key = new ShareSessions.Key(req.groupId(), req.memberId());
+            ShareSessions.Outcome session = sessions.onRequest(key, req.shareSessionEpoch(), added, forgotten);
+            if (session.error() != Errors.NONE) {
+                return done(fetchError(session.error(), null));
+            }
+            Map<TopicIdPartition, Errors> ackResults = acknowledge(req.groupId(), req.memberId(), acks);
+            boolean full = req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH;
+            if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
+                shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
+                return done(respond(List.of(), ackResults, false));
+            }
+            long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWaitMs()));
+            CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+            attempt(req, session.partitions(), ackResults, full, deadlineNs, result);
+            return result;
+        });
+    }
+
+    private static Errors invalidMember(String groupId, String memberId) {
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        return memberId == null || memberId.isEmpty() ? Errors.UNKNOWN_MEMBER_ID : Errors.NONE;
+    }
+
+    private static CompletableFuture<ApiMessage> done(ApiMessage m) {
+        return CompletableFuture.completedFuture(m);
+    }
+
+    private static ShareFetchResponseData fetchError(Errors error, String message) {
+        return new ShareFetchResponseData().setThrottleTimeMs(0).setErrorCode(error.code()).setErrorMessage(message);
+    }
+
+    /** Applies each partition's acknowledgements; the result per partition. */
+    private Map<TopicIdPartition, Errors> acknowledge(String groupId, String memberId,
+                                                      Map<TopicIdPartition, List<SharePartition.Acknowledgement>> acks) {
+        Map<TopicIdPartition, Errors> results = new LinkedHashMap<>();
+        acks.forEach((tip, list) -> {
+            Errors e;
+            if (tip.topic() == null) {
+                e = Errors.UNKNOWN_TOPIC_ID;
+            } else if (partitions.get(tip.topicPartition()) == null) {
+                e = Errors.NOT_LEADER_OR_FOLLOWER;
+            } else {
+                e = shares.acknowledge(new SharePartitions.Key(groupId, tip), memberId, list);
+            }
+            results.put(tip, e);
+        });
+        return results;
+    }
+
+    private void attempt(ShareFetchRequestData req, List<TopicIdPartition> wanted, Map<TopicIdPartition, Errors> acks,
+                         boolean full, long deadlineNs, CompletableFuture<ApiMessage> result) {
+        List<ShareRead> reads = new ArrayList<>(wanted.size());
+        for (TopicIdPartition tip : wanted) {
+            reads.add(read(req, tip, deadlineNs));
+        }
+        CompletableFuture.allOf(reads.stream().map(r -> r.done).toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            boolean any = !acks.isEmpty();
+            for (ShareRead r : reads) {
+                any |= r.error != Errors.NONE || !r.acquired.isEmpty();
+            }
+            long remainingNs = deadlineNs - clock.nanoTime();
+            if (any || remainingNs <= 0 || reads.isEmpty()) {
+                result.complete(respond(reads, acks, full));
+                return;
+            }
+            waitForData(reads, remainingNs, () -> attempt(req, wanted, acks, full, deadlineNs, result));
+        });
+    }
+
+    /** Runs {@code retry} once: when any partition gets new data, or when the wait times out. */
+    private void waitForData(List<ShareRead> reads, long remainingNs, Runnable retry) {
+        AtomicBoolean fired = new AtomicBoolean();
+        Runnable once = () -> {
+            if (fired.compareAndSet(false, true)) {
+                retry.run();
+            }
+        };
+        timer.schedule(once, remainingNs, TimeUnit.NANOSECONDS);
+        for (ShareRead r : reads) {
+            if (r.log != null) {
+                r.log.awaitAppend(once);
+                if (r.log.highWatermark() > r.fetchOffset) {
+                    once.run(); // data arrived between the read and the registration
+                }
+            }
+        }
+    }
+
+    private ShareRead read(ShareFetchRequestData req, TopicIdPartition tip, long deadlineNs) {
+        ShareRead r = new ShareRead(tip);
+        if (tip.topic() == null) {
+            r.error = Errors.UNKNOWN_TOPIC_ID;
+            return r;
+        }
+        TopicPartition tp = tip.topicPartition();
+        long waitMs = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNs - clock.nanoTime()));
+        r.done = partitions.whenOpenedIfAssignedHere(tp, waitMs).thenCompose(v -> {
+            PartitionLog log = partitions.get(tp);
+            if (log == null) {
+                return topics.notServedHere(tp).thenAccept(error -> r.error = error);
+            }
+            r.log = log;
+            return readOpen(req, r, log);
+        }).exceptionally(e -> {
+            r.error = ErrorMapper.toErrors(e);
+            return null;
+        });
+        return r;
+    }
+
+    /** Reads from the share-partition's next fetch offset and acquires what the read returned. */
+    private CompletableFuture<Void> readOpen(ShareFetchRequestData req, ShareRead r, PartitionLog log) {
+        SharePartitions.Key key = new SharePartitions.Key(req.groupId(), r.tip);
+        long highWatermark = log.highWatermark();
+        long[] next = new long[1];
+        SharePartition p = shares.apply(key, () -> highWatermark, sp -> { // share.auto.offset.reset=latest
+            sp.onLogStartOffset(log.logStartOffset());
+            next[0] = sp.nextFetchOffset();
+            return sp;
+        });
+        long from = next[0];
+        r.fetchOffset = from;
+        if (from >= highWatermark) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int maxBytes = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
+        return log.read(from, maxBytes).thenAccept(batches -> {
+            List<Long> offsets = new ArrayList<>();
+            for (StoredBatch b : batches) {
+                if (isControl(b)) {
+                    continue;
+                }
+                for (long o = Math.max(b.baseOffset(), from); o < b.endOffset() && o < highWatermark; o++) {
+                    offsets.add(o);
+                }
+            }
+            int maxRecords = req.maxRecords() > 0 ? req.maxRecords() : Integer.MAX_VALUE;
+            r.acquired = shares.acquire(p, req.memberId(), offsets, maxRecords);
+            r.keep(batches);
+        });
+    }
+
+    private static boolean isControl(StoredBatch b) {
+        return (b.data().getShort(b.data().readerIndex() + ATTRIBUTES_OFFSET) & CONTROL_FLAG) != 0;
+    }
+
+    private ShareFetchResponseData respond(List<ShareRead> reads, Map<TopicIdPartition, Errors> acks, boolean full) {
+        ShareFetchResponseData response = new ShareFetchResponseData().setThrottleTimeMs(0)
+                .setErrorCode(Errors.NONE.code()).setAcquisitionLockTimeoutMs((int) shares.limits().lockDurationMs());
+        Map<Uuid, ShareFetchResponseData.ShareFetchableTopicResponse> byTopic = new LinkedHashMap<>();
+        Map<TopicIdPartition, ShareFetchResponseData.PartitionData> byPartition = new LinkedHashMap<>();
+        for (ShareRead r : reads) {
+            ShareFetchResponseData.PartitionData p = partitionData(byTopic, byPartition, r.tip);
+            p.setErrorCode(r.error.code()).setRecords(MemoryRecords.readableRecords(
+                    StoredBatchBytes.copy(r.batches, r.batches.size())));
+            r.acquired.forEach(a -> p.acquiredRecords().add(new ShareFetchResponseData.AcquiredRecords()
+                    .setFirstOffset(a.firstOffset()).setLastOffset(a.lastOffset())
+                    .setDeliveryCount((short) a.deliveryCount())));
+            r.release();
+            if (!full && r.error == Errors.NONE && r.acquired.isEmpty() && !acks.containsKey(r.tip)) {
+                byPartition.remove(r.tip);
+                byTopic.get(r.tip.topicId()).partitions().remove(p); // incremental: nothing new here
+            }
+        }
+        acks.forEach((tip, e) -> partitionData(byTopic, byPartition, tip).setAcknowledgeErrorCode(e.code()));
+        byTopic.values().removeIf(t -> t.partitions().isEmpty());
+        response.responses().addAll(byTopic.values());
+        return response;
+    }
+
+    private ShareFetchResponseData.PartitionData partitionData(
+            Map<Uuid, ShareFetchResponseData.ShareFetchableTopicResponse> byTopic,
+            Map<TopicIdPartition, ShareFetchResponseData.PartitionData> byPartition, TopicIdPartition tip) {
+        return byPartition.computeIfAbsent(tip, k -> {
+            ShareFetchResponseData.PartitionData p = new ShareFetchResponseData.PartitionData()
+                    .setPartitionIndex(tip.partition()).setRecords(MemoryRecords.EMPTY)
+                    .setCurrentLeader(new ShareFetchResponseData.LeaderIdAndEpoch()
+                            .setLeaderId(leaderOf(tip)).setLeaderEpoch(leaderEpochOf(tip)));
+            byTopic.computeIfAbsent(tip.topicId(), id -> new ShareFetchResponseData.ShareFetchableTopicResponse()
+                    .setTopicId(id)).partitions().add(p);
+            return p;
+        });
+    }
+
+    private int leaderOf(TopicIdPartition tip) {
+        return tip.topic() == null ? -1 : partitions.ownerOf(tip.topicPartition());
+    }
+
+    private int leaderEpochOf(TopicIdPartition tip) {
+        PartitionLog log = tip.topic() == null ? null : partitions.get(tip.topicPartition());
+        return log == null ? -1 : log.leaderEpoch();
+    }
+
+    /** One partition's part of a share fetch attempt. */
+    private static final class ShareRead {
+        final TopicIdPartition tip;
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        volatile Errors error = Errors.NONE;
+        volatile PartitionLog log;
+        volatile long fetchOffset = Long.MAX_VALUE;
+        volatile List<SharePartition.Acquired> acquired = List.of();
+        volatile List<StoredBatch> batches = List.of();
+
+        ShareRead(TopicIdPartition tip) {
+            this.tip = tip;
+        }
+
+        /** Keeps the batches holding an acquired record; releases the others. */
+        void keep(List<StoredBatch> read) {
+            List<StoredBatch> kept = new ArrayList<>();
+            for (StoredBatch b : read) {
+                boolean holds = false;
+                for (SharePartition.Acquired a : acquired) {
+                    holds |= a.firstOffset() < b.endOffset() && a.lastOffset() >= b.baseOffset();
+                }
+                if (holds) {
+                    kept.add(b);
+                } else {
+                    b.data().release();
+                }
+            }
+            batches = kept;
+        }
+
+        void release() {
+            List<StoredBatch> bs = batches;
+            batches = List.of();
+            bs.forEach(b -> b.data().release());
+        }
+    }
+
+    // ---------------------------------------------------------------- ShareAcknowledge
+
+    CompletableFuture<ApiMessage> acknowledge(RequestContext context, AbstractRequest request) {
+        ShareAcknowledgeRequestData req = ((ShareAcknowledgeRequest) request).data();
+        return topics.namesById().thenApply(names -> {
+            Errors invalid = invalidMember(req.groupId(), req.memberId());
+            if (invalid != Errors.NONE) {
+                return acknowledgeError(invalid, null);
+            }
+            if (req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH) {
+                return acknowledgeError(Errors.INVALID_SHARE_SESSION_EPOCH, null);
+            }
+            Map<TopicIdPartition, List<SharePartition.Acknowledgement>> acks = new LinkedHashMap<>();
+            for (ShareAcknowledgeRequestData.AcknowledgeTopic t : req.topics()) {
+                for (ShareAcknowledgeRequestData.AcknowledgePartition p : t.partitions()) {
+                    TopicIdPartition tip = new TopicIdPartition(t.topicId(), p.partitionIndex(), names.get(t.topicId()));
+                    List<SharePartition.Acknowledgement> parsed = new ArrayList<>();
+                    for (ShareAcknowledgeRequestData.AcknowledgementBatch b : p.acknowledgementBatches()) {
+                        List<SharePartition.Acknowledgement> runs = SharePartitions.acknowledgements(b.firstOffset(),
+                                b.lastOffset(), b.acknowledgeTypes());
+                        if (runs == null) {
+                            return acknowledgeError(Errors.INVALID_REQUEST, "Invalid acknowledgement batch.");
+                        }
+                        parsed.addAll(runs);
+                    }
+                    acks.put(tip, parsed);
+                }
+            }
+            ShareSessions.Key key = new ShareSessions.Key(req.groupId(), req.memberId());
+            ShareSessions.Outcome session = sessions.onRequest(key, req.shareSessionEpoch(), List.of(), List.of());
+            if (session.error() != Errors.NONE) {
+                return acknowledgeError(session.error(), null);
+            }
+            Map<TopicIdPartition, Errors> results = acknowledge(req.groupId(), req.memberId(), acks);
+            if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
+                shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
+            }
+            ShareAcknowledgeResponseData response = new ShareAcknowledgeResponseData().setThrottleTimeMs(0)
+                    .setErrorCode(Errors.NONE.code())
+                    .setAcquisitionLockTimeoutMs((int) shares.limits().lockDurationMs());
+            Map<Uuid, ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse> byTopic = new LinkedHashMap<>();
+            results.forEach((tip, e) -> byTopic.computeIfAbsent(tip.topicId(),
+                    id -> new ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse().setTopicId(id))
+                    .partitions().add(new ShareAcknowledgeResponseData.PartitionData()
+                            .setPartitionIndex(tip.partition()).setErrorCode(e.code())
+                            .setCurrentLeader(new ShareAcknowledgeResponseData.LeaderIdAndEpoch()
+                                    .setLeaderId(leaderOf(tip)).setLeaderEpoch(leaderEpochOf(tip)))));
+            response.responses().addAll(byTopic.values());
+            return response;
+        });
+    }
+
+    private static ShareAcknowledgeResponseData acknowledgeError(Errors error, String message) {
+        return new ShareAcknowledgeResponseData().setThrottleTimeMs(0).setErrorCode(error.code())
+                .setErrorMessage(message);
+    }
+}

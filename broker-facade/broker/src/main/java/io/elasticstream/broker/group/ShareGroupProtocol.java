@@ -1,0 +1,132 @@
+package io.elasticstream.broker.group;
+
+import io.elasticstream.broker.partition.KeyedRecordLog;
+import io.elasticstream.common.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData.DescribedGroup;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * ShareGroupHeartbeat and ShareGroupDescribe (KIP-932) on the coordinator's {@link ShareGroup}s: finds or
+ * creates the group (a group id of another kind is GROUP_ID_NOT_FOUND "Group X is not a share group.", as
+ * in Kafka), lets its {@link ShareGroupMembership} answer, and writes a changed group epoch before the answer
+ * goes out. Session expiry runs on {@link #tick}. Owned by the coordinator thread.
+ */
+final class ShareGroupProtocol {
+    /** The only share-group assignor Kafka 4.4 has. */
+    static final String ASSIGNOR = "simple";
+
+    private final GroupStore groups;
+    private final CoordinatorPartitions partitions;
+    private final Clock clock;
+    private final Executor owner;
+    private final Supplier<TopicImage> topics;
+
+    ShareGroupProtocol(GroupStore groups, CoordinatorPartitions partitions, Clock clock, Executor owner,
+                       Supplier<TopicImage> topics) {
+        this.groups = groups;
+        this.partitions = partitions;
+        this.clock = clock;
+        this.owner = owner;
+        this.topics = topics;
+    }
+
+    /** Kafka's request checks, answered before the request reaches the owner thread; null when valid. */
+    static ShareGroupHeartbeatResponseData invalid(ShareGroupHeartbeatRequestData req) {
+        String invalid = ShareGroupMembership.invalid(req);
+        return invalid == null ? null : ShareGroupMembership.error(Errors.INVALID_REQUEST,
+                invalid.isEmpty() ? null : invalid);
+    }
+
+    CompletableFuture<ShareGroupHeartbeatResponseData> heartbeat(ShareGroupHeartbeatRequestData req, String clientId,
+                                                                 String clientHost) {
+        Errors pe = partitions.check(req.groupId());
+        if (pe != Errors.NONE) {
+            return CompletableFuture.completedFuture(ShareGroupMembership.error(pe, null));
+        }
+        TopicImage image = topics.get();
+        if (image == null) {
+            return CompletableFuture.completedFuture(ShareGroupMembership.error(Errors.COORDINATOR_LOAD_IN_PROGRESS,
+                    null));
+        }
+        ShareGroup g = groups.share(req.groupId(), req.memberEpoch() == 0);
+        if (g == null || g.isDead()) {
+            Group other = groups.get(req.groupId());
+            String message = other != null && !other.isDead() ? "Group " + req.groupId() + " is not a share group."
+                    : req.memberEpoch() == -1 ? "Group " + req.groupId() + " not found."
+                    : "Share group " + req.groupId() + " not found.";
+            return CompletableFuture.completedFuture(ShareGroupMembership.error(Errors.GROUP_ID_NOT_FOUND, message));
+        }
+        ShareGroupHeartbeatResponseData response = g.membership.heartbeat(req, clientId, clientHost, image,
+                clock.monotonicMillis());
+        return persisted(g).handleAsync((v, err) -> err == null ? response
+                : ShareGroupMembership.error(Errors.NOT_COORDINATOR, null), owner);
+    }
+
+    /** Expires the members of {@code g} silent for their session. */
+    void tick(ShareGroup g, long nowMs) {
+        if (!g.membership.expire(nowMs, topics.get()).isEmpty()) {
+            persisted(g);
+        }
+    }
+
+    /** The topics changed: groups whose assignment changes move to a new epoch. */
+    void onTopics(TopicImage image, List<ShareGroup> loaded) {
+        for (ShareGroup g : loaded) {
+            if (g.membership.onTopics(image)) {
+                persisted(g);
+            }
+        }
+    }
+
+    /** Writes the group's epoch if it moved; completes when it is durable (failed: the partition is lost). */
+    private CompletableFuture<Void> persisted(ShareGroup g) {
+        int epoch = g.membership.epoch();
+        if (epoch == g.writtenEpoch) {
+            return CompletableFuture.completedFuture(null);
+        }
+        g.writtenEpoch = epoch;
+        return partitions.append(g, List.of(new KeyedRecordLog.Entry(ShareGroupRecords.groupKey(g.groupId),
+                ShareGroupRecords.groupValue(epoch))));
+    }
+
+    /** The tombstone DeleteGroups writes for a share group. */
+    static KeyedRecordLog.Entry tombstone(String groupId) {
+        return new KeyedRecordLog.Entry(ShareGroupRecords.groupKey(groupId), null);
+    }
+
+    DescribedGroup describe(String groupId) {
+        DescribedGroup d = new DescribedGroup().setGroupId(groupId);
+        Errors pe = partitions.check(groupId);
+        if (pe != Errors.NONE) {
+            return d.setErrorCode(pe.code());
+        }
+        Group any = groups.get(groupId);
+        if (!(any instanceof ShareGroup g) || g.isDead()) {
+            return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(any == null || any.isDead()
+                    ? "Group " + groupId + " not found." : "Group " + groupId + " is not a share group.");
+        }
+        TopicImage image = topics.get();
+        int epoch = g.membership.epoch();
+        d.setGroupState(g.stateName()).setGroupEpoch(epoch).setAssignmentEpoch(epoch).setAssignorName(ASSIGNOR);
+        for (ShareGroupMembership.MemberView m : g.membership.describe()) {
+            ShareGroupDescribeResponseData.Assignment a = new ShareGroupDescribeResponseData.Assignment();
+            m.assignment().forEach((topicId, ps) -> {
+                TopicImage.Topic t = image == null ? null : image.byId().get(topicId);
+                a.topicPartitions().add(new ShareGroupDescribeResponseData.TopicPartitions().setTopicId(topicId)
+                        .setTopicName(t == null ? "" : t.name()).setPartitions(new ArrayList<>(ps)));
+            });
+            d.members().add(new ShareGroupDescribeResponseData.Member().setMemberId(m.memberId())
+                    .setRackId(m.rackId()).setMemberEpoch(m.memberEpoch()).setClientId(m.clientId())
+                    .setClientHost(m.clientHost()).setSubscribedTopicNames(m.subscribedTopicNames()).setAssignment(a));
+        }
+        return d;
+    }
+}
