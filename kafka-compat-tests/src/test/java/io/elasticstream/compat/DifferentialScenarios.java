@@ -46,6 +46,8 @@ public final class DifferentialScenarios {
             new Scenario("consumerProtocolGroup", ConsumerProtocolScenarios::twoMembers),
             new Scenario("groupApiVersions", ConsumerProtocolRawScenarios::groupApiVersions),
             new Scenario("consumerGroupHeartbeatErrors", ConsumerProtocolRawScenarios::heartbeatErrors),
+            new Scenario("shareGroupHeartbeats", ShareGroupRawScenarios::heartbeats),
+            new Scenario("shareFetchSessions", ShareFetchRawScenarios::sessionsAndAcknowledgements),
             new Scenario("transactionCommitAndAbort", TransactionDifferentialScenarios::commitAndAbort),
             new Scenario("transactionFencingAndTimeout", TransactionDifferentialScenarios::fencingAndInvalidTimeout),
             new Scenario("transactionVerification", TransactionRawScenarios::verification),

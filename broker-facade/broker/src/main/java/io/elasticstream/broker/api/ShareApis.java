@@ -82,10 +82,11 @@ final class ShareApis {
             }
             Map<TopicIdPartition, List<SharePartition.Acknowledgement>> acks = new LinkedHashMap<>();
             List<TopicIdPartition> added = new ArrayList<>();
+            List<TopicIdPartition> unknown = new ArrayList<>(); // answered UNKNOWN_TOPIC_ID once, never in the session
             for (ShareFetchRequestData.FetchTopic t : req.topics()) {
                 for (ShareFetchRequestData.FetchPartition p : t.partitions()) {
                     TopicIdPartition tip = new TopicIdPartition(t.topicId(), p.partitionIndex(), names.get(t.topicId()));
-                    added.add(tip);
+                    (tip.topic() == null ? unknown : added).add(tip);
                     List<SharePartition.Acknowledgement> parsed = new ArrayList<>();
                     for (ShareFetchRequestData.AcknowledgementBatch b : p.acknowledgementBatches()) {
                         List<SharePartition.Acknowledgement> runs = SharePartitions.acknowledgements(b.firstOffset(),
@@ -119,18 +120,27 @@ final class ShareApis {
                 shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
                 return done(respond(List.of(), ackResults, false));
             }
+            if (req.isRenewAck()) {
+                return done(respond(List.of(), ackResults, false)); // v2: a renewal of locks fetches nothing
+            }
             long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWaitMs()));
             CompletableFuture<ApiMessage> result = new CompletableFuture<>();
-            attempt(req, session.partitions(), ackResults, full, deadlineNs, result);
+            List<TopicIdPartition> wanted = new ArrayList<>(session.partitions());
+            wanted.addAll(unknown);
+            attempt(req, wanted, ackResults, full, deadlineNs, result);
             return result;
         });
     }
 
+    /**
+     * An empty member id is INVALID_REQUEST, as Kafka 4.4 answers. An empty group id is INVALID_GROUP_ID: Kafka
+     * answers UNKNOWN_SERVER_ERROR for each partition there, which says nothing to whoever sent it.
+     */
     private static Errors invalidMember(String groupId, String memberId) {
         if (groupId == null || groupId.isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
-        return memberId == null || memberId.isEmpty() ? Errors.UNKNOWN_MEMBER_ID : Errors.NONE;
+        return memberId == null || memberId.isEmpty() ? Errors.INVALID_REQUEST : Errors.NONE;
     }
 
     private static CompletableFuture<ApiMessage> done(ApiMessage m) {

@@ -21,6 +21,9 @@ final class SupportedApis {
     /** KIP-848: level 1 is the consumer group protocol, finalized as in a Kafka 4.4 cluster. */
     static final String GROUP_VERSION = "group.version";
     private static final short GROUP_VERSION_LEVEL = 1;
+    /** KIP-932: share groups, finalized at level 2 as in a Kafka 4.4 cluster (share groups on, renew acknowledgements). */
+    static final String SHARE_VERSION = "share.version";
+    private static final short SHARE_VERSION_LEVEL = 2;
     /** The features never change while a broker runs; any epoch at or above 0 tells clients they are set. */
     private static final long FINALIZED_FEATURES_EPOCH = 1;
     private final Map<ApiKeys, short[]> ranges = new EnumMap<>(ApiKeys.class);
@@ -47,7 +50,7 @@ final class SupportedApis {
     /**
      * The answer to ApiVersions: the API ranges, and (v3+) the features: {@code transaction.version}
      * supported 0–2 and finalized at {@code transactionVersion}, as a Kafka 4.4 cluster reports it (clients
-     * use transactions v2 when it is 2), and {@code group.version} 1 (the KIP-848 consumer protocol).
+     * use transactions v2 when it is 2), {@code group.version} 1 (the KIP-848 consumer protocol) and {@code share.version} 2 (KIP-932 share groups).
      */
     ApiVersionsResponseData response(short errorCode, short transactionVersion) {
         SupportedFeatureKeyCollection supportedFeatures = new SupportedFeatureKeyCollection();
@@ -55,9 +58,13 @@ final class SupportedApis {
                 .setMaxVersion((short) 2));
         supportedFeatures.add(new SupportedFeatureKey().setName(GROUP_VERSION).setMinVersion((short) 0)
                 .setMaxVersion(GROUP_VERSION_LEVEL));
+        supportedFeatures.add(new SupportedFeatureKey().setName(SHARE_VERSION).setMinVersion((short) 0)
+                .setMaxVersion(SHARE_VERSION_LEVEL));
         FinalizedFeatureKeyCollection finalizedFeatures = new FinalizedFeatureKeyCollection();
         finalizedFeatures.add(new FinalizedFeatureKey().setName(GROUP_VERSION).setMinVersionLevel(GROUP_VERSION_LEVEL)
                 .setMaxVersionLevel(GROUP_VERSION_LEVEL));
+        finalizedFeatures.add(new FinalizedFeatureKey().setName(SHARE_VERSION).setMinVersionLevel(SHARE_VERSION_LEVEL)
+                .setMaxVersionLevel(SHARE_VERSION_LEVEL));
         if (transactionVersion > 0) {
             finalizedFeatures.add(new FinalizedFeatureKey().setName(TRANSACTION_VERSION)
                     .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion));

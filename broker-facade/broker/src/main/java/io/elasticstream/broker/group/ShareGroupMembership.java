@@ -17,9 +17,11 @@ import org.apache.kafka.common.protocol.Errors;
  * The membership of one share group (KIP-932's ShareGroupHeartbeat): members join with epoch 0 and a
  * subscription, heartbeat at their member epoch, leave with -1, and are removed when silent for the session
  * timeout. Every change of membership or subscriptions bumps the group epoch and recomputes the assignment
- * ({@link SimpleShareAssignor}); every member then takes the group epoch as its member epoch, and receives its
- * assignment in its next heartbeat if it changed. A heartbeat at the member's previous epoch is still accepted
- * (it crossed the change); any other epoch is FENCED_MEMBER_EPOCH. Refusals carry Kafka 4.4's errors and
+ * ({@link SimpleShareAssignor}); each member takes the group epoch as its member epoch in its next answer,
+ * with its assignment if that changed (share groups revoke nothing first), so a member is never more than one
+ * epoch behind what it was last told, however many changes happened meanwhile. A heartbeat at the member's
+ * previous epoch is still accepted (the answer that moved it on was lost); any other epoch is
+ * FENCED_MEMBER_EPOCH. Refusals carry Kafka 4.4's errors and
  * messages (docs/consumer-groups.md, "Share groups"); finding the group (GROUP_ID_NOT_FOUND when there is none)
  * is the coordinator's part.
  *
@@ -201,11 +203,7 @@ public final class ShareGroupMembership {
     private void changed(TopicImage topics) {
         epoch++;
         Map<String, Map<Uuid, Set<Integer>>> assignment = assign(topics);
-        members.forEach((id, m) -> {
-            m.previousEpoch = m.memberEpoch;
-            m.memberEpoch = epoch;
-            m.assignment = assignment.getOrDefault(id, Map.of());
-        });
+        members.forEach((id, m) -> m.assignment = assignment.getOrDefault(id, Map.of()));
     }
 
     private Map<String, Map<Uuid, Set<Integer>>> assign(TopicImage topics) {
@@ -226,6 +224,10 @@ public final class ShareGroupMembership {
     }
 
     private ShareGroupHeartbeatResponseData answer(Member m, String memberId) {
+        if (m.memberEpoch != epoch) {
+            m.previousEpoch = m.memberEpoch; // the member learns of the new epoch with this answer
+            m.memberEpoch = epoch;
+        }
         ShareGroupHeartbeatResponseData r = new ShareGroupHeartbeatResponseData().setMemberId(memberId)
                 .setMemberEpoch(m.memberEpoch).setHeartbeatIntervalMs(config.heartbeatIntervalMs());
         if (!m.assignment.equals(m.sent)) {

@@ -207,16 +207,18 @@ public final class SharePartition {
     }
 
     /**
-     * Applies {@code memberId}'s acknowledgements, all or none: INVALID_RECORD_STATE (nothing changed) if any
-     * acknowledged record is not acquired by this member; else NONE. A gap is accepted for any offset in
-     * flight that is not a record the member holds.
+     * Applies {@code memberId}'s acknowledgements, all or none, as Kafka 4.4 answers them: INVALID_REQUEST if
+     * any reaches past the end offset (nothing was handed out there), INVALID_RECORD_STATE if any acknowledged
+     * record in the window is not acquired by this member; else NONE. Offsets below the start offset are done
+     * with already and are passed over; a gap is accepted for any offset in flight that is not a record the
+     * member holds. Nothing changes unless NONE is answered.
      */
     public Errors acknowledge(String memberId, List<Acknowledgement> acknowledgements, long nowMs) {
         for (Acknowledgement a : acknowledgements) {
-            if (a.firstOffset() > a.lastOffset() || a.firstOffset() < startOffset || a.lastOffset() >= endOffset) {
-                return Errors.INVALID_RECORD_STATE;
+            if (a.firstOffset() > a.lastOffset() || a.lastOffset() >= endOffset) {
+                return Errors.INVALID_REQUEST;
             }
-            for (long o = a.firstOffset(); o <= a.lastOffset(); o++) {
+            for (long o = Math.max(a.firstOffset(), startOffset); o <= a.lastOffset(); o++) {
                 InFlight r = inFlight.get(o);
                 boolean held = r != null && r.state == RecordState.ACQUIRED && memberId.equals(r.memberId);
                 if (a.type() != null && !held) {
@@ -225,7 +227,7 @@ public final class SharePartition {
             }
         }
         for (Acknowledgement a : acknowledgements) {
-            for (long o = a.firstOffset(); o <= a.lastOffset(); o++) {
+            for (long o = Math.max(a.firstOffset(), startOffset); o <= a.lastOffset(); o++) {
                 InFlight r = inFlight.get(o); // every offset of the window is in flight
                 if (a.type() == null) {
                     if (r.state == RecordState.ACQUIRED && memberId.equals(r.memberId)) {

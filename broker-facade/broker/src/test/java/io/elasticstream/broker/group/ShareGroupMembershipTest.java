@@ -76,10 +76,23 @@ class ShareGroupMembershipTest {
     }
 
     @Test
-    void anEpochThatIsNeitherTheCurrentNorThePreviousIsFenced() {
+    void aMemberSeveralChangesBehindMovesStraightToTheGroupEpoch() {
         ShareGroupHeartbeatResponseData m1 = send(join("g", "m1", "queue"), 0);
         send(join("g", "m2", "queue"), 0);
-        send(join("g", "m3", "queue"), 0); // m1 is now two epochs behind
+        send(join("g", "m3", "queue"), 0);
+        assertEquals(4, send(heartbeat("g", "m1", m1.memberEpoch()), 0).memberEpoch(),
+                "at the epoch it was last told, two changes ago: not fenced, moved on to the group's");
+        assertEquals(Errors.NONE.code(), send(heartbeat("g", "m1", m1.memberEpoch()), 0).errorCode(),
+                "its previous epoch is still accepted (the answer may have been lost)");
+    }
+
+    @Test
+    void anEpochThatIsNeitherTheOneLastToldNorThePreviousIsFenced() {
+        ShareGroupHeartbeatResponseData m1 = send(join("g", "m1", "queue"), 0);
+        send(join("g", "m2", "queue"), 0);
+        assertEquals(3, send(heartbeat("g", "m1", m1.memberEpoch()), 0).memberEpoch());
+        send(join("g", "m3", "queue"), 0);
+        assertEquals(4, send(heartbeat("g", "m1", 3), 0).memberEpoch());
         assertEquals("FENCED_MEMBER_EPOCH The share group member has a smaller member epoch (2) than the one known "
                 + "by the group coordinator (4), and it does not match the previous member epoch (3). The member "
                 + "must abandon all its partitions and rejoin.", refusal(send(heartbeat("g", "m1", m1.memberEpoch()), 0)));

@@ -99,12 +99,21 @@ class SharePartitionTest {
         partition.acquire("m1", offsets(0, 2), 2, 0);
         assertEquals(Errors.INVALID_RECORD_STATE, partition.acknowledge("m2",
                 List.of(ack(0, 0, AcknowledgeType.ACCEPT)), 0), "another member's record");
-        assertEquals(Errors.INVALID_RECORD_STATE, partition.acknowledge("m1",
+        assertEquals(Errors.INVALID_REQUEST, partition.acknowledge("m1",
                 List.of(ack(0, 0, AcknowledgeType.ACCEPT), ack(5, 5, AcknowledgeType.ACCEPT)), 0),
-                "beyond the end offset: the whole request is refused");
+                "beyond the end offset (as Kafka 4.4): the whole request is refused");
         assertEquals(RecordState.ACQUIRED, partition.stateOf(0), "not even the valid part was applied");
-        assertEquals(Errors.INVALID_RECORD_STATE, partition.acknowledge("m1",
+        assertEquals(Errors.INVALID_REQUEST, partition.acknowledge("m1",
                 List.of(ack(1, 0, AcknowledgeType.ACCEPT)), 0), "an empty range");
+    }
+
+    @Test
+    void acknowledgementsOfRecordsAlreadyDoneWithArePassedOver() {
+        partition.acquire("m1", offsets(0, 2), 2, 0);
+        assertEquals(Errors.NONE, partition.acknowledge("m1", List.of(ack(0, 1, AcknowledgeType.ACCEPT)), 0));
+        assertEquals(2, partition.startOffset());
+        assertEquals(Errors.NONE, partition.acknowledge("m1", List.of(ack(0, 0, AcknowledgeType.ACCEPT)), 0),
+                "accepted twice: below the start offset, nothing to do (as Kafka 4.4 answers)");
     }
 
     @Test
