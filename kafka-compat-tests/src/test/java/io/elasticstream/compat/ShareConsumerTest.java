@@ -1,0 +1,67 @@
+package io.elasticstream.compat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Share groups (KIP-932) end to end against the server: {@link ShareConsumerScenarios}, the scenarios that
+ * {@link ShareConsumerReferenceTest} shows Apache Kafka 4.4 passing, with the same broker settings under
+ * the same names ({@link ShareConsumerScenarios#BROKER_OVERRIDES}). Kafka 4.4's share consumer, admin
+ * client, {@code kafka-share-groups} and console share consumer, unmodified.
+ */
+class ShareConsumerTest {
+    @RegisterExtension
+    static final StandaloneServerExtension SERVER = new StandaloneServerExtension("share-consumer",
+            ShareConsumerScenarios.BROKER_OVERRIDES);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void threeMembersShareOnePartitionAndEachRecordIsAcceptedOnce() {
+        ShareConsumerScenarios.threeMembersShareOnePartitionAndEachRecordIsAcceptedOnce(SERVER.bootstrapServers(),
+                600, 20);
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void explicitAcknowledgementAcceptsReleasesAndRejects() {
+        ShareConsumerScenarios.explicitAcknowledgementAcceptsReleasesAndRejects(SERVER.bootstrapServers());
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void recordsOfAKilledMemberGoToAnotherMember() {
+        ShareConsumerScenarios.recordsOfAKilledMemberGoToAnotherMember(SERVER.bootstrapServers(), dir);
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void recordsOfAFrozenMemberComeBackWhenTheLockExpires() {
+        ShareConsumerScenarios.recordsOfAFrozenMemberComeBackWhenTheLockExpires(SERVER.bootstrapServers(), dir);
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aRecordReleasedAtEveryDeliveryIsArchivedAtTheDeliveryCountLimit() {
+        ShareConsumerScenarios.aRecordReleasedAtEveryDeliveryIsArchivedAtTheDeliveryCountLimit(
+                SERVER.bootstrapServers());
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void theAdminClientAndKafkaShareGroupsShowTheGroup() throws Exception {
+        ShareConsumerScenarios.theAdminClientAndKafkaShareGroupsShowTheGroup(SERVER.bootstrapServers());
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void theConsoleShareConsumerPrintsWhatAProducerWrites() throws Exception {
+        ShareConsumerScenarios.theConsoleShareConsumerPrintsWhatAProducerWrites(SERVER.bootstrapServers());
+    }
+}
