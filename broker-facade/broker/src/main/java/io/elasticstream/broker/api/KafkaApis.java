@@ -72,6 +72,16 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         PeerRequests peerRequests = new PeerRequests(placement, peers, transactionVersion);
         markers.remote(peerRequests);
         adder.remote(peerRequests);
+        ShareGroupConfig shareConfig = ShareGroupConfig.from(config.givenProperties());
+        ShareApis shares = new ShareApis(topics, partitions, shareConfig.limits(), shareConfig.maxShareSessions(),
+                new ShareStates(config.nodeId(), groups.coordinator(), groupsTopic, partitions, peerRequests), timer,
+                clock);
+        handlers.put(ApiKeys.SHARE_FETCH, shares::fetch);
+        handlers.put(ApiKeys.SHARE_ACKNOWLEDGE, shares::acknowledge);
+        ShareStateApis shareStates = new ShareStateApis(topics, partitions, groups.coordinator());
+        handlers.put(ApiKeys.READ_SHARE_GROUP_STATE, shareStates::read);
+        handlers.put(ApiKeys.WRITE_SHARE_GROUP_STATE, shareStates::write);
+        handlers.put(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, shareStates::describeOffsets);
         handlers.put(ApiKeys.ADD_PARTITIONS_TO_TXN, transactions::addPartitionsToTxn);
         handlers.put(ApiKeys.ADD_OFFSETS_TO_TXN, transactions::addOffsetsToTxn);
         handlers.put(ApiKeys.END_TXN, transactions::endTxn);
@@ -94,11 +104,6 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         ShareGroupApis shareGroups = new ShareGroupApis(topics, groups.coordinator());
         handlers.put(ApiKeys.SHARE_GROUP_HEARTBEAT, shareGroups::heartbeat);
         handlers.put(ApiKeys.SHARE_GROUP_DESCRIBE, shareGroups::describe);
-        ShareGroupConfig shareConfig = ShareGroupConfig.from(config.givenProperties());
-        ShareApis shares = new ShareApis(topics, partitions, shareConfig.limits(), shareConfig.maxShareSessions(),
-                timer, clock);
-        handlers.put(ApiKeys.SHARE_FETCH, shares::fetch);
-        handlers.put(ApiKeys.SHARE_ACKNOWLEDGE, shares::acknowledge);
         handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(config, topics));
         handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(topics));
         handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics));

@@ -1,6 +1,8 @@
 package io.elasticstream.broker.api;
 
+import io.elasticstream.broker.group.GroupCoordinator;
 import io.elasticstream.broker.peer.BrokerPeers;
+import io.elasticstream.broker.share.SharePartition;
 import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.PlacementService;
 import java.util.List;
@@ -8,25 +10,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection;
+import org.apache.kafka.common.message.ReadShareGroupStateRequestData;
+import org.apache.kafka.common.message.ReadShareGroupStateResponseData;
+import org.apache.kafka.common.message.WriteShareGroupStateRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.ReadShareGroupStateRequest;
+import org.apache.kafka.common.requests.ReadShareGroupStateResponse;
 import org.apache.kafka.common.requests.TransactionResult;
+import org.apache.kafka.common.requests.WriteShareGroupStateRequest;
+import org.apache.kafka.common.requests.WriteShareGroupStateResponse;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 
 /**
- * The transaction requests one broker sends another, through {@link BrokerPeers}: WriteTxnMarkers from a
- * coordinator to a partition owner, and AddPartitionsToTxn v5 from a partition owner to a coordinator.
+ * The requests one broker sends another, through {@link BrokerPeers}: WriteTxnMarkers from a transaction
+ * coordinator to a partition owner, AddPartitionsToTxn v5 from a partition owner to a transaction coordinator,
+ * and ReadShareGroupState / WriteShareGroupState from a partition's leader to a share group's coordinator.
  * Brokers are found through PD; an unreachable one answers NOT_LEADER_OR_FOLLOWER (markers) or
- * NOT_COORDINATOR (adds), both retried by the caller.
+ * NOT_COORDINATOR (the others), retried by the caller.
  */
-final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdder.RemoteAdd {
+final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdder.RemoteAdd, ShareStates.Remote {
     private final PlacementService placement;
     private final BrokerPeers peers;
     private final short transactionVersion;
@@ -62,6 +73,39 @@ final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdde
         return send(brokerId, AddPartitionsToTxnRequest.Builder.forBroker(transactions)).thenApply(r -> r == null
                 ? TxnPartitionAdder.all(partitions, Errors.NOT_COORDINATOR)
                 : ((AddPartitionsToTxnResponse) r).errors().getOrDefault(transactionalId, Map.of()));
+    }
+
+    @Override
+    public CompletableFuture<GroupCoordinator.ShareStateRead> read(int brokerId, String groupId,
+                                                                   TopicIdPartition partition) {
+        ReadShareGroupStateRequestData data = new ReadShareGroupStateRequestData().setGroupId(groupId)
+                .setTopics(List.of(new ReadShareGroupStateRequestData.ReadStateData().setTopicId(partition.topicId())
+                        .setPartitions(List.of(new ReadShareGroupStateRequestData.PartitionData()
+                                .setPartition(partition.partition()).setLeaderEpoch(-1)))));
+        return send(brokerId, new ReadShareGroupStateRequest.Builder(data)).thenApply(r -> {
+            if (r == null) {
+                return new GroupCoordinator.ShareStateRead(Errors.NOT_COORDINATOR, null);
+            }
+            ReadShareGroupStateResponseData.PartitionResult p = ((ReadShareGroupStateResponse) r).data().results()
+                    .getFirst().partitions().getFirst();
+            Errors e = Errors.forCode(p.errorCode());
+            return new GroupCoordinator.ShareStateRead(e, e == Errors.NONE ? ShareStateMessages.fromRead(p) : null);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Errors> write(int brokerId, String groupId, TopicIdPartition partition,
+                                           SharePartition.State state) {
+        WriteShareGroupStateRequestData data = new WriteShareGroupStateRequestData().setGroupId(groupId)
+                .setTopics(List.of(new WriteShareGroupStateRequestData.WriteStateData().setTopicId(partition.topicId())
+                        .setPartitions(List.of(new WriteShareGroupStateRequestData.PartitionData()
+                                .setPartition(partition.partition()).setStateEpoch(0).setLeaderEpoch(-1)
+                                .setStartOffset(state.startOffset())
+                                .setStateBatches(ShareStateMessages.writeBatches(state))))));
+        return send(brokerId, new WriteShareGroupStateRequest.Builder(data)).thenApply(r -> r == null
+                ? Errors.NOT_COORDINATOR
+                : Errors.forCode(((WriteShareGroupStateResponse) r).data().results().getFirst().partitions().getFirst()
+                        .errorCode()));
     }
 
     /** The broker's response, or null when it could not be reached or answered nothing in time. */

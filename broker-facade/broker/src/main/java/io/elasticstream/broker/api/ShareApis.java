@@ -56,13 +56,13 @@ final class ShareApis {
     private final SharePartitions shares;
 
     ShareApis(TopicService topics, PartitionManager partitions, SharePartition.Limits limits, int maxSessions,
-              ScheduledExecutorService timer, Clock clock) {
+              SharePartitions.StateStore states, ScheduledExecutorService timer, Clock clock) {
         this.topics = topics;
         this.partitions = partitions;
         this.timer = timer;
         this.clock = clock;
         this.sessions = new ShareSessions(maxSessions, clock);
-        this.shares = new SharePartitions(limits, clock);
+        this.shares = new SharePartitions(limits, clock, states);
         timer.scheduleWithFixedDelay(this::upkeep, LOCK_CHECK_MS, LOCK_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -114,21 +114,22 @@ final class ShareApis {
             if (session.error() != Errors.NONE) {
                 return done(fetchError(session.error(), null));
             }
-            Map<TopicIdPartition, Errors> ackResults = acknowledge(req.groupId(), req.memberId(), acks);
             boolean full = req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH;
-            if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
-                shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
-                return done(respond(List.of(), ackResults, false));
-            }
-            if (req.isRenewAck()) {
-                return done(respond(List.of(), ackResults, false)); // v2: a renewal of locks fetches nothing
-            }
-            long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWaitMs()));
-            CompletableFuture<ApiMessage> result = new CompletableFuture<>();
-            List<TopicIdPartition> wanted = new ArrayList<>(session.partitions());
-            wanted.addAll(unknown);
-            attempt(req, wanted, ackResults, full, deadlineNs, result);
-            return result;
+            return acknowledge(req.groupId(), req.memberId(), acks).thenCompose(ackResults -> {
+                if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
+                    shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
+                    return done(respond(List.of(), ackResults, false));
+                }
+                if (req.isRenewAck()) {
+                    return done(respond(List.of(), ackResults, false)); // v2: a renewal of locks fetches nothing
+                }
+                long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWaitMs()));
+                CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+                List<TopicIdPartition> wanted = new ArrayList<>(session.partitions());
+                wanted.addAll(unknown);
+                attempt(req, wanted, ackResults, full, deadlineNs, result);
+                return result;
+            });
         });
     }
 
@@ -151,22 +152,24 @@ final class ShareApis {
         return new ShareFetchResponseData().setThrottleTimeMs(0).setErrorCode(error.code()).setErrorMessage(message);
     }
 
-    /** Applies each partition's acknowledgements; the result per partition. */
-    private Map<TopicIdPartition, Errors> acknowledge(String groupId, String memberId,
-                                                      Map<TopicIdPartition, List<SharePartition.Acknowledgement>> acks) {
-        Map<TopicIdPartition, Errors> results = new LinkedHashMap<>();
+    /** Applies each partition's acknowledgements; the result per partition, once they are durable. */
+    private CompletableFuture<Map<TopicIdPartition, Errors>> acknowledge(
+            String groupId, String memberId, Map<TopicIdPartition, List<SharePartition.Acknowledgement>> acks) {
+        Map<TopicIdPartition, CompletableFuture<Errors>> pending = new LinkedHashMap<>();
         acks.forEach((tip, list) -> {
-            Errors e;
             if (tip.topic() == null) {
-                e = Errors.UNKNOWN_TOPIC_ID;
+                pending.put(tip, CompletableFuture.completedFuture(Errors.UNKNOWN_TOPIC_ID));
             } else if (partitions.get(tip.topicPartition()) == null) {
-                e = Errors.NOT_LEADER_OR_FOLLOWER;
+                pending.put(tip, CompletableFuture.completedFuture(Errors.NOT_LEADER_OR_FOLLOWER));
             } else {
-                e = shares.acknowledge(new SharePartitions.Key(groupId, tip), memberId, list);
+                pending.put(tip, shares.acknowledge(new SharePartitions.Key(groupId, tip), memberId, list));
             }
-            results.put(tip, e);
         });
-        return results;
+        return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<TopicIdPartition, Errors> results = new LinkedHashMap<>();
+            pending.forEach((tip, f) -> results.put(tip, f.join()));
+            return results;
+        });
     }
 
     private void attempt(ShareFetchRequestData req, List<TopicIdPartition> wanted, Map<TopicIdPartition, Errors> acks,
@@ -233,14 +236,17 @@ final class ShareApis {
     /** Reads from the share-partition's next fetch offset and acquires what the read returned. */
     private CompletableFuture<Void> readOpen(ShareFetchRequestData req, ShareRead r, PartitionLog log) {
         SharePartitions.Key key = new SharePartitions.Key(req.groupId(), r.tip);
+        return shares.open(key, log::highWatermark) // share.auto.offset.reset=latest
+                .thenCompose(p -> readFrom(req, r, log, p));
+    }
+
+    private CompletableFuture<Void> readFrom(ShareFetchRequestData req, ShareRead r, PartitionLog log,
+                                             SharePartition p) {
         long highWatermark = log.highWatermark();
-        long[] next = new long[1];
-        SharePartition p = shares.apply(key, () -> highWatermark, sp -> { // share.auto.offset.reset=latest
+        long from = shares.apply(p, sp -> {
             sp.onLogStartOffset(log.logStartOffset());
-            next[0] = sp.nextFetchOffset();
-            return sp;
+            return sp.nextFetchOffset();
         });
-        long from = next[0];
         r.fetchOffset = from;
         if (from >= highWatermark) {
             return CompletableFuture.completedFuture(null);
@@ -355,13 +361,13 @@ final class ShareApis {
 
     CompletableFuture<ApiMessage> acknowledge(RequestContext context, AbstractRequest request) {
         ShareAcknowledgeRequestData req = ((ShareAcknowledgeRequest) request).data();
-        return topics.namesById().thenApply(names -> {
+        return topics.namesById().thenCompose(names -> {
             Errors invalid = invalidMember(req.groupId(), req.memberId());
             if (invalid != Errors.NONE) {
-                return acknowledgeError(invalid, null);
+                return done(acknowledgeError(invalid, null));
             }
             if (req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH) {
-                return acknowledgeError(Errors.INVALID_SHARE_SESSION_EPOCH, null);
+                return done(acknowledgeError(Errors.INVALID_SHARE_SESSION_EPOCH, null));
             }
             Map<TopicIdPartition, List<SharePartition.Acknowledgement>> acks = new LinkedHashMap<>();
             for (ShareAcknowledgeRequestData.AcknowledgeTopic t : req.topics()) {
@@ -372,7 +378,7 @@ final class ShareApis {
                         List<SharePartition.Acknowledgement> runs = SharePartitions.acknowledgements(b.firstOffset(),
                                 b.lastOffset(), b.acknowledgeTypes());
                         if (runs == null) {
-                            return acknowledgeError(Errors.INVALID_REQUEST, "Invalid acknowledgement batch.");
+                            return done(acknowledgeError(Errors.INVALID_REQUEST, "Invalid acknowledgement batch."));
                         }
                         parsed.addAll(runs);
                     }
@@ -382,25 +388,30 @@ final class ShareApis {
             ShareSessions.Key key = new ShareSessions.Key(req.groupId(), req.memberId());
             ShareSessions.Outcome session = sessions.onRequest(key, req.shareSessionEpoch(), List.of(), List.of());
             if (session.error() != Errors.NONE) {
-                return acknowledgeError(session.error(), null);
+                return done(acknowledgeError(session.error(), null));
             }
-            Map<TopicIdPartition, Errors> results = acknowledge(req.groupId(), req.memberId(), acks);
-            if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
-                shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
-            }
-            ShareAcknowledgeResponseData response = new ShareAcknowledgeResponseData().setThrottleTimeMs(0)
-                    .setErrorCode(Errors.NONE.code())
-                    .setAcquisitionLockTimeoutMs((int) shares.limits().lockDurationMs());
-            Map<Uuid, ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse> byTopic = new LinkedHashMap<>();
-            results.forEach((tip, e) -> byTopic.computeIfAbsent(tip.topicId(),
-                    id -> new ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse().setTopicId(id))
-                    .partitions().add(new ShareAcknowledgeResponseData.PartitionData()
-                            .setPartitionIndex(tip.partition()).setErrorCode(e.code())
-                            .setCurrentLeader(new ShareAcknowledgeResponseData.LeaderIdAndEpoch()
-                                    .setLeaderId(leaderOf(tip)).setLeaderEpoch(leaderEpochOf(tip)))));
-            response.responses().addAll(byTopic.values());
-            return response;
+            return acknowledge(req.groupId(), req.memberId(), acks).thenApply(results -> {
+                if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
+                    shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
+                }
+                return acknowledged(results);
+            });
         });
+    }
+
+    private ShareAcknowledgeResponseData acknowledged(Map<TopicIdPartition, Errors> results) {
+        ShareAcknowledgeResponseData response = new ShareAcknowledgeResponseData().setThrottleTimeMs(0)
+                .setErrorCode(Errors.NONE.code())
+                .setAcquisitionLockTimeoutMs((int) shares.limits().lockDurationMs());
+        Map<Uuid, ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse> byTopic = new LinkedHashMap<>();
+        results.forEach((tip, e) -> byTopic.computeIfAbsent(tip.topicId(),
+                id -> new ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse().setTopicId(id))
+                .partitions().add(new ShareAcknowledgeResponseData.PartitionData()
+                        .setPartitionIndex(tip.partition()).setErrorCode(e.code())
+                        .setCurrentLeader(new ShareAcknowledgeResponseData.LeaderIdAndEpoch()
+                                .setLeaderId(leaderOf(tip)).setLeaderEpoch(leaderEpochOf(tip)))));
+        response.responses().addAll(byTopic.values());
+        return response;
     }
 
     private static ShareAcknowledgeResponseData acknowledgeError(Errors error, String message) {

@@ -2,6 +2,7 @@ package io.elasticstream.broker.group;
 
 import io.elasticstream.broker.partition.KeyedRecordLog;
 import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.share.SharePartition;
 import io.elasticstream.common.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -222,6 +224,39 @@ public final class GroupCoordinator implements AutoCloseable {
         return onOwner(() -> done(share.describe(groupId)));
     }
 
+    /** Share state a partition's leader reads when it sets up the group's share-partition. */
+    public record ShareStateRead(Errors error, SharePartition.State state) {
+    }
+
+    /** The state the leader of {@code topicId}-{@code partition} last wrote for share group {@code groupId}. */
+    public CompletableFuture<ShareStateRead> readShareState(String groupId, Uuid topicId, int partition) {
+        return onOwner(() -> {
+            ShareGroupProtocol.StateRead r = share.readState(groupId, topicId, partition);
+            return done(new ShareStateRead(r.error(), r.state()));
+        });
+    }
+
+    /** Writes share group {@code groupId}'s state in a partition; NONE once durable, else the error. */
+    public CompletableFuture<Errors> writeShareState(String groupId, Uuid topicId, int partition,
+                                                     SharePartition.State state) {
+        return onOwner(() -> share.writeState(groupId, topicId, partition, state));
+    }
+
+    /** The states of share group {@code groupId} in its partitions (DescribeShareGroupOffsets), or the error. */
+    public record ShareStates(Errors error, Map<TopicIdPartitionKey, SharePartition.State> states) {
+    }
+
+    /** A partition by topic id, as share state is kept (a topic recreated under its name starts afresh). */
+    public record TopicIdPartitionKey(Uuid topicId, int partition) {
+    }
+
+    public CompletableFuture<ShareStates> shareStates(String groupId) {
+        return onOwner(() -> {
+            ShareGroupProtocol.States r = share.states(groupId);
+            return done(new ShareStates(r.error(), r.states()));
+        });
+    }
+
     private List<ShareGroup> loadedShareGroups() {
         List<ShareGroup> out = new ArrayList<>();
         for (Group g : groups.all()) {
@@ -404,11 +439,11 @@ public final class GroupCoordinator implements AutoCloseable {
                 return done(Errors.NON_EMPTY_GROUP);
             }
             List<KeyedRecordLog.Entry> entries = new ArrayList<>(OffsetStore.tombstones(g));
-            entries.add(switch (g) {
-                case ConsumerGroup c -> new KeyedRecordLog.Entry(ConsumerGroupRecords.groupKey(groupId), null);
-                case ShareGroup sg -> ShareGroupProtocol.tombstone(groupId);
-                default -> new KeyedRecordLog.Entry(GroupRecords.groupKey(groupId), null);
-            });
+            switch (g) {
+                case ConsumerGroup c -> entries.add(new KeyedRecordLog.Entry(ConsumerGroupRecords.groupKey(groupId), null));
+                case ShareGroup sg -> entries.addAll(ShareGroupProtocol.tombstones(sg));
+                default -> entries.add(new KeyedRecordLog.Entry(GroupRecords.groupKey(groupId), null));
+            }
             return partitions.append(g, entries).handleAsync((v, err) -> {
                 if (err != null) {
                     return Errors.NOT_COORDINATOR;

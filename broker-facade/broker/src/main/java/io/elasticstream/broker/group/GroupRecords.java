@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  * Group values record the last completed generation only, not the members: members re-join after a
  * coordinator move, as their sessions cannot be carried over anyway. Types 3 and 4 are KIP-848 consumer
- * groups and their members ({@link ConsumerGroupRecords}), type 11 KIP-932 share groups
- * ({@link ShareGroupRecords}).
+ * groups and their members ({@link ConsumerGroupRecords}), types 11 and 12 KIP-932 share groups
+ * and their state in each partition ({@link ShareGroupRecords}).
  */
 public final class GroupRecords {
     static final short OFFSET_KEY = 1;
@@ -40,7 +40,8 @@ public final class GroupRecords {
 
     /** A decoded record: exactly one of the key kinds; value null for a tombstone. */
     public sealed interface Decoded permits OffsetRecord, GroupRecord, ConsumerGroupRecords.GroupEpochs,
-            ConsumerGroupRecords.MemberRecord, ShareGroupRecords.ShareGroupEpoch {
+            ConsumerGroupRecords.MemberRecord, ShareGroupRecords.ShareGroupEpoch,
+            ShareGroupRecords.ShareStateRecord {
     }
 
     public record OffsetRecord(String group, String topic, int partition, OffsetValue value) implements Decoded {
@@ -113,8 +114,8 @@ public final class GroupRecords {
             case ConsumerGroupRecords.GROUP_KEY, ConsumerGroupRecords.MEMBER_KEY -> {
                 return ConsumerGroupRecords.decode(type, key, value);
             }
-            case ShareGroupRecords.GROUP_KEY -> {
-                return ShareGroupRecords.decode(key, value);
+            case ShareGroupRecords.GROUP_KEY, ShareGroupRecords.STATE_KEY -> {
+                return ShareGroupRecords.decode(type, key, value);
             }
             default -> {
                 return null;

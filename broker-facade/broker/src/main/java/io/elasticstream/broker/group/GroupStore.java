@@ -156,7 +156,25 @@ final class GroupStore {
                     ShareGroup s = new ShareGroup(se.group(), p, new ShareGroupMembership(shareMembership,
                             se.groupEpoch()));
                     s.writtenEpoch = se.groupEpoch();
+                    if (groups.get(se.group()) instanceof ShareGroup replayedBefore) {
+                        s.states.putAll(replayedBefore.states);
+                    }
                     groups.put(se.group(), s);
+                }
+            }
+            case ShareGroupRecords.ShareStateRecord sr -> {
+                ShareGroup g = groups.get(sr.group()) instanceof ShareGroup existing ? existing : null;
+                if (g == null && sr.state() != null) {
+                    g = new ShareGroup(sr.group(), p, new ShareGroupMembership(shareMembership, 1));
+                    groups.put(sr.group(), g);
+                }
+                if (g != null) {
+                    GroupCoordinator.TopicIdPartitionKey key = new GroupCoordinator.TopicIdPartitionKey(sr.topicId(), sr.partition());
+                    if (sr.state() == null) {
+                        g.states.remove(key);
+                    } else {
+                        g.states.put(key, sr.state());
+                    }
                 }
             }
             case GroupRecords.GroupRecord gr -> {

@@ -1,5 +1,8 @@
 package io.elasticstream.broker.group;
 
+import io.elasticstream.broker.share.SharePartition;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -7,15 +10,19 @@ import org.apache.kafka.common.protocol.Errors;
  * A KIP-932 share group as the coordinator holds it: its {@link ShareGroupMembership} (members, epochs,
  * assignment) and Kafka's states, Empty (no members), Stable, and Dead (its partition was lost or it was
  * deleted). It has no committed offsets: OffsetCommit, OffsetFetch and OffsetDelete are refused with Kafka's
- * GROUP_ID_NOT_FOUND "Group X is not a consumer group."; where the group is in each partition lives with the
- * partition's share state. Only its epoch is written to the log ({@link ShareGroupRecords}): a coordinator
- * taking the partition over knows the group, and its members, unknown there, rejoin. Owned by the
+ * GROUP_ID_NOT_FOUND "Group X is not a consumer group."; where the group is in each partition is its share
+ * state there, which the partitions' leaders write here. Its epoch and those states are written to the log
+ * ({@link ShareGroupRecords}): a coordinator taking the partition over knows the group and its states, and its
+ * members, unknown there, rejoin. Owned by the
  * coordinator thread.
  */
 final class ShareGroup extends Group {
+
     static final String TYPE = "share";
 
     final ShareGroupMembership membership;
+    /** The group's state in each partition, as last written by the partitions' leaders. */
+    final Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State> states = new HashMap<>();
     /** The epoch last written to the log (-1: none). */
     int writtenEpoch = -1;
     private boolean dead;

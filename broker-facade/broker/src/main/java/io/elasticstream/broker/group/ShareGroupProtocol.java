@@ -1,12 +1,16 @@
 package io.elasticstream.broker.group;
 
 import io.elasticstream.broker.partition.KeyedRecordLog;
+import io.elasticstream.broker.share.SharePartition;
+import io.elasticstream.broker.share.SharePartitionStateCodec;
 import io.elasticstream.common.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
 import org.apache.kafka.common.message.ShareGroupDescribeResponseData.DescribedGroup;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
@@ -97,9 +101,73 @@ final class ShareGroupProtocol {
                 ShareGroupRecords.groupValue(epoch))));
     }
 
-    /** The tombstone DeleteGroups writes for a share group. */
-    static KeyedRecordLog.Entry tombstone(String groupId) {
-        return new KeyedRecordLog.Entry(ShareGroupRecords.groupKey(groupId), null);
+    /** The tombstones DeleteGroups writes for a share group: its states, then the group. */
+    static List<KeyedRecordLog.Entry> tombstones(ShareGroup g) {
+        List<KeyedRecordLog.Entry> out = new ArrayList<>();
+        g.states.keySet().forEach(k -> out.add(new KeyedRecordLog.Entry(
+                ShareGroupRecords.stateKey(g.groupId, k.topicId(), k.partition()), null)));
+        out.add(new KeyedRecordLog.Entry(ShareGroupRecords.groupKey(g.groupId), null));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- share state (the partitions' leaders)
+
+    /** The group's state in a partition, or an error; {@code state} null when none was written yet. */
+    record StateRead(Errors error, SharePartition.State state) {
+    }
+
+    /**
+     * The state a partition's leader last wrote for the group: NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS
+     * when the group is not (yet) here, GROUP_ID_NOT_FOUND when there is no such share group.
+     */
+    StateRead readState(String groupId, Uuid topicId, int partition) {
+        Errors pe = partitions.check(groupId);
+        if (pe != Errors.NONE) {
+            return new StateRead(pe, null);
+        }
+        ShareGroup g = groups.share(groupId, false);
+        if (g == null || g.isDead()) {
+            return new StateRead(Errors.GROUP_ID_NOT_FOUND, null);
+        }
+        return new StateRead(Errors.NONE, g.states.get(new GroupCoordinator.TopicIdPartitionKey(topicId, partition)));
+    }
+
+    /** Writes the group's state in a partition; completes with NONE once it is durable, or the error. */
+    CompletableFuture<Errors> writeState(String groupId, Uuid topicId, int partition, SharePartition.State state) {
+        Errors pe = partitions.check(groupId);
+        if (pe != Errors.NONE) {
+            return CompletableFuture.completedFuture(pe);
+        }
+        ShareGroup g = groups.share(groupId, false);
+        if (g == null || g.isDead()) {
+            return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
+        }
+        return partitions.append(g, List.of(new KeyedRecordLog.Entry(ShareGroupRecords.stateKey(groupId, topicId,
+                partition), SharePartitionStateCodec.encode(state)))).handleAsync((v, err) -> {
+                    if (err != null) {
+                        return Errors.NOT_COORDINATOR;
+                    }
+                    if (groups.isCurrent(g)) {
+                        g.states.put(new GroupCoordinator.TopicIdPartitionKey(topicId, partition), state);
+                    }
+                    return Errors.NONE;
+                }, owner);
+    }
+
+    /** The states of a share group, for DescribeShareGroupOffsets; the error when it is not a share group here. */
+    record States(Errors error, Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State> states) {
+    }
+
+    States states(String groupId) {
+        Errors pe = partitions.check(groupId);
+        if (pe != Errors.NONE) {
+            return new States(pe, Map.of());
+        }
+        ShareGroup g = groups.share(groupId, false);
+        if (g == null || g.isDead()) {
+            return new States(Errors.GROUP_ID_NOT_FOUND, Map.of());
+        }
+        return new States(Errors.NONE, Map.copyOf(g.states));
     }
 
     DescribedGroup describe(String groupId) {

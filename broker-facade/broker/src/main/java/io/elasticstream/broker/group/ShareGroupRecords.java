@@ -1,6 +1,9 @@
 package io.elasticstream.broker.group;
 
+import io.elasticstream.broker.share.SharePartition;
+import io.elasticstream.broker.share.SharePartitionStateCodec;
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The record of a KIP-932 share group in {@code __consumer_offsets}, in {@link GroupRecords}' format:
@@ -8,12 +11,17 @@ import java.nio.ByteBuffer;
  * <pre>
  * group key:   int16 type=11, string group
  * group value: int16 version=0, int32 groupEpoch
+ * state key:   int16 type=12, string group, int64 topic id high, int64 topic id low, int32 partition
+ * state value: a share-partition's state as {@link SharePartitionStateCodec} writes it
  * </pre>
  * Type 11 is the type Kafka gives its share-group metadata record. Members are not written: after a
  * coordinator move they are unknown there (UNKNOWN_MEMBER_ID) and rejoin, at an epoch above the one written.
+ * The state records are the group's place in each partition (the role of Kafka's {@code __share_group_state}):
+ * written by the partitions' leaders through the coordinator, the latest per key wins.
  */
 final class ShareGroupRecords {
     static final short GROUP_KEY = 11;
+    static final short STATE_KEY = 12;
     private static final short VERSION = 0;
 
     private ShareGroupRecords() {
@@ -21,6 +29,18 @@ final class ShareGroupRecords {
 
     /** A share group's epoch; {@code groupEpoch} null for a tombstone (the group was deleted). */
     record ShareGroupEpoch(String group, Integer groupEpoch) implements GroupRecords.Decoded {
+    }
+
+    /** The state of the group in one partition; {@code state} null for a tombstone. */
+    record ShareStateRecord(String group, Uuid topicId, int partition, SharePartition.State state)
+            implements GroupRecords.Decoded {
+    }
+
+    static byte[] stateKey(String group, Uuid topicId, int partition) {
+        byte[] name = GroupRecords.encodeString(group);
+        return ByteBuffer.allocate(2 + name.length + 20).putShort(STATE_KEY).put(name)
+                .putLong(topicId.getMostSignificantBits()).putLong(topicId.getLeastSignificantBits()).putInt(partition)
+                .array();
     }
 
     static byte[] groupKey(String group) {
@@ -32,8 +52,24 @@ final class ShareGroupRecords {
         return ByteBuffer.allocate(6).putShort(VERSION).putInt(groupEpoch).array();
     }
 
-    /** Decodes a share-group record (its key's type already read). */
-    static ShareGroupEpoch decode(ByteBuffer key, ByteBuffer value) {
+    /** Decodes a share-group record of {@code type} (its key's type already read). */
+    static GroupRecords.Decoded decode(short type, ByteBuffer key, ByteBuffer value) {
+        return type == STATE_KEY ? decodeState(key, value) : decodeGroup(key, value);
+    }
+
+    private static ShareStateRecord decodeState(ByteBuffer key, ByteBuffer value) {
+        String group = GroupRecords.get(key);
+        Uuid topicId = new Uuid(key.getLong(), key.getLong());
+        int partition = key.getInt();
+        if (value == null) {
+            return new ShareStateRecord(group, topicId, partition, null);
+        }
+        byte[] bytes = new byte[value.remaining()];
+        value.get(bytes);
+        return new ShareStateRecord(group, topicId, partition, SharePartitionStateCodec.decode(bytes));
+    }
+
+    private static ShareGroupEpoch decodeGroup(ByteBuffer key, ByteBuffer value) {
         String group = GroupRecords.get(key);
         if (value == null) {
             return new ShareGroupEpoch(group, null);

@@ -47,6 +47,16 @@ public final class SharePartition {
             return this == ACKNOWLEDGED || this == ARCHIVED;
         }
 
+        /** The state with Kafka's id {@code id}; IllegalArgumentException for an id Kafka does not define. */
+        public static RecordState forId(byte id) {
+            for (RecordState s : values()) {
+                if (s.id == id) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown record state " + id);
+        }
+
     }
 
     /** Limits of one share group on a partition. */

@@ -69,12 +69,12 @@ public final class SharePartitionStateCodec {
     }
 
     private static RecordState stateOf(byte id, int batch) {
-        for (RecordState s : RecordState.values()) {
-            if (s.id == id) {
-                return s;
-            }
+        try {
+            return RecordState.forId(id);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("corrupt share-partition state: batch " + batch + " has unknown state "
+                    + id, e);
         }
-        throw new IllegalArgumentException("corrupt share-partition state: batch " + batch + " has unknown state " + id);
     }
 
     private static void check(boolean ok, String problem) {

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -14,27 +16,61 @@ import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The share-partitions of the partitions this broker leads, one per (share group, partition), each created
- * on its group's first fetch at the start offset {@code share.auto.offset.reset} gives. Calls on one
- * share-partition are serialised on it; {@link #expireLocks} (a timer calls it) releases the records whose
- * acquisition lock ran out. Thread-safe.
+ * The share-partitions of the partitions this broker leads, one per (share group, partition). A share-partition
+ * is opened on its group's first fetch here: from the state last written for it ({@link StateStore}, kept by
+ * the group's coordinator), or, when there is none, at the start offset {@code share.auto.offset.reset} gives.
+ * Calls on one share-partition are serialised on it. What acknowledgements, lock expiries and released members
+ * change is written back, one write at a time per share-partition, each carrying every change made before it
+ * began; an acknowledgement is answered once a write holding it is durable, as Kafka answers it once its share
+ * coordinator has it. Acquisitions are not written (as in Kafka): after a move, records acquired but not
+ * acknowledged are available again, their last written delivery counts kept. {@link #expireLocks} (a timer
+ * calls it) releases the records whose acquisition lock ran out. Thread-safe.
  *
- * <p>Not persisted yet: a share-partition lives as long as this broker leads its partition
- * ({@link #retainPartitions} drops the others), so a restart or a move starts the group again from
- * {@code share.auto.offset.reset} (docs/consumer-groups.md, "Share groups").
+ * <p>No leader-epoch fencing of writes yet: a leader that lost its partition may still write one state after
+ * the new leader read it; the new leader's next write replaces it.
  */
 public final class SharePartitions {
+    /** The wire id of a gap: an offset the consumer found no record at. */
+    private static final byte GAP = 0;
+
     /** One share-partition. */
     public record Key(String groupId, TopicIdPartition partition) {
     }
 
+    /** Where share-partition states are kept. */
+    public interface StateStore {
+        /** The state last written for {@code partition} of {@code groupId}; empty when none was. */
+        CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition);
+
+        /** Writes the state; completes once it is durable. */
+        CompletableFuture<Void> write(String groupId, TopicIdPartition partition, SharePartition.State state);
+    }
+
+    /** A share-partition being opened or open, and its writes. */
+    private static final class Entry {
+        final CompletableFuture<SharePartition> ready;
+        long changes;
+        long written;
+        CompletableFuture<Void> writing;
+        final List<Waiter> waiters = new ArrayList<>();
+
+        Entry(CompletableFuture<SharePartition> ready) {
+            this.ready = ready;
+        }
+    }
+
+    private record Waiter(long change, CompletableFuture<Void> durable) {
+    }
+
     private final SharePartition.Limits limits;
     private final Clock clock;
-    private final Map<Key, SharePartition> partitions = new ConcurrentHashMap<>();
+    private final StateStore store;
+    private final Map<Key, Entry> partitions = new ConcurrentHashMap<>();
 
-    public SharePartitions(SharePartition.Limits limits, Clock clock) {
+    public SharePartitions(SharePartition.Limits limits, Clock clock, StateStore store) {
         this.limits = limits;
         this.clock = clock;
+        this.store = store;
     }
 
     public SharePartition.Limits limits() {
@@ -42,11 +78,23 @@ public final class SharePartitions {
     }
 
     /**
-     * Runs {@code work} on the share-partition of {@code key}, created at {@code initialStart} if the group has
-     * none there yet; serialised with every other call on it.
+     * The share-partition of {@code key}, opened from its stored state or at {@code initialStart} if it has none;
+     * fails (and is tried again by the next call) when the state cannot be read.
      */
-    public <T> T apply(Key key, LongSupplier initialStart, Function<SharePartition, T> work) {
-        SharePartition p = partitions.computeIfAbsent(key, k -> new SharePartition(limits, initialStart.getAsLong()));
+    public CompletableFuture<SharePartition> open(Key key, LongSupplier initialStart) {
+        Entry e = partitions.computeIfAbsent(key, k -> new Entry(store.read(k.groupId(), k.partition())
+                .thenApply(state -> state.map(st -> SharePartition.restore(limits, st))
+                        .orElseGet(() -> new SharePartition(limits, initialStart.getAsLong())))));
+        e.ready.whenComplete((p, err) -> {
+            if (err != null) {
+                partitions.remove(key, e);
+            }
+        });
+        return e.ready;
+    }
+
+    /** Runs {@code work} on an open share-partition, serialised with every other call on it. */
+    public <T> T apply(SharePartition p, Function<SharePartition, T> work) {
         synchronized (p) {
             return work.apply(p);
         }
@@ -61,27 +109,38 @@ public final class SharePartitions {
     }
 
     /**
-     * Applies a member's acknowledgements to the share-partition of {@code key}: INVALID_RECORD_STATE when the
-     * group has none there (nothing was acquired) or a record is not held by the member; else NONE.
+     * Applies a member's acknowledgements to the share-partition of {@code key}; completes once they are
+     * durable with NONE, or with Kafka's error: INVALID_RECORD_STATE when the group has none there (nothing was
+     * acquired) or a record is not held by the member, INVALID_REQUEST past its end offset.
      */
-    public Errors acknowledge(Key key, String memberId, List<SharePartition.Acknowledgement> acknowledgements) {
-        SharePartition p = partitions.get(key);
+    public CompletableFuture<Errors> acknowledge(Key key, String memberId,
+                                                 List<SharePartition.Acknowledgement> acknowledgements) {
+        Entry e = partitions.get(key);
+        SharePartition p = e == null ? null : e.ready.getNow(null);
         if (p == null) {
-            return Errors.INVALID_RECORD_STATE;
+            return CompletableFuture.completedFuture(Errors.INVALID_RECORD_STATE);
         }
+        Errors error;
         synchronized (p) {
-            return p.acknowledge(memberId, acknowledgements, clock.monotonicMillis());
+            error = p.acknowledge(memberId, acknowledgements, clock.monotonicMillis());
         }
+        if (error != Errors.NONE) {
+            return CompletableFuture.completedFuture(error);
+        }
+        return changed(key, e, p).handle((v, err) -> err == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
     }
 
     /** The member's share session closed: the records it holds in {@code where} are released. */
     public void releaseMember(String groupId, String memberId, Collection<TopicIdPartition> where) {
         for (TopicIdPartition tp : where) {
-            SharePartition p = partitions.get(new Key(groupId, tp));
+            Key key = new Key(groupId, tp);
+            Entry e = partitions.get(key);
+            SharePartition p = e == null ? null : e.ready.getNow(null);
             if (p != null) {
                 synchronized (p) {
                     p.releaseMember(memberId);
                 }
+                changed(key, e, p);
             }
         }
     }
@@ -90,12 +149,67 @@ public final class SharePartitions {
     public int expireLocks() {
         long now = clock.monotonicMillis();
         int expired = 0;
-        for (SharePartition p : partitions.values()) {
+        for (Map.Entry<Key, Entry> e : partitions.entrySet()) {
+            SharePartition p = e.getValue().ready.getNow(null);
+            if (p == null) {
+                continue;
+            }
+            int n;
             synchronized (p) {
-                expired += p.expireLocks(now);
+                n = p.expireLocks(now);
+            }
+            if (n > 0) {
+                changed(e.getKey(), e.getValue(), p);
+                expired += n;
             }
         }
         return expired;
+    }
+
+    /**
+     * A change to {@code p}: completes when a write begun after it is durable. Writes run one at a time per
+     * share-partition; changes made while one runs ride on the next.
+     */
+    private CompletableFuture<Void> changed(Key key, Entry e, SharePartition p) {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        synchronized (e) {
+            e.changes++;
+            e.waiters.add(new Waiter(e.changes, durable));
+            if (e.writing == null) {
+                write(key, e, p);
+            }
+        }
+        return durable;
+    }
+
+    /** Starts a write of everything changed so far; called holding {@code e}'s lock. */
+    private void write(Key key, Entry e, SharePartition p) {
+        long upTo = e.changes;
+        SharePartition.State state;
+        synchronized (p) {
+            state = p.snapshot();
+        }
+        e.writing = store.write(key.groupId(), key.partition(), state);
+        e.writing.whenComplete((v, err) -> {
+            List<Waiter> done = new ArrayList<>();
+            synchronized (e) {
+                e.waiters.removeIf(w -> w.change() <= upTo && done.add(w));
+                if (err == null) {
+                    e.written = upTo;
+                }
+                e.writing = null;
+                if (e.changes > upTo) {
+                    write(key, e, p); // what changed meanwhile (tried again even after a failed write)
+                }
+            }
+            done.forEach(w -> {
+                if (err == null) {
+                    w.durable().complete(null);
+                } else {
+                    w.durable().completeExceptionally(err);
+                }
+            });
+        });
     }
 
     /** Drops the share-partitions of partitions for which {@code ledHere} is false (moved away, deleted). */
@@ -103,7 +217,7 @@ public final class SharePartitions {
         partitions.keySet().removeIf(k -> !ledHere.test(k.partition()));
     }
 
-    /** How many share-partitions are held here. */
+    /** How many share-partitions are held here (open or opening). */
     public int size() {
         return partitions.size();
     }
@@ -144,9 +258,6 @@ public final class SharePartitions {
         }
         return out;
     }
-
-    /** The wire id of a gap: an offset the consumer found no record at. */
-    private static final byte GAP = 0;
 
     private static AcknowledgeType type(byte id) {
         try {

@@ -1,0 +1,64 @@
+package io.elasticstream.broker.api;
+
+import io.elasticstream.broker.group.GroupCoordinator;
+import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.share.SharePartition;
+import io.elasticstream.broker.share.SharePartitions;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Where a partition's leader keeps the share-partition states of its partitions: at each group's coordinator
+ * (the broker owning the group's {@code __consumer_offsets} partition), which writes them to the group's
+ * partition ({@link GroupCoordinator#writeShareState}). Locally when that is this broker, else through
+ * ReadShareGroupState / WriteShareGroupState to it ({@link PeerRequests}); a coordinator that cannot be
+ * reached or has moved fails the call with a retriable error.
+ */
+final class ShareStates implements SharePartitions.StateStore {
+    /** The share-state requests to another broker. */
+    interface Remote {
+        CompletableFuture<GroupCoordinator.ShareStateRead> read(int brokerId, String groupId, TopicIdPartition partition);
+
+        CompletableFuture<Errors> write(int brokerId, String groupId, TopicIdPartition partition,
+                                        SharePartition.State state);
+    }
+
+    private final int nodeId;
+    private final GroupCoordinator coordinator;
+    private final CoordinatorTopic groupsTopic;
+    private final PartitionManager partitions;
+    private final Remote remote;
+
+    ShareStates(int nodeId, GroupCoordinator coordinator, CoordinatorTopic groupsTopic, PartitionManager partitions,
+                Remote remote) {
+        this.nodeId = nodeId;
+        this.coordinator = coordinator;
+        this.groupsTopic = groupsTopic;
+        this.partitions = partitions;
+        this.remote = remote;
+    }
+
+    @Override
+    public CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition) {
+        int owner = partitions.ownerOf(groupsTopic.partitionOf(groupId));
+        CompletableFuture<GroupCoordinator.ShareStateRead> read = owner < 0
+                ? CompletableFuture.completedFuture(new GroupCoordinator.ShareStateRead(Errors.COORDINATOR_NOT_AVAILABLE, null))
+                : owner == nodeId ? coordinator.readShareState(groupId, partition.topicId(), partition.partition())
+                : remote.read(owner, groupId, partition);
+        return read.thenCompose(r -> r.error() == Errors.NONE
+                ? CompletableFuture.completedFuture(Optional.ofNullable(r.state()))
+                : CompletableFuture.failedFuture(r.error().exception()));
+    }
+
+    @Override
+    public CompletableFuture<Void> write(String groupId, TopicIdPartition partition, SharePartition.State state) {
+        int owner = partitions.ownerOf(groupsTopic.partitionOf(groupId));
+        CompletableFuture<Errors> written = owner < 0 ? CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE)
+                : owner == nodeId ? coordinator.writeShareState(groupId, partition.topicId(), partition.partition(), state)
+                : remote.write(owner, groupId, partition, state);
+        return written.thenCompose(e -> e == Errors.NONE ? CompletableFuture.<Void>completedFuture(null)
+                : CompletableFuture.failedFuture(e.exception()));
+    }
+}
