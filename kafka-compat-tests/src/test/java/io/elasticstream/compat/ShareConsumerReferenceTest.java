@@ -93,4 +93,13 @@ class ShareConsumerReferenceTest {
     void theConsoleShareConsumerPrintsWhatAProducerWrites() throws Exception {
         ShareConsumerScenarios.theConsoleShareConsumerPrintsWhatAProducerWrites(kafka.bootstrapServers());
     }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void acknowledgementsSurviveABrokerRestart() {
+        ShareConsumerScenarios.acknowledgementsSurviveABrokerRestart(kafka.bootstrapServers(), () -> {
+            kafka.stop();
+            kafka.start();
+        }, kafka::bootstrapServers);
+    }
 }

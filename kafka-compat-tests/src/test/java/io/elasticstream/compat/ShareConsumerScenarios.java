@@ -239,6 +239,67 @@ final class ShareConsumerScenarios {
     }
 
     /**
+     * The group's place in a partition survives a restart of the broker ({@code restart}, after which
+     * {@code bootstrapAfter} reaches it): of ten records, the five a member ACCEPTed before the restart are never
+     * delivered again; the five it held unacknowledged are delivered to the next member, with delivery count 1
+     * again (Kafka does not count a delivery the restart cut short); records written after the restart follow.
+     */
+    static void acknowledgementsSurviveABrokerRestart(String bootstrap, Runnable restart,
+                                                      Supplier<String> bootstrapAfter) {
+        String topic = "share-restart";
+        String group = topic + "-g";
+        Clients.createTopic(bootstrap, topic, 1);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        KafkaShareConsumer<byte[], byte[]> first = shareConsumer(bootstrap, group, "before",
+                Map.of(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit"));
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
+            first.subscribe(List.of(topic));
+            List<String> primers = new ArrayList<>();
+            prime(producer, p0, () -> !primers.isEmpty(), () -> pollOnce(first, r -> {
+                first.acknowledge(r, AcknowledgeType.ACCEPT);
+                primers.add(value(r));
+            }));
+            assertNoErrors(first.commitSync(), "commitSync of the primers");
+            for (int i = 0; i < 10; i++) {
+                producer.send(record(p0, "r" + i));
+            }
+            producer.flush();
+            Set<String> held = new HashSet<>();
+            pollUntil(first, r -> {
+                String v = value(r);
+                if (v.startsWith("r")) {
+                    held.add(v);
+                    if (Integer.parseInt(v.substring(1)) < 5) {
+                        first.acknowledge(r, AcknowledgeType.ACCEPT);
+                    }
+                } else {
+                    first.acknowledge(r, AcknowledgeType.ACCEPT);
+                }
+            }, () -> held.size() == 10, "the ten records");
+            assertNoErrors(first.commitSync(), "commitSync of r0-r4 (r5-r9 stay acquired)");
+        }
+        restart.run();
+        first.close(Duration.ofSeconds(1)); // its broker is gone; its locks went with it
+
+        String after = bootstrapAfter.get();
+        try (KafkaShareConsumer<byte[], byte[]> next = shareConsumer(after, group, "after", Map.of());
+             KafkaProducer<byte[], byte[]> producer = Clients.producer(after, Map.of())) {
+            next.subscribe(List.of(topic));
+            Map<String, Integer> delivered = new TreeMap<>();
+            pollUntil(next, r -> delivered.put(value(r), deliveryCount(r)), () -> delivered.size() >= 5,
+                    "the five records held at the restart");
+            producer.send(record(p0, "later"));
+            producer.flush();
+            pollUntil(next, r -> delivered.put(value(r), deliveryCount(r)), () -> delivered.containsKey("later"),
+                    "a record written after the restart");
+            assertEquals(Map.of("r5", 1, "r6", 1, "r7", 1, "r8", 1, "r9", 1, "later", 1), delivered,
+                    "only the records not acknowledged before the restart come back, their interrupted delivery not "
+                            + "counted (as Kafka 4.4), then new ones");
+            assertNoErrors(next.commitSync(), "commitSync after the restart");
+        }
+    }
+
+    /**
      * A member holding acquired records is SIGKILLed (a child JVM, {@link ShareConsumerHolder}) without
      * acknowledging them; another member of the group then receives those records, each with delivery
      * count 2. Returns how long after the kill they arrived.

@@ -29,8 +29,9 @@ import org.apache.kafka.common.protocol.Errors;
  * records are in flight. The start offset moves past every ACKNOWLEDGED and ARCHIVED record at its head.
  *
  * <p>{@link #snapshot} is what survives the partition's owner: the start offset and the in-flight records
- * in runs of one state and delivery count. {@link #restore} makes ACQUIRED records AVAILABLE again, keeping
- * their delivery counts: no lock outlives the broker that granted it.
+ * in runs of one state and delivery count. An ACQUIRED record is written AVAILABLE with the deliveries before
+ * the one under way, as Kafka 4.4 keeps it (a broker restart hands such a record out again at the same delivery
+ * count, as measured): no lock outlives the broker that granted it.
  */
 public final class SharePartition {
     /** Kafka's record states, with the ids its persisted state and admin APIs use. */
@@ -309,22 +310,27 @@ public final class SharePartition {
         }
     }
 
-    /** What to persist: the start offset, and the in-flight records in runs of one state and count. */
+    /**
+     * What to persist: the start offset, and the in-flight records in runs of one state and count, acquired
+     * ones as available with their deliveries before the current one.
+     */
     public State snapshot() {
         List<StateBatch> batches = new ArrayList<>();
         StateBatch open = null;
         for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
             long o = e.getKey();
             InFlight r = e.getValue();
-            if (open != null && open.lastOffset() == o - 1 && open.state() == r.state
-                    && open.deliveryCount() == r.deliveryCount) {
-                open = new StateBatch(open.firstOffset(), o, r.state, r.deliveryCount);
+            // a delivery still under way is not counted: the record may never have reached its member
+            RecordState state = r.state == RecordState.ACQUIRED ? RecordState.AVAILABLE : r.state;
+            int count = r.state == RecordState.ACQUIRED ? r.deliveryCount - 1 : r.deliveryCount;
+            if (open != null && open.lastOffset() == o - 1 && open.state() == state && open.deliveryCount() == count) {
+                open = new StateBatch(open.firstOffset(), o, state, count);
                 continue;
             }
             if (open != null) {
                 batches.add(open);
             }
-            open = new StateBatch(o, o, r.state, r.deliveryCount);
+            open = new StateBatch(o, o, state, count);
         }
         if (open != null) {
             batches.add(open);
