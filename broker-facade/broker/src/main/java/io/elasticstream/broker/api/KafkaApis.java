@@ -3,6 +3,7 @@ package io.elasticstream.broker.api;
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.group.GroupConfig;
+import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.peer.BrokerPeers;
 import io.elasticstream.broker.peer.NettyBrokerPeers;
@@ -38,6 +39,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     private final TxnPartitionAdder adder;
     private final short transactionVersion;
     private final BrokerPeers peers;
+    private final GroupConfigs groupConfigs;
 
     public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
                      ScheduledExecutorService timer, Clock clock) {
@@ -90,9 +92,10 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         ConsumerGroupApis consumerGroups = new ConsumerGroupApis(topics, groups.coordinator(), timer);
         handlers.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups::heartbeat);
         handlers.put(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups::describe);
-        handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(config, topics));
-        handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(topics));
-        handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics));
+        groupConfigs = new GroupConfigs(placement, config.givenProperties(), clock);
+        handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(config, topics, groupConfigs));
+        handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(topics, groupConfigs));
+        handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics, groupConfigs));
         handlers.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsApi(topics));
         handlers.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(config, placement));
         handlers.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsApi(config, topics, partitions));
@@ -113,6 +116,11 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
             throw new UnsupportedVersionException(key + " v" + context.apiVersion() + " is not supported");
         }
         return handler.handle(context, request);
+    }
+
+    /** Each group's dynamic configs (GROUP config resources), for the group and share coordinators. */
+    GroupConfigs groupConfigs() {
+        return groupConfigs;
     }
 
     /** Stops the coordinators' threads. */
