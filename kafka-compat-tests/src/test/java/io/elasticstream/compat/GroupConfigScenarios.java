@@ -1,5 +1,7 @@
 package io.elasticstream.compat;
 
+import static io.elasticstream.compat.AdminScenarios.alter;
+import static io.elasticstream.compat.AdminScenarios.op;
 import static io.elasticstream.compat.ScenarioSupport.admin;
 import static io.elasticstream.compat.ScenarioSupport.createTopic;
 import static io.elasticstream.compat.ScenarioSupport.describeEntry;
@@ -15,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
@@ -148,16 +149,6 @@ final class GroupConfigScenarios {
 
     private static AlterConfigOp set(String name, String value) {
         return op(name, value, AlterConfigOp.OpType.SET);
-    }
-
-    private static AlterConfigOp op(String name, String value, AlterConfigOp.OpType type) {
-        return new AlterConfigOp(new ConfigEntry(name, value), type);
-    }
-
-    private static Void alter(Admin admin, ConfigResource resource, boolean validateOnly, AlterConfigOp... ops)
-            throws Exception {
-        return get(admin.incrementalAlterConfigs(Map.of(resource, List.of(ops)),
-                new AlterConfigsOptions().validateOnly(validateOnly)).all());
     }
 
     /** {@code ok}, or the Kafka error a client sees with its message: refusals are compared word for word. */

@@ -37,12 +37,9 @@ public final class GroupConfigDefinitions {
         return List.copyOf(ALL.values());
     }
 
+    /** The group config {@code name}, if Kafka has one of that name. */
     public static Optional<ConfigDefinition> find(String name) {
         return Optional.ofNullable(ALL.get(name));
-    }
-
-    public static boolean isKnown(String name) {
-        return ALL.containsKey(name);
     }
 
     /** Whether Kafka defines {@code name} as internal: described only when overridden. */

@@ -120,7 +120,7 @@ public final class GroupConfigRules {
                     + String.join(",", nulls));
         }
         for (String name : new TreeSet<>(overrides.keySet())) {
-            if (!GroupConfigDefinitions.isKnown(name)) {
+            if (GroupConfigDefinitions.find(name).isEmpty()) {
                 throw new InvalidConfigurationException("Unknown group config name: " + name);
             }
         }
@@ -212,19 +212,16 @@ public final class GroupConfigRules {
     }
 
     private int brokerInt(String name) {
-        return (Integer) parse(GroupConfigDefinitions.find(name).orElseThrow(),
-                brokerValue(GroupConfigDefinitions.find(name).orElseThrow()));
+        ConfigDefinition def = GroupConfigDefinitions.find(name).orElseThrow();
+        return (Integer) parse(def, brokerValue(def));
     }
 
     private int intSetting(String key, int kafkaDefault) {
-        String v = brokerProperties.get(key);
-        if (v == null || v.isBlank()) {
-            return kafkaDefault;
-        }
+        String given = brokerProperties.get(key);
         try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'", e);
+            return given == null ? kafkaDefault : (Integer) ConfigDef.parseType(key, given, ConfigDef.Type.INT);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
