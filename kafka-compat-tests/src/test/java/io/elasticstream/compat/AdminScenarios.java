@@ -202,11 +202,12 @@ final class AdminScenarios {
         return o;
     }
 
-    private static AlterConfigOp op(String name, String value, AlterConfigOp.OpType type) {
+    static AlterConfigOp op(String name, String value, AlterConfigOp.OpType type) {
         return new AlterConfigOp(new ConfigEntry(name, value), type);
     }
 
-    private static Void alter(Admin admin, ConfigResource resource, boolean validateOnly, AlterConfigOp... ops)
+    /** IncrementalAlterConfigs of {@code ops} on {@code resource}, waited for. */
+    static Void alter(Admin admin, ConfigResource resource, boolean validateOnly, AlterConfigOp... ops)
             throws Exception {
         return get(admin.incrementalAlterConfigs(Map.of(resource, List.of(ops)),
                 new AlterConfigsOptions().validateOnly(validateOnly)).all());

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin side of Kafka's tools against the server: {@code kafka-topics --describe} and
- * {@code --alter --partitions}, {@code kafka-configs} on topics, and the Java admin client's
+ * {@code --alter --partitions}, {@code kafka-configs} on topics and groups, and the Java admin client's
  * DescribeConfigs, IncrementalAlterConfigs and CreatePartitions, with their error cases.
  * The server is started with {@code log.retention.hours=24} in its properties: it sets retention.ms's
  * value, shown (as Apache Kafka 4.4 shows it) with source DEFAULT_CONFIG and no broker synonym.
@@ -129,6 +129,56 @@ class AdminToolsTest {
         ToolResult unknown = KafkaConfigCommand.run(concat(entity, "--alter", "--add-config", "no.such.config=1"));
         assertNotEquals(0, unknown.exitCode(), unknown.describe());
         assertTrue((unknown.stdout() + unknown.stderr()).contains("Unknown topic config name: no.such.config"),
+                unknown.describe());
+    }
+
+    @Test
+    void kafkaConfigsAltersAndDescribesGroupConfigsAndRejectsInvalidOnes() {
+        String bootstrap = SERVER.bootstrapServers();
+        String group = "admin-group-configs"; // a group need not exist to have configs, as in Kafka
+        String[] entity = {"--bootstrap-server", bootstrap, "--entity-type", "groups", "--entity-name", group};
+
+        ToolResult alter = KafkaConfigCommand.run(concat(entity, "--alter", "--add-config",
+                "share.auto.offset.reset=earliest,share.record.lock.duration.ms=20000"));
+        assertEquals(0, alter.exitCode(), alter.describe());
+        assertTrue(alter.stdout().contains("Completed updating config for group " + group + "."), alter.describe());
+        ToolResult describe = KafkaConfigCommand.run(concat(entity, "--describe"));
+        assertEquals(0, describe.exitCode(), describe.describe());
+        // As Apache Kafka 4.4 prints them (DifferentialTest's groupConfigs compares the answers behind this).
+        assertTrue(describe.stdout().contains("Dynamic configs for group " + group + " are:"), describe.describe());
+        assertTrue(describe.stdout().contains("share.auto.offset.reset=earliest sensitive=false synonyms="
+                + "{DYNAMIC_GROUP_CONFIG:share.auto.offset.reset=earliest, DEFAULT_CONFIG:share.auto.offset.reset="
+                + "latest}"), describe.describe());
+        assertTrue(describe.stdout().contains("share.record.lock.duration.ms=20000 sensitive=false synonyms="
+                + "{DYNAMIC_GROUP_CONFIG:share.record.lock.duration.ms=20000, DEFAULT_CONFIG:group.share.record.lock"
+                + ".duration.ms=30000}"), describe.describe());
+
+        ToolResult delete = KafkaConfigCommand.run(concat(entity, "--alter", "--delete-config",
+                "share.auto.offset.reset"));
+        assertEquals(0, delete.exitCode(), delete.describe());
+        ToolResult all = KafkaConfigCommand.run(concat(entity, "--describe", "--all"));
+        assertEquals(0, all.exitCode(), all.describe());
+        assertTrue(all.stdout().contains("All configs for group " + group + " are:"), all.describe());
+        assertTrue(all.stdout().contains("share.auto.offset.reset=latest sensitive=false synonyms={DEFAULT_CONFIG:"
+                + "share.auto.offset.reset=latest}"), all.describe());
+        assertTrue(all.stdout().contains("share.record.lock.duration.ms=20000 sensitive=false"), all.describe());
+        assertTrue(all.stdout().contains("consumer.session.timeout.ms=45000 sensitive=false synonyms={DEFAULT_CONFIG:"
+                + "group.consumer.session.timeout.ms=45000}"), all.describe());
+
+        ToolResult invalid = KafkaConfigCommand.run(concat(entity, "--alter", "--add-config",
+                "share.auto.offset.reset=sometimes"));
+        assertNotEquals(0, invalid.exitCode(), invalid.describe());
+        assertTrue((invalid.stdout() + invalid.stderr()).contains("Invalid value `sometimes` for configuration "
+                + "share.auto.offset.reset. The value must be either 'earliest', 'latest' or of the format "
+                + "'by_duration:<PnDTnHnMn.nS>'."), invalid.describe());
+        ToolResult outOfBounds = KafkaConfigCommand.run(concat(entity, "--alter", "--add-config",
+                "consumer.session.timeout.ms=1000"));
+        assertNotEquals(0, outOfBounds.exitCode(), outOfBounds.describe());
+        assertTrue((outOfBounds.stdout() + outOfBounds.stderr()).contains("consumer.session.timeout.ms must be in "
+                + "the range 45000 to 60000 inclusive."), outOfBounds.describe());
+        ToolResult unknown = KafkaConfigCommand.run(concat(entity, "--alter", "--add-config", "no.such.config=1"));
+        assertNotEquals(0, unknown.exitCode(), unknown.describe());
+        assertTrue((unknown.stdout() + unknown.stderr()).contains("Unknown group config name: no.such.config"),
                 unknown.describe());
     }
 

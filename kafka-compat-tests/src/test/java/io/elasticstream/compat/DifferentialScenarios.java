@@ -29,6 +29,8 @@ public final class DifferentialScenarios {
             new Scenario("describeTopicConfigs", AdminScenarios::describeTopicConfigs),
             new Scenario("describeBrokerConfigs", AdminScenarios::describeBrokerConfigs),
             new Scenario("incrementalAlterConfigs", AdminScenarios::alterConfigs),
+            new Scenario("groupConfigs", GroupConfigScenarios::describeAndAlter),
+            new Scenario("groupConfigsOutliveTheGroup", GroupConfigScenarios::outliveTheGroup),
             new Scenario("createPartitions", AdminScenarios::createPartitions),
             new Scenario("deleteTopic", AdminScenarios::deleteTopic),
             new Scenario("describeCluster", AdminScenarios::describeCluster),

@@ -35,13 +35,14 @@ class DifferentialTest {
     private static final DifferentialAllowlist ALLOWLIST = DifferentialAllowlist.load();
     /**
      * Static broker settings both brokers get, so that DescribeConfigs sources compare like for like: our
-     * config/standalone.properties sets these (to Kafka's defaults), and {@code log.retention.hours}
-     * exercises a static broker synonym in hours.
+     * config/standalone.properties sets these (to Kafka's defaults), {@code log.retention.hours}
+     * exercises a static broker synonym in hours, and {@code group.share.delivery.count.limit} (at Kafka's
+     * default, so no share group behaves differently) the static broker synonym of a group config.
      */
     private static final Map<String, String> SAME_STATIC_CONFIG = Map.of("message.max.bytes", "1048588",
             "log.retention.hours", "24", "num.partitions", "1", "auto.create.topics.enable", "true",
             "offsets.topic.num.partitions", "50", "socket.request.max.bytes", "104857600",
-            "group.initial.rebalance.delay.ms", "0");
+            "group.initial.rebalance.delay.ms", "0", "group.share.delivery.count.limit", "5");
     private static final Logger LOG = LoggerFactory.getLogger(DifferentialTest.class);
     private static final Set<DifferentialAllowlist.Entry> USED_ENTRIES = ConcurrentHashMap.newKeySet();
     private static ApacheKafkaBroker kafka;

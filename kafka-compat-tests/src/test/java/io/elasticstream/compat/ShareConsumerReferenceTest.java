@@ -102,4 +102,10 @@ class ShareConsumerReferenceTest {
             kafka.start();
         }, kafka::bootstrapServers);
     }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aGroupSetToEarliestStartsAtTheBeginningOfTheLog() throws Exception {
+        ShareConsumerScenarios.aGroupSetToEarliestStartsAtTheBeginningOfTheLog(kafka.bootstrapServers());
+    }
 }

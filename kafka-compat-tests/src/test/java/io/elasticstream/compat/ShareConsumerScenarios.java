@@ -32,6 +32,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
@@ -47,6 +49,7 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.tools.consumer.ConsoleShareConsumer;
 import org.apache.kafka.tools.consumer.group.ShareGroupCommand;
@@ -235,6 +238,35 @@ final class ShareConsumerScenarios {
             }, () -> later.contains("after"), "a record written later");
             assertEquals(List.of("after"), later, "neither the accepted nor the rejected record is delivered again");
             assertNoErrors(consumer.commitSync(), "the last commitSync");
+        }
+    }
+
+    /**
+     * {@code share.auto.offset.reset=earliest}, set on the group with the admin client before it first fetches:
+     * the records written before the group existed are delivered, from the start of the log.
+     */
+    static void aGroupSetToEarliestStartsAtTheBeginningOfTheLog(String bootstrap) throws Exception {
+        String topic = "share-earliest";
+        String group = topic + "-g";
+        Clients.createTopic(bootstrap, topic, 1);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(record(p0, "early-" + i));
+            }
+            producer.flush();
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaShareConsumer<byte[], byte[]> consumer = shareConsumer(bootstrap, group, "earliest", Map.of())) {
+            consumer.subscribe(List.of(topic));
+            List<String> seen = new ArrayList<>();
+            pollUntil(consumer, r -> seen.add(value(r)), () -> seen.size() >= 5, "the five records written before");
+            assertEquals(List.of("early-0", "early-1", "early-2", "early-3", "early-4"), seen,
+                    "every record from the start of the log, in order, once");
         }
     }
 

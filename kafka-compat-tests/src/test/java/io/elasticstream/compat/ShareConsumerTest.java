@@ -64,4 +64,10 @@ class ShareConsumerTest {
     void theConsoleShareConsumerPrintsWhatAProducerWrites() throws Exception {
         ShareConsumerScenarios.theConsoleShareConsumerPrintsWhatAProducerWrites(SERVER.bootstrapServers());
     }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aGroupSetToEarliestStartsAtTheBeginningOfTheLog() throws Exception {
+        ShareConsumerScenarios.aGroupSetToEarliestStartsAtTheBeginningOfTheLog(SERVER.bootstrapServers());
+    }
 }

@@ -1,5 +1,6 @@
 package io.elasticstream.broker.api;
 
+import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.topic.TopicService;
 import java.util.ArrayList;
@@ -19,14 +20,14 @@ import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.RequestContext;
 
 /**
- * The legacy AlterConfigs for topics: the given configs replace all of the topic's overrides,
+ * The legacy AlterConfigs for topics and groups: the given configs replace all of the resource's overrides,
  * validated as Kafka does (INVALID_CONFIG), persisted at PD unless validateOnly.
  */
 final class AlterConfigsApi implements RequestHandler {
-    private final TopicAlterations alterations;
+    private final ConfigAlterations alterations;
 
-    AlterConfigsApi(TopicService topics) {
-        this.alterations = new TopicAlterations(topics);
+    AlterConfigsApi(TopicService topics, GroupConfigs groups) {
+        this.alterations = new ConfigAlterations(topics, groups);
     }
 
     @Override
@@ -42,10 +43,10 @@ final class AlterConfigsApi implements RequestHandler {
                     () -> replacement(resource), data.validateOnly(),
                     (code, message) -> result.setErrorCode(code).setErrorMessage(message)));
         }
-        return TopicAlterations.allAnswered(answers).thenApply(v -> response);
+        return ConfigAlterations.allAnswered(answers).thenApply(v -> response);
     }
 
-    /** The resource's configs, which replace all of the topic's current overrides. */
+    /** The resource's configs, which replace all of its current overrides. */
     private static UnaryOperator<Map<String, String>> replacement(AlterConfigsResource resource) {
         Map<String, String> replacement = new HashMap<>();
         for (AlterableConfig c : resource.configs()) {

@@ -61,7 +61,7 @@ final class CreatePartitionsApi implements RequestHandler {
                 done = CompletableFuture.failedFuture(e);
             }
             pending.add(done.handle((info, err) -> {
-                TopicAlterations.answer(err, (code, message) -> result.setErrorCode(code).setErrorMessage(message));
+                ConfigAlterations.answer(err, (code, message) -> result.setErrorCode(code).setErrorMessage(message));
                 return null;
             }));
         }

@@ -3,6 +3,7 @@ package io.elasticstream.broker.api;
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.config.ConfigResolver;
 import io.elasticstream.broker.config.ResolvedConfig;
+import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.topic.TopicService;
 import java.util.ArrayList;
@@ -28,18 +29,21 @@ import org.apache.kafka.common.requests.RequestContext;
 
 /**
  * DescribeConfigs for topics (every Kafka topic config, with its source: topic override, static broker
- * synonym or Kafka's default) and for this broker (its settings, read-only). Unknown topics get
- * UNKNOWN_TOPIC_OR_PARTITION; another broker's id or other resource types get INVALID_REQUEST, as
- * Kafka answers them.
+ * synonym or Kafka's default), for groups (every group config, with its source: group override, static
+ * broker synonym or Kafka's default; any group, existing or not, as in Kafka) and for this broker (its
+ * settings, read-only). Unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the empty group name, another
+ * broker's id or other resource types get INVALID_REQUEST, as Kafka answers them.
  */
 final class DescribeConfigsApi implements RequestHandler {
     private final BrokerConfig config;
     private final TopicService topics;
+    private final GroupConfigs groups;
     private final ConfigResolver resolver;
 
-    DescribeConfigsApi(BrokerConfig config, TopicService topics) {
+    DescribeConfigsApi(BrokerConfig config, TopicService topics, GroupConfigs groups) {
         this.config = config;
         this.topics = topics;
+        this.groups = groups;
         this.resolver = BrokerSettings.resolver(config);
     }
 
@@ -64,8 +68,9 @@ final class DescribeConfigsApi implements RequestHandler {
                     Errors error = ErrorMapper.toErrors(err);
                     result.setErrorCode(error.code()).setErrorMessage(ErrorMapper.message(err, error));
                 } else {
-                    Set<String> keys = resource.configurationKeys() == null ? null
-                            : new HashSet<>(resource.configurationKeys());
+                    // As Kafka: no keys, or an empty list of them, asks for every config.
+                    Set<String> keys = resource.configurationKeys() == null || resource.configurationKeys().isEmpty()
+                            ? null : new HashSet<>(resource.configurationKeys());
                     for (ResolvedConfig c : list) {
                         if (keys == null || keys.contains(c.name())) {
                             result.configs().add(toResult(c, version, data.includeSynonyms(),
@@ -92,6 +97,12 @@ final class DescribeConfigsApi implements RequestHandler {
             case BROKER -> {
                 checkBrokerId(name);
                 yield CompletableFuture.completedFuture(resolver.broker());
+            }
+            case GROUP -> {
+                if (name == null || name.isEmpty()) {
+                    throw new InvalidRequestException("Group name must not be empty");
+                }
+                yield groups.overrides(name).thenApply(resolver::group);
             }
             default -> throw new InvalidRequestException("Unsupported resource type: " + type);
         };

@@ -1,6 +1,7 @@
 package io.elasticstream.broker.api;
 
 import io.elasticstream.broker.config.ConfigChange;
+import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.topic.TopicService;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
@@ -22,14 +24,15 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.apache.kafka.common.requests.RequestContext;
 
 /**
- * IncrementalAlterConfigs (what {@code kafka-configs --alter} sends) for topics: SET, DELETE, APPEND,
- * SUBTRACT, the result validated as Kafka does (INVALID_CONFIG), persisted at PD unless validateOnly.
+ * IncrementalAlterConfigs (what {@code kafka-configs --alter} sends) for topics and groups: SET, DELETE,
+ * APPEND, SUBTRACT (never on groups, as in Kafka 4.4), the result validated as Kafka does (INVALID_CONFIG),
+ * persisted at PD unless validateOnly.
  */
 final class IncrementalAlterConfigsApi implements RequestHandler {
-    private final TopicAlterations alterations;
+    private final ConfigAlterations alterations;
 
-    IncrementalAlterConfigsApi(TopicService topics) {
-        this.alterations = new TopicAlterations(topics);
+    IncrementalAlterConfigsApi(TopicService topics, GroupConfigs groups) {
+        this.alterations = new ConfigAlterations(topics, groups);
     }
 
     @Override
@@ -45,7 +48,7 @@ final class IncrementalAlterConfigsApi implements RequestHandler {
                     () -> changes(resource), data.validateOnly(),
                     (code, message) -> result.setErrorCode(code).setErrorMessage(message)));
         }
-        return TopicAlterations.allAnswered(answers).thenApply(v -> response);
+        return ConfigAlterations.allAnswered(answers).thenApply(v -> response);
     }
 
     /** The resource's operations applied in order; a config named twice is an invalid request. */
@@ -58,6 +61,8 @@ final class IncrementalAlterConfigsApi implements RequestHandler {
             }
             changes.add(new ConfigChange(c.name(), ConfigChange.Op.forId(c.configOperation()), c.value()));
         }
-        return overrides -> ConfigChange.apply(overrides, changes);
+        boolean group = resource.resourceType() == ConfigResource.Type.GROUP.id();
+        return overrides -> group ? ConfigChange.applyToGroup(overrides, changes)
+                : ConfigChange.apply(overrides, changes);
     }
 }

@@ -3,6 +3,7 @@ package io.elasticstream.broker.api;
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.group.GroupConfig;
+import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.group.ShareGroupConfig;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.peer.BrokerPeers;
@@ -39,6 +40,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     private final TxnPartitionAdder adder;
     private final short transactionVersion;
     private final BrokerPeers peers;
+    private final GroupConfigs groupConfigs;
 
     public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
                      ScheduledExecutorService timer, Clock clock) {
@@ -72,8 +74,9 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         PeerRequests peerRequests = new PeerRequests(placement, peers, transactionVersion);
         markers.remote(peerRequests);
         adder.remote(peerRequests);
+        groupConfigs = new GroupConfigs(placement, config.givenProperties(), clock);
         ShareGroupConfig shareConfig = ShareGroupConfig.from(config.givenProperties());
-        ShareApis shares = new ShareApis(topics, partitions, shareConfig.limits(), shareConfig.maxShareSessions(),
+        ShareApis shares = new ShareApis(topics, partitions, groupConfigs, shareConfig.maxShareSessions(),
                 new ShareStates(config.nodeId(), groups.coordinator(), groupsTopic, partitions, peerRequests), timer,
                 clock);
         handlers.put(ApiKeys.SHARE_FETCH, shares::fetch);
@@ -104,9 +107,9 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         ShareGroupApis shareGroups = new ShareGroupApis(topics, groups.coordinator());
         handlers.put(ApiKeys.SHARE_GROUP_HEARTBEAT, shareGroups::heartbeat);
         handlers.put(ApiKeys.SHARE_GROUP_DESCRIBE, shareGroups::describe);
-        handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(config, topics));
-        handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(topics));
-        handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics));
+        handlers.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(config, topics, groupConfigs));
+        handlers.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(topics, groupConfigs));
+        handlers.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(topics, groupConfigs));
         handlers.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsApi(topics));
         handlers.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(config, placement));
         handlers.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsApi(config, topics, partitions));
@@ -127,6 +130,11 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
             throw new UnsupportedVersionException(key + " v" + context.apiVersion() + " is not supported");
         }
         return handler.handle(context, request);
+    }
+
+    /** Each group's dynamic configs (GROUP config resources), for the group and share coordinators. */
+    GroupConfigs groupConfigs() {
+        return groupConfigs;
     }
 
     /** Stops the coordinators' threads. */

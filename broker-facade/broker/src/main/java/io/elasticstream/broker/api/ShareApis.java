@@ -1,5 +1,6 @@
 package io.elasticstream.broker.api;
 
+import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.partition.PartitionLog;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.share.SharePartition;
@@ -36,7 +37,9 @@ import org.apache.kafka.common.requests.ShareFetchRequest;
  * ({@link ShareSessions}) says which partitions it fetches; its acknowledgements are applied first, all or
  * none per partition (AcknowledgeErrorCode INVALID_RECORD_STATE otherwise); then each partition of the
  * session is read from its share-partition's next fetch offset up to the high watermark, and the records
- * acquired for the member ({@link SharePartitions}) are returned with the batches that hold them. Control
+ * acquired for the member ({@link SharePartitions}) are returned with the batches that hold them. A
+ * share-partition opens with its group's configs ({@code share.auto.offset.reset}, lock duration,
+ * delivery-count limit). Control
  * batches are never acquired: their offsets are passed over as gaps. With nothing acquired, no error and no
  * acknowledgement to report, the fetch waits for an append, up to {@code max.wait.ms}. A closed session (epoch
  * -1) releases what the member still holds in it. A timer expires acquisition locks every
@@ -54,15 +57,17 @@ final class ShareApis {
     private final Clock clock;
     private final ShareSessions sessions;
     private final SharePartitions shares;
+    private final GroupConfigs groupConfigs;
 
-    ShareApis(TopicService topics, PartitionManager partitions, SharePartition.Limits limits, int maxSessions,
+    ShareApis(TopicService topics, PartitionManager partitions, GroupConfigs groupConfigs, int maxSessions,
               SharePartitions.StateStore states, ScheduledExecutorService timer, Clock clock) {
         this.topics = topics;
         this.partitions = partitions;
         this.timer = timer;
         this.clock = clock;
         this.sessions = new ShareSessions(maxSessions, clock);
-        this.shares = new SharePartitions(limits, clock, states);
+        this.groupConfigs = groupConfigs;
+        this.shares = new SharePartitions(clock, states);
         timer.scheduleWithFixedDelay(this::upkeep, LOCK_CHECK_MS, LOCK_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -118,10 +123,10 @@ final class ShareApis {
             return acknowledge(req.groupId(), req.memberId(), acks).thenCompose(ackResults -> {
                 if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
                     shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
-                    return done(respond(List.of(), ackResults, false));
+                    return done(respond(req.groupId(), List.of(), ackResults, false));
                 }
                 if (req.isRenewAck()) {
-                    return done(respond(List.of(), ackResults, false)); // v2: a renewal of locks fetches nothing
+                    return done(respond(req.groupId(), List.of(), ackResults, false)); // v2: a renewal fetches nothing
                 }
                 long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWaitMs()));
                 CompletableFuture<ApiMessage> result = new CompletableFuture<>();
@@ -185,7 +190,7 @@ final class ShareApis {
             }
             long remainingNs = deadlineNs - clock.nanoTime();
             if (any || remainingNs <= 0 || reads.isEmpty()) {
-                result.complete(respond(reads, acks, full));
+                result.complete(respond(req.groupId(), reads, acks, full));
                 return;
             }
             waitForData(reads, remainingNs, () -> attempt(req, wanted, acks, full, deadlineNs, result));
@@ -236,8 +241,35 @@ final class ShareApis {
     /** Reads from the share-partition's next fetch offset and acquires what the read returned. */
     private CompletableFuture<Void> readOpen(ShareFetchRequestData req, ShareRead r, PartitionLog log) {
         SharePartitions.Key key = new SharePartitions.Key(req.groupId(), r.tip);
-        return shares.open(key, log::highWatermark) // share.auto.offset.reset=latest
-                .thenCompose(p -> readFrom(req, r, log, p));
+        return shares.open(key, () -> opening(req.groupId(), log)).thenCompose(p -> readFrom(req, r, log, p));
+    }
+
+    /**
+     * How the group's share-partition of {@code log} opens: its limits, and where it starts without stored
+     * state ({@code share.auto.offset.reset}: the log end, its start, or the first batch holding a record at or
+     * after the duration's timestamp, else the log end), from the group's configs as PD has them now.
+     */
+    private CompletableFuture<SharePartitions.Opening> opening(String groupId, PartitionLog log) {
+        return groupConfigs.overrides(groupId).thenCompose(overrides -> {
+            GroupConfigs.ShareSettings settings = groupConfigs.shareSettings(overrides);
+            CompletableFuture<Long> start = switch (settings.autoOffsetReset().strategy()) {
+                case LATEST -> CompletableFuture.completedFuture(log.highWatermark());
+                case EARLIEST -> CompletableFuture.completedFuture(log.logStartOffset());
+                case BY_DURATION -> firstAtOrAfter(log, settings.autoOffsetReset().timestampMs(clock.epochMillis()));
+            };
+            return start.thenApply(s -> new SharePartitions.Opening(s, settings.limits()));
+        });
+    }
+
+    private static CompletableFuture<Long> firstAtOrAfter(PartitionLog log, long timestampMs) {
+        long[] found = {-1};
+        return log.scanFromStart((base, end, maxTimestamp, size) -> {
+            if (maxTimestamp >= timestampMs) {
+                found[0] = base;
+                return false;
+            }
+            return true;
+        }).thenApply(v -> found[0] >= 0 ? found[0] : log.highWatermark());
     }
 
     private CompletableFuture<Void> readFrom(ShareFetchRequestData req, ShareRead r, PartitionLog log,
@@ -272,9 +304,11 @@ final class ShareApis {
         return (b.data().getShort(b.data().readerIndex() + ATTRIBUTES_OFFSET) & CONTROL_FLAG) != 0;
     }
 
-    private ShareFetchResponseData respond(List<ShareRead> reads, Map<TopicIdPartition, Errors> acks, boolean full) {
+    private ShareFetchResponseData respond(String groupId, List<ShareRead> reads, Map<TopicIdPartition, Errors> acks,
+                                           boolean full) {
         ShareFetchResponseData response = new ShareFetchResponseData().setThrottleTimeMs(0)
-                .setErrorCode(Errors.NONE.code()).setAcquisitionLockTimeoutMs((int) shares.limits().lockDurationMs());
+                .setErrorCode(Errors.NONE.code())
+                .setAcquisitionLockTimeoutMs(groupConfigs.shareRecordLockDurationMs(groupId));
         Map<Uuid, ShareFetchResponseData.ShareFetchableTopicResponse> byTopic = new LinkedHashMap<>();
         Map<TopicIdPartition, ShareFetchResponseData.PartitionData> byPartition = new LinkedHashMap<>();
         for (ShareRead r : reads) {
@@ -394,15 +428,15 @@ final class ShareApis {
                 if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
                     shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
                 }
-                return acknowledged(results);
+                return acknowledged(req.groupId(), results);
             });
         });
     }
 
-    private ShareAcknowledgeResponseData acknowledged(Map<TopicIdPartition, Errors> results) {
+    private ShareAcknowledgeResponseData acknowledged(String groupId, Map<TopicIdPartition, Errors> results) {
         ShareAcknowledgeResponseData response = new ShareAcknowledgeResponseData().setThrottleTimeMs(0)
                 .setErrorCode(Errors.NONE.code())
-                .setAcquisitionLockTimeoutMs((int) shares.limits().lockDurationMs());
+                .setAcquisitionLockTimeoutMs(groupConfigs.shareRecordLockDurationMs(groupId));
         Map<Uuid, ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse> byTopic = new LinkedHashMap<>();
         results.forEach((tip, e) -> byTopic.computeIfAbsent(tip.topicId(),
                 id -> new ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse().setTopicId(id))

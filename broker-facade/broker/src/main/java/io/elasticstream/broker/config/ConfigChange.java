@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 
 /**
- * One change of IncrementalAlterConfigs on a topic's overrides, applied as Kafka applies it (KIP-339):
- * SET and DELETE any config; APPEND and SUBTRACT only list configs, starting from the override or else
- * Kafka's default.
+ * One change of IncrementalAlterConfigs on a topic's or a group's overrides, applied as Kafka applies it
+ * (KIP-339): SET and DELETE any config; on topics, APPEND and SUBTRACT only list configs, starting from the
+ * override or else Kafka's default; on groups, Kafka 4.4 refuses APPEND and SUBTRACT even on its one list
+ * config ({@link #applyToGroup}).
  */
 public record ConfigChange(String name, Op op, String value) {
 
@@ -57,6 +59,29 @@ public record ConfigChange(String name, Op op, String value) {
                     }
                     result.put(c.name(), String.join(",", items));
                 }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * A group's overrides after {@code changes}, not yet validated (see {@link GroupConfigRules#validate}), as
+     * Kafka 4.4 applies them: a SET without a value is an invalid request, and APPEND or SUBTRACT of any name
+     * an invalid config, since Kafka's config schema has no list configs for groups.
+     */
+    public static Map<String, String> applyToGroup(Map<String, String> overrides, List<ConfigChange> changes) {
+        Map<String, String> result = new HashMap<>(overrides);
+        for (ConfigChange c : changes) {
+            switch (c.op()) {
+                case SET -> {
+                    if (c.value() == null) {
+                        throw new InvalidRequestException("Null value not supported for : " + c.name());
+                    }
+                    result.put(c.name(), c.value());
+                }
+                case DELETE -> result.remove(c.name());
+                case APPEND, SUBTRACT -> throw new InvalidConfigurationException("Can't " + c.op() + " to key "
+                        + c.name() + " because its type is not LIST.");
             }
         }
         return result;

@@ -14,7 +14,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
  * given in the broker's properties file (converted from hours or minutes where the synonym is in those
  * units), which wins over Kafka's default. The source is STATIC_BROKER_CONFIG only when the primary
  * broker synonym is given (Kafka 4.4's quirk, see {@code topicConfig}). Also describes the broker's own
- * settings.
+ * settings, and group configs: a group override (GROUP_CONFIG) wins over the broker synonym given in the
+ * properties file, which wins over Kafka's default ({@link #group}).
  */
 public final class ConfigResolver {
     private static final long MS_PER_HOUR = 3_600_000L;
@@ -22,6 +23,7 @@ public final class ConfigResolver {
 
     private final Map<String, String> brokerProperties;
     private final List<BrokerSetting> brokerSettings;
+    private final GroupConfigRules groupRules;
 
     /**
      * @param brokerProperties the broker settings given in its properties file
@@ -30,6 +32,7 @@ public final class ConfigResolver {
     public ConfigResolver(Map<String, String> brokerProperties, List<BrokerSetting> brokerSettings) {
         this.brokerProperties = Map.copyOf(brokerProperties);
         this.brokerSettings = List.copyOf(brokerSettings);
+        this.groupRules = new GroupConfigRules(brokerProperties);
     }
 
     /**
@@ -100,6 +103,41 @@ public final class ConfigResolver {
         }
         return new ResolvedConfig(def.name(), value, source, false, false, configType(def.type()),
                 def.documentation(), synonyms);
+    }
+
+    /**
+     * Every group config of a group with {@code overrides}, in Kafka's order: the internal ones only when
+     * overridden. As Kafka 4.4 reports them: the synonyms are the override (GROUP_CONFIG), then the broker
+     * synonym given in the properties file (STATIC_BROKER_CONFIG) and its Kafka default (DEFAULT_CONFIG) under
+     * the broker synonym's name, or for a config without one its default under its own name; values are shown
+     * parsed ({@code "a, b"} as {@code a,b}); none is read-only.
+     */
+    public List<ResolvedConfig> group(Map<String, String> overrides) {
+        List<ResolvedConfig> out = new ArrayList<>();
+        for (ConfigDefinition def : GroupConfigDefinitions.all()) {
+            String override = overrides.get(def.name());
+            if (override == null && GroupConfigDefinitions.isInternal(def.name())) {
+                continue;
+            }
+            List<Synonym> synonyms = new ArrayList<>();
+            if (override != null) {
+                synonyms.add(new Synonym(def.name(), GroupConfigRules.display(def, override), ConfigSource.GROUP_CONFIG));
+            }
+            String staticValue = groupRules.staticSynonymValue(def);
+            if (def.brokerSynonyms().isEmpty()) {
+                synonyms.add(new Synonym(def.name(), def.defaultValue(), ConfigSource.DEFAULT_CONFIG));
+            } else {
+                String synonym = def.brokerSynonyms().getFirst();
+                if (staticValue != null) {
+                    synonyms.add(new Synonym(synonym, staticValue, ConfigSource.STATIC_BROKER_CONFIG));
+                }
+                synonyms.add(new Synonym(synonym, GroupConfigRules.kafkaDefault(def), ConfigSource.DEFAULT_CONFIG));
+            }
+            String value = override != null ? GroupConfigRules.display(def, override) : groupRules.brokerValue(def);
+            out.add(new ResolvedConfig(def.name(), value, synonyms.getFirst().source(), false, false,
+                    configType(def.type()), def.documentation(), synonyms));
+        }
+        return out;
     }
 
     /**

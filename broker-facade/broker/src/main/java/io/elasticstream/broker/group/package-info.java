@@ -23,6 +23,8 @@
  *       {@link io.elasticstream.broker.group.TopicImage}: the topics they subscribe to;
  *   <li>{@link io.elasticstream.broker.group.OffsetStore} and {@link io.elasticstream.broker.group.GroupOffsets}:
  *       OffsetCommit, TxnOffsetCommit (pending until the transaction's marker), OffsetFetch, OffsetDelete.
+ *   <li>{@link io.elasticstream.broker.group.GroupConfigs}: each group's dynamic configs (Kafka's GROUP config
+ *       resource, kept at PD), cached for the coordinators and resolved against the broker settings.
  * </ul>
  *
  * <p>Threading: all group state is owned by the coordinator's one thread; requests, timer ticks and
@@ -30,8 +32,9 @@
  * {@code Clock}; session, rebalance and join deadlines are checked by {@code tick()}, which a timer calls
  * periodically (tests call it after advancing a manual clock).
  *
- * <p>Depends on kafka-clients' message classes, the partition package (for the log) and the placement
- * API (to create the internal topic and find its owners). Nothing in the broker depends on it except
+ * <p>Depends on kafka-clients' message classes, the partition package (for the log), the placement
+ * API (to create the internal topic and find its owners, and for group configs) and the config package
+ * (group config rules). Nothing in the broker depends on it except
  * the api package.
  */
 package io.elasticstream.broker.group;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.common.TopicIdPartition;
@@ -18,7 +18,9 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * The share-partitions of the partitions this broker leads, one per (share group, partition). A share-partition
  * is opened on its group's first fetch here: from the state last written for it ({@link StateStore}, kept by
- * the group's coordinator), or, when there is none, at the start offset {@code share.auto.offset.reset} gives.
+ * the group's coordinator), or, when there is none, at the start offset {@code share.auto.offset.reset} gives,
+ * with its group's limits ({@code share.record.lock.duration.ms}, {@code share.delivery.count.limit},
+ * {@code share.partition.max.record.locks}) as they are when it opens.
  * Calls on one share-partition are serialised on it. What acknowledgements, lock expiries and released members
  * change is written back, one write at a time per share-partition, each carrying every change made before it
  * began; an acknowledgement is answered once a write holding it is durable, as Kafka answers it once its share
@@ -62,29 +64,28 @@ public final class SharePartitions {
     private record Waiter(long change, CompletableFuture<Void> durable) {
     }
 
-    private final SharePartition.Limits limits;
     private final Clock clock;
     private final StateStore store;
     private final Map<Key, Entry> partitions = new ConcurrentHashMap<>();
 
-    public SharePartitions(SharePartition.Limits limits, Clock clock, StateStore store) {
-        this.limits = limits;
+    public SharePartitions(Clock clock, StateStore store) {
         this.clock = clock;
         this.store = store;
     }
 
-    public SharePartition.Limits limits() {
-        return limits;
+    /** How a share-partition opens: its group's limits, and where it starts when it has no stored state. */
+    public record Opening(long initialStart, SharePartition.Limits limits) {
     }
 
     /**
-     * The share-partition of {@code key}, opened from its stored state or at {@code initialStart} if it has none;
-     * fails (and is tried again by the next call) when the state cannot be read.
+     * The share-partition of {@code key}, opened (the first time) from its stored state or, if it has none, at
+     * the start {@code opening} gives, with {@code opening}'s limits; fails (and is tried again by the next call)
+     * when either cannot be had.
      */
-    public CompletableFuture<SharePartition> open(Key key, LongSupplier initialStart) {
+    public CompletableFuture<SharePartition> open(Key key, Supplier<CompletableFuture<Opening>> opening) {
         Entry e = partitions.computeIfAbsent(key, k -> new Entry(store.read(k.groupId(), k.partition())
-                .thenApply(state -> state.map(st -> SharePartition.restore(limits, st))
-                        .orElseGet(() -> new SharePartition(limits, initialStart.getAsLong())))));
+                .thenCombine(opening.get(), (state, o) -> state.map(st -> SharePartition.restore(o.limits(), st))
+                        .orElseGet(() -> new SharePartition(o.limits(), o.initialStart())))));
         e.ready.whenComplete((p, err) -> {
             if (err != null) {
                 partitions.remove(key, e);

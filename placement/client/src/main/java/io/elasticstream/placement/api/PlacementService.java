@@ -102,6 +102,19 @@ public interface PlacementService {
      */
     Subscription watchPartitions(PartitionListener listener);
 
+    // ---- group configs -----------------------------------------------------------------------
+
+    /**
+     * Replaces the dynamic config overrides of group {@code groupId} (Kafka's GROUP config resource,
+     * {@code consumer.session.timeout.ms}, {@code share.auto.offset.reset}, ...) with {@code configs}; an empty
+     * map removes them. As in Kafka, the group need not exist and its overrides outlive it. Validation is the
+     * caller's job. Completes with the overrides now stored.
+     */
+    CompletableFuture<Map<String, String>> alterGroupConfigs(String groupId, Map<String, String> configs);
+
+    /** The dynamic config overrides of group {@code groupId}; empty if it has none. */
+    CompletableFuture<Map<String, String>> groupConfigs(String groupId);
+
     // ---- streams and ranges ------------------------------------------------------------------
 
     /** The stream and its ranges (sealed ones and the open last one, if any). */

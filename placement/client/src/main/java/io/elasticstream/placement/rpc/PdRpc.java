@@ -50,6 +50,8 @@ public final class PdRpc {
     public static final String PUT_PRODUCER_SNAPSHOT = "putProducerSnapshot";
     public static final String PRODUCER_SNAPSHOT = "producerSnapshot";
     public static final String ALLOCATE_PRODUCER_IDS = "allocateProducerIds";
+    public static final String ALTER_GROUP_CONFIGS = "alterGroupConfigs";
+    public static final String GROUP_CONFIGS = "groupConfigs";
 
     private PdRpc() {
     }

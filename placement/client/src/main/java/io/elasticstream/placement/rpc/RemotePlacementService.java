@@ -221,6 +221,19 @@ public final class RemotePlacementService implements PlacementService, AutoClose
     }
 
     @Override
+    public CompletableFuture<Map<String, String>> alterGroupConfigs(String groupId, Map<String, String> configs) {
+        return call(PdRpc.ALTER_GROUP_CONFIGS, out -> {
+            PdWire.writeString(out, groupId);
+            PdWire.writeStringMap(out, configs);
+        }, PdWire::readStringMap);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> groupConfigs(String groupId) {
+        return call(PdRpc.GROUP_CONFIGS, out -> PdWire.writeString(out, groupId), PdWire::readStringMap);
+    }
+
+    @Override
     public void close() {
         http.close();
     }

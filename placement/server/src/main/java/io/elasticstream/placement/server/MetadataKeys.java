@@ -11,6 +11,7 @@ import io.elasticstream.placement.api.TopicId;
  *   streams/&lt;streamId&gt;                     StreamRecord
  *   ranges/&lt;streamId&gt;/&lt;index&gt;             RangeRecord
  *   producer-snapshots/&lt;streamId&gt;          ProducerSnapshot of the stream's partition
+ *   group-configs/&lt;groupId&gt;               a group's dynamic config overrides (GroupConfigsRecord)
  *   brokers/&lt;id&gt;                          BrokerInfo
  *   range-servers/&lt;id&gt;                    RangeServerInfo
  *   alive/brokers/&lt;id&gt;                    BrokerLoad, attached to the broker's session lease
@@ -20,7 +21,8 @@ import io.elasticstream.placement.api.TopicId;
  * </pre>
  * Numbers are zero-padded to a fixed width (ids and indexes to 10 digits, stream ids to 20) so a
  * prefix scan returns them in numeric order; topic ids are 32 lowercase hex digits. Every "directory"
- * prefix ends with '/', so {@code ranges/1/} never matches stream 10.
+ * prefix ends with '/', so {@code ranges/1/} never matches stream 10. A group id is used as it is: it is
+ * the last segment of its key and nothing lives below it, so any characters (even '/') are safe.
  */
 public final class MetadataKeys {
     private final String topics;
@@ -28,6 +30,7 @@ public final class MetadataKeys {
     private final String streams;
     private final String ranges;
     private final String producerSnapshots;
+    private final String groupConfigs;
     private final String brokers;
     private final String rangeServers;
     private final String aliveBrokers;
@@ -42,6 +45,7 @@ public final class MetadataKeys {
         streams = clusterPrefix + "streams/";
         ranges = clusterPrefix + "ranges/";
         producerSnapshots = clusterPrefix + "producer-snapshots/";
+        groupConfigs = clusterPrefix + "group-configs/";
         brokers = clusterPrefix + "brokers/";
         rangeServers = clusterPrefix + "range-servers/";
         aliveBrokers = clusterPrefix + "alive/brokers/";
@@ -104,6 +108,16 @@ public final class MetadataKeys {
     /** The producer-state snapshot of stream {@code streamId}'s partition. */
     public String producerSnapshot(long streamId) {
         return producerSnapshots + pad20(streamId);
+    }
+
+    /** The dynamic config overrides of group {@code groupId} (not empty: Kafka has no default group resource). */
+    public String groupConfigs(String groupId) {
+        Checks.argument(!groupId.isEmpty(), "a group id must not be empty");
+        return groupConfigs + groupId;
+    }
+
+    public String groupConfigsPrefix() {
+        return groupConfigs;
     }
 
     public String broker(int id) {

@@ -23,6 +23,7 @@ import io.elasticstream.placement.metadata.MetadataStore.TxnResult;
 import io.elasticstream.placement.metadata.Op;
 import io.elasticstream.placement.metadata.Txn;
 import io.elasticstream.placement.server.codec.Codecs;
+import io.elasticstream.placement.server.codec.GroupConfigsRecord;
 import io.elasticstream.placement.server.codec.RangeRecord;
 import io.elasticstream.placement.server.codec.StreamRecord;
 import io.elasticstream.placement.server.codec.TopicRecord;
@@ -539,6 +540,37 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
         watches.add(watch);
         watch.start();
         return watch;
+    }
+
+    // ---- group configs -----------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Map<String, String>> alterGroupConfigs(String groupId, Map<String, String> configs) {
+        String what = "alter configs of group '" + groupId + "'";
+        Map<String, String> copy = Map.copyOf(configs);
+        return onOwner(what, () -> {
+            String key = keys.groupConfigs(groupId);
+            // A plain replacement, like a topic's: the caller read, changed and validated the whole set.
+            guardedTxn(what, List.of(), List.of(copy.isEmpty() ? Op.delete(key)
+                    : Op.put(key, Codecs.GROUP_CONFIGS.encode(new GroupConfigsRecord(groupId, copy)))));
+            LOG.info("altered configs of group '{}' to {}", groupId, copy);
+            return copy;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> groupConfigs(String groupId) {
+        String what = "read configs of group '" + groupId + "'";
+        return onOwner(what, () -> {
+            Optional<KeyValue> kv = await(store.get(keys.groupConfigs(groupId)));
+            if (kv.isEmpty()) {
+                return Map.<String, String>of();
+            }
+            GroupConfigsRecord record = Codecs.GROUP_CONFIGS.decode(kv.get().value());
+            Checks.state(record.groupId().equals(groupId), "configs of group '%s' stored under group '%s'",
+                    record.groupId(), groupId);
+            return record.configs();
+        });
     }
 
     // ---- producer ids ------------------------------------------------------------------------

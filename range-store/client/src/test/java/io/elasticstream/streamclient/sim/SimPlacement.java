@@ -37,6 +37,7 @@ final class SimPlacement implements PlacementService {
     private final Map<Long, List<RangeInfo>> ranges = new HashMap<>();
     private final Map<Long, Long> startOffsets = new HashMap<>();
     private final Map<Long, ProducerSnapshot> producerSnapshots = new HashMap<>();
+    private final Map<String, Map<String, String>> groupConfigs = new HashMap<>();
     /** Every seal PD ever recorded: stream/index -> end. A sealed range must never get another end. */
     final Map<String, Long> sealedEnds = new HashMap<>();
 
@@ -179,6 +180,25 @@ final class SimPlacement implements PlacementService {
     @Override
     public CompletableFuture<Optional<ProducerSnapshot>> producerSnapshot(long streamId) {
         return later(() -> Optional.ofNullable(producerSnapshots.get(streamId)));
+    }
+
+    /** As PD: the overrides are replaced whole, and an empty map removes them. */
+    @Override
+    public CompletableFuture<Map<String, String>> alterGroupConfigs(String groupId, Map<String, String> configs) {
+        Map<String, String> copy = Map.copyOf(configs);
+        return later(() -> {
+            if (copy.isEmpty()) {
+                groupConfigs.remove(groupId);
+            } else {
+                groupConfigs.put(groupId, copy);
+            }
+            return copy;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> groupConfigs(String groupId) {
+        return later(() -> groupConfigs.getOrDefault(groupId, Map.of()));
     }
 
     // ---- not needed by the stream client ---------------------------------------------------------

@@ -30,13 +30,7 @@ public final class Codecs {
             writeString(out, value.name());
             writeTopicId(out, value.topicId());
             out.writeInt(value.partitionCount());
-            // Sorted, so equal records always encode to equal bytes.
-            Map<String, String> sorted = new TreeMap<>(value.configs());
-            out.writeInt(sorted.size());
-            for (Map.Entry<String, String> config : sorted.entrySet()) {
-                writeString(out, config.getKey());
-                writeString(out, config.getValue());
-            }
+            writeConfigs(out, value.configs());
         }
 
         @Override
@@ -44,12 +38,21 @@ public final class Codecs {
             String name = readString(in);
             TopicId topicId = readTopicId(in);
             int partitionCount = in.readInt();
-            int configCount = readCount(in);
-            Map<String, String> configs = HashMap.newHashMap(configCount);
-            for (int i = 0; i < configCount; i++) {
-                configs.put(readString(in), readString(in));
-            }
-            return new TopicRecord(name, topicId, partitionCount, configs);
+            return new TopicRecord(name, topicId, partitionCount, readConfigs(in));
+        }
+    };
+
+    /** {@code group-configs/<groupId>}: the group id, then its overrides as a topic's are written. */
+    public static final RecordCodec<GroupConfigsRecord> GROUP_CONFIGS = new RecordCodec<>("group configs", 1) {
+        @Override
+        protected void writeBody(DataOutput out, GroupConfigsRecord value) throws IOException {
+            writeString(out, value.groupId());
+            writeConfigs(out, value.configs());
+        }
+
+        @Override
+        protected GroupConfigsRecord readBody(DataInput in) throws IOException {
+            return new GroupConfigsRecord(readString(in), readConfigs(in));
         }
     };
 
@@ -286,6 +289,25 @@ public final class Codecs {
             return in.readLong();
         }
     };
+
+    /** Config overrides: int32 count, then name and value strings, sorted so equal maps encode to equal bytes. */
+    private static void writeConfigs(DataOutput out, Map<String, String> configs) throws IOException {
+        Map<String, String> sorted = new TreeMap<>(configs);
+        out.writeInt(sorted.size());
+        for (Map.Entry<String, String> config : sorted.entrySet()) {
+            RecordCodec.writeString(out, config.getKey());
+            RecordCodec.writeString(out, config.getValue());
+        }
+    }
+
+    private static Map<String, String> readConfigs(DataInput in) throws IOException {
+        int count = RecordCodec.readCount(in);
+        Map<String, String> configs = HashMap.newHashMap(count);
+        for (int i = 0; i < count; i++) {
+            configs.put(RecordCodec.readString(in), RecordCodec.readString(in));
+        }
+        return configs;
+    }
 
     private static void writeTopicId(DataOutput out, TopicId id) throws IOException {
         out.writeLong(id.mostSignificantBits());

@@ -4,7 +4,8 @@
  * {@link io.elasticstream.placement.server.codec.Codecs}, plus the stored records that have no
  * counterpart in the public API ({@link io.elasticstream.placement.server.codec.TopicRecord},
  * {@link io.elasticstream.placement.server.codec.StreamRecord},
- * {@link io.elasticstream.placement.server.codec.RangeRecord}).
+ * {@link io.elasticstream.placement.server.codec.RangeRecord},
+ * {@link io.elasticstream.placement.server.codec.GroupConfigsRecord}).
  *
  * <p>Every value starts with a one-byte format version; a reader rejects versions it does not know and
  * bytes it did not consume with {@link io.elasticstream.placement.server.codec.CorruptRecordException},

@@ -68,6 +68,10 @@ public final class PlacementRpcHandlers {
         h.register(PdRpc.PRODUCER_SNAPSHOT, (pd, in) -> pd.producerSnapshot(in.readLong()),
                 (out, v) -> PdWire.writeOptional(out, v, PdWire::writeProducerSnapshot));
         h.register(PdRpc.ALLOCATE_PRODUCER_IDS, (pd, in) -> pd.allocateProducerIds(in.readInt()), PdWire::writeLong);
+        h.register(PdRpc.ALTER_GROUP_CONFIGS,
+                (pd, in) -> pd.alterGroupConfigs(PdWire.readString(in), PdWire.readStringMap(in)),
+                PdWire::writeStringMap);
+        h.register(PdRpc.GROUP_CONFIGS, (pd, in) -> pd.groupConfigs(PdWire.readString(in)), PdWire::writeStringMap);
         return h;
     }
 

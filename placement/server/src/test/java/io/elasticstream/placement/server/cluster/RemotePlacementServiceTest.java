@@ -144,6 +144,13 @@ class RemotePlacementServiceTest {
             client.putProducerSnapshot(streamId, 3, snapshot).join();
             assertEquals(Optional.of(snapshot), client.producerSnapshot(streamId).join());
 
+            assertEquals(Map.of(), client.groupConfigs("g").join());
+            assertEquals(Map.of("share.auto.offset.reset", "earliest"),
+                    client.alterGroupConfigs("g", Map.of("share.auto.offset.reset", "earliest")).join());
+            assertEquals(Map.of("share.auto.offset.reset", "earliest"), client.groupConfigs("g").join());
+            assertEquals(Map.of(), client.alterGroupConfigs("g", Map.of()).join());
+            assertEquals(Map.of(), client.groupConfigs("g").join());
+
             long first = client.allocateProducerIds(10).join();
             assertEquals(first + 10, client.allocateProducerIds(5).join());
 

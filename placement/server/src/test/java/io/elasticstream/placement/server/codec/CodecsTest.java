@@ -35,6 +35,14 @@ class CodecsTest {
     }
 
     @Test
+    void groupConfigsRecordRoundTripsWithAnyGroupId() {
+        GroupConfigsRecord configs = new GroupConfigsRecord("orders/é 日本", Map.of("share.auto.offset.reset",
+                "by_duration:PT1H", "consumer.session.timeout.ms", "50000"));
+        assertEquals(configs, roundTrip(Codecs.GROUP_CONFIGS, configs));
+        assertEquals(1, Codecs.GROUP_CONFIGS.encode(configs)[0]);
+    }
+
+    @Test
     void topicRecordEncodingDoesNotDependOnConfigMapOrder() {
         Map<String, String> forward = new LinkedHashMap<>();
         forward.put("a", "1");

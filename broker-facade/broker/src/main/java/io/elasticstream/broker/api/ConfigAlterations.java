@@ -1,5 +1,6 @@
 package io.elasticstream.broker.api;
 
+import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.placement.api.TopicInfo;
 import java.util.List;
@@ -15,26 +16,32 @@ import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * What AlterConfigs and IncrementalAlterConfigs share: resource checks, read-modify-write, each resource
- * altered and answered on its own, error answer.
+ * What AlterConfigs and IncrementalAlterConfigs share: resource checks, read-modify-write of a topic's or a
+ * group's overrides, each resource altered and answered on its own, error answer.
  */
-final class TopicAlterations {
+final class ConfigAlterations {
     private final TopicService topics;
+    private final GroupConfigs groups;
 
-    TopicAlterations(TopicService topics) {
+    ConfigAlterations(TopicService topics, GroupConfigs groups) {
         this.topics = topics;
+        this.groups = groups;
     }
 
     /**
-     * Alters the overrides of topic {@code name} to {@code change(current overrides)}. Brokers have no
-     * dynamic configs here: altering one is refused as Kafka refuses read-only configs.
+     * Alters the overrides of topic or group {@code name} to {@code change(current overrides)} (validated as
+     * Kafka validates them). Brokers have no dynamic configs here: altering one is refused as Kafka refuses
+     * read-only configs.
      */
-    CompletableFuture<TopicInfo> alter(byte resourceType, String name,
-                                       UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    CompletableFuture<?> alter(byte resourceType, String name, UnaryOperator<Map<String, String>> change,
+                               boolean validateOnly) {
         ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
         if (type == ConfigResource.Type.BROKER) {
             throw new InvalidRequestException("Cannot update these configs dynamically: this broker has no "
                     + "dynamic broker configs");
+        }
+        if (type == ConfigResource.Type.GROUP) {
+            return groups.alter(name, change, validateOnly);
         }
         if (type != ConfigResource.Type.TOPIC) {
             throw new InvalidRequestException("Unsupported resource type: " + type);
@@ -54,7 +61,7 @@ final class TopicAlterations {
     CompletableFuture<Void> alterAndAnswer(byte resourceType, String name,
                                            Supplier<UnaryOperator<Map<String, String>>> change,
                                            boolean validateOnly, BiConsumer<Short, String> result) {
-        CompletableFuture<TopicInfo> done;
+        CompletableFuture<?> done;
         try {
             done = alter(resourceType, name, change.get(), validateOnly);
         } catch (RuntimeException e) {
