@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
@@ -140,21 +139,13 @@ final class FetchApi implements RequestHandler {
 
     /** Runs {@code retry} once: when any partition gets new data, or when the wait times out. */
     private void waitForData(List<PartitionRead> reads, long remainingNs, Runnable retry) {
-        AtomicBoolean fired = new AtomicBoolean();
-        Runnable once = () -> {
-            if (fired.compareAndSet(false, true)) {
-                retry.run();
-            }
-        };
-        timer.schedule(once, remainingNs, TimeUnit.NANOSECONDS);
+        List<AppendWait.Watched> watched = new ArrayList<>();
         for (PartitionRead r : reads) {
             if (r.log != null) {
-                r.log.awaitAppend(once);
-                if (r.readableEnd() > r.fetchOffset) {
-                    once.run(); // data arrived between the read and the registration
-                }
+                watched.add(new AppendWait.Watched(r.log, () -> r.readableEnd() > r.fetchOffset));
             }
         }
+        AppendWait.retryOnAppend(timer, watched, remainingNs, retry);
     }
 
     private PartitionRead read(TopicIdPartition tip, FetchRequest.PartitionData data, int maxBytes, long deadlineNs,

@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -50,6 +51,7 @@ final class ShareApis {
     /** The control flag in a v2 batch's attributes, at byte 21 of its header. */
     private static final int ATTRIBUTES_OFFSET = 21;
     private static final int CONTROL_FLAG = 0x20;
+    private static final String INVALID_BATCH = "Invalid acknowledgement batch.";
 
     private final TopicService topics;
     private final PartitionManager partitions;
@@ -92,14 +94,12 @@ final class ShareApis {
                 for (ShareFetchRequestData.FetchPartition p : t.partitions()) {
                     TopicIdPartition tip = new TopicIdPartition(t.topicId(), p.partitionIndex(), names.get(t.topicId()));
                     (tip.topic() == null ? unknown : added).add(tip);
-                    List<SharePartition.Acknowledgement> parsed = new ArrayList<>();
-                    for (ShareFetchRequestData.AcknowledgementBatch b : p.acknowledgementBatches()) {
-                        List<SharePartition.Acknowledgement> runs = SharePartitions.acknowledgements(b.firstOffset(),
-                                b.lastOffset(), b.acknowledgeTypes());
-                        if (runs == null) {
-                            return done(fetchError(Errors.INVALID_REQUEST, "Invalid acknowledgement batch."));
-                        }
-                        parsed.addAll(runs);
+                    List<SharePartition.Acknowledgement> parsed = parse(p.acknowledgementBatches(),
+                            ShareFetchRequestData.AcknowledgementBatch::firstOffset,
+                            ShareFetchRequestData.AcknowledgementBatch::lastOffset,
+                            ShareFetchRequestData.AcknowledgementBatch::acknowledgeTypes);
+                    if (parsed == null) {
+                        return done(fetchError(Errors.INVALID_REQUEST, INVALID_BATCH));
                     }
                     if (!parsed.isEmpty()) {
                         acks.put(tip, parsed);
@@ -136,6 +136,21 @@ final class ShareApis {
                 return result;
             });
         });
+    }
+
+    /** A partition's acknowledgement batches (of either request) as runs; null if one is malformed. */
+    private static <B> List<SharePartition.Acknowledgement> parse(List<B> batches, ToLongFunction<B> first,
+                                                                  ToLongFunction<B> last, Function<B, List<Byte>> types) {
+        List<SharePartition.Acknowledgement> parsed = new ArrayList<>();
+        for (B b : batches) {
+            List<SharePartition.Acknowledgement> runs = SharePartitions.acknowledgements(first.applyAsLong(b),
+                    last.applyAsLong(b), types.apply(b));
+            if (runs == null) {
+                return null;
+            }
+            parsed.addAll(runs);
+        }
+        return parsed;
     }
 
     /**
@@ -199,21 +214,14 @@ final class ShareApis {
 
     /** Runs {@code retry} once: when any partition gets new data, or when the wait times out. */
     private void waitForData(List<ShareRead> reads, long remainingNs, Runnable retry) {
-        AtomicBoolean fired = new AtomicBoolean();
-        Runnable once = () -> {
-            if (fired.compareAndSet(false, true)) {
-                retry.run();
-            }
-        };
-        timer.schedule(once, remainingNs, TimeUnit.NANOSECONDS);
+        List<AppendWait.Watched> watched = new ArrayList<>();
         for (ShareRead r : reads) {
-            if (r.log != null) {
-                r.log.awaitAppend(once);
-                if (r.log.highWatermark() > r.fetchOffset) {
-                    once.run(); // data arrived between the read and the registration
-                }
+            PartitionLog log = r.log;
+            if (log != null) {
+                watched.add(new AppendWait.Watched(log, () -> log.highWatermark() > r.fetchOffset));
             }
         }
+        AppendWait.retryOnAppend(timer, watched, remainingNs, retry);
     }
 
     private ShareRead read(ShareFetchRequestData req, TopicIdPartition tip, long deadlineNs) {
@@ -407,14 +415,12 @@ final class ShareApis {
             for (ShareAcknowledgeRequestData.AcknowledgeTopic t : req.topics()) {
                 for (ShareAcknowledgeRequestData.AcknowledgePartition p : t.partitions()) {
                     TopicIdPartition tip = new TopicIdPartition(t.topicId(), p.partitionIndex(), names.get(t.topicId()));
-                    List<SharePartition.Acknowledgement> parsed = new ArrayList<>();
-                    for (ShareAcknowledgeRequestData.AcknowledgementBatch b : p.acknowledgementBatches()) {
-                        List<SharePartition.Acknowledgement> runs = SharePartitions.acknowledgements(b.firstOffset(),
-                                b.lastOffset(), b.acknowledgeTypes());
-                        if (runs == null) {
-                            return done(acknowledgeError(Errors.INVALID_REQUEST, "Invalid acknowledgement batch."));
-                        }
-                        parsed.addAll(runs);
+                    List<SharePartition.Acknowledgement> parsed = parse(p.acknowledgementBatches(),
+                            ShareAcknowledgeRequestData.AcknowledgementBatch::firstOffset,
+                            ShareAcknowledgeRequestData.AcknowledgementBatch::lastOffset,
+                            ShareAcknowledgeRequestData.AcknowledgementBatch::acknowledgeTypes);
+                    if (parsed == null) {
+                        return done(acknowledgeError(Errors.INVALID_REQUEST, INVALID_BATCH));
                     }
                     acks.put(tip, parsed);
                 }

@@ -1,0 +1,148 @@
+package io.elasticstream.broker.group;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.elasticstream.broker.share.SharePartition;
+import io.elasticstream.broker.share.SharePartition.RecordState;
+import io.elasticstream.broker.share.SharePartition.StateBatch;
+import io.elasticstream.common.ManualClock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData.DescribedGroup;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * KIP-932 share groups on the coordinator, with a manual clock and an in-memory log: a group created by its
+ * first member, described, listed as type {@code share}; ids of other kinds of group refused both ways; the
+ * group's epoch and its share-partition states surviving a coordinator that takes the partition over (members
+ * rejoin); offsets APIs refused as Kafka refuses them; deletion of an empty group with its states.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ShareGroupCoordinatorTest {
+    private static final String GROUP = "sg";
+    private static final Uuid QUEUE = new Uuid(7, 7);
+    private static final SharePartition.State STATE = new SharePartition.State(5, List.of(
+            new StateBatch(5, 6, RecordState.ACKNOWLEDGED, 1), new StateBatch(7, 7, RecordState.AVAILABLE, 2)));
+
+    private final ManualClock clock = new ManualClock();
+    private final MemoryGroupLog log = new MemoryGroupLog();
+    private final GroupConfig config = new GroupConfig(1, 6_000, 1_800_000, 3_000, Integer.MAX_VALUE, 4096, 300_000);
+    private GroupCoordinator coordinator;
+
+    @BeforeEach
+    void start() throws Exception {
+        coordinator = started();
+    }
+
+    @AfterEach
+    void close() {
+        coordinator.close();
+    }
+
+    private GroupCoordinator started() throws Exception {
+        GroupCoordinator c = new GroupCoordinator(config, ConsumerGroupConfig.defaults(), ShareGroupConfig.defaults(),
+                log.asPartitions(), clock);
+        c.updateTopics(TopicImage.of(List.of(new TopicImage.Topic(QUEUE, "queue", 2)))).get(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (c.fetchOffsets("probe", List.of(), false).get(5, TimeUnit.SECONDS).error()
+                == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
+            assertTrue(System.nanoTime() < deadline, "partition never loaded");
+        }
+        return c;
+    }
+
+    private ShareGroupHeartbeatResponseData heartbeat(String member, int epoch) throws Exception {
+        return coordinator.shareGroupHeartbeat(new ShareGroupHeartbeatRequestData().setGroupId(GROUP)
+                .setMemberId(member).setMemberEpoch(epoch).setSubscribedTopicNames(epoch == 0 ? List.of("queue") : null),
+                "client", "/127.0.0.1", null).get(5, TimeUnit.SECONDS);
+    }
+
+    private DescribedGroup describe() throws Exception {
+        return coordinator.shareGroupDescribe(GROUP).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theFirstMemberCreatesTheGroupWhichIsDescribedAndListedAsAShareGroup() throws Exception {
+        ShareGroupHeartbeatResponseData r = heartbeat("m1", 0);
+        assertEquals(Errors.NONE.code(), r.errorCode());
+        assertEquals(2, r.memberEpoch());
+        DescribedGroup d = describe();
+        assertEquals("Stable", d.groupState());
+        assertEquals("simple", d.assignorName());
+        assertEquals("queue", d.members().getFirst().assignment().topicPartitions().getFirst().topicName());
+        assertEquals(List.of("share/Stable"), coordinator.listGroups(List.of(), Set.of())
+                .get(5, TimeUnit.SECONDS).stream().map(g -> g.groupType() + "/" + g.groupState()).toList());
+        assertEquals(Errors.NONE.code(), heartbeat("m1", -1).errorCode());
+        assertEquals("Empty", describe().groupState(), "the last member left");
+    }
+
+    @Test
+    void aGroupIdOfAnotherKindIsRefusedEitherWay() throws Exception {
+        assertEquals(Errors.NONE, coordinator.commitOffsets("classic", -1, "", null,
+                Map.of(new TopicPartition("queue", 0), new GroupRecords.OffsetValue(1, -1, "", 0)), (short) 9)
+                .get(5, TimeUnit.SECONDS).values().iterator().next());
+        ShareGroupHeartbeatResponseData r = coordinator.shareGroupHeartbeat(new ShareGroupHeartbeatRequestData()
+                .setGroupId("classic").setMemberId("m1").setMemberEpoch(0).setSubscribedTopicNames(List.of("queue")),
+                "client", "/127.0.0.1", null).get(5, TimeUnit.SECONDS);
+        assertEquals("GROUP_ID_NOT_FOUND Group classic is not a share group.",
+                Errors.forCode(r.errorCode()).name() + " " + r.errorMessage());
+
+        heartbeat("m1", 0);
+        TopicPartition tp = new TopicPartition("queue", 0);
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.commitOffsets(GROUP, -1, "", null,
+                Map.of(tp, new GroupRecords.OffsetValue(1, -1, "", 0)), (short) 9).get(5, TimeUnit.SECONDS).get(tp),
+                "a share group has no committed offsets");
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.fetchOffsets(GROUP, List.of(tp), false)
+                .get(5, TimeUnit.SECONDS).error());
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.deleteOffsets(GROUP, List.of(tp))
+                .get(5, TimeUnit.SECONDS).error());
+    }
+
+    @Test
+    void theGroupAndItsStatesSurviveACoordinatorTakingThePartitionOverAndMembersRejoin() throws Exception {
+        ShareGroupHeartbeatResponseData m1 = heartbeat("m1", 0);
+        assertNull(coordinator.readShareState(GROUP, QUEUE, 0).get(5, TimeUnit.SECONDS).state(), "nothing written yet");
+        assertEquals(Errors.NONE, coordinator.writeShareState(GROUP, QUEUE, 0, STATE).get(5, TimeUnit.SECONDS));
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.writeShareState("nobody", QUEUE, 0, STATE)
+                .get(5, TimeUnit.SECONDS), "no such share group");
+
+        coordinator.close();
+        coordinator = started();
+
+        GroupCoordinator.ShareStateRead read = coordinator.readShareState(GROUP, QUEUE, 0).get(5, TimeUnit.SECONDS);
+        assertEquals(Errors.NONE, read.error());
+        assertEquals(STATE, read.state(), "the state as its leader last wrote it");
+        assertEquals("UNKNOWN_MEMBER_ID", Errors.forCode(heartbeat("m1", m1.memberEpoch()).errorCode()).name(),
+                "members are not written: they rejoin");
+        ShareGroupHeartbeatResponseData rejoined = heartbeat("m1", 0);
+        assertTrue(rejoined.memberEpoch() > m1.memberEpoch(), "at an epoch above the written one");
+        assertEquals(Map.of(new GroupCoordinator.TopicIdPartitionKey(QUEUE, 0), STATE),
+                coordinator.shareStates(GROUP).get(5, TimeUnit.SECONDS).states());
+    }
+
+    @Test
+    void anEmptyShareGroupIsDeletedWithItsStates() throws Exception {
+        heartbeat("m1", 0);
+        coordinator.writeShareState(GROUP, QUEUE, 1, STATE).get(5, TimeUnit.SECONDS);
+        assertEquals(Errors.NON_EMPTY_GROUP, coordinator.deleteGroup(GROUP).get(5, TimeUnit.SECONDS));
+        heartbeat("m1", -1);
+        assertEquals(Errors.NONE, coordinator.deleteGroup(GROUP).get(5, TimeUnit.SECONDS));
+
+        coordinator.close();
+        coordinator = started();
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.readShareState(GROUP, QUEUE, 1).get(5, TimeUnit.SECONDS)
+                .error(), "neither the group nor its states came back");
+    }
+}

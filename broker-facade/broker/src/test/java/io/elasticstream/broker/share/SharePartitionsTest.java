@@ -1,0 +1,139 @@
+package io.elasticstream.broker.share;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.elasticstream.common.ManualClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The share-partitions of a broker over a store whose writes complete when the test says: a share-partition
+ * opens from its stored state or at its group's start, an acknowledgement is answered once a write holding it
+ * is durable, changes made while a write runs ride on the next one, a failed write fails its acknowledgements
+ * and a later change writes again; the wire form of acknowledgement batches.
+ */
+class SharePartitionsTest {
+    private static final TopicIdPartition P0 = new TopicIdPartition(new Uuid(1, 1), 0, "queue");
+    private static final SharePartitions.Key KEY = new SharePartitions.Key("g", P0);
+    private static final SharePartition.Limits LIMITS = new SharePartition.Limits(3, 1_000, 100);
+
+    /** A store holding one state; writes wait for {@link #complete}. */
+    private static final class Store implements SharePartitions.StateStore {
+        SharePartition.State stored;
+        final List<SharePartition.State> writes = new ArrayList<>();
+        final List<CompletableFuture<Void>> pending = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition) {
+            return CompletableFuture.completedFuture(Optional.ofNullable(stored));
+        }
+
+        @Override
+        public CompletableFuture<Void> write(String groupId, TopicIdPartition partition, SharePartition.State state) {
+            writes.add(state);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }
+
+        void complete(int i, Throwable failure) {
+            if (failure == null) {
+                stored = writes.get(i);
+                pending.get(i).complete(null);
+            } else {
+                pending.get(i).completeExceptionally(failure);
+            }
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final Store store = new Store();
+    private final SharePartitions shares = new SharePartitions(clock, store);
+
+    private SharePartition open(long start) {
+        return shares.open(KEY, () -> CompletableFuture.completedFuture(new SharePartitions.Opening(start, LIMITS)))
+                .join();
+    }
+
+    private CompletableFuture<Errors> ack(long first, long last, AcknowledgeType type) {
+        return shares.acknowledge(KEY, "m1", List.of(new SharePartition.Acknowledgement(first, last, type)));
+    }
+
+    @Test
+    void anAcknowledgementIsAnsweredOnceAWriteHoldingItIsDurable() {
+        SharePartition p = open(10);
+        shares.acquire(p, "m1", List.of(10L, 11L, 12L), 10);
+        CompletableFuture<Errors> first = ack(10, 10, AcknowledgeType.ACCEPT);
+        assertFalse(first.isDone(), "not before the write");
+        CompletableFuture<Errors> second = ack(11, 11, AcknowledgeType.ACCEPT);
+        assertEquals(1, store.writes.size(), "one write at a time");
+        store.complete(0, null);
+        assertEquals(Errors.NONE, first.join());
+        assertFalse(second.isDone(), "made while the first write ran: it rides on the next");
+        assertEquals(2, store.writes.size());
+        assertEquals(12, store.writes.get(1).startOffset(), "the next write carries both acknowledgements");
+        store.complete(1, null);
+        assertEquals(Errors.NONE, second.join());
+    }
+
+    @Test
+    void aFailedWriteFailsItsAcknowledgementsAndTheNextChangeWritesAgain() {
+        SharePartition p = open(0);
+        shares.acquire(p, "m1", List.of(0L, 1L), 10);
+        CompletableFuture<Errors> first = ack(0, 0, AcknowledgeType.ACCEPT);
+        store.complete(0, new IllegalStateException("coordinator moved"));
+        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, first.join(), "retriable for the member");
+        CompletableFuture<Errors> next = ack(1, 1, AcknowledgeType.ACCEPT);
+        store.complete(1, null);
+        assertEquals(Errors.NONE, next.join());
+        assertEquals(2, store.stored.startOffset(), "the write after the failure held both");
+    }
+
+    @Test
+    void aSharePartitionOpensFromItsStoredStateElseAtItsGroupsStart() {
+        store.stored = new SharePartition.State(4, List.of());
+        assertEquals(4, open(99).startOffset(), "the stored state wins");
+        shares.retainPartitions(tp -> false);
+        assertEquals(0, shares.size(), "dropped when not led here");
+        store.stored = null;
+        assertEquals(99, open(99).startOffset());
+    }
+
+    @Test
+    void acknowledgementsOfAPartitionNeverFetchedAreInvalid() {
+        assertEquals(Errors.INVALID_RECORD_STATE, ack(0, 0, AcknowledgeType.ACCEPT).join());
+    }
+
+    @Test
+    void expiredLocksAreWrittenBack() {
+        SharePartition p = open(0);
+        shares.acquire(p, "m1", List.of(0L), 10);
+        clock.advanceMillis(LIMITS.lockDurationMs());
+        assertEquals(1, shares.expireLocks());
+        assertEquals(1, store.writes.size());
+        assertEquals(SharePartition.RecordState.AVAILABLE, store.writes.getFirst().batches().getFirst().state());
+    }
+
+    @Test
+    void wireAcknowledgementBatchesBecomeRunsOfOneType() {
+        assertEquals(List.of(new SharePartition.Acknowledgement(5, 7, AcknowledgeType.ACCEPT)),
+                SharePartitions.acknowledgements(5, 7, List.of((byte) 1)));
+        assertEquals(List.of(new SharePartition.Acknowledgement(5, 6, AcknowledgeType.ACCEPT),
+                        new SharePartition.Acknowledgement(7, 7, null), new SharePartition.Acknowledgement(8, 8,
+                                AcknowledgeType.REJECT)),
+                SharePartitions.acknowledgements(5, 8, List.of((byte) 1, (byte) 1, (byte) 0, (byte) 3)), "0 is a gap");
+        assertNull(SharePartitions.acknowledgements(5, 8, List.of((byte) 1, (byte) 2)), "neither one nor one per offset");
+        assertNull(SharePartitions.acknowledgements(5, 5, List.of((byte) 9)), "no such type");
+        assertNull(SharePartitions.acknowledgements(6, 5, List.of((byte) 1)), "an inverted range");
+        assertNull(SharePartitions.acknowledgements(0, 0, List.of((byte) 0)).getFirst().type(), "a gap has no type");
+    }
+}
