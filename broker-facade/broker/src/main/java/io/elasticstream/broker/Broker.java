@@ -19,6 +19,9 @@ import io.elasticstream.placement.member.MemberSession;
 import io.elasticstream.streamclient.api.StreamClient;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,14 +96,26 @@ public final class Broker implements AutoCloseable {
         BrokerMetrics metrics = new BrokerMetrics(registry, clock);
         // Bind first, so that "port 0" can be resolved before the broker advertises itself.
         AtomicReference<RequestHandler> apis = new AtomicReference<>();
+        RequestHandler started = new RequestHandler() {
+            @Override
+            public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+                RequestHandler h = apis.get();
+                if (h == null) {
+                    throw new BrokerNotAvailableException("broker " + config.nodeId() + " is still starting");
+                }
+                return h.handle(context, request);
+            }
+
+            @Override
+            public void connectionClosed(String connectionId) {
+                RequestHandler h = apis.get();
+                if (h != null) {
+                    h.connectionClosed(connectionId);
+                }
+            }
+        };
         KafkaServer server = KafkaServer.start(config.listenHost(), config.listenPort(), config.networkThreads(),
-                config.socketRequestMaxBytes(), (context, request) -> {
-                    RequestHandler h = apis.get();
-                    if (h == null) {
-                        throw new BrokerNotAvailableException("broker " + config.nodeId() + " is still starting");
-                    }
-                    return h.handle(context, request);
-                }, metrics);
+                config.socketRequestMaxBytes(), started, metrics);
         BrokerConfig effective = config.advertisedPort() == 0
                 ? config.withAdvertisedPort(server.localAddress().getPort()) : config;
         PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams, clock,

@@ -40,6 +40,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     private final TxnPartitionAdder adder;
     private final short transactionVersion;
     private final BrokerPeers peers;
+    private final ShareApis shares;
     private final GroupConfigs groupConfigs;
 
     public KafkaApis(BrokerConfig config, PlacementService placement, TopicService topics, PartitionManager partitions,
@@ -76,7 +77,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         adder.remote(peerRequests);
         groupConfigs = new GroupConfigs(placement, config.givenProperties(), clock);
         ShareGroupConfig shareConfig = ShareGroupConfig.from(config.givenProperties());
-        ShareApis shares = new ShareApis(topics, partitions, groupConfigs, shareConfig.maxShareSessions(),
+        shares = new ShareApis(topics, partitions, groupConfigs, shareConfig.maxShareSessions(),
                 new ShareStates(config.nodeId(), groups.coordinator(), groupsTopic, partitions, peerRequests), timer,
                 clock);
         handlers.put(ApiKeys.SHARE_FETCH, shares::fetch);
@@ -135,6 +136,11 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
     /** Each group's dynamic configs (GROUP config resources), for the group and share coordinators. */
     GroupConfigs groupConfigs() {
         return groupConfigs;
+    }
+
+    @Override
+    public void connectionClosed(String connectionId) {
+        shares.connectionClosed(connectionId);
     }
 
     /** Stops the coordinators' threads. */

@@ -43,7 +43,7 @@ import org.apache.kafka.common.requests.ShareFetchRequest;
  * delivery-count limit). Control
  * batches are never acquired: their offsets are passed over as gaps. With nothing acquired, no error and no
  * acknowledgement to report, the fetch waits for an append, up to {@code max.wait.ms}. A closed session (epoch
- * -1) releases what the member still holds in it. A timer expires acquisition locks every
+ * -1), or whose connection closed, releases what the member still holds in it. A timer expires acquisition locks every
  * {@link #LOCK_CHECK_MS} and drops the share-partitions of partitions no longer led here.
  */
 final class ShareApis {
@@ -71,6 +71,13 @@ final class ShareApis {
         this.groupConfigs = groupConfigs;
         this.shares = new SharePartitions(clock, states);
         timer.scheduleWithFixedDelay(this::upkeep, LOCK_CHECK_MS, LOCK_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A connection closed: the share sessions on it end, and what their members held is released, as in Kafka. */
+    void connectionClosed(String connectionId) {
+        for (ShareSessions.Closed c : sessions.connectionClosed(connectionId)) {
+            shares.releaseMember(c.key().groupId(), c.key().memberId(), c.partitions());
+        }
     }
 
     private void upkeep() {
@@ -115,7 +122,8 @@ final class ShareApis {
                 f.partitions().forEach(p -> forgotten.add(new TopicIdPartition(f.topicId(), p, names.get(f.topicId()))));
             }
             ShareSessions.Key key = new ShareSessions.Key(req.groupId(), req.memberId());
-            ShareSessions.Outcome session = sessions.onRequest(key, req.shareSessionEpoch(), added, forgotten);
+            ShareSessions.Outcome session = sessions.onRequest(key, context.connectionId, req.shareSessionEpoch(),
+                    added, forgotten);
             if (session.error() != Errors.NONE) {
                 return done(fetchError(session.error(), null));
             }
@@ -240,7 +248,7 @@ final class ShareApis {
             r.log = log;
             return readOpen(req, r, log);
         }).exceptionally(e -> {
-            r.error = ErrorMapper.toErrors(e);
+            r.error = retriable(ErrorMapper.toErrors(e));
             return null;
         });
         return r;
@@ -306,6 +314,18 @@ final class ShareApis {
             r.acquired = shares.acquire(p, req.memberId(), offsets, maxRecords);
             r.keep(batches);
         });
+    }
+
+    /**
+     * The partition error a share consumer retries for a share-partition that could not open because its state
+     * could not be had from the group's coordinator (moving, loading): Kafka 4.4's share consumer fails on a
+     * coordinator error code there, and refreshes its metadata and fetches again on NOT_LEADER_OR_FOLLOWER.
+     */
+    private static Errors retriable(Errors e) {
+        return switch (e) {
+            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS -> Errors.NOT_LEADER_OR_FOLLOWER;
+            default -> e;
+        };
     }
 
     private static boolean isControl(StoredBatch b) {
@@ -426,7 +446,8 @@ final class ShareApis {
                 }
             }
             ShareSessions.Key key = new ShareSessions.Key(req.groupId(), req.memberId());
-            ShareSessions.Outcome session = sessions.onRequest(key, req.shareSessionEpoch(), List.of(), List.of());
+            ShareSessions.Outcome session = sessions.onRequest(key, context.connectionId, req.shareSessionEpoch(),
+                    List.of(), List.of());
             if (session.error() != Errors.NONE) {
                 return done(acknowledgeError(session.error(), null));
             }

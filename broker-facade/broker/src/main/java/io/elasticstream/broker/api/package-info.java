@@ -9,9 +9,13 @@
  * {@link io.elasticstream.broker.api.MarkerWriter}, a transactional write's check that its partition is in
  * the transaction (KIP-890: verified for v1 clients, added for v2 ones) through
  * {@link io.elasticstream.broker.api.TxnWriteVerifier} and {@link io.elasticstream.broker.api.TxnPartitionAdder}, and the requests to other brokers through
- * {@link io.elasticstream.broker.api.PeerRequests} (docs/transactions.md).
+ * {@link io.elasticstream.broker.api.PeerRequests} (docs/transactions.md). Share groups: membership through
+ * {@link io.elasticstream.broker.api.ShareGroupApis}, ShareFetch and ShareAcknowledge through
+ * {@link io.elasticstream.broker.api.ShareApis}, share-partition states kept at the group coordinator through
+ * {@link io.elasticstream.broker.api.ShareStates} and answered there by
+ * {@link io.elasticstream.broker.api.ShareStateApis} (docs/consumer-groups.md).
  *
  * <p>Handlers never block: they complete futures from PD, stream and timer callbacks. Depends on the
- * partition, topic, group, txn and peer packages, the placement API and kafka-clients' message classes.
+ * partition, topic, group, share, txn and peer packages, the placement API and kafka-clients' message classes.
  */
 package io.elasticstream.broker.api;

@@ -1,7 +1,8 @@
 /**
  * The group coordinator: classic consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup), KIP-848
- * consumer groups (ConsumerGroupHeartbeat, ConsumerGroupDescribe), committed offsets, and their persistence
- * as records in the internal topic {@code __consumer_offsets}.
+ * consumer groups (ConsumerGroupHeartbeat, ConsumerGroupDescribe), KIP-932 share groups (ShareGroupHeartbeat,
+ * ShareGroupDescribe, and the share-partition states their partitions' leaders keep here), committed offsets,
+ * and their persistence as records in the internal topic {@code __consumer_offsets}.
  *
  * <p>Pieces, each testable alone with a manual clock and an in-memory {@link io.elasticstream.broker.group.GroupLog}:
  * <ul>
@@ -21,6 +22,12 @@
  *       and {@link io.elasticstream.broker.group.RangeAssignor}: the server-side assignors;
  *       {@link io.elasticstream.broker.group.ConsumerGroupRecords}: their records, written before each answer;
  *       {@link io.elasticstream.broker.group.TopicImage}: the topics they subscribe to;
+ *   <li>{@link io.elasticstream.broker.group.ShareGroup} and {@link io.elasticstream.broker.group.ShareGroupMembership}:
+ *       a KIP-932 group, its members, epochs and states; {@link io.elasticstream.broker.group.ShareGroupProtocol}:
+ *       heartbeats, expiry, describe, and the states' reads and writes;
+ *       {@link io.elasticstream.broker.group.SimpleShareAssignor}: Kafka's {@code simple} assignor;
+ *       {@link io.elasticstream.broker.group.ShareGroupRecords}: the group's epoch and states in the log;
+ *       {@link io.elasticstream.broker.group.ShareGroupConfig}: the broker's membership settings;
  *   <li>{@link io.elasticstream.broker.group.OffsetStore} and {@link io.elasticstream.broker.group.GroupOffsets}:
  *       OffsetCommit, TxnOffsetCommit (pending until the transaction's marker), OffsetFetch, OffsetDelete.
  *   <li>{@link io.elasticstream.broker.group.GroupConfigs}: each group's dynamic configs (Kafka's GROUP config
@@ -34,7 +41,7 @@
  *
  * <p>Depends on kafka-clients' message classes, the partition package (for the log), the placement
  * API (to create the internal topic and find its owners, and for group configs) and the config package
- * (group config rules). Nothing in the broker depends on it except
- * the api package.
+ * (group config rules), and the share package (a share-partition's state and its codec). Nothing in the broker
+ * depends on it except the api package.
  */
 package io.elasticstream.broker.group;

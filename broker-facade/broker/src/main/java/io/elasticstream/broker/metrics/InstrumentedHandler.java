@@ -70,6 +70,11 @@ public final class InstrumentedHandler implements RequestHandler {
     }
 
     @Override
+    public void connectionClosed(String connectionId) {
+        apis.connectionClosed(connectionId);
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ApiKeys api = context.header.apiKey();
         long startNs = metrics.clock().nanoTime();

@@ -53,6 +53,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         observer.onClose();
+        try {
+            handler.connectionClosed(connectionId);
+        } catch (RuntimeException e) {
+            LOG.warn("Closing connection {}: its state was not all released", connectionId, e);
+        }
         super.channelInactive(ctx);
     }
 

@@ -9,4 +9,11 @@ import org.apache.kafka.common.requests.RequestContext;
 @FunctionalInterface
 public interface RequestHandler {
     CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request);
+
+    /**
+     * The connection {@code connectionId} (as in its requests' {@code RequestContext}) closed: state tied to it
+     * may go. Called on its event loop: quick, never throws.
+     */
+    default void connectionClosed(String connectionId) {
+    }
 }

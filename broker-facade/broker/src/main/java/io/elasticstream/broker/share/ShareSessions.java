@@ -1,6 +1,7 @@
 package io.elasticstream.broker.share;
 
 import io.elasticstream.common.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,7 +18,8 @@ import org.apache.kafka.common.protocol.Errors;
  * (1, 2, ... wrapping to 1) and may add partitions or forget some, and epoch -1 closes it. Errors as Kafka's:
  * SHARE_SESSION_NOT_FOUND for a member without a session, INVALID_SHARE_SESSION_EPOCH for a wrong epoch,
  * SHARE_SESSION_LIMIT_REACHED when {@code group.share.max.share.sessions} are open and none has been idle
- * for {@link #EVICTABLE_IDLE_MS}. Thread-safe.
+ * for {@link #EVICTABLE_IDLE_MS}. A session ends too when the connection of its last request closes
+ * ({@link #connectionClosed}), as in Kafka. Thread-safe.
  */
 public final class ShareSessions {
     public static final int INITIAL_EPOCH = 0;
@@ -40,6 +42,12 @@ public final class ShareSessions {
         int nextEpoch = 1;
         final Set<TopicIdPartition> partitions = new LinkedHashSet<>();
         long lastUsedMs;
+        /** The connection of the session's last request. */
+        String connectionId;
+    }
+
+    /** A session closed because its connection did: whose, and its partitions. */
+    public record Closed(Key key, List<TopicIdPartition> partitions) {
     }
 
     private final int maxSessions;
@@ -56,11 +64,11 @@ public final class ShareSessions {
      * positive epoch moves the session on, adding {@code added} and dropping {@code forgotten}; -1 closes the
      * session, answering with the partitions it had.
      */
-    public synchronized Outcome onRequest(Key key, int epoch, Collection<TopicIdPartition> added,
+    public synchronized Outcome onRequest(Key key, String connectionId, int epoch, Collection<TopicIdPartition> added,
                                           Collection<TopicIdPartition> forgotten) {
         long now = clock.monotonicMillis();
         if (epoch == INITIAL_EPOCH) {
-            return open(key, added, now);
+            return open(key, connectionId, added, now);
         }
         Session s = sessions.get(key);
         if (s == null) {
@@ -77,16 +85,31 @@ public final class ShareSessions {
         s.partitions.addAll(added);
         forgotten.forEach(s.partitions::remove);
         s.lastUsedMs = now;
+        s.connectionId = connectionId;
         return new Outcome(Errors.NONE, List.copyOf(s.partitions));
     }
 
-    private Outcome open(Key key, Collection<TopicIdPartition> partitions, long now) {
+    /** Closes the sessions whose last request came on {@code connectionId}; returns them. */
+    public synchronized List<Closed> connectionClosed(String connectionId) {
+        List<Closed> closed = new ArrayList<>();
+        sessions.entrySet().removeIf(e -> {
+            if (!connectionId.equals(e.getValue().connectionId)) {
+                return false;
+            }
+            closed.add(new Closed(e.getKey(), List.copyOf(e.getValue().partitions)));
+            return true;
+        });
+        return closed;
+    }
+
+    private Outcome open(Key key, String connectionId, Collection<TopicIdPartition> partitions, long now) {
         if (!sessions.containsKey(key) && sessions.size() >= maxSessions && !evictOne(now)) {
             return Outcome.failed(Errors.SHARE_SESSION_LIMIT_REACHED);
         }
         Session s = new Session();
         s.partitions.addAll(partitions);
         s.lastUsedMs = now;
+        s.connectionId = connectionId;
         sessions.put(key, s);
         return new Outcome(Errors.NONE, List.copyOf(s.partitions));
     }
