@@ -102,8 +102,18 @@ final class ListOffsetsApi implements RequestHandler {
         return scan(log, log.logStartOffset(), ts, out, false);
     }
 
+    /**
+     * The offset of the first record of {@code log} with a timestamp at or after {@code ts} (ListOffsets by
+     * timestamp), or -1 when there is none.
+     */
+    static CompletableFuture<Long> firstAtOrAfter(PartitionLog log, long ts) {
+        ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setOffset(-1)
+                .setTimestamp(RecordBatch.NO_TIMESTAMP);
+        return scan(log, log.logStartOffset(), ts, out, false).thenApply(v -> out.offset());
+    }
+
     /** Scans batches from {@code from}; sets the answer for "first at/after {@code ts}" or for the max timestamp. */
-    private CompletableFuture<Void> scan(PartitionLog log, long from, long ts, ListOffsetsPartitionResponse out,
+    private static CompletableFuture<Void> scan(PartitionLog log, long from, long ts, ListOffsetsPartitionResponse out,
                                          boolean max) {
         if (from >= log.highWatermark()) {
             return CompletableFuture.completedFuture(null);

@@ -3,6 +3,7 @@ package io.elasticstream.broker.api;
 import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.partition.PartitionLog;
 import io.elasticstream.broker.partition.PartitionManager;
+import io.elasticstream.broker.records.StoredBatchHeader;
 import io.elasticstream.broker.share.SharePartition;
 import io.elasticstream.broker.share.SharePartitions;
 import io.elasticstream.broker.share.ShareSessions;
@@ -48,9 +49,6 @@ import org.apache.kafka.common.requests.ShareFetchRequest;
  */
 final class ShareApis {
     static final long LOCK_CHECK_MS = 100;
-    /** The control flag in a v2 batch's attributes, at byte 21 of its header. */
-    private static final int ATTRIBUTES_OFFSET = 21;
-    private static final int CONTROL_FLAG = 0x20;
     private static final String INVALID_BATCH = "Invalid acknowledgement batch.";
 
     private final TopicService topics;
@@ -262,8 +260,8 @@ final class ShareApis {
 
     /**
      * How the group's share-partition of {@code log} opens: its limits, and where it starts without stored
-     * state ({@code share.auto.offset.reset}: the log end, its start, or the first batch holding a record at or
-     * after the duration's timestamp, else the log end), from the group's configs as PD has them now.
+     * state ({@code share.auto.offset.reset}: the log end, its start, or the first record at or after the
+     * duration's timestamp as ListOffsets finds it, else the log end), from the group's configs as PD has them now.
      */
     private CompletableFuture<SharePartitions.Opening> opening(String groupId, PartitionLog log) {
         return groupConfigs.overrides(groupId).thenCompose(overrides -> {
@@ -271,21 +269,12 @@ final class ShareApis {
             CompletableFuture<Long> start = switch (settings.autoOffsetReset().strategy()) {
                 case LATEST -> CompletableFuture.completedFuture(log.highWatermark());
                 case EARLIEST -> CompletableFuture.completedFuture(log.logStartOffset());
-                case BY_DURATION -> firstAtOrAfter(log, settings.autoOffsetReset().timestampMs(clock.epochMillis()));
+                case BY_DURATION -> ListOffsetsApi.firstAtOrAfter(log,
+                        settings.autoOffsetReset().timestampMs(clock.epochMillis()))
+                        .thenApply(offset -> offset >= 0 ? offset : log.highWatermark());
             };
             return start.thenApply(s -> new SharePartitions.Opening(s, settings.limits()));
         });
-    }
-
-    private static CompletableFuture<Long> firstAtOrAfter(PartitionLog log, long timestampMs) {
-        long[] found = {-1};
-        return log.scanFromStart((base, end, maxTimestamp, size) -> {
-            if (maxTimestamp >= timestampMs) {
-                found[0] = base;
-                return false;
-            }
-            return true;
-        }).thenApply(v -> found[0] >= 0 ? found[0] : log.highWatermark());
     }
 
     private CompletableFuture<Void> readFrom(ShareFetchRequestData req, ShareRead r, PartitionLog log,
@@ -303,7 +292,7 @@ final class ShareApis {
         return log.read(from, maxBytes).thenAccept(batches -> {
             List<Long> offsets = new ArrayList<>();
             for (StoredBatch b : batches) {
-                if (isControl(b)) {
+                if (StoredBatchHeader.isControl(b.data().nioBuffer())) {
                     continue;
                 }
                 for (long o = Math.max(b.baseOffset(), from); o < b.endOffset() && o < highWatermark; o++) {
@@ -326,10 +315,6 @@ final class ShareApis {
             case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS -> Errors.NOT_LEADER_OR_FOLLOWER;
             default -> e;
         };
-    }
-
-    private static boolean isControl(StoredBatch b) {
-        return (b.data().getShort(b.data().readerIndex() + ATTRIBUTES_OFFSET) & CONTROL_FLAG) != 0;
     }
 
     private ShareFetchResponseData respond(String groupId, List<ShareRead> reads, Map<TopicIdPartition, Errors> acks,

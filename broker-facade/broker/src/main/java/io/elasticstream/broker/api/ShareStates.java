@@ -6,6 +6,8 @@ import io.elasticstream.broker.share.SharePartition;
 import io.elasticstream.broker.share.SharePartitions;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -42,23 +44,27 @@ final class ShareStates implements SharePartitions.StateStore {
 
     @Override
     public CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition) {
-        int owner = partitions.ownerOf(groupsTopic.partitionOf(groupId));
-        CompletableFuture<GroupCoordinator.ShareStateRead> read = owner < 0
-                ? CompletableFuture.completedFuture(new GroupCoordinator.ShareStateRead(Errors.COORDINATOR_NOT_AVAILABLE, null))
-                : owner == nodeId ? coordinator.readShareState(groupId, partition.topicId(), partition.partition())
-                : remote.read(owner, groupId, partition);
-        return read.thenCompose(r -> r.error() == Errors.NONE
-                ? CompletableFuture.completedFuture(Optional.ofNullable(r.state()))
-                : CompletableFuture.failedFuture(r.error().exception()));
+        return atCoordinator(groupId, new GroupCoordinator.ShareStateRead(Errors.COORDINATOR_NOT_AVAILABLE, null),
+                () -> coordinator.readShareState(groupId, partition.topicId(), partition.partition()),
+                owner -> remote.read(owner, groupId, partition))
+                .thenCompose(r -> r.error() == Errors.NONE
+                        ? CompletableFuture.completedFuture(Optional.ofNullable(r.state()))
+                        : CompletableFuture.failedFuture(r.error().exception()));
     }
 
     @Override
     public CompletableFuture<Void> write(String groupId, TopicIdPartition partition, SharePartition.State state) {
+        return atCoordinator(groupId, Errors.COORDINATOR_NOT_AVAILABLE,
+                () -> coordinator.writeShareState(groupId, partition.topicId(), partition.partition(), state),
+                owner -> remote.write(owner, groupId, partition, state))
+                .thenCompose(e -> e == Errors.NONE ? CompletableFuture.<Void>completedFuture(null)
+                        : CompletableFuture.failedFuture(e.exception()));
+    }
+
+    /** {@code local} when this broker coordinates {@code groupId}, {@code remote} to the broker that does, else {@code none}. */
+    private <T> CompletableFuture<T> atCoordinator(String groupId, T none, Supplier<CompletableFuture<T>> local,
+                                                   IntFunction<CompletableFuture<T>> remote) {
         int owner = partitions.ownerOf(groupsTopic.partitionOf(groupId));
-        CompletableFuture<Errors> written = owner < 0 ? CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE)
-                : owner == nodeId ? coordinator.writeShareState(groupId, partition.topicId(), partition.partition(), state)
-                : remote.write(owner, groupId, partition, state);
-        return written.thenCompose(e -> e == Errors.NONE ? CompletableFuture.<Void>completedFuture(null)
-                : CompletableFuture.failedFuture(e.exception()));
+        return owner < 0 ? CompletableFuture.completedFuture(none) : owner == nodeId ? local.get() : remote.apply(owner);
     }
 }

@@ -201,9 +201,7 @@ final class ConsumerGroupProtocol {
         if (g != null && !g.isDead()) {
             return g;
         }
-        Group other = groups.get(groupId);
-        throw new Refusal(Errors.GROUP_ID_NOT_FOUND, other == null || other.isDead()
-                ? notFoundMessage : "Group " + groupId + " is not a consumer group.");
+        throw new Refusal(Errors.GROUP_ID_NOT_FOUND, groups.notOfKind(groupId, ConsumerGroup.TYPE, notFoundMessage));
     }
 
     private ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroup g, ConsumerGroupHeartbeatRequestData req,
@@ -580,8 +578,8 @@ final class ConsumerGroupProtocol {
         }
         Group any = groups.get(groupId);
         if (!(any instanceof ConsumerGroup g) || g.isDead()) {
-            return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(any == null || any.isDead()
-                    ? "Group " + groupId + " not found." : "Group " + groupId + " is not a consumer group.");
+            return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(groups.notOfKind(groupId,
+                    ConsumerGroup.TYPE, "Group " + groupId + " not found."));
         }
         d.setGroupState(g.stateName()).setGroupEpoch(g.groupEpoch).setAssignmentEpoch(g.assignmentEpoch)
                 .setAssignorName(assignorFor(g).name());

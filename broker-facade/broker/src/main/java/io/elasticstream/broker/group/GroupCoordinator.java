@@ -224,15 +224,17 @@ public final class GroupCoordinator implements AutoCloseable {
         return onOwner(() -> done(share.describe(groupId)));
     }
 
-    /** Share state a partition's leader reads when it sets up the group's share-partition. */
+    /**
+     * Share state a partition's leader reads when it sets up the group's share-partition, or the error;
+     * {@code state} null when none was written yet.
+     */
     public record ShareStateRead(Errors error, SharePartition.State state) {
     }
 
     /** The state the leader of {@code topicId}-{@code partition} last wrote for share group {@code groupId}. */
     public CompletableFuture<ShareStateRead> readShareState(String groupId, Uuid topicId, int partition) {
         return onOwner(() -> {
-            ShareGroupProtocol.StateRead r = share.readState(groupId, topicId, partition);
-            return done(new ShareStateRead(r.error(), r.state()));
+            return done(share.readState(groupId, topicId, partition));
         });
     }
 
@@ -252,8 +254,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<ShareStates> shareStates(String groupId) {
         return onOwner(() -> {
-            ShareGroupProtocol.States r = share.states(groupId);
-            return done(new ShareStates(r.error(), r.states()));
+            return done(share.states(groupId));
         });
     }
 

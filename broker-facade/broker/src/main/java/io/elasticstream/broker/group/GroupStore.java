@@ -82,6 +82,15 @@ final class GroupStore {
         return groups.get(groupId) instanceof ClassicGroup c ? c : null;
     }
 
+    /**
+     * Kafka's GROUP_ID_NOT_FOUND message for {@code groupId} asked for as a {@code kind} group: {@code notFound}
+     * when there is no live group of that id, else "Group X is not a {@code kind} group.".
+     */
+    String notOfKind(String groupId, String kind, String notFound) {
+        Group other = groups.get(groupId);
+        return other == null || other.isDead() ? notFound : "Group " + groupId + " is not a " + kind + " group.";
+    }
+
     /** Whether {@code g} is still the group registered under its id (an async continuation's check). */
     boolean isCurrent(Group g) {
         return groups.get(g.groupId) == g;

@@ -62,10 +62,8 @@ final class ShareGroupProtocol {
         }
         ShareGroup g = groups.share(req.groupId(), req.memberEpoch() == 0);
         if (g == null || g.isDead()) {
-            Group other = groups.get(req.groupId());
-            String message = other != null && !other.isDead() ? "Group " + req.groupId() + " is not a share group."
-                    : req.memberEpoch() == -1 ? "Group " + req.groupId() + " not found."
-                    : "Share group " + req.groupId() + " not found.";
+            String message = groups.notOfKind(req.groupId(), ShareGroup.TYPE, req.memberEpoch() == -1
+                    ? "Group " + req.groupId() + " not found." : "Share group " + req.groupId() + " not found.");
             return CompletableFuture.completedFuture(ShareGroupMembership.error(Errors.GROUP_ID_NOT_FOUND, message));
         }
         ShareGroupHeartbeatResponseData response = g.membership.heartbeat(req, clientId, clientHost, image,
@@ -112,24 +110,20 @@ final class ShareGroupProtocol {
 
     // ---------------------------------------------------------------- share state (the partitions' leaders)
 
-    /** The group's state in a partition, or an error; {@code state} null when none was written yet. */
-    record StateRead(Errors error, SharePartition.State state) {
-    }
-
     /**
      * The state a partition's leader last wrote for the group: NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS
      * when the group is not (yet) here, GROUP_ID_NOT_FOUND when there is no such share group.
      */
-    StateRead readState(String groupId, Uuid topicId, int partition) {
+    GroupCoordinator.ShareStateRead readState(String groupId, Uuid topicId, int partition) {
         Errors pe = partitions.check(groupId);
         if (pe != Errors.NONE) {
-            return new StateRead(pe, null);
+            return new GroupCoordinator.ShareStateRead(pe, null);
         }
         ShareGroup g = groups.share(groupId, false);
         if (g == null || g.isDead()) {
-            return new StateRead(Errors.GROUP_ID_NOT_FOUND, null);
+            return new GroupCoordinator.ShareStateRead(Errors.GROUP_ID_NOT_FOUND, null);
         }
-        return new StateRead(Errors.NONE, g.states.get(new GroupCoordinator.TopicIdPartitionKey(topicId, partition)));
+        return new GroupCoordinator.ShareStateRead(Errors.NONE, g.states.get(new GroupCoordinator.TopicIdPartitionKey(topicId, partition)));
     }
 
     /** Writes the group's state in a partition; completes with NONE once it is durable, or the error. */
@@ -155,19 +149,16 @@ final class ShareGroupProtocol {
     }
 
     /** The states of a share group, for DescribeShareGroupOffsets; the error when it is not a share group here. */
-    record States(Errors error, Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State> states) {
-    }
-
-    States states(String groupId) {
+    GroupCoordinator.ShareStates states(String groupId) {
         Errors pe = partitions.check(groupId);
         if (pe != Errors.NONE) {
-            return new States(pe, Map.of());
+            return new GroupCoordinator.ShareStates(pe, Map.of());
         }
         ShareGroup g = groups.share(groupId, false);
         if (g == null || g.isDead()) {
-            return new States(Errors.GROUP_ID_NOT_FOUND, Map.of());
+            return new GroupCoordinator.ShareStates(Errors.GROUP_ID_NOT_FOUND, Map.of());
         }
-        return new States(Errors.NONE, Map.copyOf(g.states));
+        return new GroupCoordinator.ShareStates(Errors.NONE, Map.copyOf(g.states));
     }
 
     DescribedGroup describe(String groupId) {
@@ -178,8 +169,8 @@ final class ShareGroupProtocol {
         }
         Group any = groups.get(groupId);
         if (!(any instanceof ShareGroup g) || g.isDead()) {
-            return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(any == null || any.isDead()
-                    ? "Group " + groupId + " not found." : "Group " + groupId + " is not a share group.");
+            return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(groups.notOfKind(groupId,
+                    ShareGroup.TYPE, "Group " + groupId + " not found."));
         }
         TopicImage image = topics.get();
         int epoch = g.membership.epoch();

@@ -24,6 +24,11 @@ public record StoredBatchHeader(long baseOffset, long lastOffset, long producerI
         return producerId != RecordBatch.NO_PRODUCER_ID;
     }
 
+    /** Whether the single batch in {@code bytes} is a control batch (a transaction marker, say). */
+    public static boolean isControl(ByteBuffer bytes) {
+        return MemoryRecords.readableRecords(bytes.duplicate()).batches().iterator().next().isControlBatch();
+    }
+
     /** Reads the header of the single batch in {@code bytes}. */
     public static StoredBatchHeader read(ByteBuffer bytes) {
         RecordBatch batch = MemoryRecords.readableRecords(bytes.duplicate()).batches().iterator().next();
