@@ -50,6 +50,7 @@ public final class DifferentialScenarios {
             new Scenario("consumerGroupHeartbeatErrors", ConsumerProtocolRawScenarios::heartbeatErrors),
             new Scenario("shareGroupHeartbeats", ShareGroupRawScenarios::heartbeats),
             new Scenario("shareFetchSessions", ShareFetchRawScenarios::sessionsAndAcknowledgements),
+            new Scenario("shareGroupOffsets", ShareOffsetsRawScenarios::alterAndDelete),
             new Scenario("transactionCommitAndAbort", TransactionDifferentialScenarios::commitAndAbort),
             new Scenario("transactionFencingAndTimeout", TransactionDifferentialScenarios::fencingAndInvalidTimeout),
             new Scenario("transactionVerification", TransactionRawScenarios::verification),

@@ -108,4 +108,10 @@ class ShareConsumerReferenceTest {
     void aGroupSetToEarliestStartsAtTheBeginningOfTheLog() throws Exception {
         ShareConsumerScenarios.aGroupSetToEarliestStartsAtTheBeginningOfTheLog(kafka.bootstrapServers());
     }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup() throws Exception {
+        ShareConsumerScenarios.kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup(kafka.bootstrapServers());
+    }
 }

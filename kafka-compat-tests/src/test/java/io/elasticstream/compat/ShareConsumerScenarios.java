@@ -2,6 +2,8 @@ package io.elasticstream.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,8 +40,10 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.admin.ShareMemberDescription;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,6 +57,8 @@ import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.tools.consumer.ConsoleShareConsumer;
 import org.apache.kafka.tools.consumer.group.ShareGroupCommand;
 
@@ -269,6 +276,76 @@ final class ShareConsumerScenarios {
             assertEquals(List.of("early-0", "early-1", "early-2", "early-3", "early-4"), seen,
                     "every record from the start of the log, in order, once");
         }
+    }
+
+    /**
+     * {@code kafka-share-groups --reset-offsets} and {@code --delete-offsets} on an empty group. A group whose
+     * member accepted every record is reset to the earliest offset: a new member receives every record again.
+     * While a member is in the group, an alteration is refused (GroupNotEmptyException). Deleting the topic's
+     * offsets leaves the group without state there; a topic the group never read answers
+     * UNKNOWN_TOPIC_OR_PARTITION.
+     */
+    static void kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup(String bootstrap) throws Exception {
+        String topic = "share-reset";
+        String unread = "share-reset-unread";
+        String group = topic + "-g";
+        Clients.createTopic(bootstrap, topic, 1);
+        Clients.createTopic(bootstrap, unread, 1);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        Member first = Member.start(bootstrap, group, topic, 0);
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
+            prime(producer, p0, () -> first.receivedOn(p0, PRIMER), () -> { });
+            for (int i = 0; i < 5; i++) {
+                producer.send(record(p0, "reset-" + i));
+            }
+            producer.flush();
+            await("the five records delivered", () -> first.count("reset-") == 5,
+                    () -> "delivered: " + first.count("reset-"));
+        } finally {
+            first.close(); // accepts them all, and leaves: the group is empty
+        }
+        first.assertNoErrors();
+
+        ToolResult reset = shareGroups("--bootstrap-server", bootstrap, "--reset-offsets", "--group", group,
+                "--topic", topic, "--to-earliest", "--execute");
+        assertTrue(row(reset, group).contains("0"), "the new start offset, 0, is printed\n" + reset.describe());
+        try (Admin admin = Clients.admin(bootstrap)) {
+            assertEquals(0L, shareOffsets(admin, group).get(p0).startOffset(), "the start offset after the reset");
+        }
+
+        try (KafkaShareConsumer<byte[], byte[]> consumer = shareConsumer(bootstrap, group, "after-reset", Map.of())) {
+            consumer.subscribe(List.of(topic));
+            Set<String> again = new TreeSet<>();
+            pollUntil(consumer, r -> {
+                if (value(r).startsWith("reset-")) {
+                    again.add(value(r));
+                }
+            }, () -> again.size() == 5, "the five records again, after the reset");
+            try (Admin admin = Clients.admin(bootstrap)) {
+                ExecutionException refused = assertThrows(ExecutionException.class, () -> admin
+                        .alterShareGroupOffsets(group, Map.of(p0, 0L)).all()
+                        .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS), "an alteration with a member in");
+                assertInstanceOf(GroupNotEmptyException.class, refused.getCause(), "why: " + refused);
+            }
+            assertNoErrors(consumer.commitSync(), "the commitSync after the reset");
+        }
+
+        ToolResult deleted = shareGroups("--bootstrap-server", bootstrap, "--delete-offsets", "--group", group,
+                "--topic", topic);
+        assertTrue(deleted.stdout().contains(topic), "the deleted topic is printed\n" + deleted.describe());
+        try (Admin admin = Clients.admin(bootstrap)) {
+            assertFalse(shareOffsets(admin, group).containsKey(p0), "no state left in " + p0);
+            ExecutionException neverRead = assertThrows(ExecutionException.class, () -> admin
+                    .deleteShareGroupOffsets(group, Set.of(unread)).topicResult(unread)
+                    .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS), "deleting a topic the group never read");
+            assertInstanceOf(UnknownTopicOrPartitionException.class, neverRead.getCause(), "why: " + neverRead);
+        }
+    }
+
+    private static Map<TopicPartition, SharePartitionOffsetInfo> shareOffsets(Admin admin, String group)
+            throws Exception {
+        return admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+                .partitionsToOffsetInfo(group).get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     /**

@@ -70,4 +70,10 @@ class ShareConsumerTest {
     void aGroupSetToEarliestStartsAtTheBeginningOfTheLog() throws Exception {
         ShareConsumerScenarios.aGroupSetToEarliestStartsAtTheBeginningOfTheLog(SERVER.bootstrapServers());
     }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup() throws Exception {
+        ShareConsumerScenarios.kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup(SERVER.bootstrapServers());
+    }
 }

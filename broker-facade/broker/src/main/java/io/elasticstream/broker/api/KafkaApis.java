@@ -82,10 +82,13 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
                 clock);
         handlers.put(ApiKeys.SHARE_FETCH, shares::fetch);
         handlers.put(ApiKeys.SHARE_ACKNOWLEDGE, shares::acknowledge);
-        ShareStateApis shareStates = new ShareStateApis(topics, partitions, groups.coordinator());
+        ShareStateApis shareStates = new ShareStateApis(groups.coordinator());
         handlers.put(ApiKeys.READ_SHARE_GROUP_STATE, shareStates::read);
         handlers.put(ApiKeys.WRITE_SHARE_GROUP_STATE, shareStates::write);
-        handlers.put(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, shareStates::describeOffsets);
+        ShareOffsetsApis shareOffsets = new ShareOffsetsApis(topics, partitions, groups.coordinator());
+        handlers.put(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, shareOffsets::describeOffsets);
+        handlers.put(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, shareOffsets::alterOffsets);
+        handlers.put(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, shareOffsets::deleteOffsets);
         handlers.put(ApiKeys.ADD_PARTITIONS_TO_TXN, transactions::addPartitionsToTxn);
         handlers.put(ApiKeys.ADD_OFFSETS_TO_TXN, transactions::addOffsetsToTxn);
         handlers.put(ApiKeys.END_TXN, transactions::endTxn);

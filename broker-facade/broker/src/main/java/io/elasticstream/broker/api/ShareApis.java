@@ -74,7 +74,18 @@ final class ShareApis {
     /** A connection closed: the share sessions on it end, and what their members held is released, as in Kafka. */
     void connectionClosed(String connectionId) {
         for (ShareSessions.Closed c : sessions.connectionClosed(connectionId)) {
-            shares.releaseMember(c.key().groupId(), c.key().memberId(), c.partitions());
+            release(c.key().groupId(), c.key().memberId(), c.partitions());
+        }
+    }
+
+    /**
+     * A member's session ended: the records it holds are released, and if it was its group's last session here,
+     * the group's share-partitions close (see {@link SharePartitions#closeGroup}).
+     */
+    private void release(String groupId, String memberId, List<TopicIdPartition> where) {
+        shares.releaseMember(groupId, memberId, where);
+        if (!sessions.hasGroup(groupId)) {
+            shares.closeGroup(groupId, () -> !sessions.hasGroup(groupId));
         }
     }
 
@@ -128,7 +139,7 @@ final class ShareApis {
             boolean full = req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH;
             return acknowledge(req.groupId(), req.memberId(), acks).thenCompose(ackResults -> {
                 if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
-                    shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
+                    release(req.groupId(), req.memberId(), session.partitions());
                     return done(respond(req.groupId(), List.of(), ackResults, false));
                 }
                 if (req.isRenewAck()) {
@@ -438,7 +449,7 @@ final class ShareApis {
             }
             return acknowledge(req.groupId(), req.memberId(), acks).thenApply(results -> {
                 if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
-                    shares.releaseMember(req.groupId(), req.memberId(), session.partitions());
+                    release(req.groupId(), req.memberId(), session.partitions());
                 }
                 return acknowledged(req.groupId(), results);
             });

@@ -13,7 +13,8 @@
  * {@link io.elasticstream.broker.api.ShareGroupApis}, ShareFetch and ShareAcknowledge through
  * {@link io.elasticstream.broker.api.ShareApis}, share-partition states kept at the group coordinator through
  * {@link io.elasticstream.broker.api.ShareStates} and answered there by
- * {@link io.elasticstream.broker.api.ShareStateApis} (docs/consumer-groups.md).
+ * {@link io.elasticstream.broker.api.ShareStateApis}, the admin clients' share-group offsets through
+ * {@link io.elasticstream.broker.api.ShareOffsetsApis} (docs/consumer-groups.md).
  *
  * <p>Handlers never block: they complete futures from PD, stream and timer callbacks. Depends on the
  * partition, topic, group, share, txn and peer packages, the placement API and kafka-clients' message classes.

@@ -252,6 +252,23 @@ public final class GroupCoordinator implements AutoCloseable {
     public record TopicIdPartitionKey(Uuid topicId, int partition) {
     }
 
+    /**
+     * What AlterShareGroupOffsets or DeleteShareGroupOffsets did: NONE and the topics whose state changed, or
+     * the group's error (NOT_COORDINATOR, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, ...) and Kafka's message.
+     */
+    public record ShareStateChange(Errors error, String message, Set<Uuid> topicIds) {
+    }
+
+    /** AlterShareGroupOffsets: the partitions of {@code starts} start afresh at their offsets. */
+    public CompletableFuture<ShareStateChange> alterShareStates(String groupId, Map<TopicIdPartitionKey, Long> starts) {
+        return onOwner(() -> share.alterStates(groupId, starts));
+    }
+
+    /** DeleteShareGroupOffsets: the group's state in the topics of {@code topicIds} is forgotten. */
+    public CompletableFuture<ShareStateChange> deleteShareStates(String groupId, Set<Uuid> topicIds) {
+        return onOwner(() -> share.deleteStates(groupId, topicIds));
+    }
+
     public CompletableFuture<ShareStates> shareStates(String groupId) {
         return onOwner(() -> {
             return done(share.states(groupId));

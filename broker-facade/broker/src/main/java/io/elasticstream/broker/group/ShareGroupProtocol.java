@@ -5,10 +5,14 @@ import io.elasticstream.broker.share.SharePartition;
 import io.elasticstream.broker.share.SharePartitionStateCodec;
 import io.elasticstream.common.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
@@ -146,6 +150,91 @@ final class ShareGroupProtocol {
                     }
                     return Errors.NONE;
                 }, owner);
+    }
+
+    /**
+     * AlterShareGroupOffsets: each partition of {@code starts} starts afresh at its offset, nothing in flight.
+     * As in Kafka, the group is created when there is none, and must be empty (NON_EMPTY_GROUP).
+     */
+    CompletableFuture<GroupCoordinator.ShareStateChange> alterStates(String groupId,
+                                                                    Map<GroupCoordinator.TopicIdPartitionKey, Long> starts) {
+        return onEmptyGroup(groupId, true, g -> {
+            Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State> fresh = new HashMap<>();
+            starts.forEach((k, start) -> fresh.put(k, new SharePartition.State(start, List.of())));
+            return fresh;
+        });
+    }
+
+    /**
+     * DeleteShareGroupOffsets: forgets the group's state in every partition of {@code topicIds}; the change
+     * names the topics it had state in. The group must exist and be empty, as in Kafka.
+     */
+    CompletableFuture<GroupCoordinator.ShareStateChange> deleteStates(String groupId, Set<Uuid> topicIds) {
+        return onEmptyGroup(groupId, false, g -> {
+            Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State> gone = new HashMap<>();
+            g.states.keySet().stream().filter(k -> topicIds.contains(k.topicId())).forEach(k -> gone.put(k, null));
+            return gone;
+        });
+    }
+
+    /**
+     * An admin change to the states of {@code groupId}: the states {@code changes} gives (a null one deleted)
+     * are written, if the group is here, is a share group (created, with {@code create}, when there is none)
+     * and is empty; otherwise Kafka's error.
+     */
+    private CompletableFuture<GroupCoordinator.ShareStateChange> onEmptyGroup(String groupId, boolean create,
+            Function<ShareGroup, Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State>> changes) {
+        Errors pe = partitions.check(groupId);
+        if (pe != Errors.NONE) {
+            return done(new GroupCoordinator.ShareStateChange(pe, null, Set.of()));
+        }
+        ShareGroup g = groups.share(groupId, create);
+        if (g == null || g.isDead()) {
+            return done(new GroupCoordinator.ShareStateChange(Errors.GROUP_ID_NOT_FOUND, groups.notOfKind(groupId,
+                    ShareGroup.TYPE, "Group " + groupId + " not found."), Set.of()));
+        }
+        if (!g.isEmpty()) {
+            return done(new GroupCoordinator.ShareStateChange(Errors.NON_EMPTY_GROUP, Errors.NON_EMPTY_GROUP.message(),
+                    Set.of()));
+        }
+        return changeStates(g, changes.apply(g));
+    }
+
+    /** Writes {@code changes} (a null state deletes one), with the group's epoch if it is new; then keeps them. */
+    private CompletableFuture<GroupCoordinator.ShareStateChange> changeStates(ShareGroup g,
+            Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State> changes) {
+        List<KeyedRecordLog.Entry> entries = new ArrayList<>();
+        if (g.writtenEpoch != g.membership.epoch()) {
+            g.writtenEpoch = g.membership.epoch();
+            entries.add(new KeyedRecordLog.Entry(ShareGroupRecords.groupKey(g.groupId),
+                    ShareGroupRecords.groupValue(g.writtenEpoch)));
+        }
+        changes.forEach((k, state) -> entries.add(new KeyedRecordLog.Entry(ShareGroupRecords.stateKey(g.groupId,
+                k.topicId(), k.partition()), state == null ? null : SharePartitionStateCodec.encode(state))));
+        Set<Uuid> topicIds = new HashSet<>();
+        changes.keySet().forEach(k -> topicIds.add(k.topicId()));
+        if (entries.isEmpty()) {
+            return done(new GroupCoordinator.ShareStateChange(Errors.NONE, null, topicIds));
+        }
+        return partitions.append(g, entries).handleAsync((v, err) -> {
+            if (err != null) {
+                return new GroupCoordinator.ShareStateChange(Errors.NOT_COORDINATOR, null, Set.of());
+            }
+            if (groups.isCurrent(g)) {
+                changes.forEach((k, state) -> {
+                    if (state == null) {
+                        g.states.remove(k);
+                    } else {
+                        g.states.put(k, state);
+                    }
+                });
+            }
+            return new GroupCoordinator.ShareStateChange(Errors.NONE, null, topicIds);
+        }, owner);
+    }
+
+    private static <T> CompletableFuture<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
     }
 
     /** The states of a share group, for DescribeShareGroupOffsets; the error when it is not a share group here. */

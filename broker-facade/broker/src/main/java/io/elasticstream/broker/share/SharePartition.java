@@ -277,6 +277,16 @@ public final class SharePartition {
         return expired;
     }
 
+    /** Whether any member holds records here. */
+    public boolean anyAcquired() {
+        for (InFlight r : inFlight.values()) {
+            if (r.state == RecordState.ACQUIRED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The member left or was fenced: the records it holds are released. */
     public void releaseMember(String memberId) {
         for (InFlight r : inFlight.values()) {

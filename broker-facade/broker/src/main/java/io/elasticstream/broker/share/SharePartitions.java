@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.Predicate;
@@ -55,6 +56,8 @@ public final class SharePartitions {
         long written;
         CompletableFuture<Void> writing;
         final List<Waiter> waiters = new ArrayList<>();
+        /** Set while the group has no session here: once nothing is held or unwritten, the entry goes. */
+        BooleanSupplier closeWhenIdle;
 
         Entry(CompletableFuture<SharePartition> ready) {
             this.ready = ready;
@@ -86,6 +89,9 @@ public final class SharePartitions {
         Entry e = partitions.computeIfAbsent(key, k -> new Entry(store.read(k.groupId(), k.partition())
                 .thenCombine(opening.get(), (state, o) -> state.map(st -> SharePartition.restore(o.limits(), st))
                         .orElseGet(() -> new SharePartition(o.limits(), o.initialStart())))));
+        synchronized (e) {
+            e.closeWhenIdle = null;
+        }
         e.ready.whenComplete((p, err) -> {
             if (err != null) {
                 partitions.remove(key, e);
@@ -201,6 +207,8 @@ public final class SharePartitions {
                 e.writing = null;
                 if (e.changes > upTo) {
                     write(key, e, p); // what changed meanwhile (tried again even after a failed write)
+                } else {
+                    closeIfIdle(key, e);
                 }
             }
             done.forEach(w -> {
@@ -211,6 +219,44 @@ public final class SharePartitions {
                 }
             });
         });
+    }
+
+    /**
+     * The last share session of {@code groupId} here closed: its share-partitions are dropped once no member
+     * holds records in them and their changes are written, while {@code stillIdle} holds (no session opened
+     * meanwhile). The next fetch reads the state afresh, as Kafka's leader does when a group empties, so what
+     * AlterShareGroupOffsets or DeleteShareGroupOffsets changed while the group was empty takes effect.
+     */
+    public void closeGroup(String groupId, BooleanSupplier stillIdle) {
+        partitions.forEach((key, e) -> {
+            if (key.groupId().equals(groupId)) {
+                synchronized (e) {
+                    e.closeWhenIdle = stillIdle;
+                    if (e.writing == null) {
+                        closeIfIdle(key, e);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Drops {@code e} if it is to close and is idle; called holding {@code e}'s lock, no write running. */
+    private void closeIfIdle(Key key, Entry e) {
+        if (e.closeWhenIdle == null || !e.closeWhenIdle.getAsBoolean()) {
+            return;
+        }
+        SharePartition p = e.ready.getNow(null);
+        boolean held;
+        if (p == null) {
+            held = !e.ready.isDone();
+        } else {
+            synchronized (p) {
+                held = p.anyAcquired();
+            }
+        }
+        if (!held) {
+            partitions.remove(key, e);
+        }
     }
 
     /** Drops the share-partitions of partitions for which {@code ledHere} is false (moved away, deleted). */

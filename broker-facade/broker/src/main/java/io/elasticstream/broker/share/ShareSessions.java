@@ -124,6 +124,16 @@ public final class ShareSessions {
         return false;
     }
 
+    /** Whether any member of {@code groupId} has a session open here. */
+    public synchronized boolean hasGroup(String groupId) {
+        for (Key k : sessions.keySet()) {
+            if (k.groupId().equals(groupId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code key} has a session open. */
     public synchronized boolean isOpen(Key key) {
         return sessions.containsKey(key);

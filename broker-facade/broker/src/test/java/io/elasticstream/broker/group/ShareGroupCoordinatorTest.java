@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * KIP-932 share groups on the coordinator, with a manual clock and an in-memory log: a group created by its
  * first member, described, listed as type {@code share}; ids of other kinds of group refused both ways; the
  * group's epoch and its share-partition states surviving a coordinator that takes the partition over (members
- * rejoin); offsets APIs refused as Kafka refuses them; deletion of an empty group with its states.
+ * rejoin); offsets APIs refused as Kafka refuses them; deletion of an empty group with its states; the admin
+ * alterations of an empty group's states (AlterShareGroupOffsets, DeleteShareGroupOffsets).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ShareGroupCoordinatorTest {
@@ -144,5 +145,65 @@ class ShareGroupCoordinatorTest {
         coordinator = started();
         assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.readShareState(GROUP, QUEUE, 1).get(5, TimeUnit.SECONDS)
                 .error(), "neither the group nor its states came back");
+    }
+
+    @Test
+    void alteringOffsetsCreatesTheGroupStartsItsPartitionsAfreshAndOutlivesARestart() throws Exception {
+        GroupCoordinator.TopicIdPartitionKey p0 = new GroupCoordinator.TopicIdPartitionKey(QUEUE, 0);
+        GroupCoordinator.ShareStateChange altered = coordinator.alterShareStates(GROUP, Map.of(p0, 42L))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(Errors.NONE, altered.error(), "a group that did not exist is created, as in Kafka");
+        assertEquals(Set.of(QUEUE), altered.topicIds());
+        assertEquals("Empty", describe().groupState());
+
+        coordinator.close();
+        coordinator = started();
+        assertEquals(new SharePartition.State(42, List.of()), coordinator.readShareState(GROUP, QUEUE, 0)
+                .get(5, TimeUnit.SECONDS).state(), "the next leader starts there, nothing in flight");
+
+        heartbeat("m1", 0);
+        GroupCoordinator.ShareStateChange refused = coordinator.alterShareStates(GROUP, Map.of(p0, 0L))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals("NON_EMPTY_GROUP " + Errors.NON_EMPTY_GROUP.message(),
+                refused.error().name() + " " + refused.message(), "not while a member is in");
+        assertEquals(new SharePartition.State(42, List.of()), coordinator.readShareState(GROUP, QUEUE, 0)
+                .get(5, TimeUnit.SECONDS).state(), "a refused alteration changes nothing");
+    }
+
+    @Test
+    void deletingOffsetsForgetsTheTopicsOfAnEmptyGroupAndNamesOnlyThoseItHadStateIn() throws Exception {
+        Uuid other = new Uuid(8, 8);
+        GroupCoordinator.ShareStateChange none = coordinator.deleteShareStates(GROUP, Set.of(QUEUE))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals("GROUP_ID_NOT_FOUND Group sg not found.", none.error().name() + " " + none.message());
+
+        heartbeat("m1", 0);
+        coordinator.writeShareState(GROUP, QUEUE, 0, STATE).get(5, TimeUnit.SECONDS);
+        coordinator.writeShareState(GROUP, QUEUE, 1, STATE).get(5, TimeUnit.SECONDS);
+        assertEquals(Errors.NON_EMPTY_GROUP, coordinator.deleteShareStates(GROUP, Set.of(QUEUE))
+                .get(5, TimeUnit.SECONDS).error());
+        heartbeat("m1", -1);
+
+        GroupCoordinator.ShareStateChange deleted = coordinator.deleteShareStates(GROUP, Set.of(QUEUE, other))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(Errors.NONE, deleted.error());
+        assertEquals(Set.of(QUEUE), deleted.topicIds(), "only the topic it had state in");
+        assertEquals(Map.of(), coordinator.shareStates(GROUP).get(5, TimeUnit.SECONDS).states());
+
+        coordinator.close();
+        coordinator = started();
+        assertEquals(Map.of(), coordinator.shareStates(GROUP).get(5, TimeUnit.SECONDS).states(),
+                "the deletion is in the log");
+        assertEquals("Empty", describe().groupState(), "the group itself stays");
+
+        assertEquals("GROUP_ID_NOT_FOUND Group classic is not a share group.", notShare(), "another kind of group");
+    }
+
+    private String notShare() throws Exception {
+        coordinator.commitOffsets("classic", -1, "", null, Map.of(new TopicPartition("queue", 0),
+                new GroupRecords.OffsetValue(1, -1, "", 0)), (short) 9).get(5, TimeUnit.SECONDS);
+        GroupCoordinator.ShareStateChange c = coordinator.deleteShareStates("classic", Set.of(QUEUE))
+                .get(5, TimeUnit.SECONDS);
+        return c.error().name() + " " + c.message();
     }
 }

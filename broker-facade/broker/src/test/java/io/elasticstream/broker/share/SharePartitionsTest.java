@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * The share-partitions of a broker over a store whose writes complete when the test says: a share-partition
  * opens from its stored state or at its group's start, an acknowledgement is answered once a write holding it
  * is durable, changes made while a write runs ride on the next one, a failed write fails its acknowledgements
- * and a later change writes again; the wire form of acknowledgement batches.
+ * and a later change writes again; a group's share-partitions close when it has no session left here; the wire
+ * form of acknowledgement batches.
  */
 class SharePartitionsTest {
     private static final TopicIdPartition P0 = new TopicIdPartition(new Uuid(1, 1), 0, "queue");
@@ -106,6 +107,28 @@ class SharePartitionsTest {
         assertEquals(0, shares.size(), "dropped when not led here");
         store.stored = null;
         assertEquals(99, open(99).startOffset());
+    }
+
+    @Test
+    void aGroupWithoutSessionsClosesItsSharePartitionsOnceNothingIsHeldOrUnwritten() {
+        SharePartition p = open(0);
+        shares.acquire(p, "m1", List.of(0L, 1L), 10);
+        CompletableFuture<Errors> accepted = ack(0, 0, AcknowledgeType.ACCEPT);
+        boolean[] idle = {true};
+        shares.closeGroup("g", () -> idle[0]);
+        assertEquals(1, shares.size(), "kept while m1 holds offset 1 and the acceptance is unwritten");
+        shares.releaseMember("g", "m1", List.of(P0));
+        store.complete(0, null);
+        assertEquals(Errors.NONE, accepted.join());
+        assertEquals(1, shares.size(), "the release is not written yet");
+        store.complete(1, null);
+        assertEquals(0, shares.size(), "closed once its last change is durable");
+
+        store.stored = new SharePartition.State(7, List.of());
+        assertEquals(7, open(0).startOffset(), "the next fetch reads the state afresh (say, as an admin altered it)");
+        idle[0] = false;
+        shares.closeGroup("g", () -> idle[0]);
+        assertEquals(1, shares.size(), "not while a session of the group opened meanwhile");
     }
 
     @Test
