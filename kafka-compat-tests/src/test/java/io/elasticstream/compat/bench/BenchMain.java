@@ -40,6 +40,7 @@ public final class BenchMain {
     private static final String E2E_TOPIC = "bench-e2e";
     private static final String TXN_TOPIC = "bench-transactional";
     private static final String GROUP_TOPIC = "bench-group";
+    private static final String SHARE_TOPIC = "bench-share";
     private static final String PRODUCER_PERF = "org.apache.kafka.tools.ProducerPerformance";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
 
@@ -175,6 +176,14 @@ public final class BenchMain {
                     values.put(classic ? Metric.GROUP_LEAVE_CLASSIC_MS : Metric.GROUP_LEAVE_CONSUMER_MS, t.leaveMs());
                 }
             });
+            step(kind, "Share-group consume", results, () -> {
+                log("  " + workload.shareRecords() + " records into one partition, read by "
+                        + Workload.SHARE_CONSUMERS + " share consumers");
+                checked(kind, "ProducerPerformance (share topic)", results, tools.run(PRODUCER_PERF,
+                        producerArgs(bootstrap, SHARE_TOPIC, workload.shareRecords(), -1), TOOL_TIMEOUT));
+                values.put(Metric.SHARE_CONSUME_RECORDS_PER_SEC, ShareConsume.recordsPerSec(bootstrap, SHARE_TOPIC,
+                        "bench-share-" + run, Workload.SHARE_CONSUMERS, workload.shareRecords()));
+            });
         } catch (RuntimeException e) {
             results.fail(kind, "run " + run, e);
         }
@@ -222,6 +231,7 @@ public final class BenchMain {
                     new NewTopic(FIXED_TOPIC, Workload.PARTITIONS, (short) 1),
                     new NewTopic(TXN_TOPIC, Workload.PARTITIONS, (short) 1),
                     new NewTopic(E2E_TOPIC, 1, (short) 1),
+                    new NewTopic(SHARE_TOPIC, 1, (short) 1),
                     new NewTopic(GROUP_TOPIC + "-classic", groupMembers, (short) 1),
                     new NewTopic(GROUP_TOPIC + "-consumer", groupMembers, (short) 1))).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -53,7 +53,11 @@ final class BenchReport {
                 .append("): N Java consumers on an N-partition topic, each protocol with its defaults (classic: range "
                         + "assignor, both brokers with `group.initial.rebalance.delay.ms=0`; consumer: 5 s heartbeats, "
                         + "uniform assignor), timed from creating the consumers until each owns one partition, then from "
-                        + "closing one until the others own them all.\n");
+                        + "closing one until the others own them all. Share-group consume: ")
+                .append(fmt(workload.shareRecords())).append(" records in one partition, then ")
+                .append(Workload.SHARE_CONSUMERS).append(" `KafkaShareConsumer`s of a group set to "
+                        + "`share.auto.offset.reset=earliest` (implicit acknowledgement, defaults otherwise), timed "
+                        + "from the first delivery to the last record's first delivery (the join is not counted).\n");
         md.append("- Durability: **Elastic Stream fsyncs before every ack**; Apache Kafka by default does not "
                 + "(`acks=all` with one replica is acknowledged from the page cache; `log.flush.interval.messages` "
                 + "is unlimited).\n");

@@ -19,7 +19,9 @@ enum Metric {
     GROUP_JOIN_CLASSIC_MS("Group of N members joining, classic protocol", "ms", false, null),
     GROUP_LEAVE_CLASSIC_MS("Rebalance after a member leaves, classic protocol", "ms", false, null),
     GROUP_JOIN_CONSUMER_MS("Group of N members joining, consumer protocol (KIP-848)", "ms", false, 1.0),
-    GROUP_LEAVE_CONSUMER_MS("Rebalance after a member leaves, consumer protocol (KIP-848)", "ms", false, 1.0);
+    GROUP_LEAVE_CONSUMER_MS("Rebalance after a member leaves, consumer protocol (KIP-848)", "ms", false, 1.0),
+    SHARE_CONSUME_RECORDS_PER_SEC("Share-group consume, 3 consumers on one partition (KIP-932)", "records/s", true,
+            1.0);
 
     final String label;
     final String unit;
