@@ -2,8 +2,8 @@ package io.elasticstream.broker.api;
 
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.group.ConsumerGroupConfig;
-import io.elasticstream.broker.group.ShareGroupConfig;
 import io.elasticstream.broker.group.GroupConfig;
+import io.elasticstream.broker.group.GroupConfigs;
 import io.elasticstream.broker.group.GroupCoordinator;
 import io.elasticstream.broker.group.GroupRecords.OffsetValue;
 import io.elasticstream.broker.partition.PartitionLog;
@@ -90,14 +90,13 @@ final class GroupApis {
     private final GroupCoordinator coordinator;
     private final PartitionManager partitions;
 
-    GroupApis(BrokerConfig config, TopicService topics, PartitionManager partitions,
+    GroupApis(BrokerConfig config, TopicService topics, PartitionManager partitions, GroupConfigs groupConfigs,
               ScheduledExecutorService timer, Clock clock) {
         this.config = config;
         this.topics = topics;
         this.partitions = partitions;
         this.coordinator = GroupCoordinator.start(GroupConfig.from(config.givenProperties()),
-                ConsumerGroupConfig.from(config.givenProperties()), ShareGroupConfig.from(config.givenProperties()),
-                partitions, timer, clock);
+                ConsumerGroupConfig.from(config.givenProperties()), groupConfigs, partitions, timer, clock);
     }
 
     // ---------------------------------------------------------------- membership

@@ -52,7 +52,8 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(placement, topics, BrokerSettings.resolver(config),
                 partitions, config.nodeId(), timer));
         handlers.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(placement, topics, partitions));
-        groups = new GroupApis(config, topics, partitions, timer, clock);
+        groupConfigs = new GroupConfigs(placement, config.givenProperties(), clock);
+        groups = new GroupApis(config, topics, partitions, groupConfigs, timer, clock);
         CoordinatorTopic groupsTopic = new CoordinatorTopic(GroupConfig.OFFSETS_TOPIC,
                 groups.config().offsetsTopicPartitions(), groups.config()::partitionFor, config.nodeId(), placement,
                 partitions);
@@ -75,7 +76,6 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         PeerRequests peerRequests = new PeerRequests(placement, peers, transactionVersion);
         markers.remote(peerRequests);
         adder.remote(peerRequests);
-        groupConfigs = new GroupConfigs(placement, config.givenProperties(), clock);
         ShareGroupConfig shareConfig = ShareGroupConfig.from(config.givenProperties());
         shares = new ShareApis(topics, partitions, groupConfigs, shareConfig.maxShareSessions(),
                 new ShareStates(config.nodeId(), groups.coordinator(), groupsTopic, partitions, peerRequests), timer,

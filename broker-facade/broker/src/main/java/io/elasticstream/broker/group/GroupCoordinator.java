@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -93,11 +94,23 @@ public final class GroupCoordinator implements AutoCloseable {
         this(config, consumerConfig, ShareGroupConfig.defaults(), logs, clock);
     }
 
+    /** Share groups' members heartbeat and time out as the broker's {@code shareConfig} says, for every group. */
     public GroupCoordinator(GroupConfig config, ConsumerGroupConfig consumerConfig, ShareGroupConfig shareConfig,
                             GroupLog.Partitions logs, Clock clock) {
+        this(config, consumerConfig, groupId -> ShareMemberTiming.of(shareConfig), logs, clock);
+    }
+
+    /** Share groups' members heartbeat and time out as each group's configs say ({@code groupConfigs}). */
+    public GroupCoordinator(GroupConfig config, ConsumerGroupConfig consumerConfig, GroupConfigs groupConfigs,
+                            GroupLog.Partitions logs, Clock clock) {
+        this(config, consumerConfig, groupId -> ShareMemberTiming.of(groupConfigs, groupId), logs, clock);
+    }
+
+    private GroupCoordinator(GroupConfig config, ConsumerGroupConfig consumerConfig,
+                             Function<String, ShareMemberTiming> shareTiming, GroupLog.Partitions logs, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.groups = new GroupStore(config, shareConfig);
+        this.groups = new GroupStore(config, shareTiming);
         this.partitions = new CoordinatorPartitions(config, logs, groups, clock, owner);
         this.classic = new ClassicGroupProtocol(config, groups, partitions, clock, owner);
         this.consumer = new ConsumerGroupProtocol(consumerConfig, groups, partitions, clock, owner);
@@ -107,9 +120,9 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** A coordinator for the {@code __consumer_offsets} partitions open in {@code partitions}, ticked by {@code timer}. */
     public static GroupCoordinator start(GroupConfig config, ConsumerGroupConfig consumerConfig,
-                                         ShareGroupConfig shareConfig, PartitionManager partitions,
+                                         GroupConfigs groupConfigs, PartitionManager partitions,
                                          ScheduledExecutorService timer, Clock clock) {
-        GroupCoordinator c = new GroupCoordinator(config, consumerConfig, shareConfig,
+        GroupCoordinator c = new GroupCoordinator(config, consumerConfig, groupConfigs,
                 PartitionGroupLog.of(partitions, clock), clock);
         timer.scheduleWithFixedDelay(c::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         return c;

@@ -17,11 +17,12 @@ final class GroupStore {
     private static final Logger LOG = LoggerFactory.getLogger(GroupStore.class);
     private final Map<String, Group> groups = new HashMap<>();
     private final GroupConfig config;
-    private final ShareGroupConfig shareMembership;
+    /** Each share group's members' timing. */
+    private final Function<String, ShareMemberTiming> shareTiming;
 
-    GroupStore(GroupConfig config, ShareGroupConfig shareMembership) {
+    GroupStore(GroupConfig config, Function<String, ShareMemberTiming> shareTiming) {
         this.config = config;
-        this.shareMembership = shareMembership;
+        this.shareTiming = shareTiming;
     }
 
     Group get(String groupId) {
@@ -64,7 +65,8 @@ final class GroupStore {
         if (!create || g != null) {
             return null;
         }
-        ShareGroup s = new ShareGroup(groupId, config.partitionFor(groupId), new ShareGroupMembership(shareMembership, 1));
+        ShareGroup s = new ShareGroup(groupId, config.partitionFor(groupId),
+                new ShareGroupMembership(shareTiming.apply(groupId), 1));
         groups.put(groupId, s);
         return s;
     }
@@ -162,8 +164,8 @@ final class GroupStore {
                         groups.remove(se.group());
                     }
                 } else {
-                    ShareGroup s = new ShareGroup(se.group(), p, new ShareGroupMembership(shareMembership,
-                            se.groupEpoch()));
+                    ShareGroup s = new ShareGroup(se.group(), p, new ShareGroupMembership(
+                            shareTiming.apply(se.group()), se.groupEpoch()));
                     s.writtenEpoch = se.groupEpoch();
                     if (groups.get(se.group()) instanceof ShareGroup replayedBefore) {
                         s.states.putAll(replayedBefore.states);
@@ -174,7 +176,8 @@ final class GroupStore {
             case ShareGroupRecords.ShareStateRecord sr -> {
                 ShareGroup g = groups.get(sr.group()) instanceof ShareGroup existing ? existing : null;
                 if (g == null && sr.state() != null) {
-                    g = new ShareGroup(sr.group(), p, new ShareGroupMembership(shareMembership, 1));
+                    g = new ShareGroup(sr.group(), p,
+                            new ShareGroupMembership(shareTiming.apply(sr.group()), 1));
                     groups.put(sr.group(), g);
                 }
                 if (g != null) {

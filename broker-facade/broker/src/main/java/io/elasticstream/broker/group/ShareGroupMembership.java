@@ -49,14 +49,19 @@ public final class ShareGroupMembership {
         Map<Uuid, Set<Integer>> sent;
     }
 
-    private final ShareGroupConfig config;
+    private final ShareMemberTiming timing;
     private int epoch;
     private final Map<String, Member> members = new LinkedHashMap<>();
 
     /** A group at {@code epoch} with no members: a new group is created at 1, so its first member sees 2, as in Kafka. */
-    public ShareGroupMembership(ShareGroupConfig config, int epoch) {
-        this.config = config;
+    ShareGroupMembership(ShareMemberTiming timing, int epoch) {
+        this.timing = timing;
         this.epoch = epoch;
+    }
+
+    /** A group whose members' timing is the broker's {@code config}. */
+    public ShareGroupMembership(ShareGroupConfig config, int epoch) {
+        this(ShareMemberTiming.of(config), epoch);
     }
 
     /** The member ids, in join order. */
@@ -162,7 +167,7 @@ public final class ShareGroupMembership {
     public List<String> expire(long nowMs, TopicImage topics) {
         List<String> gone = new ArrayList<>();
         members.forEach((id, m) -> {
-            if (m.lastSeenMs + config.sessionTimeoutMs() <= nowMs) {
+            if (m.lastSeenMs + timing.sessionTimeoutMs() <= nowMs) {
                 gone.add(id);
             }
         });
@@ -229,7 +234,7 @@ public final class ShareGroupMembership {
             m.memberEpoch = epoch;
         }
         ShareGroupHeartbeatResponseData r = new ShareGroupHeartbeatResponseData().setMemberId(memberId)
-                .setMemberEpoch(m.memberEpoch).setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+                .setMemberEpoch(m.memberEpoch).setHeartbeatIntervalMs(timing.heartbeatIntervalMs());
         if (!m.assignment.equals(m.sent)) {
             ShareGroupHeartbeatResponseData.Assignment a = new ShareGroupHeartbeatResponseData.Assignment();
             m.assignment.forEach((topic, ps) -> a.topicPartitions().add(new ShareGroupHeartbeatResponseData

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.elasticstream.broker.config.GroupConfigRules;
 import io.elasticstream.broker.share.SharePartition;
 import io.elasticstream.broker.share.SharePartition.RecordState;
 import io.elasticstream.broker.share.SharePartition.StateBatch;
@@ -11,6 +12,7 @@ import io.elasticstream.common.ManualClock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * first member, described, listed as type {@code share}; ids of other kinds of group refused both ways; the
  * group's epoch and its share-partition states surviving a coordinator that takes the partition over (members
  * rejoin); offsets APIs refused as Kafka refuses them; deletion of an empty group with its states; the admin
- * alterations of an empty group's states (AlterShareGroupOffsets, DeleteShareGroupOffsets).
+ * alterations of an empty group's states (AlterShareGroupOffsets, DeleteShareGroupOffsets); a group's own
+ * heartbeat interval and session timeout.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ShareGroupCoordinatorTest {
@@ -53,8 +56,11 @@ class ShareGroupCoordinatorTest {
     }
 
     private GroupCoordinator started() throws Exception {
-        GroupCoordinator c = new GroupCoordinator(config, ConsumerGroupConfig.defaults(), ShareGroupConfig.defaults(),
-                log.asPartitions(), clock);
+        return started(new GroupCoordinator(config, ConsumerGroupConfig.defaults(), ShareGroupConfig.defaults(),
+                log.asPartitions(), clock));
+    }
+
+    private GroupCoordinator started(GroupCoordinator c) throws Exception {
         c.updateTopics(TopicImage.of(List.of(new TopicImage.Topic(QUEUE, "queue", 2)))).get(5, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (c.fetchOffsets("probe", List.of(), false).get(5, TimeUnit.SECONDS).error()
@@ -205,5 +211,33 @@ class ShareGroupCoordinatorTest {
         GroupCoordinator.ShareStateChange c = coordinator.deleteShareStates("classic", Set.of(QUEUE))
                 .get(5, TimeUnit.SECONDS);
         return c.error().name() + " " + c.message();
+    }
+
+    @Test
+    void aGroupsOwnHeartbeatIntervalAndSessionTimeoutRuleItsMembers() throws Exception {
+        Map<String, String> overrides = Map.of("share.heartbeat.interval.ms", "7000",
+                "share.session.timeout.ms", "50000");
+        GroupConfigs.Store store = new GroupConfigs.Store() {
+            @Override
+            public CompletableFuture<Map<String, String>> read(String groupId) {
+                return CompletableFuture.completedFuture(groupId.equals(GROUP) ? overrides : Map.of());
+            }
+
+            @Override
+            public CompletableFuture<Map<String, String>> write(String groupId, Map<String, String> changed) {
+                throw new UnsupportedOperationException("not altered here");
+            }
+        };
+        coordinator.close();
+        coordinator = started(new GroupCoordinator(config, ConsumerGroupConfig.defaults(),
+                new GroupConfigs(store, new GroupConfigRules(Map.of()), clock), log.asPartitions(), clock));
+
+        assertEquals(7000, heartbeat("m1", 0).heartbeatIntervalMs(), "the group's share.heartbeat.interval.ms");
+        clock.advanceMillis(46_000);
+        coordinator.tick().get(5, TimeUnit.SECONDS);
+        assertEquals(1, describe().members().size(), "still in after the broker's 45 s: the group's session is 50 s");
+        clock.advanceMillis(4_000);
+        coordinator.tick().get(5, TimeUnit.SECONDS);
+        assertEquals("Empty", describe().groupState(), "removed once silent for the group's share.session.timeout.ms");
     }
 }
