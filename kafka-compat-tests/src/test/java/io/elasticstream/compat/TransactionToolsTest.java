@@ -83,7 +83,13 @@ class TransactionToolsTest {
             while (committed.endOffsets(List.of(tp)).get(tp) == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertEquals(4L, committed.endOffsets(List.of(tp)).get(tp), "the abort marker released the LSO");
+            long stable = committed.endOffsets(List.of(tp)).get(tp);
+            if (stable != 4L) {
+                ToolResult after = tool("--bootstrap-server", bootstrap, "describe-producers", "--topic", topic,
+                        "--partition", "0");
+                assertEquals(4L, stable, "the abort marker released the LSO\n" + abort.describe() + "\nafter it: "
+                        + after.describe());
+            }
             committed.seekToBeginning(List.of(tp));
             assertEquals(0, committed.poll(Duration.ofSeconds(2)).count(), "the aborted records are not visible");
         }
