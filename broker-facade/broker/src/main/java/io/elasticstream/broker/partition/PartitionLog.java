@@ -6,6 +6,7 @@ import io.elasticstream.broker.records.StoredBatchHeader;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.rangestore.protocol.StoredBatch;
+import io.elasticstream.streamclient.api.AppendResult;
 import io.elasticstream.streamclient.api.Stream;
 import io.elasticstream.streamclient.api.StreamException;
 import io.netty.buffer.Unpooled;
@@ -364,17 +365,16 @@ public final class PartitionLog {
                 }
                 long[] base = {-1};
                 int size = batch.bytes().remaining();
-                CompletableFuture<Long> f = stream.append(batch.recordCount(), batch.maxTimestamp(),
+                CompletableFuture<AppendResult> written = stream.append(batch.recordCount(), batch.maxTimestamp(),
                         Unpooled.wrappedBuffer(batch.bytes()), (data, baseOffset) -> {
                             batch.stamp(baseOffset, leaderEpoch);
                             base[0] = baseOffset;
-                        }).thenApply(r -> {
-                            onConfirmed();
-                            return r.baseOffset();
                         });
                 if (base[0] >= 0) {
                     unconfirmed.addLast(Appended.of(base[0], size, batch));
                 }
+                // Only now: a batch confirmed at once must find itself among the unconfirmed ones.
+                CompletableFuture<Long> f = confirmed(written);
                 if (batch.hasProducerId() && base[0] >= 0) {
                     producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
                             batch.lastSequence(), base[0], batch.maxTimestamp(), batch.isTransactional());
@@ -421,23 +421,36 @@ public final class PartitionLog {
         synchronized (this) {
             producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
             long[] base = {-1};
-            f = stream.append(1, timestampMs, Unpooled.wrappedBuffer(marker.bytes()), (data, baseOffset) -> {
-                marker.stamp(baseOffset, leaderEpoch);
-                base[0] = baseOffset;
-            }).thenApply(r -> {
-                onConfirmed();
-                return r.baseOffset();
-            });
+            CompletableFuture<AppendResult> written = stream.append(1, timestampMs,
+                    Unpooled.wrappedBuffer(marker.bytes()), (data, baseOffset) -> {
+                        marker.stamp(baseOffset, leaderEpoch);
+                        base[0] = baseOffset;
+                    });
             if (base[0] >= 0) {
                 unconfirmed.addLast(new Appended(base[0], marker.sizeInBytes(), producerId, producerEpoch, -1, -1,
                         timestampMs, false, new StoredBatchHeader.Marker(commit, coordinatorEpoch)));
                 producers.endTxn(producerId, producerEpoch, commit, base[0], coordinatorEpoch);
                 verifications.end(producerId);
             }
+            f = confirmed(written);
         }
         failOnStreamError(f);
         return f.exceptionallyCompose(err -> closed ? CompletableFuture.failedFuture(notLeader())
                 : CompletableFuture.failedFuture(err));
+    }
+
+    /**
+     * The base offset of {@code written} once it is confirmed, after its confirmation is counted
+     * ({@link #onConfirmed}). Called holding this log's monitor once the append is among {@link #unconfirmed}:
+     * a confirmation arriving meanwhile on another thread waits for the monitor, and one that already arrived
+     * is counted here, so no confirmed batch is left uncounted (which would hold the last stable offset back
+     * at an ended transaction until the next append).
+     */
+    private CompletableFuture<Long> confirmed(CompletableFuture<AppendResult> written) {
+        return written.thenApply(r -> {
+            onConfirmed();
+            return r.baseOffset();
+        });
     }
 
     /** Marks the log failed if {@code append} fails for another reason than back-pressure. */

@@ -24,6 +24,12 @@ final class ControlledStream implements Stream {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private long nextOffset;
     private volatile long confirmedOffset;
+    private volatile boolean confirmAtOnce;
+
+    /** From now on every append is confirmed before {@code append} returns (a replica faster than the caller). */
+    void confirmAtOnce() {
+        confirmAtOnce = true;
+    }
 
     /** Confirms the oldest unconfirmed append. */
     void confirmNext() {
@@ -80,6 +86,9 @@ final class ControlledStream implements Stream {
         data.release();
         CompletableFuture<AppendResult> future = new CompletableFuture<>();
         pending.add(new Pending(future, base, nextOffset));
+        if (confirmAtOnce) {
+            confirmNext();
+        }
         return future;
     }
 

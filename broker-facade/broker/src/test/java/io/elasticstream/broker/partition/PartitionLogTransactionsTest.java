@@ -102,6 +102,16 @@ class PartitionLogTransactionsTest {
     }
 
     @Test
+    void aMarkerConfirmedBeforeItsAppendReturnsStillReleasesTheLastStableOffset() {
+        beginConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1", "t2")); // offsets 0-1
+        stream.confirmAtOnce();
+        assertEquals(2L, log.appendMarker(TXN_PRODUCER, (short) 0, false, 0, 2000L).join());
+        assertEquals(3, log.lastStableOffset(), "the abort marker ended the transaction, with no append after it");
+        log.append(idempotent(OTHER_PRODUCER, 0, "a"), MAX_BATCH_BYTES).join();
+        assertEquals(4, log.lastStableOffset(), "a batch confirmed at once is counted too");
+    }
+
+    @Test
     void anAbortIsIndexedForTheFetchesThatOverlapIt() {
         beginConfirmed(transactional(TXN_PRODUCER, (short) 0, 0, "t1"));    // offset 0
         appendConfirmed(transactional(TXN_PRODUCER, (short) 0, 1, "t2"));   // offset 1
