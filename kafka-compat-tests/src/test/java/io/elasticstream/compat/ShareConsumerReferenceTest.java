@@ -114,4 +114,10 @@ class ShareConsumerReferenceTest {
     void kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup() throws Exception {
         ShareConsumerScenarios.kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup(kafka.bootstrapServers());
     }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aReadCommittedGroupGetsCommittedRecordsOnly() throws Exception {
+        ShareConsumerScenarios.aReadCommittedGroupGetsCommittedRecordsOnly(kafka.bootstrapServers());
+    }
 }

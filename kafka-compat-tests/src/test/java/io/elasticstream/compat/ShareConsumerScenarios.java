@@ -49,6 +49,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
@@ -275,6 +276,55 @@ final class ShareConsumerScenarios {
             pollUntil(consumer, r -> seen.add(value(r)), () -> seen.size() >= 5, "the five records written before");
             assertEquals(List.of("early-0", "early-1", "early-2", "early-3", "early-4"), seen,
                     "every record from the start of the log, in order, once");
+        }
+    }
+
+    /**
+     * {@code share.isolation.level=read_committed} on the group: a transactional producer writes an aborted
+     * transaction, a committed one and one left open. The member receives the committed records only, then,
+     * once the open transaction commits, its records too; never an aborted one.
+     */
+    static void aReadCommittedGroupGetsCommittedRecordsOnly(String bootstrap) throws Exception {
+        String topic = "share-read-committed";
+        String group = topic + "-g";
+        Clients.createTopic(bootstrap, topic, 1);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic + "-txn"));
+             KafkaShareConsumer<byte[], byte[]> consumer = shareConsumer(bootstrap, group, "committed", Map.of())) {
+            producer.initTransactions();
+            for (String kind : List.of("aborted", "committed", "open")) {
+                producer.beginTransaction();
+                for (int i = 0; i < 3; i++) {
+                    producer.send(record(p0, kind + "-" + i));
+                }
+                if (kind.equals("aborted")) {
+                    producer.abortTransaction();
+                } else if (kind.equals("committed")) {
+                    producer.commitTransaction();
+                } else {
+                    producer.flush();
+                }
+            }
+            consumer.subscribe(List.of(topic));
+            List<String> seen = new ArrayList<>();
+            pollUntil(consumer, r -> seen.add(value(r)), () -> seen.size() >= 3, "the committed transaction");
+            long quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < quietUntil) {
+                pollOnce(consumer, r -> seen.add(value(r)));
+            }
+            assertEquals(List.of("committed-0", "committed-1", "committed-2"), seen,
+                    "neither the aborted nor the open transaction's records");
+            producer.commitTransaction();
+            pollUntil(consumer, r -> seen.add(value(r)), () -> seen.size() >= 6, "the transaction once committed");
+            assertEquals(List.of("committed-0", "committed-1", "committed-2", "open-0", "open-1", "open-2"), seen);
+            assertNoErrors(consumer.commitSync(), "the last commitSync");
         }
     }
 

@@ -76,4 +76,10 @@ class ShareConsumerTest {
     void kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup() throws Exception {
         ShareConsumerScenarios.kafkaShareGroupsResetsAndDeletesTheOffsetsOfAnEmptyGroup(SERVER.bootstrapServers());
     }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aReadCommittedGroupGetsCommittedRecordsOnly() throws Exception {
+        ShareConsumerScenarios.aReadCommittedGroupGetsCommittedRecordsOnly(SERVER.bootstrapServers());
+    }
 }

@@ -9,6 +9,7 @@ import io.elasticstream.broker.share.SharePartitions;
 import io.elasticstream.broker.share.ShareSessions;
 import io.elasticstream.broker.topic.TopicService;
 import io.elasticstream.common.Clock;
+import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.rangestore.protocol.StoredBatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -235,7 +237,7 @@ final class ShareApis {
         for (ShareRead r : reads) {
             PartitionLog log = r.log;
             if (log != null) {
-                watched.add(new AppendWait.Watched(log, () -> log.highWatermark() > r.fetchOffset));
+                watched.add(new AppendWait.Watched(log, () -> r.readableEnd(log) > r.fetchOffset));
             }
         }
         AppendWait.retryOnAppend(timer, watched, remainingNs, retry);
@@ -288,25 +290,32 @@ final class ShareApis {
         });
     }
 
+    /**
+     * Reads from the share-partition's next fetch offset up to the high watermark, or, for a group whose
+     * {@code share.isolation.level} is read_committed, up to the last stable offset, leaving out the batches of
+     * aborted transactions (never delivered: archived as gaps, as Kafka archives them), and acquires what it read.
+     */
     private CompletableFuture<Void> readFrom(ShareFetchRequestData req, ShareRead r, PartitionLog log,
                                              SharePartition p) {
-        long highWatermark = log.highWatermark();
+        r.readCommitted = groupConfigs.shareIsolationLevel(req.groupId()) == IsolationLevel.READ_COMMITTED;
+        long end = r.readableEnd(log);
         long from = shares.apply(p, sp -> {
             sp.onLogStartOffset(log.logStartOffset());
             return sp.nextFetchOffset();
         });
         r.fetchOffset = from;
-        if (from >= highWatermark) {
+        if (from >= end) {
             return CompletableFuture.completedFuture(null);
         }
+        List<ProducerSnapshot.AbortedTxn> aborted = r.readCommitted ? log.abortedTxns(from, end) : List.of();
         int maxBytes = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
         return log.read(from, maxBytes).thenAccept(batches -> {
             List<Long> offsets = new ArrayList<>();
             for (StoredBatch b : batches) {
-                if (StoredBatchHeader.isControl(b.data().nioBuffer())) {
+                if (StoredBatchHeader.isControl(b.data().nioBuffer()) || isAborted(b, aborted)) {
                     continue;
                 }
-                for (long o = Math.max(b.baseOffset(), from); o < b.endOffset() && o < highWatermark; o++) {
+                for (long o = Math.max(b.baseOffset(), from); o < b.endOffset() && o < end; o++) {
                     offsets.add(o);
                 }
             }
@@ -314,6 +323,24 @@ final class ShareApis {
             r.acquired = shares.acquire(p, req.memberId(), offsets, maxRecords);
             r.keep(batches);
         });
+    }
+
+    /** Whether {@code b} is a batch of one of the {@code aborted} transactions. */
+    private static boolean isAborted(StoredBatch b, List<ProducerSnapshot.AbortedTxn> aborted) {
+        if (aborted.isEmpty()) {
+            return false;
+        }
+        StoredBatchHeader h = StoredBatchHeader.read(b.data().nioBuffer());
+        if (!h.transactional()) {
+            return false;
+        }
+        for (ProducerSnapshot.AbortedTxn a : aborted) {
+            if (a.producerId() == h.producerId() && h.baseOffset() >= a.firstOffset()
+                    && h.baseOffset() <= a.lastOffset()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -386,9 +413,16 @@ final class ShareApis {
         volatile long fetchOffset = Long.MAX_VALUE;
         volatile List<SharePartition.Acquired> acquired = List.of();
         volatile List<StoredBatch> batches = List.of();
+        /** The group reads committed records only ({@code share.isolation.level}). */
+        volatile boolean readCommitted;
 
         ShareRead(TopicIdPartition tip) {
             this.tip = tip;
+        }
+
+        /** Where what the group may read of {@code log} ends: its last stable offset or its high watermark. */
+        long readableEnd(PartitionLog log) {
+            return readCommitted ? log.lastStableOffset() : log.highWatermark();
         }
 
         /** Keeps the batches holding an acquired record; releases the others. */
