@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -402,7 +403,8 @@ final class ShareConsumerScenarios {
      * In a cluster, the broker of a share group's coordinator (where every partition's leader keeps the group's
      * state, most of them through another broker) is killed ({@code kill}, given its id) after a member accepted
      * every record of a topic of {@code partitions} partitions: a new member then receives exactly the records
-     * written after the kill, none of the accepted ones again.
+     * written after the kill, none of the accepted ones again. Before the kill, the group's lag is 0 in every
+     * partition, as the coordinator learns it from each partition's leader.
      */
     static void acceptedRecordsStayDoneWhenTheCoordinatorsBrokerDies(String bootstrap, int partitions,
                                                                        IntConsumer kill) throws Exception {
@@ -427,6 +429,11 @@ final class ShareConsumerScenarios {
             assertNoErrors(first.commitSync(), "commitSync of every record");
             try (Admin admin = Clients.admin(bootstrap)) {
                 coordinator = describe(admin, group).orElseThrow().coordinator().id();
+                Map<TopicPartition, Optional<Long>> lags = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+                shareOffsets(admin, group).forEach((tp, info) -> lags.put(tp, info.lag()));
+                assertEquals(partitions, lags.size(), "every partition has state: " + lags);
+                assertEquals(Set.of(Optional.of(0L)), Set.copyOf(lags.values()),
+                        "no lag left in any partition, wherever its leader is: " + lags);
             }
         }
         kill.accept(coordinator);

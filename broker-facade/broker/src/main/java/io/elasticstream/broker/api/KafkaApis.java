@@ -85,7 +85,8 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         ShareStateApis shareStates = new ShareStateApis(groups.coordinator());
         handlers.put(ApiKeys.READ_SHARE_GROUP_STATE, shareStates::read);
         handlers.put(ApiKeys.WRITE_SHARE_GROUP_STATE, shareStates::write);
-        ShareOffsetsApis shareOffsets = new ShareOffsetsApis(topics, partitions, groups.coordinator());
+        ShareOffsetsApis shareOffsets = new ShareOffsetsApis(topics, partitions, groups.coordinator(),
+                peerRequests);
         handlers.put(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, shareOffsets::describeOffsets);
         handlers.put(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, shareOffsets::alterOffsets);
         handlers.put(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, shareOffsets::deleteOffsets);

@@ -10,10 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ReadShareGroupStateRequestData;
 import org.apache.kafka.common.message.ReadShareGroupStateResponseData;
 import org.apache.kafka.common.message.WriteShareGroupStateRequestData;
@@ -22,6 +25,8 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.ReadShareGroupStateRequest;
 import org.apache.kafka.common.requests.ReadShareGroupStateResponse;
 import org.apache.kafka.common.requests.TransactionResult;
@@ -33,11 +38,13 @@ import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 /**
  * The requests one broker sends another, through {@link BrokerPeers}: WriteTxnMarkers from a transaction
  * coordinator to a partition owner, AddPartitionsToTxn v5 from a partition owner to a transaction coordinator,
- * and ReadShareGroupState / WriteShareGroupState from a partition's leader to a share group's coordinator.
+ * ReadShareGroupState / WriteShareGroupState from a partition's leader to a share group's coordinator, and
+ * ListOffsets (latest) from a share group's coordinator to a partition's leader, for the group's lag.
  * Brokers are found through PD; an unreachable one answers NOT_LEADER_OR_FOLLOWER (markers) or
  * NOT_COORDINATOR (the others), retried by the caller.
  */
-final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdder.RemoteAdd, ShareStates.Remote {
+final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdder.RemoteAdd, ShareStates.Remote,
+        ShareOffsetsApis.Leaders {
     private final PlacementService placement;
     private final BrokerPeers peers;
     private final short transactionVersion;
@@ -106,6 +113,22 @@ final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdde
                 ? Errors.NOT_COORDINATOR
                 : Errors.forCode(((WriteShareGroupStateResponse) r).data().results().getFirst().partitions().getFirst()
                         .errorCode()));
+    }
+
+    @Override
+    public CompletableFuture<Long> highWatermark(int brokerId, TopicPartition tp) {
+        ListOffsetsRequestData.ListOffsetsTopic topic = new ListOffsetsRequestData.ListOffsetsTopic()
+                .setName(tp.topic()).setPartitions(List.of(new ListOffsetsRequestData.ListOffsetsPartition()
+                        .setPartitionIndex(tp.partition()).setTimestamp(ListOffsetsRequest.LATEST_TIMESTAMP)));
+        return send(brokerId, ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
+                .setTargetTimes(List.of(topic))).thenApply(r -> {
+                    if (r == null) {
+                        return -1L;
+                    }
+                    ListOffsetsResponseData.ListOffsetsPartitionResponse p = ((ListOffsetsResponse) r).data().topics()
+                            .getFirst().partitions().getFirst();
+                    return p.errorCode() == Errors.NONE.code() ? p.offset() : -1L;
+                });
     }
 
     /** The broker's response, or null when it could not be reached or answered nothing in time. */

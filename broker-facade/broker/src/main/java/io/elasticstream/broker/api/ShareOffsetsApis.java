@@ -41,7 +41,8 @@ import org.apache.kafka.common.requests.RequestContext;
  * coordinator from the share-partition states kept there:
  * <ul>
  *   <li>DescribeShareGroupOffsets ({@code --describe}): each partition's start offset as last written, and its
- *       lag, the records after it not yet done with, where this broker leads the partition (-1 elsewhere);</li>
+ *       lag, the records after it up to the high watermark not yet done with (asked of the partition's leader
+ *       when it is another broker, as Kafka's coordinator asks with ListOffsets; -1 when it cannot be had);</li>
  *   <li>AlterShareGroupOffsets ({@code --reset-offsets}): the partitions start afresh at the given offsets;</li>
  *   <li>DeleteShareGroupOffsets ({@code --delete-offsets}): the group forgets the topics, which start again
  *       where {@code share.auto.offset.reset} says.</li>
@@ -51,14 +52,23 @@ import org.apache.kafka.common.requests.RequestContext;
  * next member reads what was altered.
  */
 final class ShareOffsetsApis {
+    /** Asks a partition's leader on another broker for its high watermark. */
+    @FunctionalInterface
+    interface Leaders {
+        /** The high watermark of {@code tp} at broker {@code brokerId}; -1 when it could not be had. */
+        CompletableFuture<Long> highWatermark(int brokerId, TopicPartition tp);
+    }
+
     private final TopicService topics;
     private final PartitionManager partitions;
     private final GroupCoordinator coordinator;
+    private final Leaders leaders;
 
-    ShareOffsetsApis(TopicService topics, PartitionManager partitions, GroupCoordinator coordinator) {
+    ShareOffsetsApis(TopicService topics, PartitionManager partitions, GroupCoordinator coordinator, Leaders leaders) {
         this.topics = topics;
         this.partitions = partitions;
         this.coordinator = coordinator;
+        this.leaders = leaders;
     }
 
     CompletableFuture<ApiMessage> alterOffsets(RequestContext context, AbstractRequest request) {
@@ -149,23 +159,28 @@ final class ShareOffsetsApis {
                 DescribeShareGroupOffsetsResponseGroup group = new DescribeShareGroupOffsetsResponseGroup()
                         .setGroupId(g.groupId());
                 response.groups().add(group);
-                pending.add(coordinator.shareStates(g.groupId()).thenAccept(states -> {
+                pending.add(coordinator.shareStates(g.groupId()).thenCompose(states -> {
                     if (states.error() != Errors.NONE) {
                         group.setErrorCode(states.error().code()).setErrorMessage(states.error().message());
-                        return;
+                        return CompletableFuture.completedFuture(null);
                     }
-                    describe(group, g.topics(), states.states(), names, ids);
+                    List<CompletableFuture<?>> lags = describe(group, g.topics(), states.states(), names, ids);
+                    return CompletableFuture.allOf(lags.toArray(CompletableFuture[]::new));
                 }));
             }
             return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
         });
     }
 
-    /** The asked topics (null: every partition the group has state in), with Kafka's errors for unknown ones. */
-    private void describe(DescribeShareGroupOffsetsResponseGroup group,
+    /**
+     * The asked topics (null: every partition the group has state in), with Kafka's errors for unknown ones;
+     * returns the lags still being asked of other brokers.
+     */
+    private List<CompletableFuture<?>> describe(DescribeShareGroupOffsetsResponseGroup group,
                           List<DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestTopic> asked,
                           Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State> states,
                           Map<Uuid, String> names, Map<String, Uuid> ids) {
+        List<CompletableFuture<?>> lags = new ArrayList<>();
         Map<String, List<Integer>> wanted = new TreeMap<>();
         if (asked == null) {
             states.keySet().forEach(k -> {
@@ -194,24 +209,34 @@ final class ShareOffsetsApis {
                 }
                 SharePartition.State state = states.get(new GroupCoordinator.TopicIdPartitionKey(id, p));
                 if (state != null) {
-                    out.setStartOffset(state.startOffset()).setLag(lag(new TopicPartition(name, p), state));
+                    out.setStartOffset(state.startOffset());
+                    lags.add(highWatermark(new TopicPartition(name, p))
+                            .thenAccept(hwm -> out.setLag(hwm < 0 ? -1 : lag(hwm, state))));
                 }
             }
         });
+        return lags;
     }
 
-    /** Records from the start offset to the high watermark not yet done with, where this broker leads it. */
-    private long lag(TopicPartition tp, SharePartition.State state) {
+    /** The partition's high watermark, from its log here or from its leader; -1 when it cannot be had. */
+    private CompletableFuture<Long> highWatermark(TopicPartition tp) {
         PartitionLog log = partitions.get(tp);
-        if (log == null) {
-            return -1;
+        if (log != null) {
+            return CompletableFuture.completedFuture(log.highWatermark());
         }
+        int owner = partitions.ownerOf(tp);
+        return owner < 0 ? CompletableFuture.completedFuture(-1L)
+                : leaders.highWatermark(owner, tp).exceptionally(e -> -1L);
+    }
+
+    /** Records from the start offset to the high watermark not yet done with. */
+    private static long lag(long highWatermark, SharePartition.State state) {
         long done = 0;
         for (SharePartition.StateBatch b : state.batches()) {
             if (b.state() == SharePartition.RecordState.ACKNOWLEDGED || b.state() == SharePartition.RecordState.ARCHIVED) {
                 done += b.lastOffset() - b.firstOffset() + 1;
             }
         }
-        return Math.max(0, log.highWatermark() - state.startOffset() - done);
+        return Math.max(0, highWatermark - state.startOffset() - done);
     }
 }
