@@ -84,11 +84,11 @@ final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdde
 
     @Override
     public CompletableFuture<GroupCoordinator.ShareStateRead> read(int brokerId, String groupId,
-                                                                   TopicIdPartition partition) {
+                                                                   TopicIdPartition partition, int leaderEpoch) {
         ReadShareGroupStateRequestData data = new ReadShareGroupStateRequestData().setGroupId(groupId)
                 .setTopics(List.of(new ReadShareGroupStateRequestData.ReadStateData().setTopicId(partition.topicId())
                         .setPartitions(List.of(new ReadShareGroupStateRequestData.PartitionData()
-                                .setPartition(partition.partition()).setLeaderEpoch(-1)))));
+                                .setPartition(partition.partition()).setLeaderEpoch(leaderEpoch)))));
         return send(brokerId, new ReadShareGroupStateRequest.Builder(data)).thenApply(r -> {
             if (r == null) {
                 return new GroupCoordinator.ShareStateRead(Errors.NOT_COORDINATOR, null);
@@ -101,12 +101,12 @@ final class PeerRequests implements MarkerWriter.RemoteMarkers, TxnPartitionAdde
     }
 
     @Override
-    public CompletableFuture<Errors> write(int brokerId, String groupId, TopicIdPartition partition,
+    public CompletableFuture<Errors> write(int brokerId, String groupId, TopicIdPartition partition, int leaderEpoch,
                                            SharePartition.State state) {
         WriteShareGroupStateRequestData data = new WriteShareGroupStateRequestData().setGroupId(groupId)
                 .setTopics(List.of(new WriteShareGroupStateRequestData.WriteStateData().setTopicId(partition.topicId())
                         .setPartitions(List.of(new WriteShareGroupStateRequestData.PartitionData()
-                                .setPartition(partition.partition()).setStateEpoch(0).setLeaderEpoch(-1)
+                                .setPartition(partition.partition()).setStateEpoch(0).setLeaderEpoch(leaderEpoch)
                                 .setStartOffset(state.startOffset())
                                 .setStateBatches(ShareStateMessages.writeBatches(state))))));
         return send(brokerId, new WriteShareGroupStateRequest.Builder(data)).thenApply(r -> r == null

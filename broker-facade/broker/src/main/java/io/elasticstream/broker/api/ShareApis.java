@@ -286,7 +286,7 @@ final class ShareApis {
                         settings.autoOffsetReset().timestampMs(clock.epochMillis()))
                         .thenApply(offset -> offset >= 0 ? offset : log.highWatermark());
             };
-            return start.thenApply(s -> new SharePartitions.Opening(s, settings.limits()));
+            return start.thenApply(s -> new SharePartitions.Opening(s, settings.limits(), log.leaderEpoch()));
         });
     }
 
@@ -345,12 +345,14 @@ final class ShareApis {
 
     /**
      * The partition error a share consumer retries for a share-partition that could not open because its state
-     * could not be had from the group's coordinator (moving, loading): Kafka 4.4's share consumer fails on a
-     * coordinator error code there, and refreshes its metadata and fetches again on NOT_LEADER_OR_FOLLOWER.
+     * could not be had from the group's coordinator (moving, loading) or a newer leader of the partition read it:
+     * Kafka 4.4's share consumer fails on a coordinator error code there, and refreshes its metadata and
+     * fetches again on NOT_LEADER_OR_FOLLOWER.
      */
     private static Errors retriable(Errors e) {
         return switch (e) {
-            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS -> Errors.NOT_LEADER_OR_FOLLOWER;
+            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, FENCED_LEADER_EPOCH ->
+                    Errors.NOT_LEADER_OR_FOLLOWER;
             default -> e;
         };
     }

@@ -40,13 +40,14 @@ final class ShareStateApis {
                 ReadShareGroupStateResponseData.PartitionResult pr = new ReadShareGroupStateResponseData.PartitionResult()
                         .setPartition(p.partition()).setStartOffset(-1).setStateEpoch(0);
                 result.partitions().add(pr);
-                pending.add(coordinator.readShareState(req.groupId(), t.topicId(), p.partition()).thenAccept(r -> {
-                    pr.setErrorCode(r.error().code());
-                    if (r.state() != null) {
-                        pr.setStartOffset(r.state().startOffset())
-                                .setStateBatches(ShareStateMessages.readBatches(r.state()));
-                    }
-                }));
+                pending.add(coordinator.readShareState(req.groupId(), t.topicId(), p.partition(), p.leaderEpoch())
+                        .thenAccept(r -> {
+                            pr.setErrorCode(r.error().code());
+                            if (r.state() != null) {
+                                pr.setStartOffset(r.state().startOffset())
+                                        .setStateBatches(ShareStateMessages.readBatches(r.state()));
+                            }
+                        }));
             }
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
@@ -71,7 +72,8 @@ final class ShareStateApis {
                     pr.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(e.getMessage());
                     continue;
                 }
-                pending.add(coordinator.writeShareState(req.groupId(), t.topicId(), p.partition(), state)
+                pending.add(coordinator.writeShareState(req.groupId(), t.topicId(), p.partition(), p.leaderEpoch(),
+                        state)
                         .thenAccept(e -> pr.setErrorCode(e.code())));
             }
         }

@@ -21,9 +21,10 @@ import org.apache.kafka.common.protocol.Errors;
 final class ShareStates implements SharePartitions.StateStore {
     /** The share-state requests to another broker. */
     interface Remote {
-        CompletableFuture<GroupCoordinator.ShareStateRead> read(int brokerId, String groupId, TopicIdPartition partition);
+        CompletableFuture<GroupCoordinator.ShareStateRead> read(int brokerId, String groupId, TopicIdPartition partition,
+                                                                int leaderEpoch);
 
-        CompletableFuture<Errors> write(int brokerId, String groupId, TopicIdPartition partition,
+        CompletableFuture<Errors> write(int brokerId, String groupId, TopicIdPartition partition, int leaderEpoch,
                                         SharePartition.State state);
     }
 
@@ -43,20 +44,23 @@ final class ShareStates implements SharePartitions.StateStore {
     }
 
     @Override
-    public CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition) {
+    public CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition,
+                                                                  int leaderEpoch) {
         return atCoordinator(groupId, new GroupCoordinator.ShareStateRead(Errors.COORDINATOR_NOT_AVAILABLE, null),
-                () -> coordinator.readShareState(groupId, partition.topicId(), partition.partition()),
-                owner -> remote.read(owner, groupId, partition))
+                () -> coordinator.readShareState(groupId, partition.topicId(), partition.partition(), leaderEpoch),
+                owner -> remote.read(owner, groupId, partition, leaderEpoch))
                 .thenCompose(r -> r.error() == Errors.NONE
                         ? CompletableFuture.completedFuture(Optional.ofNullable(r.state()))
                         : CompletableFuture.failedFuture(r.error().exception()));
     }
 
     @Override
-    public CompletableFuture<Void> write(String groupId, TopicIdPartition partition, SharePartition.State state) {
+    public CompletableFuture<Void> write(String groupId, TopicIdPartition partition, int leaderEpoch,
+                                         SharePartition.State state) {
         return atCoordinator(groupId, Errors.COORDINATOR_NOT_AVAILABLE,
-                () -> coordinator.writeShareState(groupId, partition.topicId(), partition.partition(), state),
-                owner -> remote.write(owner, groupId, partition, state))
+                () -> coordinator.writeShareState(groupId, partition.topicId(), partition.partition(), leaderEpoch,
+                        state),
+                owner -> remote.write(owner, groupId, partition, leaderEpoch, state))
                 .thenCompose(e -> e == Errors.NONE ? CompletableFuture.<Void>completedFuture(null)
                         : CompletableFuture.failedFuture(e.exception()));
     }

@@ -244,17 +244,22 @@ public final class GroupCoordinator implements AutoCloseable {
     public record ShareStateRead(Errors error, SharePartition.State state) {
     }
 
-    /** The state the leader of {@code topicId}-{@code partition} last wrote for share group {@code groupId}. */
-    public CompletableFuture<ShareStateRead> readShareState(String groupId, Uuid topicId, int partition) {
-        return onOwner(() -> {
-            return done(share.readState(groupId, topicId, partition));
-        });
+    /**
+     * The state the leader of {@code topicId}-{@code partition} last wrote for share group {@code groupId}, read
+     * by its leader at {@code leaderEpoch} (-1: not said), which fences older leaders' writes from then on.
+     */
+    public CompletableFuture<ShareStateRead> readShareState(String groupId, Uuid topicId, int partition,
+                                                           int leaderEpoch) {
+        return onOwner(() -> share.readState(groupId, topicId, partition, leaderEpoch));
     }
 
-    /** Writes share group {@code groupId}'s state in a partition; NONE once durable, else the error. */
-    public CompletableFuture<Errors> writeShareState(String groupId, Uuid topicId, int partition,
+    /**
+     * Writes share group {@code groupId}'s state in a partition, from its leader at {@code leaderEpoch} (-1: not
+     * said); NONE once durable, else the error (FENCED_LEADER_EPOCH for a leader older than the last one seen).
+     */
+    public CompletableFuture<Errors> writeShareState(String groupId, Uuid topicId, int partition, int leaderEpoch,
                                                      SharePartition.State state) {
-        return onOwner(() -> share.writeState(groupId, topicId, partition, state));
+        return onOwner(() -> share.writeState(groupId, topicId, partition, leaderEpoch, state));
     }
 
     /** The states of share group {@code groupId} in its partitions (DescribeShareGroupOffsets), or the error. */

@@ -169,6 +169,7 @@ final class GroupStore {
                     s.writtenEpoch = se.groupEpoch();
                     if (groups.get(se.group()) instanceof ShareGroup replayedBefore) {
                         s.states.putAll(replayedBefore.states);
+                        s.leaderEpochs.putAll(replayedBefore.leaderEpochs);
                     }
                     groups.put(se.group(), s);
                 }
@@ -184,8 +185,10 @@ final class GroupStore {
                     GroupCoordinator.TopicIdPartitionKey key = new GroupCoordinator.TopicIdPartitionKey(sr.topicId(), sr.partition());
                     if (sr.state() == null) {
                         g.states.remove(key);
+                        g.leaderEpochs.remove(key);
                     } else {
                         g.states.put(key, sr.state());
+                        g.leaderEpochs.put(key, sr.leaderEpoch());
                     }
                 }
             }

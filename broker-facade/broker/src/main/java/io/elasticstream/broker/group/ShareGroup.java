@@ -23,6 +23,11 @@ final class ShareGroup extends Group {
     final ShareGroupMembership membership;
     /** The group's state in each partition, as last written by the partitions' leaders. */
     final Map<GroupCoordinator.TopicIdPartitionKey, SharePartition.State> states = new HashMap<>();
+    /**
+     * The highest leader epoch of each partition that read or wrote the group's state there: a leader of an
+     * older epoch (one that lost the partition) is fenced, FENCED_LEADER_EPOCH, as by Kafka's share coordinator.
+     */
+    final Map<GroupCoordinator.TopicIdPartitionKey, Integer> leaderEpochs = new HashMap<>();
     /** The epoch last written to the log (-1: none). */
     int writtenEpoch = -1;
     private boolean dead;

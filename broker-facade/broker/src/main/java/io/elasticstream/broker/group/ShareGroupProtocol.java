@@ -115,41 +115,74 @@ final class ShareGroupProtocol {
     // ---------------------------------------------------------------- share state (the partitions' leaders)
 
     /**
-     * The state a partition's leader last wrote for the group: NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS
-     * when the group is not (yet) here, GROUP_ID_NOT_FOUND when there is no such share group.
+     * The state a partition's leader last wrote for the group, read by the leader at {@code leaderEpoch} (-1: not
+     * said), which fences the leaders of older epochs from then on (written with the state, when there is one,
+     * before the answer): NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS when the group is not (yet) here,
+     * GROUP_ID_NOT_FOUND when there is no such share group, FENCED_LEADER_EPOCH for an older leader.
      */
-    GroupCoordinator.ShareStateRead readState(String groupId, Uuid topicId, int partition) {
+    CompletableFuture<GroupCoordinator.ShareStateRead> readState(String groupId, Uuid topicId, int partition,
+                                                                 int leaderEpoch) {
         Errors pe = partitions.check(groupId);
         if (pe != Errors.NONE) {
-            return new GroupCoordinator.ShareStateRead(pe, null);
+            return done(new GroupCoordinator.ShareStateRead(pe, null));
         }
         ShareGroup g = groups.share(groupId, false);
         if (g == null || g.isDead()) {
-            return new GroupCoordinator.ShareStateRead(Errors.GROUP_ID_NOT_FOUND, null);
+            return done(new GroupCoordinator.ShareStateRead(Errors.GROUP_ID_NOT_FOUND, null));
         }
-        return new GroupCoordinator.ShareStateRead(Errors.NONE, g.states.get(new GroupCoordinator.TopicIdPartitionKey(topicId, partition)));
+        GroupCoordinator.TopicIdPartitionKey key = new GroupCoordinator.TopicIdPartitionKey(topicId, partition);
+        int known = g.leaderEpochs.getOrDefault(key, -1);
+        if (leaderEpoch < known && leaderEpoch >= 0) {
+            return done(new GroupCoordinator.ShareStateRead(Errors.FENCED_LEADER_EPOCH, null));
+        }
+        SharePartition.State state = g.states.get(key);
+        if (leaderEpoch <= known) {
+            return done(new GroupCoordinator.ShareStateRead(Errors.NONE, state));
+        }
+        g.leaderEpochs.put(key, leaderEpoch);
+        if (state == null) {
+            return done(new GroupCoordinator.ShareStateRead(Errors.NONE, null));
+        }
+        return append(g, key, new SharePartitionStateCodec.Stored(state, leaderEpoch)).thenApply(e ->
+                new GroupCoordinator.ShareStateRead(e, e == Errors.NONE ? state : null));
     }
 
-    /** Writes the group's state in a partition; completes with NONE once it is durable, or the error. */
-    CompletableFuture<Errors> writeState(String groupId, Uuid topicId, int partition, SharePartition.State state) {
+    /**
+     * Writes the group's state in a partition, from its leader at {@code leaderEpoch} (-1: not said); completes
+     * with NONE once it is durable, or the error (FENCED_LEADER_EPOCH for a leader older than one that read or
+     * wrote it since).
+     */
+    CompletableFuture<Errors> writeState(String groupId, Uuid topicId, int partition, int leaderEpoch,
+                                         SharePartition.State state) {
         Errors pe = partitions.check(groupId);
         if (pe != Errors.NONE) {
-            return CompletableFuture.completedFuture(pe);
+            return done(pe);
         }
         ShareGroup g = groups.share(groupId, false);
         if (g == null || g.isDead()) {
-            return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
+            return done(Errors.GROUP_ID_NOT_FOUND);
         }
-        return partitions.append(g, List.of(new KeyedRecordLog.Entry(ShareGroupRecords.stateKey(groupId, topicId,
-                partition), SharePartitionStateCodec.encode(state)))).handleAsync((v, err) -> {
-                    if (err != null) {
-                        return Errors.NOT_COORDINATOR;
-                    }
-                    if (groups.isCurrent(g)) {
-                        g.states.put(new GroupCoordinator.TopicIdPartitionKey(topicId, partition), state);
-                    }
-                    return Errors.NONE;
-                }, owner);
+        GroupCoordinator.TopicIdPartitionKey key = new GroupCoordinator.TopicIdPartitionKey(topicId, partition);
+        int known = g.leaderEpochs.getOrDefault(key, -1);
+        if (leaderEpoch < known && leaderEpoch >= 0) {
+            return done(Errors.FENCED_LEADER_EPOCH);
+        }
+        int epoch = Math.max(known, leaderEpoch);
+        g.leaderEpochs.put(key, epoch);
+        return append(g, key, new SharePartitionStateCodec.Stored(state, epoch)).thenApply(e -> {
+            if (e == Errors.NONE && groups.isCurrent(g)) {
+                g.states.put(key, state);
+            }
+            return e;
+        });
+    }
+
+    /** Writes one share-partition's state record; NONE once durable, NOT_COORDINATOR if the partition was lost. */
+    private CompletableFuture<Errors> append(ShareGroup g, GroupCoordinator.TopicIdPartitionKey key,
+                                             SharePartitionStateCodec.Stored stored) {
+        return partitions.append(g, List.of(new KeyedRecordLog.Entry(ShareGroupRecords.stateKey(g.groupId,
+                key.topicId(), key.partition()), SharePartitionStateCodec.encode(stored))))
+                .handleAsync((v, err) -> err == null ? Errors.NONE : Errors.NOT_COORDINATOR, owner);
     }
 
     /**
@@ -210,7 +243,8 @@ final class ShareGroupProtocol {
                     ShareGroupRecords.groupValue(g.writtenEpoch)));
         }
         changes.forEach((k, state) -> entries.add(new KeyedRecordLog.Entry(ShareGroupRecords.stateKey(g.groupId,
-                k.topicId(), k.partition()), state == null ? null : SharePartitionStateCodec.encode(state))));
+                k.topicId(), k.partition()), state == null ? null : SharePartitionStateCodec.encode(
+                        new SharePartitionStateCodec.Stored(state, g.leaderEpochs.getOrDefault(k, -1))))));
         Set<Uuid> topicIds = new HashSet<>();
         changes.keySet().forEach(k -> topicIds.add(k.topicId()));
         if (entries.isEmpty()) {
@@ -224,6 +258,7 @@ final class ShareGroupProtocol {
                 changes.forEach((k, state) -> {
                     if (state == null) {
                         g.states.remove(k);
+                        g.leaderEpochs.remove(k);
                     } else {
                         g.states.put(k, state);
                     }

@@ -31,8 +31,8 @@ final class ShareGroupRecords {
     record ShareGroupEpoch(String group, Integer groupEpoch) implements GroupRecords.Decoded {
     }
 
-    /** The state of the group in one partition; {@code state} null for a tombstone. */
-    record ShareStateRecord(String group, Uuid topicId, int partition, SharePartition.State state)
+    /** The state of the group in one partition, with its leader epoch; {@code state} null for a tombstone. */
+    record ShareStateRecord(String group, Uuid topicId, int partition, SharePartition.State state, int leaderEpoch)
             implements GroupRecords.Decoded {
     }
 
@@ -62,11 +62,12 @@ final class ShareGroupRecords {
         Uuid topicId = new Uuid(key.getLong(), key.getLong());
         int partition = key.getInt();
         if (value == null) {
-            return new ShareStateRecord(group, topicId, partition, null);
+            return new ShareStateRecord(group, topicId, partition, null, -1);
         }
         byte[] bytes = new byte[value.remaining()];
         value.get(bytes);
-        return new ShareStateRecord(group, topicId, partition, SharePartitionStateCodec.decode(bytes));
+        SharePartitionStateCodec.Stored stored = SharePartitionStateCodec.decode(bytes);
+        return new ShareStateRecord(group, topicId, partition, stored.state(), stored.leaderEpoch());
     }
 
     private static ShareGroupEpoch decodeGroup(ByteBuffer key, ByteBuffer value) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -14,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -29,8 +31,9 @@ import org.apache.kafka.common.protocol.Errors;
  * acknowledged are available again, their last written delivery counts kept. {@link #expireLocks} (a timer
  * calls it) releases the records whose acquisition lock ran out. Thread-safe.
  *
- * <p>No leader-epoch fencing of writes yet: a leader that lost its partition may still write one state after
- * the new leader read it; the new leader's next write replaces it.
+ * <p>Reads and writes carry this broker's leader epoch of the partition: once a newer leader read the state,
+ * a write from here fails (FencedLeaderEpochException, as Kafka's share coordinator fences it), the
+ * acknowledgements it held are answered NOT_LEADER_OR_FOLLOWER and the share-partition is dropped here.
  */
 public final class SharePartitions {
     /** The wire id of a gap: an offset the consumer found no record at. */
@@ -40,18 +43,26 @@ public final class SharePartitions {
     public record Key(String groupId, TopicIdPartition partition) {
     }
 
-    /** Where share-partition states are kept. */
+    /**
+     * Where share-partition states are kept. Each call carries the epoch of this broker's leadership of the
+     * partition: a read fences the leaders of older epochs, whose later writes fail with
+     * FencedLeaderEpochException.
+     */
     public interface StateStore {
         /** The state last written for {@code partition} of {@code groupId}; empty when none was. */
-        CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition);
+        CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition,
+                                                               int leaderEpoch);
 
         /** Writes the state; completes once it is durable. */
-        CompletableFuture<Void> write(String groupId, TopicIdPartition partition, SharePartition.State state);
+        CompletableFuture<Void> write(String groupId, TopicIdPartition partition, int leaderEpoch,
+                                      SharePartition.State state);
     }
 
     /** A share-partition being opened or open, and its writes. */
     private static final class Entry {
         final CompletableFuture<SharePartition> ready;
+        /** The partition's leader epoch here, once opened. */
+        volatile int leaderEpoch = -1;
         long changes;
         long written;
         CompletableFuture<Void> writing;
@@ -76,8 +87,11 @@ public final class SharePartitions {
         this.store = store;
     }
 
-    /** How a share-partition opens: its group's limits, and where it starts when it has no stored state. */
-    public record Opening(long initialStart, SharePartition.Limits limits) {
+    /**
+     * How a share-partition opens: its group's limits, where it starts when it has no stored state, and the
+     * epoch of this broker's leadership of the partition.
+     */
+    public record Opening(long initialStart, SharePartition.Limits limits, int leaderEpoch) {
     }
 
     /**
@@ -86,9 +100,22 @@ public final class SharePartitions {
      * when either cannot be had.
      */
     public CompletableFuture<SharePartition> open(Key key, Supplier<CompletableFuture<Opening>> opening) {
-        Entry e = partitions.computeIfAbsent(key, k -> new Entry(store.read(k.groupId(), k.partition())
-                .thenCombine(opening.get(), (state, o) -> state.map(st -> SharePartition.restore(o.limits(), st))
-                        .orElseGet(() -> new SharePartition(o.limits(), o.initialStart())))));
+        Entry e = partitions.computeIfAbsent(key, k -> {
+            CompletableFuture<SharePartition> ready = new CompletableFuture<>();
+            Entry created = new Entry(ready);
+            opening.get().thenCompose(o -> store.read(k.groupId(), k.partition(), o.leaderEpoch()).thenApply(state -> {
+                created.leaderEpoch = o.leaderEpoch();
+                return state.map(st -> SharePartition.restore(o.limits(), st))
+                        .orElseGet(() -> new SharePartition(o.limits(), o.initialStart()));
+            })).whenComplete((p, err) -> {
+                if (err != null) {
+                    ready.completeExceptionally(err);
+                } else {
+                    ready.complete(p);
+                }
+            });
+            return created;
+        });
         synchronized (e) {
             e.closeWhenIdle = null;
         }
@@ -134,7 +161,8 @@ public final class SharePartitions {
         if (error != Errors.NONE) {
             return CompletableFuture.completedFuture(error);
         }
-        return changed(key, e, p).handle((v, err) -> err == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
+        return changed(key, e, p).handle((v, err) -> err == null ? Errors.NONE
+                : isFenced(err) ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.COORDINATOR_NOT_AVAILABLE);
     }
 
     /** The member's share session closed: the records it holds in {@code where} are released. */
@@ -196,7 +224,7 @@ public final class SharePartitions {
         synchronized (p) {
             state = p.snapshot();
         }
-        e.writing = store.write(key.groupId(), key.partition(), state);
+        e.writing = store.write(key.groupId(), key.partition(), e.leaderEpoch, state);
         e.writing.whenComplete((v, err) -> {
             List<Waiter> done = new ArrayList<>();
             synchronized (e) {
@@ -205,7 +233,11 @@ public final class SharePartitions {
                     e.written = upTo;
                 }
                 e.writing = null;
-                if (e.changes > upTo) {
+                if (err != null && isFenced(err)) {
+                    partitions.remove(key, e); // a newer leader has the partition: what this one holds is stale
+                    done.addAll(e.waiters);
+                    e.waiters.clear();
+                } else if (e.changes > upTo) {
                     write(key, e, p); // what changed meanwhile (tried again even after a failed write)
                 } else {
                     closeIfIdle(key, e);
@@ -257,6 +289,12 @@ public final class SharePartitions {
         if (!held) {
             partitions.remove(key, e);
         }
+    }
+
+    /** Whether a write failed because a newer leader of the partition read or wrote the state since. */
+    private static boolean isFenced(Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        return cause instanceof FencedLeaderEpochException;
     }
 
     /** Drops the share-partitions of partitions for which {@code ledHere} is false (moved away, deleted). */

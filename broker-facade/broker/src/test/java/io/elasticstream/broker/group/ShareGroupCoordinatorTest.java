@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * group's epoch and its share-partition states surviving a coordinator that takes the partition over (members
  * rejoin); offsets APIs refused as Kafka refuses them; deletion of an empty group with its states; the admin
  * alterations of an empty group's states (AlterShareGroupOffsets, DeleteShareGroupOffsets); a group's own
- * heartbeat interval and session timeout.
+ * heartbeat interval and session timeout; leader-epoch fencing of the partitions' leaders.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ShareGroupCoordinatorTest {
@@ -120,15 +120,17 @@ class ShareGroupCoordinatorTest {
     @Test
     void theGroupAndItsStatesSurviveACoordinatorTakingThePartitionOverAndMembersRejoin() throws Exception {
         ShareGroupHeartbeatResponseData m1 = heartbeat("m1", 0);
-        assertNull(coordinator.readShareState(GROUP, QUEUE, 0).get(5, TimeUnit.SECONDS).state(), "nothing written yet");
-        assertEquals(Errors.NONE, coordinator.writeShareState(GROUP, QUEUE, 0, STATE).get(5, TimeUnit.SECONDS));
-        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.writeShareState("nobody", QUEUE, 0, STATE)
+        assertNull(coordinator.readShareState(GROUP, QUEUE, 0, 1).get(5, TimeUnit.SECONDS).state(),
+                "nothing written yet");
+        assertEquals(Errors.NONE, coordinator.writeShareState(GROUP, QUEUE, 0, 1, STATE).get(5, TimeUnit.SECONDS));
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.writeShareState("nobody", QUEUE, 0, 1, STATE)
                 .get(5, TimeUnit.SECONDS), "no such share group");
 
         coordinator.close();
         coordinator = started();
 
-        GroupCoordinator.ShareStateRead read = coordinator.readShareState(GROUP, QUEUE, 0).get(5, TimeUnit.SECONDS);
+        GroupCoordinator.ShareStateRead read = coordinator.readShareState(GROUP, QUEUE, 0, 1)
+                .get(5, TimeUnit.SECONDS);
         assertEquals(Errors.NONE, read.error());
         assertEquals(STATE, read.state(), "the state as its leader last wrote it");
         assertEquals("UNKNOWN_MEMBER_ID", Errors.forCode(heartbeat("m1", m1.memberEpoch()).errorCode()).name(),
@@ -142,14 +144,14 @@ class ShareGroupCoordinatorTest {
     @Test
     void anEmptyShareGroupIsDeletedWithItsStates() throws Exception {
         heartbeat("m1", 0);
-        coordinator.writeShareState(GROUP, QUEUE, 1, STATE).get(5, TimeUnit.SECONDS);
+        coordinator.writeShareState(GROUP, QUEUE, 1, 1, STATE).get(5, TimeUnit.SECONDS);
         assertEquals(Errors.NON_EMPTY_GROUP, coordinator.deleteGroup(GROUP).get(5, TimeUnit.SECONDS));
         heartbeat("m1", -1);
         assertEquals(Errors.NONE, coordinator.deleteGroup(GROUP).get(5, TimeUnit.SECONDS));
 
         coordinator.close();
         coordinator = started();
-        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.readShareState(GROUP, QUEUE, 1).get(5, TimeUnit.SECONDS)
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, coordinator.readShareState(GROUP, QUEUE, 1, 1).get(5, TimeUnit.SECONDS)
                 .error(), "neither the group nor its states came back");
     }
 
@@ -164,7 +166,7 @@ class ShareGroupCoordinatorTest {
 
         coordinator.close();
         coordinator = started();
-        assertEquals(new SharePartition.State(42, List.of()), coordinator.readShareState(GROUP, QUEUE, 0)
+        assertEquals(new SharePartition.State(42, List.of()), coordinator.readShareState(GROUP, QUEUE, 0, 1)
                 .get(5, TimeUnit.SECONDS).state(), "the next leader starts there, nothing in flight");
 
         heartbeat("m1", 0);
@@ -172,7 +174,7 @@ class ShareGroupCoordinatorTest {
                 .get(5, TimeUnit.SECONDS);
         assertEquals("NON_EMPTY_GROUP " + Errors.NON_EMPTY_GROUP.message(),
                 refused.error().name() + " " + refused.message(), "not while a member is in");
-        assertEquals(new SharePartition.State(42, List.of()), coordinator.readShareState(GROUP, QUEUE, 0)
+        assertEquals(new SharePartition.State(42, List.of()), coordinator.readShareState(GROUP, QUEUE, 0, 1)
                 .get(5, TimeUnit.SECONDS).state(), "a refused alteration changes nothing");
     }
 
@@ -184,8 +186,8 @@ class ShareGroupCoordinatorTest {
         assertEquals("GROUP_ID_NOT_FOUND Group sg not found.", none.error().name() + " " + none.message());
 
         heartbeat("m1", 0);
-        coordinator.writeShareState(GROUP, QUEUE, 0, STATE).get(5, TimeUnit.SECONDS);
-        coordinator.writeShareState(GROUP, QUEUE, 1, STATE).get(5, TimeUnit.SECONDS);
+        coordinator.writeShareState(GROUP, QUEUE, 0, 1, STATE).get(5, TimeUnit.SECONDS);
+        coordinator.writeShareState(GROUP, QUEUE, 1, 1, STATE).get(5, TimeUnit.SECONDS);
         assertEquals(Errors.NON_EMPTY_GROUP, coordinator.deleteShareStates(GROUP, Set.of(QUEUE))
                 .get(5, TimeUnit.SECONDS).error());
         heartbeat("m1", -1);
@@ -239,5 +241,26 @@ class ShareGroupCoordinatorTest {
         clock.advanceMillis(4_000);
         coordinator.tick().get(5, TimeUnit.SECONDS);
         assertEquals("Empty", describe().groupState(), "removed once silent for the group's share.session.timeout.ms");
+    }
+
+    @Test
+    void aLeaderOfAnOlderEpochIsFencedOnceANewerOneReadTheState() throws Exception {
+        heartbeat("m1", 0);
+        assertEquals(Errors.NONE, coordinator.writeShareState(GROUP, QUEUE, 0, 3, STATE).get(5, TimeUnit.SECONDS));
+        assertEquals(Errors.NONE, coordinator.readShareState(GROUP, QUEUE, 0, 4).get(5, TimeUnit.SECONDS).error(),
+                "the partition's new leader, at epoch 4, reads it");
+        SharePartition.State stale = new SharePartition.State(9, List.of());
+        assertEquals(Errors.FENCED_LEADER_EPOCH, coordinator.writeShareState(GROUP, QUEUE, 0, 3, stale)
+                .get(5, TimeUnit.SECONDS), "the leader at epoch 3 lost the partition");
+        assertEquals(Errors.FENCED_LEADER_EPOCH, coordinator.readShareState(GROUP, QUEUE, 0, 3)
+                .get(5, TimeUnit.SECONDS).error());
+
+        coordinator.close();
+        coordinator = started();
+        assertEquals(STATE, coordinator.readShareState(GROUP, QUEUE, 0, 4).get(5, TimeUnit.SECONDS).state(),
+                "the stale state was never written");
+        assertEquals(Errors.FENCED_LEADER_EPOCH, coordinator.writeShareState(GROUP, QUEUE, 0, 3, stale)
+                .get(5, TimeUnit.SECONDS), "the fence is in the log: a coordinator taking over keeps it");
+        assertEquals(Errors.NONE, coordinator.writeShareState(GROUP, QUEUE, 0, 4, stale).get(5, TimeUnit.SECONDS));
     }
 }

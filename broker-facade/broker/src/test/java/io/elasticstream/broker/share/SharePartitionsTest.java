@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
@@ -26,20 +27,25 @@ class SharePartitionsTest {
     private static final TopicIdPartition P0 = new TopicIdPartition(new Uuid(1, 1), 0, "queue");
     private static final SharePartitions.Key KEY = new SharePartitions.Key("g", P0);
     private static final SharePartition.Limits LIMITS = new SharePartition.Limits(3, 1_000, 100);
+    private static final int LEADER_EPOCH = 6;
 
     /** A store holding one state; writes wait for {@link #complete}. */
     private static final class Store implements SharePartitions.StateStore {
         SharePartition.State stored;
         final List<SharePartition.State> writes = new ArrayList<>();
         final List<CompletableFuture<Void>> pending = new ArrayList<>();
+        final List<Integer> epochs = new ArrayList<>();
 
         @Override
-        public CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition) {
+        public CompletableFuture<Optional<SharePartition.State>> read(String groupId, TopicIdPartition partition,
+                                                                      int leaderEpoch) {
             return CompletableFuture.completedFuture(Optional.ofNullable(stored));
         }
 
         @Override
-        public CompletableFuture<Void> write(String groupId, TopicIdPartition partition, SharePartition.State state) {
+        public CompletableFuture<Void> write(String groupId, TopicIdPartition partition, int leaderEpoch,
+                                             SharePartition.State state) {
+            epochs.add(leaderEpoch);
             writes.add(state);
             CompletableFuture<Void> f = new CompletableFuture<>();
             pending.add(f);
@@ -61,7 +67,7 @@ class SharePartitionsTest {
     private final SharePartitions shares = new SharePartitions(clock, store);
 
     private SharePartition open(long start) {
-        return shares.open(KEY, () -> CompletableFuture.completedFuture(new SharePartitions.Opening(start, LIMITS)))
+        return shares.open(KEY, () -> CompletableFuture.completedFuture(new SharePartitions.Opening(start, LIMITS, LEADER_EPOCH)))
                 .join();
     }
 
@@ -97,6 +103,17 @@ class SharePartitionsTest {
         store.complete(1, null);
         assertEquals(Errors.NONE, next.join());
         assertEquals(2, store.stored.startOffset(), "the write after the failure held both");
+    }
+
+    @Test
+    void aFencedWriteAnswersItsAcknowledgementsNotLeaderAndDropsTheSharePartition() {
+        SharePartition p = open(0);
+        shares.acquire(p, "m1", List.of(0L), 10);
+        CompletableFuture<Errors> accepted = ack(0, 0, AcknowledgeType.ACCEPT);
+        assertEquals(List.of(LEADER_EPOCH), store.epochs, "written at this broker's leader epoch");
+        store.complete(0, new FencedLeaderEpochException("a newer leader read the state"));
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, accepted.join(), "the consumer looks for the new leader");
+        assertEquals(0, shares.size(), "what this broker held is stale");
     }
 
     @Test
