@@ -151,22 +151,21 @@ final class ConsumerGroupProtocol {
         if (pe != Errors.NONE) {
             return CompletableFuture.completedFuture(error(pe, null));
         }
-        ConsumerGroup g = null;
         try {
             if (topics == null) {
                 return CompletableFuture.completedFuture(error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null));
             }
             if (req.memberEpoch() < 0) {
-                g = groupFor(req.groupId(), false, "Group " + req.groupId() + " not found.");
+                ConsumerGroup g = groupFor(req.groupId(), false, "Group " + req.groupId() + " not found.");
                 return persisted(g, leave(g, req));
             }
             checkRegex(req.subscribedTopicRegex());
-            g = groupFor(req.groupId(), req.memberEpoch() == 0, "Consumer group " + req.groupId() + " not found.");
-            return persisted(g, heartbeat(g, req, clientId, clientHost));
+            ConsumerGroup g = groupFor(req.groupId(), req.memberEpoch() == 0,
+                    "Consumer group " + req.groupId() + " not found.");
+            ConsumerGroupHeartbeatResponseData response = heartbeat(g, req, clientId, clientHost);
+            conversions.register(g); // a classic group it converts is replaced once the join is accepted
+            return persisted(g, response);
         } catch (Refusal r) {
-            if (g != null) {
-                persist(g); // a refused join still leaves the group converted from a classic group, if it was
-            }
             return CompletableFuture.completedFuture(error(r.error, r.getMessage()));
         }
     }
@@ -190,7 +189,7 @@ final class ConsumerGroupProtocol {
     }
 
     /** Writes what a timer or a topic change did to the group; a failed write gives the partition up. */
-    void persist(ConsumerGroup g) {
+    private void persist(ConsumerGroup g) {
         List<KeyedRecordLog.Entry> changes = g.changes();
         if (!changes.isEmpty()) {
             partitions.append(g, changes);

@@ -58,8 +58,11 @@ final class GroupConversions {
     // ---------------------------------------------------------------- upgrade
 
     /**
-     * The consumer group that replaces the classic group {@code c} (which has members), registered in its place;
-     * a {@link ConsumerGroupProtocol.Refusal} (GROUP_ID_NOT_FOUND, Kafka's message) when it may not be converted.
+     * The consumer group that is to replace the classic group {@code c} (which has members), or a
+     * {@link ConsumerGroupProtocol.Refusal} (GROUP_ID_NOT_FOUND, Kafka's message) when it may not be converted.
+     * The classic members' waiting requests are answered REBALANCE_IN_PROGRESS at once; the consumer group takes
+     * the classic group's place only when the join that converts it is accepted ({@link #register}): as in Kafka,
+     * a refused join leaves the classic group as it was.
      */
     ConsumerGroup toConsumerGroup(ClassicGroup c, TopicImage topics) {
         String cannot = "Cannot upgrade classic group " + c.groupId + " to consumer group because ";
@@ -86,12 +89,18 @@ final class GroupConversions {
             cm.completeJoin(ClassicResponses.joinError(cm.memberId, Errors.REBALANCE_IN_PROGRESS));
             cm.completeSync(ClassicResponses.syncError(Errors.REBALANCE_IN_PROGRESS));
         }
-        c.unload();
         g.conversionRecords.add(new KeyedRecordLog.Entry(GroupRecords.groupKey(c.groupId), null));
-        groups.replace(g);
-        LOG.info("Group {}: classic group at generation {} with {} members converted to a consumer group",
-                g.groupId, c.generationId, g.members.size());
         return g;
+    }
+
+    /** {@code g}, made by {@link #toConsumerGroup}, takes the place of the classic group it converts. */
+    void register(ConsumerGroup g) {
+        if (groups.get(g.groupId) instanceof ClassicGroup c) {
+            c.unload();
+            groups.replace(g);
+            LOG.info("Group {}: classic group at generation {} with {} members converted to a consumer group",
+                    g.groupId, c.generationId, c.members.size());
+        }
     }
 
     /** Kafka's {@code ConsumerGroup.fromClassicGroup} for one member. */

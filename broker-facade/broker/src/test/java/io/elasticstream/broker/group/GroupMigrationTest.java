@@ -165,6 +165,19 @@ class GroupMigrationTest {
                 + "embedded protocol.", r.errorMessage());
     }
 
+    @Test
+    void aJoinRefusedAfterTheConversionLeavesTheClassicGroupAsItWas() throws Exception {
+        coordinator.close();
+        start(new ConsumerGroupConfig(45_000, 5_000, 2, List.of("uniform"), ConsumerGroupMigrationPolicy.BIDIRECTIONAL));
+        List<String> classic = stableClassicGroup(Set.of(0, 1), Set.of(2, 3));
+        ConsumerGroupHeartbeatResponseData r = consumerJoin("c");
+        assertEquals(Errors.GROUP_MAX_SIZE_REACHED.code(), r.errorCode(), "two members fit, the third does not");
+        assertEquals("Stable", describeClassic().groupState(), "still the classic group");
+        assertEquals(Errors.NONE, heartbeat(classic.getFirst(), 1));
+        restart(ConsumerGroupMigrationPolicy.BIDIRECTIONAL);
+        assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), describe().errorCode(), "nothing of a consumer group was written");
+    }
+
     // ---------------------------------------------------------------- classic members joining a consumer group
 
     @Test
@@ -285,8 +298,11 @@ class GroupMigrationTest {
     // ---------------------------------------------------------------- helpers
 
     private void start(ConsumerGroupMigrationPolicy policy) throws Exception {
-        coordinator = new GroupCoordinator(config, ConsumerGroupConfig.defaults().withMigrationPolicy(policy),
-                log.asPartitions(), clock);
+        start(ConsumerGroupConfig.defaults().withMigrationPolicy(policy));
+    }
+
+    private void start(ConsumerGroupConfig consumerConfig) throws Exception {
+        coordinator = new GroupCoordinator(config, consumerConfig, log.asPartitions(), clock);
         coordinator.updateTopics(TopicImage.of(List.of(new TopicImage.Topic(ORDERS, "orders", 4))))
                 .get(5, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
