@@ -76,12 +76,14 @@ final class ClassicGroupProtocol {
 
     /**
      * A classic group just converted from a consumer group ({@link GroupConversions}): its members hold the
-     * assignments they had there, and all rejoin in a rebalance, as in Kafka.
+     * assignments they had there, their sessions start, and with {@code rebalance} they all rejoin, as in Kafka.
      */
-    void rebalanceConverted(ClassicGroup g) {
+    void converted(ClassicGroup g, boolean rebalance) {
         long now = clock.monotonicMillis();
         g.members.values().forEach(m -> m.sessionDeadlineMs = now + m.sessionTimeoutMs);
-        prepareRebalance(g, "converted from a consumer group");
+        if (rebalance) {
+            prepareRebalance(g, "converted from a consumer group");
+        }
     }
 
     private static <T> CompletableFuture<T> done(T value) {

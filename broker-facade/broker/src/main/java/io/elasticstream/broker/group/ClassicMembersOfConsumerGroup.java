@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
@@ -136,7 +137,9 @@ final class ClassicMembersOfConsumerGroup {
         }
 
         long now = clock.monotonicMillis();
+        ConsumerGroupMember existing = req.groupInstanceId() == null ? null : g.staticMember(req.groupInstanceId());
         ConsumerGroupMember member = memberFor(g, memberId, req.groupInstanceId(), unknown);
+        boolean replaced = existing != null && existing != member;
         boolean isNew = !g.members.containsKey(member.memberId);
         List<String> topics = List.copyOf(new TreeSet<>(subscription.topics()));
         boolean subscriptionChanged = !topics.equals(member.subscribedTopicNames);
@@ -159,6 +162,10 @@ final class ClassicMembersOfConsumerGroup {
                 .setMemberId(member.memberId).setGenerationId(member.memberEpoch)
                 .setProtocolType(ConsumerProtocol.PROTOCOL_TYPE).setProtocolName(member.classic.protocolName())
                 .setLeader("");
+        if (replaced) {
+            // it may have replaced the last member using the consumer protocol: then the group is classic again
+            consumer.conversions().maybeToClassicGroup(g, Set.of(), consumer.topics(), false);
+        }
         return consumer.persisted(g, response, ClassicResponses.joinError(member.memberId, Errors.NOT_COORDINATOR));
     }
 

@@ -91,6 +91,10 @@ final class ConsumerGroupProtocol {
         return config;
     }
 
+    GroupConversions conversions() {
+        return conversions;
+    }
+
     /** The last topic image, or null before the first. */
     TopicImage topics() {
         return topics;
@@ -459,7 +463,7 @@ final class ConsumerGroupProtocol {
     void removeMembers(ConsumerGroup g, List<ConsumerGroupMember> gone) {
         Set<String> ids = new HashSet<>();
         gone.forEach(m -> ids.add(m.memberId));
-        if (conversions.maybeToClassicGroup(g, ids, topics)) {
+        if (conversions.maybeToClassicGroup(g, ids, topics, true)) {
             return;
         }
         gone.forEach(g::remove);

@@ -146,9 +146,11 @@ final class GroupConversions {
 
     /**
      * Converts {@code g} back to a classic group if, once {@code leaving} are gone, it has only members speaking the
-     * classic protocol and Kafka's other conditions hold; whether it did. The classic group then rebalances.
+     * classic protocol and Kafka's other conditions hold; whether it did. The classic group then rebalances, unless
+     * {@code rebalance} is false: a static classic member just took the place of the last member using the
+     * consumer protocol, and every member keeps its assignment (as Kafka).
      */
-    boolean maybeToClassicGroup(ConsumerGroup g, Set<String> leaving, TopicImage topics) {
+    boolean maybeToClassicGroup(ConsumerGroup g, Set<String> leaving, TopicImage topics, boolean rebalance) {
         int remaining = (int) g.members.keySet().stream().filter(id -> !leaving.contains(id)).count();
         if (!g.allUseClassicProtocolExcept(leaving) || remaining == 0) {
             return false;
@@ -189,7 +191,7 @@ final class GroupConversions {
         groups.replace(c);
         LOG.info("Group {}: consumer group at epoch {} converted to a classic group with {} members", g.groupId,
                 g.groupEpoch, c.members.size());
-        classic.rebalanceConverted(c);
+        classic.converted(c, rebalance);
         return true;
     }
 

@@ -253,6 +253,22 @@ class GroupMigrationTest {
     }
 
     @Test
+    void aStaticClassicMemberTakingThePlaceOfTheLastConsumerProtocolMemberMakesTheGroupClassicWithoutARebalance()
+            throws Exception {
+        heartbeat(consumerRequest("c", 0).setInstanceId("instance").setRebalanceTimeoutMs(REBALANCE_MS)
+                .setSubscribedTopicNames(List.of("orders")).setTopicPartitions(List.of()));
+        int epoch = describe().groupEpoch();
+        JoinGroupResponseData j = coordinator.joinGroup(joinRequest("", Set.of()).setGroupInstanceId("instance"),
+                (short) 9, "classic", "/127.0.0.1").get(5, TimeUnit.SECONDS);
+        assertEquals(Errors.NONE.code(), j.errorCode());
+        assertEquals(epoch, j.generationId(), "it takes the place and the epoch of the member it replaces");
+        assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), describe().errorCode(), "no consumer group any more");
+        assertEquals("Stable", describeClassic().groupState(), "no rebalance: every member keeps its assignment");
+        assertEquals(Set.of(0, 1, 2, 3), syncedPartitions(j.memberId(), epoch));
+        assertEquals(Errors.NONE, heartbeat(j.memberId(), epoch));
+    }
+
+    @Test
     void aClassicLeaveOfTheLastClassicMemberLeavesTheConsumerProtocolMembers() throws Exception {
         consumerJoin("c");
         String a = classicJoin("", Set.of()).get(5, TimeUnit.SECONDS).memberId();
