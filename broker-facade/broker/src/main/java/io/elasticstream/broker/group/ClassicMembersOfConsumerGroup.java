@@ -52,14 +52,17 @@ final class ClassicMembersOfConsumerGroup {
 
     private final GroupConfig groupConfig;
     private final ConsumerGroupProtocol consumer;
+    private final GroupConversions conversions;
     private final GroupStore groups;
     private final CoordinatorPartitions partitions;
     private final Clock clock;
 
-    ClassicMembersOfConsumerGroup(GroupConfig groupConfig, ConsumerGroupProtocol consumer, GroupStore groups,
-                                  CoordinatorPartitions partitions, Clock clock) {
+    ClassicMembersOfConsumerGroup(GroupConfig groupConfig, ConsumerGroupProtocol consumer,
+                                  GroupConversions conversions, GroupStore groups, CoordinatorPartitions partitions,
+                                  Clock clock) {
         this.groupConfig = groupConfig;
         this.consumer = consumer;
+        this.conversions = conversions;
         this.groups = groups;
         this.partitions = partitions;
         this.clock = clock;
@@ -164,7 +167,7 @@ final class ClassicMembersOfConsumerGroup {
                 .setLeader("");
         if (replaced) {
             // it may have replaced the last member using the consumer protocol: then the group is classic again
-            consumer.conversions().maybeToClassicGroup(g, Set.of(), consumer.topics(), false);
+            conversions.maybeToClassicGroup(g, Set.of(), consumer.topics(), false);
         }
         return consumer.persisted(g, response, ClassicResponses.joinError(member.memberId, Errors.NOT_COORDINATOR));
     }

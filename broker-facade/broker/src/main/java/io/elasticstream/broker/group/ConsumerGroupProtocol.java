@@ -70,10 +70,6 @@ final class ConsumerGroupProtocol {
             super(message, null, false, false);
             this.error = error;
         }
-
-        Errors error() {
-            return error;
-        }
     }
 
     ConsumerGroupProtocol(ConsumerGroupConfig config, GroupStore groups, CoordinatorPartitions partitions, Clock clock,
@@ -89,10 +85,6 @@ final class ConsumerGroupProtocol {
 
     ConsumerGroupConfig config() {
         return config;
-    }
-
-    GroupConversions conversions() {
-        return conversions;
     }
 
     /** The last topic image, or null before the first. */
@@ -161,29 +153,23 @@ final class ConsumerGroupProtocol {
             }
             if (req.memberEpoch() < 0) {
                 ConsumerGroup g = groupFor(req.groupId(), false, "Group " + req.groupId() + " not found.");
-                return persisted(g, leave(g, req));
+                return persisted(g, leave(g, req), error(Errors.NOT_COORDINATOR, null));
             }
             checkRegex(req.subscribedTopicRegex());
             ConsumerGroup g = groupFor(req.groupId(), req.memberEpoch() == 0,
                     "Consumer group " + req.groupId() + " not found.");
             ConsumerGroupHeartbeatResponseData response = heartbeat(g, req, clientId, clientHost);
             conversions.register(g); // a classic group it converts is replaced once the join is accepted
-            return persisted(g, response);
+            return persisted(g, response, error(Errors.NOT_COORDINATOR, null));
         } catch (Refusal r) {
             return CompletableFuture.completedFuture(error(r.error, r.getMessage()));
         }
     }
 
     /**
-     * Writes what changed in the group, then answers {@code response} (NOT_COORDINATOR if the write failed:
-     * the partition is given up, and the client finds the coordinator again).
+     * Writes what changed in the group, then answers {@code response}, or {@code failed} if the write failed (the
+     * partition is given up, and the client finds the coordinator again).
      */
-    private CompletableFuture<ConsumerGroupHeartbeatResponseData> persisted(ConsumerGroup g,
-                                                                            ConsumerGroupHeartbeatResponseData response) {
-        return persisted(g, response, error(Errors.NOT_COORDINATOR, null));
-    }
-
-    /** Writes what changed in the group, then answers {@code response}, or {@code failed} if the write failed. */
     <T> CompletableFuture<T> persisted(ConsumerGroup g, T response, T failed) {
         List<KeyedRecordLog.Entry> changes = g.changes();
         if (changes.isEmpty()) {

@@ -104,7 +104,8 @@ public final class GroupCoordinator implements AutoCloseable {
         this.classic = new ClassicGroupProtocol(config, groups, partitions, clock, owner);
         GroupConversions conversions = new GroupConversions(config, consumerConfig, groups, classic, clock);
         this.consumer = new ConsumerGroupProtocol(consumerConfig, groups, partitions, clock, owner, conversions);
-        this.classicMembers = new ClassicMembersOfConsumerGroup(config, consumer, groups, partitions, clock);
+        this.classicMembers = new ClassicMembersOfConsumerGroup(config, consumer, conversions, groups, partitions,
+                clock);
         this.share = new ShareGroupProtocol(groups, partitions, clock, owner, consumer::topics);
         this.offsets = new OffsetStore(config, groups, partitions, clock, owner);
     }
