@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code bidirectional}, the default), with Kafka 4.4's Java consumers while a producer runs: a classic group of
  * three members is restarted member by member with {@code group.protocol=consumer} (the first one converts the
  * group in place), then back with {@code group.protocol=classic} (the last consumer-protocol member leaving
- * converts it back). Every record is processed exactly once, by committed offsets: each member commits after
+ * converts it back). Each restart closes a member, waits for the group to settle without it, starts its
+ * successor and waits for the group to settle with it. Every record is processed exactly once, by committed offsets: each member commits after
  * every batch and when partitions are revoked, and a member closed cleanly commits.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -60,14 +61,19 @@ class GroupProtocolMigrationTest {
         awaitStable(bootstrap, group, GroupType.CLASSIC, members, seen);
 
         for (int i = 0; i < MEMBERS; i++) {
-            replace(members, stopped, i, member(bootstrap, group, topic, GroupProtocol.CONSUMER, seen));
-            // converted at the first consumer-protocol join
+            stop(members, stopped, i);
+            awaitStable(bootstrap, group, i == 0 ? GroupType.CLASSIC : GroupType.CONSUMER, members, seen);
+            // the first consumer-protocol member converts the group in place
+            members.add(i, member(bootstrap, group, topic, GroupProtocol.CONSUMER, seen));
             awaitStable(bootstrap, group, GroupType.CONSUMER, members, seen);
         }
         for (int i = 0; i < MEMBERS; i++) {
-            replace(members, stopped, i, member(bootstrap, group, topic, GroupProtocol.CLASSIC, seen));
-            // converted back when the last consumer-protocol member leaves
-            awaitStable(bootstrap, group, i < MEMBERS - 1 ? GroupType.CONSUMER : GroupType.CLASSIC, members, seen);
+            stop(members, stopped, i);
+            // the last consumer-protocol member leaving converts it back
+            GroupType type = i == MEMBERS - 1 ? GroupType.CLASSIC : GroupType.CONSUMER;
+            awaitStable(bootstrap, group, type, members, seen);
+            members.add(i, member(bootstrap, group, topic, GroupProtocol.CLASSIC, seen));
+            awaitStable(bootstrap, group, type, members, seen);
         }
 
         producing.set(false);
@@ -93,31 +99,31 @@ class GroupProtocolMigrationTest {
         return new ConsumerProtocolClients.Member(bootstrap, group, topic, null, protocol, seen).start();
     }
 
-    /** Stops member {@code i} (it commits and leaves), then puts {@code next} in its place. */
-    private static void replace(List<ConsumerProtocolClients.Member> members, List<ConsumerProtocolClients.Member> stopped,
-                                int i, ConsumerProtocolClients.Member next) throws InterruptedException {
-        ConsumerProtocolClients.Member old = members.get(i);
+    /** Stops member {@code i}: it commits and leaves. */
+    private static void stop(List<ConsumerProtocolClients.Member> members, List<ConsumerProtocolClients.Member> stopped,
+                             int i) throws InterruptedException {
+        ConsumerProtocolClients.Member old = members.remove(i);
         old.stop();
         stopped.add(old);
-        members.set(i, next);
     }
 
     /**
-     * Waits until the group is a Stable group of {@code type} with {@code members}, each owning its share of the
-     * partitions, and they consume.
+     * Waits until the group is a Stable group of {@code type} with {@code members}, which own every partition
+     * between them, each some, and they consume.
      */
     private static void awaitStable(String bootstrap, String group, GroupType type,
                                     List<ConsumerProtocolClients.Member> members, Map<String, Integer> seen) {
         ConsumerGroupDescription[] last = new ConsumerGroupDescription[1];
         try {
             await(() -> {
-                if (members.stream().anyMatch(m -> m.owned.size() != PARTITIONS / MEMBERS)) {
+                if (members.stream().anyMatch(m -> m.owned.isEmpty())
+                        || members.stream().mapToInt(m -> m.owned.size()).sum() != PARTITIONS) {
                     return false;
                 }
                 last[0] = describe(bootstrap, group);
                 return last[0].type() == type && last[0].groupState() == GroupState.STABLE
-                        && last[0].members().size() == MEMBERS;
-            }, MEMBERS + " members of a stable " + type + " group, each with its partitions");
+                        && last[0].members().size() == members.size();
+            }, members.size() + " members of a stable " + type + " group, owning every partition");
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; last described: " + last[0], e);
         }
