@@ -112,6 +112,21 @@ class GroupMigrationTest {
     }
 
     @Test
+    void aClassicMemberToldToRejoinThatDoesNotIsRemovedAfterItsRebalanceTimeout() throws Exception {
+        List<String> classic = stableClassicGroup(Set.of(0, 1), Set.of(2, 3));
+        String a = classic.get(0);
+        consumerJoin("c");
+        for (int t = 0; t < REBALANCE_MS; t += 5_000) {
+            assertEquals(Errors.REBALANCE_IN_PROGRESS, heartbeat(a, 1), "it keeps its session, not its place");
+            heartbeat(classic.get(1), 1);
+            heartbeat("c", 2, Set.of());
+            clock.advanceMillis(5_000);
+            coordinator.tick().get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(Set.of("c"), memberTypes(describe()).keySet(), "neither classic member rejoined in time");
+    }
+
+    @Test
     void theClassicMembersWaitingToJoinOrSyncAreToldToRejoinWhenTheGroupIsConverted() throws Exception {
         List<String> classic = stableClassicGroup(Set.of(0, 1), Set.of(2, 3));
         CompletableFuture<JoinGroupResponseData> rejoin = classicJoin(classic.getFirst(), Set.of(0, 1));
