@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  *       (revoke before assign). It is answered once that is durable, with the member epoch as generation, the
  *       member's preferred protocol and no leader: the assignment is the coordinator's.
  *   <li><b>SyncGroup</b> checks the generation against the member epoch and answers the member's assignment,
- *       encoded in the {@code ConsumerProtocol} version of its subscription; REBALANCE_IN_PROGRESS when the group
- *       moved on since its JoinGroup.
+ *       encoded in the {@code ConsumerProtocol} version of its subscription; REBALANCE_IN_PROGRESS when the target
+ *       assignment moved on since its JoinGroup.
  *   <li><b>Heartbeat</b> answers REBALANCE_IN_PROGRESS while the member has to rejoin: its epoch is behind the
- *       group's, it has partitions to revoke, or partitions it waited for were released.
+ *       target assignment's, it has partitions to revoke, or partitions it waited for were released (Kafka 4.4).
  *   <li><b>LeaveGroup</b> removes the member, as a KIP-848 leave does (which may convert the group back).
  * </ul>
  * Its timeouts are the classic ones: its own session timeout from JoinGroup; a member told to rejoin must do so
@@ -223,7 +223,7 @@ final class ClassicMembersOfConsumerGroup {
                         + "'s request is not the group's.");
             }
             long now = clock.monotonicMillis();
-            if (g.groupEpoch > m.memberEpoch && m.state != ConsumerGroupMember.State.UNREVOKED_PARTITIONS) {
+            if (g.assignmentEpoch > m.memberEpoch && m.state != ConsumerGroupMember.State.UNREVOKED_PARTITIONS) {
                 mustRejoin(m, now);
                 throw new Refused(Errors.REBALANCE_IN_PROGRESS, "A new rebalance is triggered in group " + g.groupId
                         + " and member " + m.memberId + " should rejoin to catch up.");
@@ -245,7 +245,7 @@ final class ClassicMembersOfConsumerGroup {
             checkGeneration(m, generationId);
             long now = clock.monotonicMillis();
             m.sessionDeadlineMs = now + m.classic.sessionTimeoutMs();
-            if (m.memberEpoch < g.groupEpoch || m.state == ConsumerGroupMember.State.UNREVOKED_PARTITIONS
+            if (m.memberEpoch < g.assignmentEpoch || m.state == ConsumerGroupMember.State.UNREVOKED_PARTITIONS
                     || (m.state == ConsumerGroupMember.State.UNRELEASED_PARTITIONS && !g.waitsOnUnreleasedPartition(m))) {
                 mustRejoin(m, now);
                 return Errors.REBALANCE_IN_PROGRESS;
