@@ -81,11 +81,65 @@ final class ConsumerProtocolScenarios {
         return o;
     }
 
+    /**
+     * A running classic group upgraded online by a member using the consumer protocol, then downgraded when it
+     * leaves: ConsumerGroupDescribe of the mixed group (member types, epochs relative to the group's), what the
+     * classic DescribeGroups and ListGroups say of it, and the classic group it becomes again.
+     */
+    static Observation mixedProtocols(String bootstrap) throws Exception {
+        Observation o = new Observation(bootstrap);
+        String group = "diff-kip848-mixed";
+        String topic = group + "-topic";
+        try (Admin admin = admin(bootstrap)) {
+            createTopic(admin, topic, PARTITIONS, Map.of());
+            try (KafkaConsumer<byte[], byte[]> a = member(bootstrap, group, "member-a-classic", "classic")) {
+                a.subscribe(List.of(topic));
+                awaitAssignments(List.of(a));
+                o.put("classic.describe", classicDescription(admin, group));
+                try (KafkaConsumer<byte[], byte[]> b = member(bootstrap, group, "member-b-consumer", "consumer")) {
+                    b.subscribe(List.of(topic));
+                    awaitAssignments(List.of(a, b));
+                    ConsumerGroupDescription d = settled(admin, group);
+                    int epoch = d.groupEpoch().orElse(-1);
+                    o.put("mixed.describe", "state=" + d.groupState() + " type=" + d.type() + " assignor="
+                            + d.partitionAssignor() + " targetAssignmentEpoch="
+                            + d.targetAssignmentEpoch().map(e -> "group" + (e - epoch)).orElse("none"));
+                    List<MemberDescription> members = new ArrayList<>(d.members());
+                    members.sort(Comparator.comparing(MemberDescription::clientId));
+                    o.put("mixed.members", members.stream().map(m -> m.clientId() + " owns="
+                            + m.assignment().topicPartitions().size() + " target="
+                            + m.targetAssignment().map(t -> t.topicPartitions().size()).orElse(-1) + " epoch="
+                            + m.memberEpoch().map(e -> "group" + (e - epoch)).orElse("none") + " upgraded="
+                            + m.upgraded()).toList());
+                    o.outcome("mixed.classicDescribe", () -> classicDescription(admin, group));
+                    o.put("mixed.listed", listed(admin, new ListGroupsOptions()));
+                }
+                awaitAssignments(List.of(a));
+                o.put("downgraded.classicDescribe", classicDescription(admin, group));
+                o.put("downgraded.type", settled(admin, group).type().toString());
+                o.put("downgraded.listed", listed(admin, new ListGroupsOptions()));
+            }
+        }
+        return o;
+    }
+
+    private static String classicDescription(Admin admin, String group) throws Exception {
+        var d = get(admin.describeClassicGroups(List.of(group)).describedGroups().get(group));
+        return d.state() + " protocol=" + d.protocol() + " assignor=" + d.protocolData() + " members="
+                + d.members().stream().map(m -> m.clientId() + ":" + m.assignment().topicPartitions().size())
+                .sorted().toList();
+    }
+
     private static KafkaConsumer<byte[], byte[]> member(String bootstrap, String group, String clientId) {
+        return member(bootstrap, group, clientId, "consumer");
+    }
+
+    private static KafkaConsumer<byte[], byte[]> member(String bootstrap, String group, String clientId,
+                                                        String protocol) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return new KafkaConsumer<>(Clients.consumerConfig(bootstrap, config));

@@ -46,6 +46,7 @@ public final class DifferentialScenarios {
             new Scenario("deleteGroup", GroupScenarios::deleteGroup),
             new Scenario("offsetsOfUnknownTopic", GroupScenarios::offsetsOfUnknownTopic),
             new Scenario("consumerProtocolGroup", ConsumerProtocolScenarios::twoMembers),
+            new Scenario("mixedProtocolGroup", ConsumerProtocolScenarios::mixedProtocols),
             new Scenario("groupApiVersions", ConsumerProtocolRawScenarios::groupApiVersions),
             new Scenario("consumerGroupHeartbeatErrors", ConsumerProtocolRawScenarios::heartbeatErrors),
             new Scenario("shareGroupHeartbeats", ShareGroupRawScenarios::heartbeats),

@@ -2,6 +2,7 @@ package io.elasticstream.broker.group;
 
 import io.elasticstream.broker.group.GroupCoordinator.LeaveResult;
 import io.elasticstream.broker.partition.KeyedRecordLog;
+import io.elasticstream.common.Checks;
 import io.elasticstream.common.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,10 +50,40 @@ final class ClassicGroupProtocol {
     }
 
     private CompletableFuture<Void> persist(ClassicGroup g) {
+        return partitions.append(g, List.of(record(g, clock.epochMillis())));
+    }
+
+    /** The record of the group's current generation. */
+    static KeyedRecordLog.Entry record(ClassicGroup g, long nowMs) {
         GroupRecords.GroupValue v = new GroupRecords.GroupValue(g.protocolType, g.generationId, g.protocolName,
-                g.leaderId, clock.epochMillis());
-        return partitions.append(g, List.of(new KeyedRecordLog.Entry(GroupRecords.groupKey(g.groupId),
-                GroupRecords.groupValue(v))));
+                g.leaderId, nowMs);
+        return new KeyedRecordLog.Entry(GroupRecords.groupKey(g.groupId), GroupRecords.groupValue(v));
+    }
+
+    /**
+     * Kafka's checks of a JoinGroup before the group is looked at, whatever kind of group it reaches: NONE, or the
+     * error to answer.
+     */
+    static Errors invalidJoin(JoinGroupRequestData req, GroupConfig config) {
+        if (req.groupId() == null || req.groupId().isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        if (req.sessionTimeoutMs() < config.minSessionTimeoutMs() || req.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
+            return Errors.INVALID_SESSION_TIMEOUT;
+        }
+        return Errors.NONE;
+    }
+
+    /**
+     * A classic group just converted from a consumer group ({@link GroupConversions}): its members hold the
+     * assignments they had there, their sessions start, and with {@code rebalance} they all rejoin, as in Kafka.
+     */
+    void converted(ClassicGroup g, boolean rebalance) {
+        long now = clock.monotonicMillis();
+        g.members.values().forEach(m -> m.sessionDeadlineMs = now + m.sessionTimeoutMs);
+        if (rebalance) {
+            prepareRebalance(g, "converted from a consumer group");
+        }
     }
 
     private static <T> CompletableFuture<T> done(T value) {
@@ -63,21 +94,21 @@ final class ClassicGroupProtocol {
                                                   String clientHost) {
         String groupId = req.groupId();
         String memberId = req.memberId();
-        if (groupId == null || groupId.isEmpty()) {
-            return done(ClassicResponses.joinError(memberId, Errors.INVALID_GROUP_ID));
+        Errors invalid = invalidJoin(req, config);
+        if (invalid == Errors.INVALID_GROUP_ID) {
+            return done(ClassicResponses.joinError(memberId, invalid));
         }
         Errors pe = partitions.check(groupId);
         if (pe != Errors.NONE) {
             return done(ClassicResponses.joinError(memberId, pe));
         }
-        if (req.sessionTimeoutMs() < config.minSessionTimeoutMs() || req.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            return done(ClassicResponses.joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
+        if (invalid != Errors.NONE) {
+            return done(ClassicResponses.joinError(memberId, invalid));
         }
         boolean unknown = memberId.isEmpty();
         if (groups.get(groupId) instanceof ConsumerGroup c && !c.isDead()) {
-            if (!c.isEmpty()) {
-                return done(ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
-            }
+            Checks.state(c.isEmpty(), "group %s: a JoinGroup for a consumer group with members is %s's",
+                    groupId, ClassicMembersOfConsumerGroup.class.getSimpleName());
             // an empty consumer group becomes a classic group again, keeping its offsets (as Kafka does)
             groups.downgrade(c);
             partitions.append(c, List.of(new KeyedRecordLog.Entry(ConsumerGroupRecords.groupKey(groupId), null)));

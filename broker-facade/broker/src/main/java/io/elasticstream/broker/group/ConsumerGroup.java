@@ -44,6 +44,11 @@ final class ConsumerGroup extends Group {
     final Map<String, ConsumerGroupRecords.MemberValue> writtenMembers = new HashMap<>();
     /** Loaded from the log: its subscriptions are resolved again against the first topic image, without a bump. */
     boolean subscriptionsStale;
+    /**
+     * Records of a protocol conversion ({@link GroupConversions}) to write before anything else: the tombstone of
+     * the classic group it replaced, or, once it was converted back, its own tombstones and the classic group's.
+     */
+    final List<KeyedRecordLog.Entry> conversionRecords = new ArrayList<>();
     private boolean dead;
 
     ConsumerGroup(String groupId, int partition, GroupOffsets offsets) {
@@ -103,11 +108,14 @@ final class ConsumerGroup extends Group {
         if (m == null) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        if (!transactional && apiVersion < 9) {
+        if (!transactional && apiVersion < 9 && !m.usesClassicProtocol()) {
             return Errors.UNSUPPORTED_VERSION;
         }
         // an older epoch is checked partition by partition (KIP-1251), a newer one is no epoch of this member
-        return memberEpoch > m.memberEpoch ? Errors.STALE_MEMBER_EPOCH : Errors.NONE;
+        if (memberEpoch > m.memberEpoch) {
+            return m.usesClassicProtocol() ? Errors.ILLEGAL_GENERATION : Errors.STALE_MEMBER_EPOCH;
+        }
+        return Errors.NONE;
     }
 
     @Override
@@ -167,7 +175,11 @@ final class ConsumerGroup extends Group {
 
     /** The records that bring the log up to this group's state (written members, epochs), remembered as written. */
     List<KeyedRecordLog.Entry> changes() {
-        List<KeyedRecordLog.Entry> out = new ArrayList<>();
+        List<KeyedRecordLog.Entry> out = new ArrayList<>(conversionRecords);
+        conversionRecords.clear();
+        if (dead) {
+            return out; // unloaded, or converted back to a classic group: nothing of its own to write any more
+        }
         ConsumerGroupRecords.Epochs epochs = new ConsumerGroupRecords.Epochs(groupEpoch, assignmentEpoch);
         if (!epochs.equals(writtenEpochs)) {
             out.add(new KeyedRecordLog.Entry(ConsumerGroupRecords.groupKey(groupId),
@@ -207,6 +219,17 @@ final class ConsumerGroup extends Group {
             }
         }
         return false;
+    }
+
+    /** Whether some partition of {@code m}'s target that it does not have yet is still owned by another member. */
+    boolean waitsOnUnreleasedPartition(ConsumerGroupMember m) {
+        Assignment missing = targetAssignment.getOrDefault(m.memberId, Assignment.EMPTY).minus(m.assigned);
+        return !missing.filter((t, p) -> ownedByOther(m.memberId, t, p)).isEmpty();
+    }
+
+    /** Whether every member but those in {@code except} speaks the classic protocol. */
+    boolean allUseClassicProtocolExcept(Set<String> except) {
+        return members.values().stream().allMatch(m -> except.contains(m.memberId) || m.usesClassicProtocol());
     }
 
     void put(ConsumerGroupMember m) {

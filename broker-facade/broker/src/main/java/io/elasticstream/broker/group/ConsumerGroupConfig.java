@@ -16,8 +16,11 @@ import java.util.Map;
  * @param assignors           {@code group.consumer.assignors}: the server-side assignors by name
  *                            ({@code uniform}, {@code range}, or Kafka's class names for them); the first is
  *                            the default
+ * @param migrationPolicy     {@code group.consumer.migration.policy}: whether running groups may move between
+ *                            the classic and the consumer protocol
  */
-public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize, List<String> assignors) {
+public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize, List<String> assignors,
+                                  ConsumerGroupMigrationPolicy migrationPolicy) {
     private static final String KAFKA_ASSIGNOR_PACKAGE = "org.apache.kafka.coordinator.group.assignor.";
 
     public ConsumerGroupConfig {
@@ -29,22 +32,26 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
                     "group.consumer.assignors: unknown assignor " + a + " (supported: uniform, range)");
         }
         assignors = List.copyOf(assignors);
+        Checks.argument(migrationPolicy != null, "group.consumer.migration.policy must be set");
     }
 
     /** Kafka's defaults. */
     public static ConsumerGroupConfig defaults() {
-        return new ConsumerGroupConfig(45_000, 5_000, Integer.MAX_VALUE, List.of(UniformAssignor.NAME, RangeAssignor.NAME));
+        return new ConsumerGroupConfig(45_000, 5_000, Integer.MAX_VALUE, List.of(UniformAssignor.NAME, RangeAssignor.NAME),
+                ConsumerGroupMigrationPolicy.BIDIRECTIONAL);
     }
 
     /** Kafka's defaults, overridden by the Kafka-named settings present in {@code props}. */
     public static ConsumerGroupConfig from(Map<String, String> props) {
         ConsumerGroupConfig d = defaults();
         String assignors = props.get("group.consumer.assignors");
+        String policy = props.get("group.consumer.migration.policy");
         return new ConsumerGroupConfig(
                 GroupConfig.intProp(props, "group.consumer.session.timeout.ms", d.sessionTimeoutMs),
                 GroupConfig.intProp(props, "group.consumer.heartbeat.interval.ms", d.heartbeatIntervalMs),
                 GroupConfig.intProp(props, "group.consumer.max.size", d.maxSize),
-                assignors == null || assignors.isBlank() ? d.assignors : assignorNames(assignors));
+                assignors == null || assignors.isBlank() ? d.assignors : assignorNames(assignors),
+                policy == null || policy.isBlank() ? d.migrationPolicy : ConsumerGroupMigrationPolicy.parse(policy));
     }
 
     private static List<String> assignorNames(String list) {
@@ -63,5 +70,10 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
 
     public String defaultAssignor() {
         return assignors.getFirst();
+    }
+
+    /** The same settings with another migration policy. */
+    public ConsumerGroupConfig withMigrationPolicy(ConsumerGroupMigrationPolicy policy) {
+        return new ConsumerGroupConfig(sessionTimeoutMs, heartbeatIntervalMs, maxSize, assignors, policy);
     }
 }

@@ -33,6 +33,8 @@ final class ConsumerGroupMember {
     List<String> subscribedTopicNames = List.of();
     String subscribedTopicRegex;
     String serverAssignor;
+    /** Set on a member that speaks the classic protocol (JoinGroup, SyncGroup, Heartbeat); null otherwise. */
+    ClassicMemberMetadata classic;
 
     int memberEpoch;
     int previousMemberEpoch;
@@ -49,6 +51,10 @@ final class ConsumerGroupMember {
     long sessionDeadlineMs = -1;
     /** When an {@link State#UNREVOKED_PARTITIONS} member is fenced if it has not revoked yet; -1: none. */
     long revocationDeadlineMs = -1;
+    /** A classic member told to rejoin is removed unless its JoinGroup comes by then; -1: none. */
+    long joinDeadlineMs = -1;
+    /** A classic member answered a JoinGroup is removed unless its SyncGroup comes by then; -1: none. */
+    long syncDeadlineMs = -1;
 
     ConsumerGroupMember(String memberId) {
         this.memberId = memberId;
@@ -75,7 +81,7 @@ final class ConsumerGroupMember {
     ConsumerGroupRecords.MemberValue toValue(Assignment target) {
         return new ConsumerGroupRecords.MemberValue(instanceId, rackId, clientId, clientHost, rebalanceTimeoutMs,
                 subscribedTopicNames, subscribedTopicRegex, serverAssignor, memberEpoch, previousMemberEpoch, state,
-                assigned, pendingRevocation, target, assignmentEpochs);
+                assigned, pendingRevocation, target, assignmentEpochs, classic);
     }
 
     /** The member a replayed record describes; its deadlines start when the coordinator next ticks. */
@@ -95,7 +101,18 @@ final class ConsumerGroupMember {
         m.assigned = v.assigned();
         m.pendingRevocation = v.pendingRevocation();
         m.assignmentEpochs = v.assignmentEpochs();
+        m.classic = v.classic();
         return m;
+    }
+
+    /** Whether it speaks the classic protocol. */
+    boolean usesClassicProtocol() {
+        return classic != null;
+    }
+
+    /** Its session timeout: its own if it speaks the classic protocol, else the group's. */
+    int sessionTimeoutMs(ConsumerGroupConfig config) {
+        return classic != null ? classic.sessionTimeoutMs() : config.sessionTimeoutMs();
     }
 
     boolean hasLeftStatically() {

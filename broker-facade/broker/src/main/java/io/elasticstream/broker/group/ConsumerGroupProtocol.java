@@ -46,7 +46,8 @@ final class ConsumerGroupProtocol {
     /** ConsumerGroupHeartbeat v1+: the client generates its member id (KIP-1082). */
     static final short CLIENT_MEMBER_ID_VERSION = 1;
     static final int LEAVE_EPOCH = -1;
-    /** ConsumerGroupDescribe v1+ member type of a member using the consumer protocol. */
+    /** ConsumerGroupDescribe v1+ member types (Kafka's {@code MemberType}). */
+    private static final byte CLASSIC_MEMBER_TYPE = 0;
     private static final byte CONSUMER_MEMBER_TYPE = 1;
     private static final Set<String> INTERNAL_TOPICS = Set.of(GroupConfig.OFFSETS_TOPIC, "__transaction_state");
 
@@ -55,12 +56,13 @@ final class ConsumerGroupProtocol {
     private final CoordinatorPartitions partitions;
     private final Clock clock;
     private final Executor owner;
+    private final GroupConversions conversions;
     private final Map<String, ConsumerAssignor> assignors = new LinkedHashMap<>();
     /** The topics as last seen; null until the first image (no assignment is computed without one). */
     private volatile TopicImage topics;
 
     /** A request refused with Kafka's error and message; nothing was changed. */
-    private static final class Refusal extends RuntimeException {
+    static final class Refusal extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient Errors error;
 
@@ -71,12 +73,13 @@ final class ConsumerGroupProtocol {
     }
 
     ConsumerGroupProtocol(ConsumerGroupConfig config, GroupStore groups, CoordinatorPartitions partitions, Clock clock,
-                          Executor owner) {
+                          Executor owner, GroupConversions conversions) {
         this.config = config;
         this.groups = groups;
         this.partitions = partitions;
         this.clock = clock;
         this.owner = owner;
+        this.conversions = conversions;
         config.assignors().forEach(name -> assignors.put(name, ConsumerAssignor.named(name)));
     }
 
@@ -150,29 +153,29 @@ final class ConsumerGroupProtocol {
             }
             if (req.memberEpoch() < 0) {
                 ConsumerGroup g = groupFor(req.groupId(), false, "Group " + req.groupId() + " not found.");
-                return persisted(g, leave(g, req));
+                return persisted(g, leave(g, req), error(Errors.NOT_COORDINATOR, null));
             }
             checkRegex(req.subscribedTopicRegex());
             ConsumerGroup g = groupFor(req.groupId(), req.memberEpoch() == 0,
                     "Consumer group " + req.groupId() + " not found.");
-            return persisted(g, heartbeat(g, req, clientId, clientHost));
+            ConsumerGroupHeartbeatResponseData response = heartbeat(g, req, clientId, clientHost);
+            conversions.register(g); // a classic group it converts is replaced once the join is accepted
+            return persisted(g, response, error(Errors.NOT_COORDINATOR, null));
         } catch (Refusal r) {
             return CompletableFuture.completedFuture(error(r.error, r.getMessage()));
         }
     }
 
     /**
-     * Writes what changed in the group, then answers {@code response} (NOT_COORDINATOR if the write failed:
-     * the partition is given up, and the client finds the coordinator again).
+     * Writes what changed in the group, then answers {@code response}, or {@code failed} if the write failed (the
+     * partition is given up, and the client finds the coordinator again).
      */
-    private CompletableFuture<ConsumerGroupHeartbeatResponseData> persisted(ConsumerGroup g,
-                                                                            ConsumerGroupHeartbeatResponseData response) {
+    <T> CompletableFuture<T> persisted(ConsumerGroup g, T response, T failed) {
         List<KeyedRecordLog.Entry> changes = g.changes();
         if (changes.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
-        return partitions.append(g, changes).handleAsync((v, err) -> err == null ? response
-                : error(Errors.NOT_COORDINATOR, null), owner);
+        return partitions.append(g, changes).handleAsync((v, err) -> err == null ? response : failed, owner);
     }
 
     /** Writes what a timer or a topic change did to the group; a failed write gives the partition up. */
@@ -195,11 +198,17 @@ final class ConsumerGroupProtocol {
         }
     }
 
-    /** The live consumer group, created when {@code create}; else GROUP_ID_NOT_FOUND with Kafka's message. */
+    /**
+     * The live consumer group, created when {@code create} (a classic group with members is converted, if it may
+     * be: {@link GroupConversions}); else GROUP_ID_NOT_FOUND with Kafka's message.
+     */
     private ConsumerGroup groupFor(String groupId, boolean create, String notFoundMessage) {
         ConsumerGroup g = groups.consumer(groupId, create);
         if (g != null && !g.isDead()) {
             return g;
+        }
+        if (create && groups.get(groupId) instanceof ClassicGroup c && !c.isDead()) {
+            return conversions.toConsumerGroup(c, topics);
         }
         throw new Refusal(Errors.GROUP_ID_NOT_FOUND, groups.notOfKind(groupId, ConsumerGroup.TYPE, notFoundMessage));
     }
@@ -266,24 +275,9 @@ final class ConsumerGroupProtocol {
             LOG.info("Group {}: static member {} rejoins as {}", g.groupId, req.instanceId(), member.memberId);
         }
         boolean subscriptionChanged = update(member, req, clientId, clientHost);
-        g.put(member);
-        member.sessionDeadlineMs = now + config.sessionTimeoutMs();
-        if (isNew && replaced == null) {
-            LOG.info("Group {}: member {} joins (epoch {}), subscribed to {}{}", g.groupId, member.memberId,
-                    g.groupEpoch, member.subscribedTopicNames,
-                    member.subscribedTopicRegex == null ? "" : " and /" + member.subscribedTopicRegex + "/");
-        }
-        boolean bump = g.groupEpoch == 0 || subscriptionChanged;
-        if (bump || isNew) {
-            bump |= refreshSubscriptions(g);
-        }
-        if (bump) {
-            bumpEpoch(g);
-        }
-
-        // 2. and 3. the target assignment, and the member's way towards it
         Assignment before = member.assigned;
-        reconcile(g, member, owned, now);
+        settle(g, member, isNew, subscriptionChanged, owned, now);
+        member.sessionDeadlineMs = now + config.sessionTimeoutMs();
 
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(member.memberId).setMemberEpoch(member.memberEpoch)
@@ -297,6 +291,31 @@ final class ConsumerGroupProtocol {
             response.setAssignment(a);
         }
         return response;
+    }
+
+    /**
+     * Puts the updated {@code member} in the group, bumps the group epoch (computing the target assignment) if it
+     * is new or its subscription changed what the group subscribes to, and reconciles it towards its target with
+     * what it says it {@code owned} (null: unknown). Shared by ConsumerGroupHeartbeat and the classic members'
+     * JoinGroup ({@link ClassicMembersOfConsumerGroup}).
+     */
+    void settle(ConsumerGroup g, ConsumerGroupMember member, boolean isNew, boolean subscriptionChanged,
+                Assignment owned, long now) {
+        g.put(member);
+        if (isNew) {
+            LOG.info("Group {}: member {} joins (epoch {}) with the {} protocol, subscribed to {}{}", g.groupId,
+                    member.memberId, g.groupEpoch, member.usesClassicProtocol() ? "classic" : "consumer",
+                    member.subscribedTopicNames,
+                    member.subscribedTopicRegex == null ? "" : " and /" + member.subscribedTopicRegex + "/");
+        }
+        boolean bump = g.groupEpoch == 0 || subscriptionChanged;
+        if (bump || isNew) {
+            bump |= refreshSubscriptions(g);
+        }
+        if (bump) {
+            bumpEpoch(g);
+        }
+        reconcile(g, member, owned, now);
     }
 
     /** Kafka's member epoch check: equal, or the previous one with nothing beyond the current assignment. */
@@ -395,7 +414,7 @@ final class ConsumerGroupProtocol {
         for (ConsumerGroupMember m : g.members.values()) {
             if (m.sessionDeadlineMs < 0) {
                 // loaded from the log: its session, and any revocation it owes, start now
-                m.sessionDeadlineMs = now + config.sessionTimeoutMs();
+                m.sessionDeadlineMs = now + m.sessionTimeoutMs(config);
                 if (m.state == ConsumerGroupMember.State.UNREVOKED_PARTITIONS) {
                     m.revocationDeadlineMs = now + m.rebalanceTimeoutMs;
                 }
@@ -407,6 +426,14 @@ final class ConsumerGroupProtocol {
                 LOG.info("Group {}: member {} removed, it did not revoke {} within its rebalance timeout of {} ms",
                         g.groupId, m.memberId, m.pendingRevocation, m.rebalanceTimeoutMs);
                 expired.add(m);
+            } else if (m.joinDeadlineMs >= 0 && now >= m.joinDeadlineMs) {
+                LOG.info("Group {}: classic member {} removed, it did not rejoin within its rebalance timeout",
+                        g.groupId, m.memberId);
+                expired.add(m);
+            } else if (m.syncDeadlineMs >= 0 && now >= m.syncDeadlineMs) {
+                LOG.info("Group {}: classic member {} removed, it did not sync within its rebalance timeout",
+                        g.groupId, m.memberId);
+                expired.add(m);
             }
         }
         if (!expired.isEmpty()) {
@@ -415,7 +442,16 @@ final class ConsumerGroupProtocol {
         }
     }
 
-    private void removeMembers(ConsumerGroup g, List<ConsumerGroupMember> gone) {
+    /**
+     * Removes members that left or were fenced, and moves the group to a new epoch; or, when only classic members
+     * are left, converts it back to a classic group if it may be ({@link GroupConversions}).
+     */
+    void removeMembers(ConsumerGroup g, List<ConsumerGroupMember> gone) {
+        Set<String> ids = new HashSet<>();
+        gone.forEach(m -> ids.add(m.memberId));
+        if (conversions.maybeToClassicGroup(g, ids, topics, true)) {
+            return;
+        }
         gone.forEach(g::remove);
         refreshSubscriptions(g);
         bumpEpoch(g);
@@ -590,7 +626,7 @@ final class ConsumerGroupProtocol {
                     .setSubscribedTopicNames(m.subscribedTopicNames).setSubscribedTopicRegex(m.subscribedTopicRegex)
                     .setAssignment(describe(m.assigned))
                     .setTargetAssignment(describe(g.targetAssignment.getOrDefault(m.memberId, Assignment.EMPTY)))
-                    .setMemberType(CONSUMER_MEMBER_TYPE));
+                    .setMemberType(m.usesClassicProtocol() ? CLASSIC_MEMBER_TYPE : CONSUMER_MEMBER_TYPE));
         }
         return d;
     }

@@ -21,12 +21,14 @@ import org.apache.kafka.common.Uuid;
  * group key:    int16 type=3, string group
  * group value:  int16 version=0, int32 groupEpoch, int32 assignmentEpoch
  * member key:   int16 type=4, string group, string memberId
- * member value: int16 version=0, string instanceId, string rackId, string clientId, string clientHost,
+ * member value: int16 version=1, string instanceId, string rackId, string clientId, string clientHost,
  *               int32 rebalanceTimeoutMs, int32 count + strings subscribedTopicNames, string regex,
  *               string serverAssignor, int32 memberEpoch, int32 previousMemberEpoch, int8 state,
  *               assignment assigned, assignment pendingRevocation, assignment target,
  *               int32 topics, then per topic: int64 id high, int64 id low, int32 count + (int32 partition,
- *               int32 assignment epoch) pairs
+ *               int32 assignment epoch) pairs,
+ *               int8 classic (1: a member speaking the classic protocol, then int32 sessionTimeoutMs,
+ *               int32 count + (string name, int32 length + bytes metadata) protocols; version 0 ends before it)
  * assignment:   int32 topics, then per topic: int64 id high, int64 id low, int32 count + int32 partitions
  * </pre>
  * Every change of a group's epochs or of a member is written before it is answered, so a coordinator that
@@ -35,7 +37,9 @@ import org.apache.kafka.common.Uuid;
 final class ConsumerGroupRecords {
     static final short GROUP_KEY = 3;
     static final short MEMBER_KEY = 4;
-    private static final short VERSION = 0;
+    private static final short GROUP_VERSION = 0;
+    /** Version 1 added the classic member metadata; version 0 records are still read. */
+    private static final short MEMBER_VERSION = 1;
 
     private ConsumerGroupRecords() {
     }
@@ -56,7 +60,7 @@ final class ConsumerGroupRecords {
                        List<String> subscribedTopicNames, String subscribedTopicRegex, String serverAssignor,
                        int memberEpoch, int previousMemberEpoch, ConsumerGroupMember.State state, Assignment assigned,
                        Assignment pendingRevocation, Assignment target,
-                       Map<Uuid, Map<Integer, Integer>> assignmentEpochs) {
+                       Map<Uuid, Map<Integer, Integer>> assignmentEpochs, ClassicMemberMetadata classic) {
     }
 
     static byte[] groupKey(String group) {
@@ -68,7 +72,7 @@ final class ConsumerGroupRecords {
 
     static byte[] groupValue(Epochs e) {
         return write(out -> {
-            out.writeShort(VERSION);
+            out.writeShort(GROUP_VERSION);
             out.writeInt(e.groupEpoch());
             out.writeInt(e.assignmentEpoch());
         });
@@ -84,7 +88,7 @@ final class ConsumerGroupRecords {
 
     static byte[] memberValue(MemberValue v) {
         return write(out -> {
-            out.writeShort(VERSION);
+            out.writeShort(MEMBER_VERSION);
             string(out, v.instanceId());
             string(out, v.rackId());
             string(out, v.clientId());
@@ -112,6 +116,16 @@ final class ConsumerGroupRecords {
                     out.writeInt(pe.getValue());
                 }
             }
+            out.writeByte(v.classic() == null ? 0 : 1);
+            if (v.classic() != null) {
+                out.writeInt(v.classic().sessionTimeoutMs());
+                out.writeInt(v.classic().protocols().size());
+                for (ClassicMemberMetadata.Protocol p : v.classic().protocols()) {
+                    string(out, p.name());
+                    out.writeInt(p.metadata().length);
+                    out.write(p.metadata());
+                }
+            }
         });
     }
 
@@ -122,14 +136,15 @@ final class ConsumerGroupRecords {
             if (value == null) {
                 return new GroupEpochs(group, null);
             }
-            checkVersion(value.getShort());
+            checkVersion(value.getShort(), GROUP_VERSION);
             return new GroupEpochs(group, new Epochs(value.getInt(), value.getInt()));
         }
         String memberId = GroupRecords.get(key);
         if (value == null) {
             return new MemberRecord(group, memberId, null);
         }
-        checkVersion(value.getShort());
+        short version = value.getShort();
+        checkVersion(version, MEMBER_VERSION);
         String instanceId = GroupRecords.get(value);
         String rackId = GroupRecords.get(value);
         String clientId = GroupRecords.get(value);
@@ -159,13 +174,27 @@ final class ConsumerGroupRecords {
             }
             epochs.put(id, Map.copyOf(ps));
         }
+        ClassicMemberMetadata classic = version >= 1 && value.get() == 1 ? classic(value) : null;
         return new MemberRecord(group, memberId, new MemberValue(instanceId, rackId, clientId, clientHost,
                 rebalanceTimeoutMs, List.copyOf(names), regex, assignor, epoch, previous, state, assigned, revoking,
-                target, Map.copyOf(epochs)));
+                target, Map.copyOf(epochs), classic));
     }
 
-    private static void checkVersion(short version) {
-        if (version != VERSION) {
+    private static ClassicMemberMetadata classic(ByteBuffer value) {
+        int sessionTimeoutMs = value.getInt();
+        int n = value.getInt();
+        List<ClassicMemberMetadata.Protocol> protocols = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = GroupRecords.get(value);
+            byte[] metadata = new byte[value.getInt()];
+            value.get(metadata);
+            protocols.add(new ClassicMemberMetadata.Protocol(name, metadata));
+        }
+        return new ClassicMemberMetadata(sessionTimeoutMs, protocols);
+    }
+
+    private static void checkVersion(short version, short highest) {
+        if (version < 0 || version > highest) {
             throw new IllegalStateException("unknown consumer group record version " + version);
         }
     }

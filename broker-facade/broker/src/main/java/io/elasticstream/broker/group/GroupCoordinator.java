@@ -46,7 +46,8 @@ import org.apache.kafka.common.protocol.Errors;
  *   <li>{@link ClassicGroupProtocol}: JoinGroup, SyncGroup, Heartbeat, LeaveGroup and their deadlines, on
  *       {@link ClassicGroup}'s state machine;
  *   <li>{@link ConsumerGroupProtocol}: ConsumerGroupHeartbeat and ConsumerGroupDescribe (KIP-848), on
- *       {@link ConsumerGroup};
+ *       {@link ConsumerGroup}; {@link ClassicMembersOfConsumerGroup}: the classic requests of its members that
+ *       speak the classic protocol; {@link GroupConversions}: online migration between the two protocols;
  *   <li>{@link ShareGroupProtocol}: ShareGroupHeartbeat and ShareGroupDescribe (KIP-932), on {@link ShareGroup};
  *   <li>{@link OffsetStore}: OffsetCommit, TxnOffsetCommit, OffsetFetch, OffsetDelete.
  * </ul>
@@ -64,6 +65,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final CoordinatorPartitions partitions;
     private final ClassicGroupProtocol classic;
     private final ConsumerGroupProtocol consumer;
+    private final ClassicMembersOfConsumerGroup classicMembers;
     private final ShareGroupProtocol share;
     private final OffsetStore offsets;
     /** Whether a consumer or share group is loaded here: only then is the topic image worth refreshing. */
@@ -113,7 +115,10 @@ public final class GroupCoordinator implements AutoCloseable {
         this.groups = new GroupStore(config, shareTiming);
         this.partitions = new CoordinatorPartitions(config, logs, groups, clock, owner);
         this.classic = new ClassicGroupProtocol(config, groups, partitions, clock, owner);
-        this.consumer = new ConsumerGroupProtocol(consumerConfig, groups, partitions, clock, owner);
+        GroupConversions conversions = new GroupConversions(config, consumerConfig, groups, classic, clock);
+        this.consumer = new ConsumerGroupProtocol(consumerConfig, groups, partitions, clock, owner, conversions);
+        this.classicMembers = new ClassicMembersOfConsumerGroup(config, consumer, conversions, groups, partitions,
+                clock);
         this.share = new ShareGroupProtocol(groups, partitions, clock, owner, consumer::topics);
         this.offsets = new OffsetStore(config, groups, partitions, clock, owner);
     }
@@ -148,19 +153,33 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData req, short version, String clientId,
                                                               String clientHost) {
-        return onOwner(() -> classic.join(req, version, clientId, clientHost));
+        return onOwner(() -> {
+            ConsumerGroup g = classicMembers.groupFor(req.groupId());
+            return g != null ? classicMembers.join(g, req, version, clientId, clientHost)
+                    : classic.join(req, version, clientId, clientHost);
+        });
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData req) {
-        return onOwner(() -> classic.sync(req));
+        return onOwner(() -> {
+            ConsumerGroup g = classicMembers.groupFor(req.groupId());
+            return g != null ? classicMembers.sync(g, req) : classic.sync(req);
+        });
     }
 
     public CompletableFuture<Errors> heartbeat(String groupId, String memberId, String groupInstanceId, int generationId) {
-        return onOwner(() -> done(classic.heartbeat(groupId, memberId, groupInstanceId, generationId)));
+        return onOwner(() -> {
+            ConsumerGroup g = classicMembers.groupFor(groupId);
+            return done(g != null ? classicMembers.heartbeat(g, memberId, groupInstanceId, generationId)
+                    : classic.heartbeat(groupId, memberId, groupInstanceId, generationId));
+        });
     }
 
     public CompletableFuture<LeaveResult> leaveGroup(String groupId, List<MemberIdentity> leaving) {
-        return onOwner(() -> done(classic.leave(groupId, leaving)));
+        return onOwner(() -> {
+            ConsumerGroup g = classicMembers.groupFor(groupId);
+            return g != null ? classicMembers.leave(g, leaving) : done(classic.leave(groupId, leaving));
+        });
     }
 
     // ---------------------------------------------------------------- consumer protocol (KIP-848)

@@ -79,6 +79,11 @@ final class GroupStore {
         return g;
     }
 
+    /** Registers {@code g} in place of the group of its id (a protocol conversion, {@link GroupConversions}). */
+    void replace(Group g) {
+        groups.put(g.groupId, g);
+    }
+
     /** The group if it is a classic group, else null. */
     ClassicGroup classicOrNull(String groupId) {
         return groups.get(groupId) instanceof ClassicGroup c ? c : null;
@@ -194,8 +199,9 @@ final class GroupStore {
             }
             case GroupRecords.GroupRecord gr -> {
                 if (gr.value() == null) {
-                    if (groups.get(gr.group()) instanceof ClassicGroup) {
-                        groups.remove(gr.group());
+                    if (groups.get(gr.group()) instanceof ClassicGroup c) {
+                        // deleted (its offsets' tombstones came first) or converted to a consumer group (they stay)
+                        groups.put(gr.group(), new ClassicGroup(gr.group(), p, c.offsets));
                     }
                 } else {
                     Group existing = groups.get(gr.group());

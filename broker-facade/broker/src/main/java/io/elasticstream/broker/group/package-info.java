@@ -22,6 +22,13 @@
  *       and {@link io.elasticstream.broker.group.RangeAssignor}: the server-side assignors;
  *       {@link io.elasticstream.broker.group.ConsumerGroupRecords}: their records, written before each answer;
  *       {@link io.elasticstream.broker.group.TopicImage}: the topics they subscribe to;
+ *       {@link io.elasticstream.broker.group.ConsumerGroupConfig}: the broker's KIP-848 settings;
+ *   <li>online migration between the protocols ({@link io.elasticstream.broker.group.ConsumerGroupMigrationPolicy},
+ *       {@code group.consumer.migration.policy}): {@link io.elasticstream.broker.group.GroupConversions} converts a
+ *       classic group with members into a consumer group when a KIP-848 member joins, and back when only classic
+ *       members are left; {@link io.elasticstream.broker.group.ClassicMembersOfConsumerGroup} serves the JoinGroup,
+ *       SyncGroup, Heartbeat and LeaveGroup of a consumer group's members that speak the classic protocol (their
+ *       {@link io.elasticstream.broker.group.ClassicMemberMetadata});
  *   <li>{@link io.elasticstream.broker.group.ShareGroup} and {@link io.elasticstream.broker.group.ShareGroupMembership}:
  *       a KIP-932 group, its members, epochs and states; {@link io.elasticstream.broker.group.ShareGroupProtocol}:
  *       heartbeats, expiry, describe, and the states' reads and writes;

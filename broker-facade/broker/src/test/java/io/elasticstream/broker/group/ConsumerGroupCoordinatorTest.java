@@ -193,8 +193,6 @@ class ConsumerGroupCoordinatorTest {
         join("m1", "orders");
         assertEquals(Errors.FENCED_MEMBER_EPOCH.code(), heartbeat("m1", 7, owned()).errorCode());
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), heartbeat("nobody", 1, owned()).errorCode());
-        assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), classicJoin().errorCode(),
-                "a classic member cannot join a consumer group with members");
     }
 
     @Test
