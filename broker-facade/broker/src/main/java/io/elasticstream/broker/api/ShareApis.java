@@ -138,20 +138,19 @@ final class ShareApis {
             if (session.error() != Errors.NONE) {
                 return done(fetchError(session.error(), null));
             }
-            boolean full = req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH;
             return acknowledge(req.groupId(), req.memberId(), acks).thenCompose(ackResults -> {
                 if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
                     release(req.groupId(), req.memberId(), session.partitions());
-                    return done(respond(req.groupId(), List.of(), ackResults, false));
+                    return done(respond(req.groupId(), List.of(), ackResults));
                 }
                 if (req.isRenewAck()) {
-                    return done(respond(req.groupId(), List.of(), ackResults, false)); // v2: a renewal fetches nothing
+                    return done(respond(req.groupId(), List.of(), ackResults)); // v2: a renewal fetches nothing
                 }
                 long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWaitMs()));
                 CompletableFuture<ApiMessage> result = new CompletableFuture<>();
                 List<TopicIdPartition> wanted = new ArrayList<>(session.partitions());
                 wanted.addAll(unknown);
-                attempt(req, wanted, ackResults, full, deadlineNs, result);
+                attempt(req, wanted, ackResults, deadlineNs, result);
                 return result;
             });
         });
@@ -212,7 +211,7 @@ final class ShareApis {
     }
 
     private void attempt(ShareFetchRequestData req, List<TopicIdPartition> wanted, Map<TopicIdPartition, Errors> acks,
-                         boolean full, long deadlineNs, CompletableFuture<ApiMessage> result) {
+                         long deadlineNs, CompletableFuture<ApiMessage> result) {
         List<ShareRead> reads = new ArrayList<>(wanted.size());
         for (TopicIdPartition tip : wanted) {
             reads.add(read(req, tip, deadlineNs));
@@ -224,20 +223,25 @@ final class ShareApis {
             }
             long remainingNs = deadlineNs - clock.nanoTime();
             if (any || remainingNs <= 0 || reads.isEmpty()) {
-                result.complete(respond(req.groupId(), reads, acks, full));
+                result.complete(respond(req.groupId(), reads, acks));
                 return;
             }
-            waitForData(reads, remainingNs, () -> attempt(req, wanted, acks, full, deadlineNs, result));
+            waitForData(req.groupId(), reads, remainingNs, () -> attempt(req, wanted, acks, deadlineNs, result));
         });
     }
 
-    /** Runs {@code retry} once: when any partition gets new data, or when the wait times out. */
-    private void waitForData(List<ShareRead> reads, long remainingNs, Runnable retry) {
+    /**
+     * Runs {@code retry} once: when a share-partition could hand out records again (new data in its log, a
+     * record released, a lock freed by an acknowledgement), or when the wait times out.
+     */
+    private void waitForData(String groupId, List<ShareRead> reads, long remainingNs, Runnable retry) {
         List<AppendWait.Watched> watched = new ArrayList<>();
         for (ShareRead r : reads) {
             PartitionLog log = r.log;
             if (log != null) {
-                watched.add(new AppendWait.Watched(log, () -> r.readableEnd(log) > r.fetchOffset));
+                SharePartitions.Key key = new SharePartitions.Key(groupId, r.tip);
+                watched.add(new AppendWait.Watched(log, () -> shares.canAcquire(key, r.readableEnd(log)),
+                        waiter -> shares.awaitChange(key, waiter)));
             }
         }
         AppendWait.retryOnAppend(timer, watched, remainingNs, retry);
@@ -303,7 +307,6 @@ final class ShareApis {
             sp.onLogStartOffset(log.logStartOffset());
             return sp.nextFetchOffset();
         });
-        r.fetchOffset = from;
         if (from >= end) {
             return CompletableFuture.completedFuture(null);
         }
@@ -320,7 +323,8 @@ final class ShareApis {
                 }
             }
             int maxRecords = req.maxRecords() > 0 ? req.maxRecords() : Integer.MAX_VALUE;
-            r.acquired = shares.acquire(p, req.memberId(), offsets, maxRecords);
+            long readEnd = batches.isEmpty() ? from : Math.min(end, batches.getLast().endOffset());
+            r.acquired = shares.acquire(p, req.memberId(), offsets, maxRecords, readEnd);
             r.keep(batches);
         });
     }
@@ -357,8 +361,11 @@ final class ShareApis {
         };
     }
 
-    private ShareFetchResponseData respond(String groupId, List<ShareRead> reads, Map<TopicIdPartition, Errors> acks,
-                                           boolean full) {
+    /**
+     * The answer: each partition with records acquired, an error or an acknowledgement result; one with nothing
+     * new is left out, in the first fetch of a session too, as Kafka 4.4 answers.
+     */
+    private ShareFetchResponseData respond(String groupId, List<ShareRead> reads, Map<TopicIdPartition, Errors> acks) {
         ShareFetchResponseData response = new ShareFetchResponseData().setThrottleTimeMs(0)
                 .setErrorCode(Errors.NONE.code())
                 .setAcquisitionLockTimeoutMs(groupConfigs.shareRecordLockDurationMs(groupId));
@@ -372,9 +379,9 @@ final class ShareApis {
                     .setFirstOffset(a.firstOffset()).setLastOffset(a.lastOffset())
                     .setDeliveryCount((short) a.deliveryCount())));
             r.release();
-            if (!full && r.error == Errors.NONE && r.acquired.isEmpty() && !acks.containsKey(r.tip)) {
+            if (r.error == Errors.NONE && r.acquired.isEmpty() && !acks.containsKey(r.tip)) {
                 byPartition.remove(r.tip);
-                byTopic.get(r.tip.topicId()).partitions().remove(p); // incremental: nothing new here
+                byTopic.get(r.tip.topicId()).partitions().remove(p); // nothing new here
             }
         }
         acks.forEach((tip, e) -> partitionData(byTopic, byPartition, tip).setAcknowledgeErrorCode(e.code()));
@@ -412,7 +419,6 @@ final class ShareApis {
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         volatile Errors error = Errors.NONE;
         volatile PartitionLog log;
-        volatile long fetchOffset = Long.MAX_VALUE;
         volatile List<SharePartition.Acquired> acquired = List.of();
         volatile List<StoredBatch> batches = List.of();
         /** The group reads committed records only ({@code share.isolation.level}). */

@@ -141,15 +141,36 @@ public final class SharePartition {
     }
 
     /**
+     * Whether an acquisition could hand out a record now, the log holding records below {@code readableEnd}: one
+     * is AVAILABLE in the window, or the window may grow (records past the end offset, locks to spare).
+     */
+    public boolean canAcquire(long readableEnd) {
+        return nextFetchOffset() < endOffset
+                || (endOffset < readableEnd && inFlight.size() < limits.maxInFlightRecords());
+    }
+
+    /**
      * Hands {@code memberId} up to {@code maxRecords} of the records at {@code logOffsets} (the offsets of the
      * records a read of the log returned, ascending; a gap in them is an offset with no record, such as a
      * marker's), in offset order: those AVAILABLE in the window, and new ones from the end offset within the
      * in-flight limit. Each is locked to the member until {@code nowMs} plus the lock duration.
      */
     public List<Acquired> acquire(String memberId, List<Long> logOffsets, int maxRecords, long nowMs) {
+        return acquire(memberId, logOffsets, maxRecords, nowMs, 0);
+    }
+
+    /**
+     * As {@link #acquire(String, List, int, long)}, the read having covered the log up to {@code readEnd}: when
+     * nothing stopped it (records, locks), the offsets after the last record up to there, which hold nothing
+     * to deliver (a marker, an aborted transaction's batches), are archived as gaps, so the window moves past
+     * them and no fetch reads them again.
+     */
+    public List<Acquired> acquire(String memberId, List<Long> logOffsets, int maxRecords, long nowMs, long readEnd) {
         List<Long> taken = new ArrayList<>();
+        boolean stopped = false;
         for (long offset : logOffsets) {
             if (taken.size() >= maxRecords) {
+                stopped = true;
                 break;
             }
             if (offset < startOffset) {
@@ -164,6 +185,7 @@ public final class SharePartition {
                 continue;
             }
             if (inFlight.size() >= limits.maxInFlightRecords()) {
+                stopped = true;
                 break;
             }
             for (long gap = endOffset; gap < offset; gap++) {
@@ -174,6 +196,9 @@ public final class SharePartition {
             lock(r, memberId, nowMs);
             taken.add(offset);
             endOffset = offset + 1;
+        }
+        while (!stopped && endOffset < readEnd && inFlight.size() < limits.maxInFlightRecords()) {
+            archivedGap(endOffset++);
         }
         advanceStart();
         return runs(taken);

@@ -6,9 +6,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -81,6 +83,8 @@ public final class SharePartitions {
     private final Clock clock;
     private final StateStore store;
     private final Map<Key, Entry> partitions = new ConcurrentHashMap<>();
+    /** Fetches waiting for a share-partition to change (a record released, a lock freed), run once each. */
+    private final Map<Key, Queue<Runnable>> changeWaiters = new ConcurrentHashMap<>();
 
     public SharePartitions(Clock clock, StateStore store) {
         this.clock = clock;
@@ -134,11 +138,45 @@ public final class SharePartitions {
         }
     }
 
-    /** Acquires records for {@code memberId} from the read {@code logOffsets}; see {@link SharePartition#acquire}. */
-    public List<SharePartition.Acquired> acquire(SharePartition p, String memberId, List<Long> logOffsets,
-                                                 int maxRecords) {
+    /**
+     * Whether the open share-partition of {@code key} could hand out a record now, its log readable below
+     * {@code readableEnd} (false while it is not open); see {@link SharePartition#canAcquire}.
+     */
+    public boolean canAcquire(Key key, long readableEnd) {
+        Entry e = partitions.get(key);
+        SharePartition p = e == null ? null : e.ready.getNow(null);
+        if (p == null) {
+            return false;
+        }
         synchronized (p) {
-            return p.acquire(memberId, logOffsets, maxRecords, clock.monotonicMillis());
+            return p.canAcquire(readableEnd);
+        }
+    }
+
+    /**
+     * Runs {@code waiter} once, at the next change of the share-partition of {@code key}: an acknowledgement, a
+     * release, a lock expiry (what may let a waiting fetch acquire records with no new data in the log).
+     */
+    public void awaitChange(Key key, Runnable waiter) {
+        changeWaiters.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(waiter);
+    }
+
+    private void wakeWaiters(Key key) {
+        Queue<Runnable> waiting = changeWaiters.get(key);
+        Runnable w;
+        while (waiting != null && (w = waiting.poll()) != null) {
+            w.run();
+        }
+    }
+
+    /**
+     * Acquires records for {@code memberId} from the read {@code logOffsets}, the read having covered the log up
+     * to {@code readEnd}; see {@link SharePartition#acquire(String, List, int, long, long)}.
+     */
+    public List<SharePartition.Acquired> acquire(SharePartition p, String memberId, List<Long> logOffsets,
+                                                 int maxRecords, long readEnd) {
+        synchronized (p) {
+            return p.acquire(memberId, logOffsets, maxRecords, clock.monotonicMillis(), readEnd);
         }
     }
 
@@ -206,6 +244,7 @@ public final class SharePartitions {
      * share-partition; changes made while one runs ride on the next.
      */
     private CompletableFuture<Void> changed(Key key, Entry e, SharePartition p) {
+        wakeWaiters(key);
         CompletableFuture<Void> durable = new CompletableFuture<>();
         synchronized (e) {
             e.changes++;
@@ -300,6 +339,7 @@ public final class SharePartitions {
     /** Drops the share-partitions of partitions for which {@code ledHere} is false (moved away, deleted). */
     public void retainPartitions(Predicate<TopicIdPartition> ledHere) {
         partitions.keySet().removeIf(k -> !ledHere.test(k.partition()));
+        changeWaiters.keySet().removeIf(k -> !ledHere.test(k.partition()));
     }
 
     /** How many share-partitions are held here (open or opening). */

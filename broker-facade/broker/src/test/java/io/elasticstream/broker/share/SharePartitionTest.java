@@ -1,7 +1,9 @@
 package io.elasticstream.broker.share;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.elasticstream.broker.share.SharePartition.Acknowledgement;
 import io.elasticstream.broker.share.SharePartition.Acquired;
@@ -123,6 +125,16 @@ class SharePartitionTest {
         assertEquals(RecordState.ARCHIVED, partition.stateOf(1));
         partition.acknowledge("m1", List.of(ack(0, 0, AcknowledgeType.ACCEPT)), 0);
         assertEquals(3, partition.startOffset(), "the gap is done with");
+    }
+
+    @Test
+    void offsetsAfterTheLastRecordUpToTheEndOfTheReadAreArchivedToo() {
+        assertEquals(List.of(new Acquired(0, 1, 1)), partition.acquire("m1", List.of(0L, 1L), 10, 0, 3),
+                "offset 2 is a transaction's marker: nothing to deliver");
+        assertEquals(RecordState.ARCHIVED, partition.stateOf(2));
+        assertEquals(3, partition.endOffset(), "no fetch reads the marker again");
+        assertFalse(partition.canAcquire(3), "nothing left to hand out below the end of the log");
+        assertTrue(partition.canAcquire(4), "a record written after it");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.elasticstream.broker.share;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.elasticstream.common.ManualClock;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ class SharePartitionsTest {
     @Test
     void anAcknowledgementIsAnsweredOnceAWriteHoldingItIsDurable() {
         SharePartition p = open(10);
-        shares.acquire(p, "m1", List.of(10L, 11L, 12L), 10);
+        shares.acquire(p, "m1", List.of(10L, 11L, 12L), 10, 13);
         CompletableFuture<Errors> first = ack(10, 10, AcknowledgeType.ACCEPT);
         assertFalse(first.isDone(), "not before the write");
         CompletableFuture<Errors> second = ack(11, 11, AcknowledgeType.ACCEPT);
@@ -95,7 +96,7 @@ class SharePartitionsTest {
     @Test
     void aFailedWriteFailsItsAcknowledgementsAndTheNextChangeWritesAgain() {
         SharePartition p = open(0);
-        shares.acquire(p, "m1", List.of(0L, 1L), 10);
+        shares.acquire(p, "m1", List.of(0L, 1L), 10, 2);
         CompletableFuture<Errors> first = ack(0, 0, AcknowledgeType.ACCEPT);
         store.complete(0, new IllegalStateException("coordinator moved"));
         assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, first.join(), "retriable for the member");
@@ -108,7 +109,7 @@ class SharePartitionsTest {
     @Test
     void aFencedWriteAnswersItsAcknowledgementsNotLeaderAndDropsTheSharePartition() {
         SharePartition p = open(0);
-        shares.acquire(p, "m1", List.of(0L), 10);
+        shares.acquire(p, "m1", List.of(0L), 10, 1);
         CompletableFuture<Errors> accepted = ack(0, 0, AcknowledgeType.ACCEPT);
         assertEquals(List.of(LEADER_EPOCH), store.epochs, "written at this broker's leader epoch");
         store.complete(0, new FencedLeaderEpochException("a newer leader read the state"));
@@ -129,7 +130,7 @@ class SharePartitionsTest {
     @Test
     void aGroupWithoutSessionsClosesItsSharePartitionsOnceNothingIsHeldOrUnwritten() {
         SharePartition p = open(0);
-        shares.acquire(p, "m1", List.of(0L, 1L), 10);
+        shares.acquire(p, "m1", List.of(0L, 1L), 10, 2);
         CompletableFuture<Errors> accepted = ack(0, 0, AcknowledgeType.ACCEPT);
         boolean[] idle = {true};
         shares.closeGroup("g", () -> idle[0]);
@@ -149,6 +150,20 @@ class SharePartitionsTest {
     }
 
     @Test
+    void aFetchWaitingOnAFullWindowIsWokenByTheAcknowledgementThatFreesIt() {
+        SharePartitions narrow = new SharePartitions(clock, store);
+        SharePartition p = narrow.open(KEY, () -> CompletableFuture.completedFuture(new SharePartitions.Opening(0,
+                new SharePartition.Limits(3, 1_000, 2), LEADER_EPOCH))).join();
+        narrow.acquire(p, "m1", List.of(0L, 1L), 10, 2);
+        assertFalse(narrow.canAcquire(KEY, 5), "both locks taken, nothing available");
+        boolean[] woken = {false};
+        narrow.awaitChange(KEY, () -> woken[0] = true);
+        narrow.acknowledge(KEY, "m1", List.of(new SharePartition.Acknowledgement(0, 0, AcknowledgeType.ACCEPT)));
+        assertTrue(woken[0], "the acknowledgement wakes the waiting fetch");
+        assertTrue(narrow.canAcquire(KEY, 5), "offset 0 done: the window may take offset 2");
+    }
+
+    @Test
     void acknowledgementsOfAPartitionNeverFetchedAreInvalid() {
         assertEquals(Errors.INVALID_RECORD_STATE, ack(0, 0, AcknowledgeType.ACCEPT).join());
     }
@@ -156,7 +171,7 @@ class SharePartitionsTest {
     @Test
     void expiredLocksAreWrittenBack() {
         SharePartition p = open(0);
-        shares.acquire(p, "m1", List.of(0L), 10);
+        shares.acquire(p, "m1", List.of(0L), 10, 1);
         clock.advanceMillis(LIMITS.lockDurationMs());
         assertEquals(1, shares.expireLocks());
         assertEquals(1, store.writes.size());
