@@ -324,7 +324,8 @@ final class ShareApis {
             }
             int maxRecords = req.maxRecords() > 0 ? req.maxRecords() : Integer.MAX_VALUE;
             long readEnd = batches.isEmpty() ? from : Math.min(end, batches.getLast().endOffset());
-            r.acquired = shares.acquire(p, req.memberId(), offsets, maxRecords, readEnd);
+            ShareSessions.Key member = new ShareSessions.Key(req.groupId(), req.memberId());
+            r.acquired = shares.acquire(p, req.memberId(), offsets, maxRecords, readEnd, () -> sessions.isOpen(member));
             r.keep(batches);
         });
     }

@@ -4,8 +4,10 @@ import io.elasticstream.broker.group.GroupCoordinator;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.share.SharePartition;
 import io.elasticstream.broker.share.SharePartitions;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicIdPartition;
@@ -33,6 +35,8 @@ final class ShareStates implements SharePartitions.StateStore {
     private final CoordinatorTopic groupsTopic;
     private final PartitionManager partitions;
     private final Remote remote;
+    /** The last remote write of each share-partition, which the next one waits for. */
+    private final Map<SharePartitions.Key, CompletableFuture<Errors>> remoteWrites = new ConcurrentHashMap<>();
 
     ShareStates(int nodeId, GroupCoordinator coordinator, CoordinatorTopic groupsTopic, PartitionManager partitions,
                 Remote remote) {
@@ -60,9 +64,33 @@ final class ShareStates implements SharePartitions.StateStore {
         return atCoordinator(groupId, Errors.COORDINATOR_NOT_AVAILABLE,
                 () -> coordinator.writeShareState(groupId, partition.topicId(), partition.partition(), leaderEpoch,
                         state),
-                owner -> remote.write(owner, groupId, partition, leaderEpoch, state))
+                owner -> afterRemoteWrites(new SharePartitions.Key(groupId, partition),
+                        () -> remote.write(owner, groupId, partition, leaderEpoch, state)))
                 .thenCompose(e -> e == Errors.NONE ? CompletableFuture.<Void>completedFuture(null)
                         : CompletableFuture.failedFuture(e.exception()));
+    }
+
+    /**
+     * Sends a share-partition's remote writes one after another: requests sent at once could reach the
+     * coordinator out of order, and an older state written last would undo newer acknowledgements. (Local
+     * writes are appended in call order by the coordinator's thread, so they need no such wait.)
+     */
+    private CompletableFuture<Errors> afterRemoteWrites(SharePartitions.Key key,
+                                                        Supplier<CompletableFuture<Errors>> write) {
+        CompletableFuture<Errors> next = new CompletableFuture<>();
+        CompletableFuture<Errors> previous = remoteWrites.put(key, next);
+        (previous == null ? CompletableFuture.completedFuture(Errors.NONE) : previous)
+                .handle((v, err) -> null)
+                .thenCompose(v -> write.get())
+                .whenComplete((e, err) -> {
+                    remoteWrites.remove(key, next);
+                    if (err != null) {
+                        next.completeExceptionally(err);
+                    } else {
+                        next.complete(e);
+                    }
+                });
+        return next;
     }
 
     /** {@code local} when this broker coordinates {@code groupId}, {@code remote} to the broker that does, else {@code none}. */

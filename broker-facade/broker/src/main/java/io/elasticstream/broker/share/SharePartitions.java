@@ -27,7 +27,7 @@ import org.apache.kafka.common.protocol.Errors;
  * with its group's limits ({@code share.record.lock.duration.ms}, {@code share.delivery.count.limit},
  * {@code share.partition.max.record.locks}) as they are when it opens.
  * Calls on one share-partition are serialised on it. What acknowledgements, lock expiries and released members
- * change is written back, one write at a time per share-partition, each carrying every change made before it
+ * change is written back, a few writes at a time per share-partition, each carrying every change made before it
  * began; an acknowledgement is answered once a write holding it is durable, as Kafka answers it once its share
  * coordinator has it. Acquisitions are not written (as in Kafka): after a move, records acquired but not
  * acknowledged are available again, their last written delivery counts kept. {@link #expireLocks} (a timer
@@ -38,6 +38,8 @@ import org.apache.kafka.common.protocol.Errors;
  * acknowledgements it held are answered NOT_LEADER_OR_FOLLOWER and the share-partition is dropped here.
  */
 public final class SharePartitions {
+    /** Writes of one share-partition's state in flight at once. */
+    static final int MAX_WRITES_IN_FLIGHT = 4;
     /** The wire id of a gap: an offset the consumer found no record at. */
     private static final byte GAP = 0;
 
@@ -67,7 +69,9 @@ public final class SharePartitions {
         volatile int leaderEpoch = -1;
         long changes;
         long written;
-        CompletableFuture<Void> writing;
+        /** The changes the last write begun holds. */
+        long startedUpTo;
+        int writesInFlight;
         final List<Waiter> waiters = new ArrayList<>();
         /** Set while the group has no session here: once nothing is held or unwritten, the entry goes. */
         BooleanSupplier closeWhenIdle;
@@ -171,11 +175,17 @@ public final class SharePartitions {
 
     /**
      * Acquires records for {@code memberId} from the read {@code logOffsets}, the read having covered the log up
-     * to {@code readEnd}; see {@link SharePartition#acquire(String, List, int, long, long)}.
+     * to {@code readEnd}; see {@link SharePartition#acquire(String, List, int, long, long)}. Nothing while
+     * {@code memberActive} is false (its share session ended while the fetch waited): checked under the
+     * share-partition's lock, so a member whose session ends meanwhile has what it got released by
+     * {@link #releaseMember}, never left locked to a member that is gone.
      */
     public List<SharePartition.Acquired> acquire(SharePartition p, String memberId, List<Long> logOffsets,
-                                                 int maxRecords, long readEnd) {
+                                                 int maxRecords, long readEnd, BooleanSupplier memberActive) {
         synchronized (p) {
+            if (!memberActive.getAsBoolean()) {
+                return List.of();
+            }
             return p.acquire(memberId, logOffsets, maxRecords, clock.monotonicMillis(), readEnd);
         }
     }
@@ -240,8 +250,9 @@ public final class SharePartitions {
     }
 
     /**
-     * A change to {@code p}: completes when a write begun after it is durable. Writes run one at a time per
-     * share-partition; changes made while one runs ride on the next.
+     * A change to {@code p}: completes when a write begun after it is durable. A write begins at once, up to
+     * {@link #MAX_WRITES_IN_FLIGHT} at a time per share-partition (the coordinator appends them in order, and
+     * its log commits those that meet in one sync); changes made while that many run ride on the next.
      */
     private CompletableFuture<Void> changed(Key key, Entry e, SharePartition p) {
         wakeWaiters(key);
@@ -249,7 +260,7 @@ public final class SharePartitions {
         synchronized (e) {
             e.changes++;
             e.waiters.add(new Waiter(e.changes, durable));
-            if (e.writing == null) {
+            if (e.writesInFlight < MAX_WRITES_IN_FLIGHT) {
                 write(key, e, p);
             }
         }
@@ -263,22 +274,23 @@ public final class SharePartitions {
         synchronized (p) {
             state = p.snapshot();
         }
-        e.writing = store.write(key.groupId(), key.partition(), e.leaderEpoch, state);
-        e.writing.whenComplete((v, err) -> {
+        e.startedUpTo = upTo;
+        e.writesInFlight++;
+        store.write(key.groupId(), key.partition(), e.leaderEpoch, state).whenComplete((v, err) -> {
             List<Waiter> done = new ArrayList<>();
             synchronized (e) {
+                e.writesInFlight--;
                 e.waiters.removeIf(w -> w.change() <= upTo && done.add(w));
                 if (err == null) {
-                    e.written = upTo;
+                    e.written = Math.max(e.written, upTo);
                 }
-                e.writing = null;
                 if (err != null && isFenced(err)) {
                     partitions.remove(key, e); // a newer leader has the partition: what this one holds is stale
                     done.addAll(e.waiters);
                     e.waiters.clear();
-                } else if (e.changes > upTo) {
-                    write(key, e, p); // what changed meanwhile (tried again even after a failed write)
-                } else {
+                } else if (e.changes > e.startedUpTo) {
+                    write(key, e, p); // what changed while the limit of writes ran (tried even after a failure)
+                } else if (e.writesInFlight == 0) {
                     closeIfIdle(key, e);
                 }
             }
@@ -303,7 +315,7 @@ public final class SharePartitions {
             if (key.groupId().equals(groupId)) {
                 synchronized (e) {
                     e.closeWhenIdle = stillIdle;
-                    if (e.writing == null) {
+                    if (e.writesInFlight == 0) {
                         closeIfIdle(key, e);
                     }
                 }

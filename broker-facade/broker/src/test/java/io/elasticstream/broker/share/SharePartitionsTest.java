@@ -79,24 +79,45 @@ class SharePartitionsTest {
     @Test
     void anAcknowledgementIsAnsweredOnceAWriteHoldingItIsDurable() {
         SharePartition p = open(10);
-        shares.acquire(p, "m1", List.of(10L, 11L, 12L), 10, 13);
+        shares.acquire(p, "m1", List.of(10L, 11L, 12L), 10, 13, () -> true);
         CompletableFuture<Errors> first = ack(10, 10, AcknowledgeType.ACCEPT);
         assertFalse(first.isDone(), "not before the write");
         CompletableFuture<Errors> second = ack(11, 11, AcknowledgeType.ACCEPT);
-        assertEquals(1, store.writes.size(), "one write at a time");
+        assertEquals(2, store.writes.size(), "the second write begins without waiting for the first");
+        assertEquals(12, store.writes.get(1).startOffset(), "it carries both acknowledgements");
         store.complete(0, null);
         assertEquals(Errors.NONE, first.join());
-        assertFalse(second.isDone(), "made while the first write ran: it rides on the next");
-        assertEquals(2, store.writes.size());
-        assertEquals(12, store.writes.get(1).startOffset(), "the next write carries both acknowledgements");
+        assertFalse(second.isDone(), "not held by the first write");
         store.complete(1, null);
         assertEquals(Errors.NONE, second.join());
     }
 
     @Test
+    void changesMadeWhileTheLimitOfWritesRunsRideOnTheNext() {
+        SharePartition p = open(0);
+        List<Long> offsets = new ArrayList<>();
+        for (long o = 0; o <= SharePartitions.MAX_WRITES_IN_FLIGHT + 1; o++) {
+            offsets.add(o);
+        }
+        shares.acquire(p, "m1", offsets, 100, offsets.size(), () -> true);
+        List<CompletableFuture<Errors>> acks = new ArrayList<>();
+        for (long o : offsets) {
+            acks.add(ack(o, o, AcknowledgeType.ACCEPT));
+        }
+        assertEquals(SharePartitions.MAX_WRITES_IN_FLIGHT, store.writes.size(), "no more writes at once");
+        store.complete(0, null);
+        assertEquals(SharePartitions.MAX_WRITES_IN_FLIGHT + 1, store.writes.size(), "the next begins");
+        assertEquals(offsets.size(), store.writes.getLast().startOffset(), "with every change made meanwhile");
+        for (int i = 1; i < store.writes.size(); i++) {
+            store.complete(i, null);
+        }
+        acks.forEach(a -> assertEquals(Errors.NONE, a.join()));
+    }
+
+    @Test
     void aFailedWriteFailsItsAcknowledgementsAndTheNextChangeWritesAgain() {
         SharePartition p = open(0);
-        shares.acquire(p, "m1", List.of(0L, 1L), 10, 2);
+        shares.acquire(p, "m1", List.of(0L, 1L), 10, 2, () -> true);
         CompletableFuture<Errors> first = ack(0, 0, AcknowledgeType.ACCEPT);
         store.complete(0, new IllegalStateException("coordinator moved"));
         assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, first.join(), "retriable for the member");
@@ -109,7 +130,7 @@ class SharePartitionsTest {
     @Test
     void aFencedWriteAnswersItsAcknowledgementsNotLeaderAndDropsTheSharePartition() {
         SharePartition p = open(0);
-        shares.acquire(p, "m1", List.of(0L), 10, 1);
+        shares.acquire(p, "m1", List.of(0L), 10, 1, () -> true);
         CompletableFuture<Errors> accepted = ack(0, 0, AcknowledgeType.ACCEPT);
         assertEquals(List.of(LEADER_EPOCH), store.epochs, "written at this broker's leader epoch");
         store.complete(0, new FencedLeaderEpochException("a newer leader read the state"));
@@ -130,7 +151,7 @@ class SharePartitionsTest {
     @Test
     void aGroupWithoutSessionsClosesItsSharePartitionsOnceNothingIsHeldOrUnwritten() {
         SharePartition p = open(0);
-        shares.acquire(p, "m1", List.of(0L, 1L), 10, 2);
+        shares.acquire(p, "m1", List.of(0L, 1L), 10, 2, () -> true);
         CompletableFuture<Errors> accepted = ack(0, 0, AcknowledgeType.ACCEPT);
         boolean[] idle = {true};
         shares.closeGroup("g", () -> idle[0]);
@@ -154,13 +175,20 @@ class SharePartitionsTest {
         SharePartitions narrow = new SharePartitions(clock, store);
         SharePartition p = narrow.open(KEY, () -> CompletableFuture.completedFuture(new SharePartitions.Opening(0,
                 new SharePartition.Limits(3, 1_000, 2), LEADER_EPOCH))).join();
-        narrow.acquire(p, "m1", List.of(0L, 1L), 10, 2);
+        narrow.acquire(p, "m1", List.of(0L, 1L), 10, 2, () -> true);
         assertFalse(narrow.canAcquire(KEY, 5), "both locks taken, nothing available");
         boolean[] woken = {false};
         narrow.awaitChange(KEY, () -> woken[0] = true);
         narrow.acknowledge(KEY, "m1", List.of(new SharePartition.Acknowledgement(0, 0, AcknowledgeType.ACCEPT)));
         assertTrue(woken[0], "the acknowledgement wakes the waiting fetch");
         assertTrue(narrow.canAcquire(KEY, 5), "offset 0 done: the window may take offset 2");
+    }
+
+    @Test
+    void aMemberWhoseSessionEndedWhileItsFetchWaitedAcquiresNothing() {
+        SharePartition p = open(0);
+        assertEquals(List.of(), shares.acquire(p, "m1", List.of(0L, 1L), 10, 2, () -> false));
+        assertEquals(0, p.endOffset(), "nothing taken: left for the members still here");
     }
 
     @Test
@@ -171,7 +199,7 @@ class SharePartitionsTest {
     @Test
     void expiredLocksAreWrittenBack() {
         SharePartition p = open(0);
-        shares.acquire(p, "m1", List.of(0L), 10, 1);
+        shares.acquire(p, "m1", List.of(0L), 10, 1, () -> true);
         clock.advanceMillis(LIMITS.lockDurationMs());
         assertEquals(1, shares.expireLocks());
         assertEquals(1, store.writes.size());
