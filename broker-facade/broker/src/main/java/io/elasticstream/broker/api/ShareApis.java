@@ -295,6 +295,13 @@ final class ShareApis {
     }
 
     /**
+     * The most one share-partition's read takes from its log (Kafka's {@code max.partition.fetch.bytes} default;
+     * at least one batch is always read). A share consumer asks for the whole {@code fetch.max.bytes} (50 MiB)
+     * but acquires at most MaxRecords (500): reading more than this would read the backlog again and again.
+     */
+    static final int MAX_READ_BYTES = 1 << 20;
+
+    /**
      * Reads from the share-partition's next fetch offset up to the high watermark, or, for a group whose
      * {@code share.isolation.level} is read_committed, up to the last stable offset, leaving out the batches of
      * aborted transactions (never delivered: archived as gaps, as Kafka archives them), and acquires what it read.
@@ -311,7 +318,7 @@ final class ShareApis {
             return CompletableFuture.completedFuture(null);
         }
         List<ProducerSnapshot.AbortedTxn> aborted = r.readCommitted ? log.abortedTxns(from, end) : List.of();
-        int maxBytes = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
+        int maxBytes = Math.min(req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE, MAX_READ_BYTES);
         return log.read(from, maxBytes).thenAccept(batches -> {
             List<Long> offsets = new ArrayList<>();
             for (StoredBatch b : batches) {
