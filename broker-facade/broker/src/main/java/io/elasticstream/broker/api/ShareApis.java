@@ -40,13 +40,14 @@ import org.apache.kafka.common.requests.ShareFetchRequest;
  * ShareFetch and ShareAcknowledge (KIP-932) on the partitions this broker leads: the member's share session
  * ({@link ShareSessions}) says which partitions it fetches; its acknowledgements are applied first, all or
  * none per partition (AcknowledgeErrorCode INVALID_RECORD_STATE otherwise); then each partition of the
- * session is read from its share-partition's next fetch offset up to the high watermark, and the records
- * acquired for the member ({@link SharePartitions}) are returned with the batches that hold them. A
- * share-partition opens with its group's configs ({@code share.auto.offset.reset}, lock duration,
- * delivery-count limit). Control
- * batches are never acquired: their offsets are passed over as gaps. With nothing acquired, no error and no
- * acknowledgement to report, the fetch waits for an append, up to {@code max.wait.ms}. A closed session (epoch
- * -1), or whose connection closed, releases what the member still holds in it. A timer expires acquisition locks every
+ * session is read (at most {@link #MAX_READ_BYTES}) from its share-partition's next fetch offset up to the high
+ * watermark, or the last stable offset for a read_committed group, and the records acquired for the member
+ * ({@link SharePartitions}) are returned with the batches that hold them. A share-partition opens with its
+ * group's configs ({@code share.auto.offset.reset}, lock duration, delivery-count limit). Control batches and
+ * aborted transactions' batches are never acquired: their offsets are passed over as gaps. With nothing
+ * acquired, no error and no acknowledgement to report, the fetch waits, up to {@code max.wait.ms}, for an
+ * append or a change of the share-partition that would let it acquire. A closed session (epoch -1), or whose
+ * connection closed, releases what the member still holds in it. A timer expires acquisition locks every
  * {@link #LOCK_CHECK_MS} and drops the share-partitions of partitions no longer led here.
  */
 final class ShareApis {
