@@ -1,7 +1,15 @@
 package io.elasticstream.compat;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,5 +89,25 @@ class ShareConsumerTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aReadCommittedGroupGetsCommittedRecordsOnly() throws Exception {
         ShareConsumerScenarios.aReadCommittedGroupGetsCommittedRecordsOnly(SERVER.bootstrapServers());
+    }
+
+    /**
+     * A deliberate deviation (Kafka 4.4 takes a negative start offset, describes it, and its share-partitions
+     * then fail): AlterShareGroupOffsets refuses one with INVALID_REQUEST, so no such state is ever stored.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aNegativeStartOffsetIsRefused() throws Exception {
+        String bootstrap = SERVER.bootstrapServers();
+        Clients.createTopic(bootstrap, "share-negative-start", 1);
+        TopicPartition p0 = new TopicPartition("share-negative-start", 0);
+        try (Admin admin = Clients.admin(bootstrap)) {
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> admin
+                    .alterShareGroupOffsets("share-negative-start-g", Map.of(p0, -5L)).partitionResult(p0)
+                    .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(InvalidRequestException.class, refused.getCause(), "why: " + refused);
+            admin.alterShareGroupOffsets("share-negative-start-g", Map.of(p0, 0L)).all()
+                    .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS); // a valid one is taken
+        }
     }
 }

@@ -136,22 +136,23 @@ final class ShareApis {
             ShareSessions.Key key = new ShareSessions.Key(req.groupId(), req.memberId());
             ShareSessions.Outcome session = sessions.onRequest(key, context.connectionId, req.shareSessionEpoch(),
                     added, forgotten);
+            boolean full = req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH;
             if (session.error() != Errors.NONE) {
                 return done(fetchError(session.error(), null));
             }
             return acknowledge(req.groupId(), req.memberId(), acks).thenCompose(ackResults -> {
                 if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
                     release(req.groupId(), req.memberId(), session.partitions());
-                    return done(respond(req.groupId(), List.of(), ackResults));
+                    return done(respond(req.groupId(), List.of(), ackResults, false));
                 }
                 if (req.isRenewAck()) {
-                    return done(respond(req.groupId(), List.of(), ackResults)); // v2: a renewal fetches nothing
+                    return done(respond(req.groupId(), List.of(), ackResults, false)); // v2: a renewal fetches nothing
                 }
                 long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, req.maxWaitMs()));
                 CompletableFuture<ApiMessage> result = new CompletableFuture<>();
                 List<TopicIdPartition> wanted = new ArrayList<>(session.partitions());
                 wanted.addAll(unknown);
-                attempt(req, wanted, ackResults, deadlineNs, result);
+                attempt(req, wanted, ackResults, full, deadlineNs, result);
                 return result;
             });
         });
@@ -212,7 +213,7 @@ final class ShareApis {
     }
 
     private void attempt(ShareFetchRequestData req, List<TopicIdPartition> wanted, Map<TopicIdPartition, Errors> acks,
-                         long deadlineNs, CompletableFuture<ApiMessage> result) {
+                         boolean full, long deadlineNs, CompletableFuture<ApiMessage> result) {
         List<ShareRead> reads = new ArrayList<>(wanted.size());
         for (TopicIdPartition tip : wanted) {
             reads.add(read(req, tip, deadlineNs));
@@ -224,10 +225,11 @@ final class ShareApis {
             }
             long remainingNs = deadlineNs - clock.nanoTime();
             if (any || remainingNs <= 0 || reads.isEmpty()) {
-                result.complete(respond(req.groupId(), reads, acks));
+                result.complete(respond(req.groupId(), reads, acks, full));
                 return;
             }
-            waitForData(req.groupId(), reads, remainingNs, () -> attempt(req, wanted, acks, deadlineNs, result));
+            waitForData(req.groupId(), reads, remainingNs,
+                    () -> attempt(req, wanted, acks, full, deadlineNs, result));
         });
     }
 
@@ -371,10 +373,12 @@ final class ShareApis {
     }
 
     /**
-     * The answer: each partition with records acquired, an error or an acknowledgement result; one with nothing
-     * new is left out, in the first fetch of a session too, as Kafka 4.4 answers.
+     * The answer: the first fetch of a session ({@code full}) answers every partition of the session, as Kafka
+     * 4.4 does once its share-partitions are set up; a later one only those with records acquired, an error or
+     * an acknowledgement result.
      */
-    private ShareFetchResponseData respond(String groupId, List<ShareRead> reads, Map<TopicIdPartition, Errors> acks) {
+    private ShareFetchResponseData respond(String groupId, List<ShareRead> reads, Map<TopicIdPartition, Errors> acks,
+                                           boolean full) {
         ShareFetchResponseData response = new ShareFetchResponseData().setThrottleTimeMs(0)
                 .setErrorCode(Errors.NONE.code())
                 .setAcquisitionLockTimeoutMs(groupConfigs.shareRecordLockDurationMs(groupId));
@@ -388,7 +392,7 @@ final class ShareApis {
                     .setFirstOffset(a.firstOffset()).setLastOffset(a.lastOffset())
                     .setDeliveryCount((short) a.deliveryCount())));
             r.release();
-            if (r.error == Errors.NONE && r.acquired.isEmpty() && !acks.containsKey(r.tip)) {
+            if (!full && r.error == Errors.NONE && r.acquired.isEmpty() && !acks.containsKey(r.tip)) {
                 byPartition.remove(r.tip);
                 byTopic.get(r.tip.topicId()).partitions().remove(p); // nothing new here
             }

@@ -59,6 +59,9 @@ final class ShareOffsetsApis {
         CompletableFuture<Long> highWatermark(int brokerId, TopicPartition tp);
     }
 
+    /** A start offset below 0 is no place in a log (and could not be stored as a share-partition's state). */
+    static final String NEGATIVE_START = "The start offset must not be negative.";
+
     private final TopicService topics;
     private final PartitionManager partitions;
     private final GroupCoordinator coordinator;
@@ -95,6 +98,8 @@ final class ShareOffsetsApis {
                     if (topic == null || p.partitionIndex() < 0 || p.partitionIndex() >= topic.partitions()) {
                         po.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                                 .setErrorMessage(Errors.UNKNOWN_TOPIC_OR_PARTITION.message());
+                    } else if (p.startOffset() < 0) {
+                        po.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(NEGATIVE_START);
                     } else {
                         starts.put(new GroupCoordinator.TopicIdPartitionKey(topic.id(), p.partitionIndex()),
                                 p.startOffset());
