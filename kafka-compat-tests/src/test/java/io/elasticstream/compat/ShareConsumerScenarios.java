@@ -266,11 +266,7 @@ final class ShareConsumerScenarios {
             }
             producer.flush();
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
-                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
-        }
+        setGroupConfigs(bootstrap, group, Map.of("share.auto.offset.reset", "earliest"));
         try (KafkaShareConsumer<byte[], byte[]> consumer = shareConsumer(bootstrap, group, "earliest", Map.of())) {
             consumer.subscribe(List.of(topic));
             List<String> seen = new ArrayList<>();
@@ -290,12 +286,8 @@ final class ShareConsumerScenarios {
         String group = topic + "-g";
         Clients.createTopic(bootstrap, topic, 1);
         TopicPartition p0 = new TopicPartition(topic, 0);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
-                    new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"),
-                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
-        }
+        setGroupConfigs(bootstrap, group, Map.of("share.auto.offset.reset", "earliest",
+                "share.isolation.level", "read_committed"));
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic + "-txn"));
              KafkaShareConsumer<byte[], byte[]> consumer = shareConsumer(bootstrap, group, "committed", Map.of())) {
@@ -411,11 +403,7 @@ final class ShareConsumerScenarios {
         String topic = "share-coordinator-killed";
         String group = topic + "-g";
         Clients.createTopic(bootstrap, topic, partitions);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
-                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
-        }
+        setGroupConfigs(bootstrap, group, Map.of("share.auto.offset.reset", "earliest"));
         Set<String> before = produce(bootstrap, topic, partitions, "before-");
         int coordinator;
         try (KafkaShareConsumer<byte[], byte[]> first = shareConsumer(bootstrap, group, "first",
@@ -853,6 +841,18 @@ final class ShareConsumerScenarios {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Sets {@code configs} on {@code group} (its GROUP config resource) with the admin client. */
+    private static void setGroupConfigs(String bootstrap, String group, Map<String, String> configs)
+            throws Exception {
+        List<AlterConfigOp> ops = new ArrayList<>();
+        configs.forEach((name, value) -> ops.add(new AlterConfigOp(new ConfigEntry(name, value),
+                AlterConfigOp.OpType.SET)));
+        try (Admin admin = Clients.admin(bootstrap)) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), ops)).all()
+                    .get(Clients.ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
 
     static KafkaShareConsumer<byte[], byte[]> shareConsumer(String bootstrap, String group, String name,
                                                             Map<String, ?> overrides) {

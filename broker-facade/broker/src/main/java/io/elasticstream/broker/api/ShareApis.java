@@ -136,10 +136,10 @@ final class ShareApis {
             ShareSessions.Key key = new ShareSessions.Key(req.groupId(), req.memberId());
             ShareSessions.Outcome session = sessions.onRequest(key, context.connectionId, req.shareSessionEpoch(),
                     added, forgotten);
-            boolean full = req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH;
             if (session.error() != Errors.NONE) {
                 return done(fetchError(session.error(), null));
             }
+            boolean full = req.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH;
             return acknowledge(req.groupId(), req.memberId(), acks).thenCompose(ackResults -> {
                 if (req.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
                     release(req.groupId(), req.memberId(), session.partitions());

@@ -106,8 +106,7 @@ final class ShareGroupProtocol {
     /** The tombstones DeleteGroups writes for a share group: its states, then the group. */
     static List<KeyedRecordLog.Entry> tombstones(ShareGroup g) {
         List<KeyedRecordLog.Entry> out = new ArrayList<>();
-        g.states.keySet().forEach(k -> out.add(new KeyedRecordLog.Entry(
-                ShareGroupRecords.stateKey(g.groupId, k.topicId(), k.partition()), null)));
+        g.states.keySet().forEach(k -> out.add(ShareGroupRecords.stateEntry(g.groupId, k, null)));
         out.add(new KeyedRecordLog.Entry(ShareGroupRecords.groupKey(g.groupId), null));
         return out;
     }
@@ -132,7 +131,7 @@ final class ShareGroupProtocol {
         }
         GroupCoordinator.TopicIdPartitionKey key = new GroupCoordinator.TopicIdPartitionKey(topicId, partition);
         int known = g.leaderEpochs.getOrDefault(key, -1);
-        if (leaderEpoch < known && leaderEpoch >= 0) {
+        if (isFenced(leaderEpoch, known)) {
             return done(new GroupCoordinator.ShareStateRead(Errors.FENCED_LEADER_EPOCH, null));
         }
         SharePartition.State state = g.states.get(key);
@@ -164,7 +163,7 @@ final class ShareGroupProtocol {
         }
         GroupCoordinator.TopicIdPartitionKey key = new GroupCoordinator.TopicIdPartitionKey(topicId, partition);
         int known = g.leaderEpochs.getOrDefault(key, -1);
-        if (leaderEpoch < known && leaderEpoch >= 0) {
+        if (isFenced(leaderEpoch, known)) {
             return done(Errors.FENCED_LEADER_EPOCH);
         }
         int epoch = Math.max(known, leaderEpoch);
@@ -177,11 +176,15 @@ final class ShareGroupProtocol {
         });
     }
 
+    /** Whether a leader at {@code leaderEpoch} (-1: not said) is older than the {@code known} one. */
+    private static boolean isFenced(int leaderEpoch, int known) {
+        return leaderEpoch >= 0 && leaderEpoch < known;
+    }
+
     /** Writes one share-partition's state record; NONE once durable, NOT_COORDINATOR if the partition was lost. */
     private CompletableFuture<Errors> append(ShareGroup g, GroupCoordinator.TopicIdPartitionKey key,
                                              SharePartitionStateCodec.Stored stored) {
-        return partitions.append(g, List.of(new KeyedRecordLog.Entry(ShareGroupRecords.stateKey(g.groupId,
-                key.topicId(), key.partition()), SharePartitionStateCodec.encode(stored))))
+        return partitions.append(g, List.of(ShareGroupRecords.stateEntry(g.groupId, key, stored)))
                 .handleAsync((v, err) -> err == null ? Errors.NONE : Errors.NOT_COORDINATOR, owner);
     }
 
@@ -242,9 +245,8 @@ final class ShareGroupProtocol {
             entries.add(new KeyedRecordLog.Entry(ShareGroupRecords.groupKey(g.groupId),
                     ShareGroupRecords.groupValue(g.writtenEpoch)));
         }
-        changes.forEach((k, state) -> entries.add(new KeyedRecordLog.Entry(ShareGroupRecords.stateKey(g.groupId,
-                k.topicId(), k.partition()), state == null ? null : SharePartitionStateCodec.encode(
-                        new SharePartitionStateCodec.Stored(state, g.leaderEpochs.getOrDefault(k, -1))))));
+        changes.forEach((k, state) -> entries.add(ShareGroupRecords.stateEntry(g.groupId, k, state == null ? null
+                : new SharePartitionStateCodec.Stored(state, g.leaderEpochs.getOrDefault(k, -1)))));
         Set<Uuid> topicIds = new HashSet<>();
         changes.keySet().forEach(k -> topicIds.add(k.topicId()));
         if (entries.isEmpty()) {

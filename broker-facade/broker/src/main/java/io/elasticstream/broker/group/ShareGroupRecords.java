@@ -1,5 +1,6 @@
 package io.elasticstream.broker.group;
 
+import io.elasticstream.broker.partition.KeyedRecordLog;
 import io.elasticstream.broker.share.SharePartition;
 import io.elasticstream.broker.share.SharePartitionStateCodec;
 import java.nio.ByteBuffer;
@@ -41,6 +42,16 @@ final class ShareGroupRecords {
         return ByteBuffer.allocate(2 + name.length + 20).putShort(STATE_KEY).put(name)
                 .putLong(topicId.getMostSignificantBits()).putLong(topicId.getLeastSignificantBits()).putInt(partition)
                 .array();
+    }
+
+    /**
+     * The record of the group's state in a partition, as {@code stored} says it (null: a tombstone, the state
+     * deleted).
+     */
+    static KeyedRecordLog.Entry stateEntry(String group, GroupCoordinator.TopicIdPartitionKey partition,
+                                           SharePartitionStateCodec.Stored stored) {
+        return new KeyedRecordLog.Entry(stateKey(group, partition.topicId(), partition.partition()),
+                stored == null ? null : SharePartitionStateCodec.encode(stored));
     }
 
     static byte[] groupKey(String group) {

@@ -68,7 +68,6 @@ public final class SharePartitions {
         /** The partition's leader epoch here, once opened. */
         volatile int leaderEpoch = -1;
         long changes;
-        long written;
         /** The changes the last write begun holds. */
         long startedUpTo;
         int writesInFlight;
@@ -281,9 +280,6 @@ public final class SharePartitions {
             synchronized (e) {
                 e.writesInFlight--;
                 e.waiters.removeIf(w -> w.change() <= upTo && done.add(w));
-                if (err == null) {
-                    e.written = Math.max(e.written, upTo);
-                }
                 if (err != null && isFenced(err)) {
                     partitions.remove(key, e); // a newer leader has the partition: what this one holds is stale
                     done.addAll(e.waiters);
