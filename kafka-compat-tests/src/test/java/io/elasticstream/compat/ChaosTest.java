@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,13 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -121,6 +126,9 @@ class ChaosTest {
             long drainDeadlineNs = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
             while (!consumedValues.containsAll(acked) && System.nanoTime() - drainDeadlineNs < 0) {
                 pause(100);
+            }
+            if (!consumedValues.containsAll(acked)) {
+                nemesis.record("drain timed out; the group: " + groupState(bootstrap));
             }
             consuming.set(false);
             for (Thread consumer : consumers) {
@@ -410,7 +418,17 @@ class ChaosTest {
                 ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
         while (consuming.get()) {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-                consumer.subscribe(List.of(TOPIC));
+                consumer.subscribe(List.of(TOPIC), new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                        nemesis.record("consumer " + id + " assigned "
+                                + parts.stream().map(TopicPartition::partition).sorted().toList());
+                    }
+                });
                 while (consuming.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         String value = text(r.value());
@@ -421,6 +439,44 @@ class ChaosTest {
             } catch (KafkaException e) {
                 nemesis.record("consumer " + id + " failed (" + e + "); starting a new one in the group");
             }
+        }
+    }
+
+    /**
+     * Where the group stands when a drain times out, per partition: the member assigned it, the group's
+     * committed offset, the last offset the group consumed and the log end offset, so a stalled partition shows.
+     */
+    private String groupState(String bootstrap) {
+        Map<Integer, Long> lastConsumed = new TreeMap<>();
+        synchronized (consumed) {
+            consumed.forEach(s -> lastConsumed.merge(s.partition(), s.offset(), Math::max));
+        }
+        try (Admin admin = Clients.admin(bootstrap)) {
+            var group = admin.describeConsumerGroups(List.of("chaos-group")).all().get(20, TimeUnit.SECONDS)
+                    .get("chaos-group");
+            Map<Integer, String> owner = new TreeMap<>();
+            group.members().forEach(m -> m.assignment().topicPartitions()
+                    .forEach(tp -> owner.put(tp.partition(), m.clientId())));
+            var committed = admin.listConsumerGroupOffsets("chaos-group").partitionsToOffsetAndMetadata()
+                    .get(20, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get(20, TimeUnit.SECONDS);
+            StringBuilder out = new StringBuilder("state " + group.groupState() + ", protocol "
+                    + group.partitionAssignor());
+            for (int p = 0; p < PARTITIONS; p++) {
+                var tp = new TopicPartition(TOPIC, p);
+                var c = committed.get(tp);
+                out.append("; p").append(p).append(" owner ").append(owner.get(p))
+                        .append(" committed ").append(c == null ? null : c.offset())
+                        .append(" last consumed ").append(lastConsumed.get(p))
+                        .append(" end ").append(ends.get(tp).offset());
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "not described (" + e + ")";
         }
     }
 

@@ -21,8 +21,16 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  *
  * <p>Rules (Kafka's {@code ProducerAppendInfo}): an older epoch is rejected; a batch equal to a cached
  * one is a duplicate and answered with the original offset; with a new epoch the first sequence must be
- * 0 (unless the producer is unknown); otherwise the first sequence must follow the last one. A producer
- * this partition has no state for may start at any sequence.
+ * 0 (unless the producer is unknown); otherwise the first sequence must follow the last one.
+ *
+ * <p>A producer this partition has no state for must start at sequence 0, a deliberate deviation: Kafka
+ * accepts any sequence there (its state may have gone with retention), which lets a producer's pipelined
+ * batches land out of order around a partition move: its first batch answered NOT_LEADER_OR_FOLLOWER (or
+ * timed out waiting for the partition to open) while the next one, arriving once the partition was open, was
+ * appended. Here the state is never lost (restored from the snapshot and the stream's tail, never expired),
+ * so such a batch is OUT_OF_ORDER_SEQUENCE_NUMBER, which the client retries after the earlier one; an
+ * idempotent producer that finds its state truly gone (a recreated topic) bumps its epoch and starts again
+ * at 0.
  *
  * <p>Transactions (Kafka's {@code ProducerAppendInfo} and {@code appendEndTxnMarker}): a transactional batch
  * opens the producer's transaction on this partition at its base offset if none is open; a
@@ -51,6 +59,11 @@ final class ProducerStateTable {
     Check check(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional) {
         ProducerEntry entry = producers.get(producerId);
         if (entry == null) {
+            if (firstSeq != RecordBatch.NO_SEQUENCE && firstSeq != 0) {
+                throw new OutOfOrderSequenceException("Out of order sequence number for producer " + producerId
+                        + " at epoch " + epoch + ": " + firstSeq + " (incoming seq. number), but this partition"
+                        + " has no batch of it: its first batch here must start at sequence 0");
+            }
             return Check.NEW;
         }
         if (!transactional && entry.txnFirstOffset >= 0 && epoch >= entry.epoch) {

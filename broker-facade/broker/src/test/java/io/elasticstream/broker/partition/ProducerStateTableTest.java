@@ -9,6 +9,7 @@ import io.elasticstream.placement.api.ProducerSnapshot;
 import java.util.List;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.Test;
 
 class ProducerStateTableTest {
@@ -16,8 +17,17 @@ class ProducerStateTableTest {
     private final ProducerStateTable table = new ProducerStateTable();
 
     @Test
-    void anUnknownProducerMayStartAtAnySequence() {
-        assertFalse(table.check(PID, (short) 0, 17, 19).duplicate());
+    void anUnknownProducerStartsAtSequenceZero() {
+        assertFalse(table.check(PID, (short) 0, 0, 2).duplicate());
+        assertFalse(table.check(PID, (short) 5, 0, 0).duplicate(), "at any epoch");
+    }
+
+    @Test
+    void anUnknownProducerStartingPastZeroIsOutOfOrderSoItsEarlierBatchesAreNotOvertaken() {
+        // Its first batch failed here (e.g. NOT_LEADER_OR_FOLLOWER while the partition opened), the next arrived.
+        assertThrows(OutOfOrderSequenceException.class, () -> table.check(PID, (short) 0, 17, 19));
+        assertFalse(table.check(PID, (short) 0, RecordBatch.NO_SEQUENCE, RecordBatch.NO_SEQUENCE).duplicate(),
+                "a coordinator's own write carries no sequence");
     }
 
     @Test
