@@ -31,6 +31,7 @@ public final class DifferentialScenarios {
             new Scenario("incrementalAlterConfigs", AdminScenarios::alterConfigs),
             new Scenario("groupConfigs", GroupConfigScenarios::describeAndAlter),
             new Scenario("groupConfigsOutliveTheGroup", GroupConfigScenarios::outliveTheGroup),
+            new Scenario("scramCredentials", ScramCredentialScenarios::describeAndAlter),
             new Scenario("createPartitions", AdminScenarios::createPartitions),
             new Scenario("deleteTopic", AdminScenarios::deleteTopic),
             new Scenario("describeCluster", AdminScenarios::describeCluster),

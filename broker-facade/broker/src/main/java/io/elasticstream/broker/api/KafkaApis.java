@@ -123,6 +123,9 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(topics, partitions, BrokerSettings.resolver(config)));
         handlers.put(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, new AlterPartitionReassignmentsApi(placement));
         handlers.put(ApiKeys.LIST_PARTITION_REASSIGNMENTS, new ListPartitionReassignmentsApi());
+        ScramCredentialsApi scram = new ScramCredentialsApi(placement);
+        handlers.put(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, scram::describe);
+        handlers.put(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, scram::alter);
         this.supported = new SupportedApis(handlers.keySet());
     }
 

@@ -115,6 +115,20 @@ public interface PlacementService {
     /** The dynamic config overrides of group {@code groupId}; empty if it has none. */
     CompletableFuture<Map<String, String>> groupConfigs(String groupId);
 
+    // ---- SCRAM credentials -------------------------------------------------------------------
+
+    /**
+     * Applies SCRAM credential changes at once: each of {@code upserts} replaces the credential of its user and
+     * mechanism, each of {@code deletions} removes one (absent ones are ignored). Validation is the caller's job.
+     */
+    CompletableFuture<Void> alterScramCredentials(List<ScramCredential> upserts, List<ScramCredential.Key> deletions);
+
+    /** Every stored SCRAM credential, by user then mechanism. */
+    CompletableFuture<List<ScramCredential>> scramCredentials();
+
+    /** The SCRAM credentials of {@code user} (one per mechanism it has); empty if none. */
+    CompletableFuture<List<ScramCredential>> scramCredentials(String user);
+
     // ---- streams and ranges ------------------------------------------------------------------
 
     /** The stream and its ranges (sealed ones and the open last one, if any). */

@@ -52,6 +52,9 @@ public final class PdRpc {
     public static final String ALLOCATE_PRODUCER_IDS = "allocateProducerIds";
     public static final String ALTER_GROUP_CONFIGS = "alterGroupConfigs";
     public static final String GROUP_CONFIGS = "groupConfigs";
+    public static final String ALTER_SCRAM_CREDENTIALS = "alterScramCredentials";
+    public static final String SCRAM_CREDENTIALS = "scramCredentials";
+    public static final String USER_SCRAM_CREDENTIALS = "userScramCredentials";
 
     private PdRpc() {
     }

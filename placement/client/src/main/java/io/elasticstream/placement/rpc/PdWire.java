@@ -10,6 +10,7 @@ import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
+import io.elasticstream.placement.api.ScramCredential;
 import io.elasticstream.placement.api.StreamInfo;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.api.TopicInfo;
@@ -38,6 +39,8 @@ import java.util.TreeMap;
 public final class PdWire {
     static final int MAX_STRING_BYTES = 1 << 20;
     static final int MAX_ELEMENTS = 1 << 20;
+    /** A salt or key: SCRAM's are 64 bytes at most; anything far larger is a corrupt frame. */
+    static final int MAX_BYTES_FIELD = 1 << 10;
 
     private PdWire() {
     }
@@ -166,6 +169,45 @@ public final class PdWire {
 
     public static TopicId readTopicId(DataInput in) throws IOException {
         return new TopicId(in.readLong(), in.readLong());
+    }
+
+    /** A SCRAM credential: user, mechanism, salt, stored key, server key (each length-prefixed), iterations. */
+    public static void writeScramCredential(DataOutput out, ScramCredential value) throws IOException {
+        writeString(out, value.user());
+        writeString(out, value.mechanism());
+        writeBytes(out, value.salt());
+        writeBytes(out, value.storedKey());
+        writeBytes(out, value.serverKey());
+        out.writeInt(value.iterations());
+    }
+
+    public static ScramCredential readScramCredential(DataInput in) throws IOException {
+        return new ScramCredential(readString(in), readString(in), readBytes(in), readBytes(in), readBytes(in),
+                in.readInt());
+    }
+
+    public static void writeScramKey(DataOutput out, ScramCredential.Key value) throws IOException {
+        writeString(out, value.user());
+        writeString(out, value.mechanism());
+    }
+
+    public static ScramCredential.Key readScramKey(DataInput in) throws IOException {
+        return new ScramCredential.Key(readString(in), readString(in));
+    }
+
+    private static void writeBytes(DataOutput out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInput in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_BYTES_FIELD) {
+            throw new IOException("byte field of " + length + " bytes");
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
     }
 
     public static void writeBroker(DataOutput out, BrokerInfo value) throws IOException {

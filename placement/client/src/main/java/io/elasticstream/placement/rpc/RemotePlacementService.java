@@ -13,6 +13,7 @@ import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
+import io.elasticstream.placement.api.ScramCredential;
 import io.elasticstream.placement.api.StreamInfo;
 import io.elasticstream.placement.api.TopicInfo;
 import org.slf4j.Logger;
@@ -231,6 +232,26 @@ public final class RemotePlacementService implements PlacementService, AutoClose
     @Override
     public CompletableFuture<Map<String, String>> groupConfigs(String groupId) {
         return call(PdRpc.GROUP_CONFIGS, out -> PdWire.writeString(out, groupId), PdWire::readStringMap);
+    }
+
+    @Override
+    public CompletableFuture<Void> alterScramCredentials(List<ScramCredential> upserts,
+                                                         List<ScramCredential.Key> deletions) {
+        return call(PdRpc.ALTER_SCRAM_CREDENTIALS, out -> {
+            PdWire.writeList(out, upserts, PdWire::writeScramCredential);
+            PdWire.writeList(out, deletions, PdWire::writeScramKey);
+        }, PdWire::readNothing);
+    }
+
+    @Override
+    public CompletableFuture<List<ScramCredential>> scramCredentials() {
+        return call(PdRpc.SCRAM_CREDENTIALS, out -> { }, in -> PdWire.readList(in, PdWire::readScramCredential));
+    }
+
+    @Override
+    public CompletableFuture<List<ScramCredential>> scramCredentials(String user) {
+        return call(PdRpc.USER_SCRAM_CREDENTIALS, out -> PdWire.writeString(out, user),
+                in -> PdWire.readList(in, PdWire::readScramCredential));
     }
 
     @Override

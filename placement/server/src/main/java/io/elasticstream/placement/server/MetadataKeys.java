@@ -12,6 +12,7 @@ import io.elasticstream.placement.api.TopicId;
  *   ranges/&lt;streamId&gt;/&lt;index&gt;             RangeRecord
  *   producer-snapshots/&lt;streamId&gt;          ProducerSnapshot of the stream's partition
  *   group-configs/&lt;groupId&gt;               a group's dynamic config overrides (GroupConfigsRecord)
+ *   scram-credentials/&lt;user&gt;              a user's SCRAM credentials, one per mechanism (salted, never the password)
  *   brokers/&lt;id&gt;                          BrokerInfo
  *   range-servers/&lt;id&gt;                    RangeServerInfo
  *   alive/brokers/&lt;id&gt;                    BrokerLoad, attached to the broker's session lease
@@ -22,7 +23,8 @@ import io.elasticstream.placement.api.TopicId;
  * Numbers are zero-padded to a fixed width (ids and indexes to 10 digits, stream ids to 20) so a
  * prefix scan returns them in numeric order; topic ids are 32 lowercase hex digits. Every "directory"
  * prefix ends with '/', so {@code ranges/1/} never matches stream 10. A group id is used as it is: it is
- * the last segment of its key and nothing lives below it, so any characters (even '/') are safe.
+ * the last segment of its key and nothing lives below it, so any characters (even '/') are safe; so is a
+ * SCRAM user name.
  */
 public final class MetadataKeys {
     private final String topics;
@@ -31,6 +33,7 @@ public final class MetadataKeys {
     private final String ranges;
     private final String producerSnapshots;
     private final String groupConfigs;
+    private final String scramCredentials;
     private final String brokers;
     private final String rangeServers;
     private final String aliveBrokers;
@@ -46,6 +49,7 @@ public final class MetadataKeys {
         ranges = clusterPrefix + "ranges/";
         producerSnapshots = clusterPrefix + "producer-snapshots/";
         groupConfigs = clusterPrefix + "group-configs/";
+        scramCredentials = clusterPrefix + "scram-credentials/";
         brokers = clusterPrefix + "brokers/";
         rangeServers = clusterPrefix + "range-servers/";
         aliveBrokers = clusterPrefix + "alive/brokers/";
@@ -118,6 +122,16 @@ public final class MetadataKeys {
 
     public String groupConfigsPrefix() {
         return groupConfigs;
+    }
+
+    /** The SCRAM credentials of {@code user}; like a group id, the user name is the key's last segment as it is. */
+    public String scramCredentials(String user) {
+        Checks.argument(!user.isEmpty(), "a user name must not be empty");
+        return scramCredentials + user;
+    }
+
+    public String scramCredentialsPrefix() {
+        return scramCredentials;
     }
 
     public String broker(int id) {

@@ -13,6 +13,7 @@ import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
+import io.elasticstream.placement.api.ScramCredential;
 import io.elasticstream.placement.api.StreamInfo;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.api.TopicInfo;
@@ -571,6 +572,38 @@ public final class PlacementDriver implements PlacementService, AutoCloseable {
                     record.groupId(), groupId);
             return record.configs();
         });
+    }
+
+    // ---- SCRAM credentials -------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Void> alterScramCredentials(List<ScramCredential> upserts,
+                                                         List<ScramCredential.Key> deletions) {
+        String what = "alter SCRAM credentials";
+        List<ScramCredential> upsertsCopy = List.copyOf(upserts);
+        List<ScramCredential.Key> deletionsCopy = List.copyOf(deletions);
+        return onOwner(what, () -> {
+            // Read-modify-write of each user's record on the owner thread, in one guarded transaction.
+            List<Op> ops = ScramCredentialRecords.changes(keys, upsertsCopy, deletionsCopy,
+                    user -> await(store.get(keys.scramCredentials(user))));
+            if (!ops.isEmpty()) {
+                guardedTxn(what, List.of(), ops);
+            }
+            LOG.info("altered SCRAM credentials: {} upserted, {} deleted", upsertsCopy.size(), deletionsCopy.size());
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<ScramCredential>> scramCredentials() {
+        return onOwner("read SCRAM credentials",
+                () -> ScramCredentialRecords.decodeAll(await(store.getPrefix(keys.scramCredentialsPrefix())).kvs()));
+    }
+
+    @Override
+    public CompletableFuture<List<ScramCredential>> scramCredentials(String user) {
+        return onOwner("read SCRAM credentials of '" + user + "'", () -> List.copyOf(
+                ScramCredentialRecords.decodeUser(user, await(store.get(keys.scramCredentials(user)))).values()));
     }
 
     // ---- producer ids ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeInfo;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
+import io.elasticstream.placement.api.ScramCredential;
 import io.elasticstream.placement.api.StreamInfo;
 import io.elasticstream.placement.api.TopicInfo;
 import java.util.ArrayList;
@@ -202,6 +203,22 @@ final class SimPlacement implements PlacementService {
     }
 
     // ---- not needed by the stream client ---------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Void> alterScramCredentials(List<ScramCredential> upserts,
+                                                         List<ScramCredential.Key> deletions) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<List<ScramCredential>> scramCredentials() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<List<ScramCredential>> scramCredentials(String user) {
+        throw new UnsupportedOperationException();
+    }
 
     @Override
     public CompletableFuture<Void> registerRangeServer(RangeServerInfo server) {

@@ -6,6 +6,7 @@ import io.elasticstream.placement.api.PartitionInfo;
 import io.elasticstream.placement.api.ProducerSnapshot;
 import io.elasticstream.placement.api.RangeServerInfo;
 import io.elasticstream.placement.api.RangeServerLoad;
+import io.elasticstream.placement.api.ScramCredential;
 import io.elasticstream.placement.api.TopicId;
 import io.elasticstream.placement.rpc.PdWire;
 
@@ -53,6 +54,20 @@ public final class Codecs {
         @Override
         protected GroupConfigsRecord readBody(DataInput in) throws IOException {
             return new GroupConfigsRecord(readString(in), readConfigs(in));
+        }
+    };
+
+    /** {@code scram-credentials/<user>}: the user's credentials, one per mechanism, in PD RPC's encoding. */
+    public static final RecordCodec<List<ScramCredential>> SCRAM_CREDENTIALS =
+            new RecordCodec<>("SCRAM credentials", 1) {
+        @Override
+        protected void writeBody(DataOutput out, List<ScramCredential> value) throws IOException {
+            PdWire.writeList(out, value, PdWire::writeScramCredential);
+        }
+
+        @Override
+        protected List<ScramCredential> readBody(DataInput in) throws IOException {
+            return PdWire.readList(in, PdWire::readScramCredential);
         }
     };
 

@@ -72,6 +72,13 @@ public final class PlacementRpcHandlers {
                 (pd, in) -> pd.alterGroupConfigs(PdWire.readString(in), PdWire.readStringMap(in)),
                 PdWire::writeStringMap);
         h.register(PdRpc.GROUP_CONFIGS, (pd, in) -> pd.groupConfigs(PdWire.readString(in)), PdWire::writeStringMap);
+        h.register(PdRpc.ALTER_SCRAM_CREDENTIALS, (pd, in) -> pd.alterScramCredentials(
+                PdWire.readList(in, PdWire::readScramCredential), PdWire.readList(in, PdWire::readScramKey)),
+                PdWire::writeNothing);
+        h.register(PdRpc.SCRAM_CREDENTIALS, (pd, in) -> pd.scramCredentials(),
+                (out, v) -> PdWire.writeList(out, v, PdWire::writeScramCredential));
+        h.register(PdRpc.USER_SCRAM_CREDENTIALS, (pd, in) -> pd.scramCredentials(PdWire.readString(in)),
+                (out, v) -> PdWire.writeList(out, v, PdWire::writeScramCredential));
         return h;
     }
 
