@@ -6,7 +6,10 @@ import io.elasticstream.broker.config.ConfigResolver;
 import io.elasticstream.broker.metrics.BrokerLoadReport;
 import io.elasticstream.broker.metrics.BrokerMetrics;
 import io.elasticstream.broker.metrics.InstrumentedHandler;
-import io.elasticstream.broker.net.KafkaServer;
+import io.elasticstream.broker.net.KafkaListeners;
+import io.elasticstream.broker.security.Listener;
+import io.elasticstream.broker.security.ListenerSecurity;
+import io.elasticstream.broker.security.ScramCredentialLookup;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.partition.PartitionManager;
 import io.elasticstream.broker.partition.RetentionAgent;
@@ -26,9 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -55,13 +60,13 @@ public final class Broker implements AutoCloseable {
     private final MemberSession session;
     private final PartitionManager partitions;
     private final ScheduledExecutorService timer;
-    private final KafkaServer server;
+    private final KafkaListeners server;
 
     private final KafkaApis apis;
     private final RetentionAgent retention;
 
     private Broker(MemberSession session, PartitionManager partitions, ScheduledExecutorService timer,
-                   KafkaServer server, KafkaApis apis, RetentionAgent retention) {
+                   KafkaListeners server, KafkaApis apis, RetentionAgent retention) {
         this.session = session;
         this.apis = apis;
         this.retention = retention;
@@ -114,16 +119,23 @@ public final class Broker implements AutoCloseable {
                 }
             }
         };
-        KafkaServer server = KafkaServer.start(config.listenHost(), config.listenPort(), config.networkThreads(),
+        Properties props = new Properties();
+        props.putAll(config.givenProperties());
+        ScramCredentialLookup credentials = new ScramCredentialLookup(placement);
+        List<ListenerSecurity> securities = new ArrayList<>();
+        for (Listener listener : config.listeners()) {
+            securities.add(ListenerSecurity.of(listener, props, credentials));
+        }
+        KafkaListeners server = KafkaListeners.start(securities, config.networkThreads(),
                 config.socketRequestMaxBytes(), started, metrics);
-        BrokerConfig effective = config.advertisedPort() == 0
-                ? config.withAdvertisedPort(server.localAddress().getPort()) : config;
+        BrokerConfig effective = config.withBoundListeners(server.bound());
         PartitionManager partitions = new PartitionManager(effective.nodeId(), placement, streams, clock,
                 producerSnapshotIntervalBatches(effective));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("broker-timer").daemon(true).factory());
         MemberSession session = MemberSession.forBroker(placement,
-                new BrokerInfo(effective.nodeId(), effective.advertisedHost(), effective.advertisedPort()),
+                new BrokerInfo(effective.nodeId(), effective.advertisedHost(), effective.advertisedPort(),
+                        effective.advertisedEndpoints()),
                 new BrokerLoadReport(registry, clock, partitions::ownedCount), heartbeatIntervalMs);
         try {
             session.start().join();
@@ -135,7 +147,8 @@ public final class Broker implements AutoCloseable {
             RetentionAgent retention = new RetentionAgent(partitions, retentionLimits(effective, topics), clock, timer,
                     retentionCheckIntervalMs(effective));
             retention.start();
-            LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), server.localAddress());
+            LOG.info("Broker {} serving Kafka on {}", effective.nodeId(), effective.listeners().stream()
+                    .map(l -> l.protocol() + " " + l.advertisedUri()).toList());
             return new Broker(session, partitions, timer, server, kafkaApis, retention);
         } catch (RuntimeException e) {
             session.close();
@@ -182,8 +195,9 @@ public final class Broker implements AutoCloseable {
         return partitions;
     }
 
+    /** Where the first listener accepts connections. */
     public InetSocketAddress kafkaAddress() {
-        return server.localAddress();
+        return server.firstAddress();
     }
 
     @Override

@@ -33,6 +33,7 @@ final class BrokerWiring {
         started.push(streams);
 
         BrokerConfig brokerConfig = BrokerConfig.from(options.properties(), clusterId);
+        ScramBootstrap.addMissing(options.addScram(), placement);
         Broker broker = Broker.start(brokerConfig, placement, streams, clock, heartbeatIntervalMs, registry);
         started.push(broker);
         return broker;

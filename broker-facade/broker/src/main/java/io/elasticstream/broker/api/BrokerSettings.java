@@ -1,5 +1,6 @@
 package io.elasticstream.broker.api;
 
+import io.elasticstream.broker.security.Listener;
 import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.config.ConfigResolver;
 import io.elasticstream.broker.config.ConfigResolver.BrokerSetting;
@@ -13,8 +14,8 @@ final class BrokerSettings {
     }
 
     static ConfigResolver resolver(BrokerConfig c) {
-        String listener = "PLAINTEXT://" + c.listenHost() + ":" + c.listenPort();
-        String advertised = "PLAINTEXT://" + c.advertisedHost() + ":" + c.advertisedPort();
+        String listener = String.join(",", c.listeners().stream().map(Listener::uri).toList());
+        String advertised = String.join(",", c.listeners().stream().map(Listener::advertisedUri).toList());
         GroupConfig groups = GroupConfig.from(c.givenProperties());
         GroupConfig kafkaGroups = GroupConfig.defaults();
         List<BrokerSetting> settings = List.of(

@@ -56,11 +56,9 @@ final class DescribeClusterApi implements RequestHandler {
             if (version >= 1) {
                 response.setEndpointType(BROKERS_ENDPOINT);
             }
-            for (BrokerInfo b : brokers) {
-                boolean self = b.id() == config.nodeId();
-                response.brokers().add(new DescribeClusterBroker().setBrokerId(b.id())
-                        .setHost(self ? config.advertisedHost() : b.host())
-                        .setPort(self ? config.advertisedPort() : b.port()).setRack(null));
+            for (BrokerInfo b : ListenerEndpoints.as(config, brokers, context.listenerName)) {
+                response.brokers().add(new DescribeClusterBroker().setBrokerId(b.id()).setHost(b.host())
+                        .setPort(b.port()).setRack(null));
             }
             return response;
         });

@@ -1,7 +1,9 @@
 package io.elasticstream.broker.api;
 
+import io.elasticstream.broker.BrokerConfig;
 import io.elasticstream.broker.net.RequestHandler;
 import io.elasticstream.broker.topic.TopicService;
+import io.elasticstream.placement.api.BrokerInfo;
 import io.elasticstream.placement.api.PlacementService;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +25,15 @@ final class FindCoordinatorApi implements RequestHandler {
     static final byte KEY_TYPE_GROUP = 0;
     static final byte KEY_TYPE_TRANSACTION = 1;
 
+    private final BrokerConfig config;
     private final PlacementService placement;
     private final TopicService topics;
     private final CoordinatorTopic groups;
     private final CoordinatorTopic transactions;
 
-    FindCoordinatorApi(PlacementService placement, TopicService topics, CoordinatorTopic groups,
+    FindCoordinatorApi(BrokerConfig config, PlacementService placement, TopicService topics, CoordinatorTopic groups,
                        CoordinatorTopic transactions) {
+        this.config = config;
         this.placement = placement;
         this.topics = topics;
         this.groups = groups;
@@ -53,7 +57,8 @@ final class FindCoordinatorApi implements RequestHandler {
         } else {
             found = placement.brokers().thenCombine(topics.byName(topic.name()), (brokers, info) -> {
                 List<Coordinator> list = new ArrayList<>();
-                keys.forEach(k -> list.add(topic.find(k, brokers, info)));
+                List<BrokerInfo> reachable = ListenerEndpoints.as(config, brokers, context.listenerName);
+                keys.forEach(k -> list.add(topic.find(k, reachable, info)));
                 return list;
             });
         }

@@ -22,6 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -60,7 +62,7 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         TxnConfig txnConfig = TxnConfig.from(config.givenProperties());
         CoordinatorTopic txnTopic = new CoordinatorTopic(TxnConfig.STATE_TOPIC, txnConfig.stateTopicPartitions(),
                 txnConfig::partitionFor, config.nodeId(), placement, partitions);
-        handlers.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorApi(placement, topics, groupsTopic, txnTopic));
+        handlers.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorApi(config, placement, topics, groupsTopic, txnTopic));
         ProducerIdAllocator producerIds = new ProducerIdAllocator(placement);
         markers = new MarkerWriter(config.nodeId(), partitions, clock, groups::onMarker);
         transactions = new TxnApis(new TransactionCoordinator(txnConfig, TxnLogs.of(partitions, clock), markers,
@@ -123,6 +125,13 @@ public final class KafkaApis implements RequestHandler, AutoCloseable {
         handlers.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(topics, partitions, BrokerSettings.resolver(config)));
         handlers.put(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, new AlterPartitionReassignmentsApi(placement));
         handlers.put(ApiKeys.LIST_PARTITION_REASSIGNMENTS, new ListPartitionReassignmentsApi());
+        // Outside a SASL exchange (a listener without SASL, or once authenticated), as Kafka answers them.
+        handlers.put(ApiKeys.SASL_HANDSHAKE, (context, request) -> CompletableFuture.completedFuture(
+                new SaslHandshakeResponseData().setErrorCode(Errors.ILLEGAL_SASL_STATE.code())));
+        handlers.put(ApiKeys.SASL_AUTHENTICATE, (context, request) -> CompletableFuture.completedFuture(
+                new SaslAuthenticateResponseData().setErrorCode(Errors.ILLEGAL_SASL_STATE.code())
+                        .setErrorMessage("SaslAuthenticate request received after successful authentication")
+                        .setAuthBytes(new byte[0])));
         ScramCredentialsApi scram = new ScramCredentialsApi(placement);
         handlers.put(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, scram::describe);
         handlers.put(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, scram::alter);

@@ -59,7 +59,8 @@ final class MetadataApi implements RequestHandler {
                     List<BrokerInfo> brokers = (List<BrokerInfo>) pair[0];
                     @SuppressWarnings("unchecked")
                     List<TopicInfo> all = (List<TopicInfo>) pair[1];
-                    return answer(req, version, allowAutoCreate, brokers, all);
+                    return answer(req, version, allowAutoCreate,
+                            ListenerEndpoints.as(config, brokers, context.listenerName), all);
                 });
     }
 
@@ -70,9 +71,7 @@ final class MetadataApi implements RequestHandler {
                 .setClusterId(config.clusterId())
                 .setControllerId(config.nodeId());
         for (BrokerInfo b : brokers) {
-            boolean self = b.id() == config.nodeId();
-            response.brokers().add(new MetadataResponseBroker().setNodeId(b.id())
-                    .setHost(self ? config.advertisedHost() : b.host()).setPort(self ? config.advertisedPort() : b.port()));
+            response.brokers().add(new MetadataResponseBroker().setNodeId(b.id()).setHost(b.host()).setPort(b.port()));
         }
         Map<String, TopicInfo> byName = new HashMap<>();
         Map<Uuid, TopicInfo> byId = new HashMap<>();

@@ -1,6 +1,13 @@
 package io.elasticstream.broker.net;
 
+import io.elasticstream.broker.security.ListenerSecurity;
+import io.elasticstream.broker.security.SaslAuthenticator;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,29 +26,40 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
-import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection. Parses each frame, hands it to the {@link RequestHandler}, and writes
- * responses strictly in request order. Stops reading while too many responses are pending.
+ * responses strictly in request order. Stops reading while too many responses are pending. On a SASL
+ * listener, requests before the exchange completes go to its {@link SaslAuthenticator} (any other than
+ * ApiVersions, SaslHandshake and SaslAuthenticate closes the connection, as in Kafka); each request carries
+ * the listener's name and protocol and the connection's principal.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
-    private static final ListenerName LISTENER = ListenerName.forSecurityProtocol(SecurityProtocol.PLAINTEXT);
     private static final int MAX_PENDING = 64;
 
     private final RequestHandler handler;
     private final String connectionId;
     private final ConnectionObserver observer;
+    private final ListenerSecurity security;
+    private final ListenerName listenerName;
+    /** The connection's SASL exchange, or null on a listener without SASL. Owned by the event loop. */
+    private final SaslAuthenticator sasl;
+    /** The TLS principal, once the handshake is done (null before, or without TLS). */
+    private KafkaPrincipal tlsPrincipal;
     /** Owned by the event loop. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
-    KafkaConnection(RequestHandler handler, String connectionId, ConnectionObserver observer) {
+    KafkaConnection(RequestHandler handler, String connectionId, ConnectionObserver observer,
+                    ListenerSecurity security) {
         this.observer = observer;
         this.handler = handler;
         this.connectionId = connectionId;
+        this.security = security;
+        this.listenerName = security.listener().listenerName();
+        this.sasl = security.newAuthenticator(connectionId);
     }
 
     @Override
@@ -80,11 +98,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             header = RequestHeader.parse(buffer);
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
             context = new RequestContext(header, connectionId, remote.getAddress(), Optional.of(remote.getPort()),
-                    KafkaPrincipal.ANONYMOUS, LISTENER, SecurityProtocol.PLAINTEXT, ClientInformation.EMPTY, false);
+                    principal(ctx), listenerName, security.listener().protocol(), ClientInformation.EMPTY, false);
             request = context.parseRequest(buffer).request;
         } catch (RuntimeException e) {
             LOG.warn("Closing connection {} from {}: cannot parse request: {}", connectionId, ctx.channel().remoteAddress(),
                     e.toString());
+            ctx.close();
+            return;
+        }
+        if (sasl != null && !sasl.isComplete() && !allowedBeforeAuthentication(header.apiKey())) {
+            LOG.warn("Closing connection {} from {}: {} request before SASL authentication completed", connectionId,
+                    ctx.channel().remoteAddress(), header.apiKey());
             ctx.close();
             return;
         }
@@ -95,7 +119,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<ApiMessage> response;
         try {
-            response = handler.handle(context, request);
+            response = sasl != null && !sasl.isComplete() ? authenticating(ctx, context, request)
+                    : handler.handle(context, request);
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
@@ -139,9 +164,45 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
+        if (sasl != null && sasl.hasFailed() && pending.isEmpty()) {
+            // Kafka closes the connection once it has answered the failed handshake or authentication.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (pending.size() < MAX_PENDING / 2 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /** Before SASL completes: ApiVersions as always, SaslHandshake and SaslAuthenticate to the exchange. */
+    private CompletableFuture<ApiMessage> authenticating(ChannelHandlerContext ctx, RequestContext context,
+                                                         AbstractRequest request) {
+        return switch (context.header.apiKey()) {
+            case SASL_HANDSHAKE -> CompletableFuture.completedFuture(
+                    sasl.handshake(((SaslHandshakeRequest) request).data().mechanism()));
+            case SASL_AUTHENTICATE -> sasl.authenticate(((SaslAuthenticateRequest) request).data().authBytes())
+                    .thenApply(r -> r);
+            default -> handler.handle(context, request);
+        };
+    }
+
+    private static boolean allowedBeforeAuthentication(ApiKeys key) {
+        return key == ApiKeys.API_VERSIONS || key == ApiKeys.SASL_HANDSHAKE || key == ApiKeys.SASL_AUTHENTICATE;
+    }
+
+    /** Who the connection's requests come from: the SASL identity once authenticated, else the TLS one. */
+    private KafkaPrincipal principal(ChannelHandlerContext ctx) {
+        if (sasl != null && sasl.isComplete()) {
+            return sasl.principal();
+        }
+        if (tlsPrincipal == null) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                return KafkaPrincipal.ANONYMOUS;
+            }
+            tlsPrincipal = ListenerSecurity.tlsPrincipal(tls.engine().getSession());
+        }
+        return tlsPrincipal;
     }
 
     private static ByteBuffer serialize(Pending p) {

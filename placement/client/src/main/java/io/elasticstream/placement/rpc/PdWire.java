@@ -210,14 +210,16 @@ public final class PdWire {
         return bytes;
     }
 
+    /** A broker: id, host, port, then its listeners' endpoints (name to host:port). */
     public static void writeBroker(DataOutput out, BrokerInfo value) throws IOException {
         out.writeInt(value.id());
         writeString(out, value.host());
         out.writeInt(value.port());
+        writeStringMap(out, value.endpoints());
     }
 
     public static BrokerInfo readBroker(DataInput in) throws IOException {
-        return new BrokerInfo(in.readInt(), readString(in), in.readInt());
+        return new BrokerInfo(in.readInt(), readString(in), in.readInt(), readStringMap(in));
     }
 
     /**

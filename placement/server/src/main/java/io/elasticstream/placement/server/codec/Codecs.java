@@ -211,17 +211,20 @@ public final class Codecs {
     };
 
     /** {@code brokers/<id>}. */
-    public static final RecordCodec<BrokerInfo> BROKER = new RecordCodec<>("broker", 1) {
+    public static final RecordCodec<BrokerInfo> BROKER = new RecordCodec<>("broker", 2) {
         @Override
         protected void writeBody(DataOutput out, BrokerInfo value) throws IOException {
-            out.writeInt(value.id());
-            writeString(out, value.host());
-            out.writeInt(value.port());
+            PdWire.writeBroker(out, value);
         }
 
         @Override
         protected BrokerInfo readBody(DataInput in) throws IOException {
-            return new BrokerInfo(in.readInt(), readString(in), in.readInt());
+            return PdWire.readBroker(in);
+        }
+
+        @Override
+        protected BrokerInfo readOlderBody(int version, DataInput in) throws IOException {
+            return new BrokerInfo(in.readInt(), readString(in), in.readInt()); // v1: no listener endpoints
         }
     };
 

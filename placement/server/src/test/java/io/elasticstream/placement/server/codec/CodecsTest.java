@@ -177,8 +177,8 @@ class CodecsTest {
     }
 
     @Test
-    void everyValueStartsWithFormatVersionOne() {
-        assertEquals(1, Codecs.BROKER.encode(new BrokerInfo(1, "h", 1))[0]);
+    void everyValueStartsWithItsFormatVersion() {
+        assertEquals(2, Codecs.BROKER.encode(new BrokerInfo(1, "h", 1))[0], "v2 added the listeners' endpoints");
         assertEquals(1, Codecs.COUNTER.encode(7L)[0]);
         assertEquals(1, Codecs.STREAM.encode(new StreamRecord(1, 0, 0, 1, 1, TOPIC_ID, 0))[0]);
     }
@@ -186,9 +186,31 @@ class CodecsTest {
     @Test
     void unknownFormatVersionIsRejected() {
         byte[] bytes = Codecs.BROKER.encode(new BrokerInfo(1, "h", 1));
-        bytes[0] = 2;
+        bytes[0] = 3;
         CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> Codecs.BROKER.decode(bytes));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+    }
+
+    @Test
+    void aBrokerKeepsItsListenersEndpointsAndAVersionOneBrokerReadsWithNone() throws Exception {
+        BrokerInfo broker = new BrokerInfo(4, "h", 9092, java.util.Map.of("PLAINTEXT", "h:9092", "SECURE", "h:9094"));
+        assertEquals(broker, Codecs.BROKER.decode(Codecs.BROKER.encode(broker)));
+        java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(v1)) {
+            out.writeByte(1);
+            out.writeInt(4);
+            io.elasticstream.placement.rpc.PdWire.writeString(out, "h");
+            out.writeInt(9092);
+        }
+        assertEquals(new BrokerInfo(4, "h", 9092), Codecs.BROKER.decode(v1.toByteArray()));
+    }
+
+    @Test
+    void scramCredentialsRoundTripAsStored() {
+        var c = new io.elasticstream.placement.api.ScramCredential("alice", "SCRAM-SHA-256", new byte[] {1, 2},
+                new byte[] {3}, new byte[] {4, 5}, 4096);
+        assertEquals(java.util.List.of(c), Codecs.SCRAM_CREDENTIALS.decode(Codecs.SCRAM_CREDENTIALS.encode(
+                java.util.List.of(c))));
     }
 
     @Test
