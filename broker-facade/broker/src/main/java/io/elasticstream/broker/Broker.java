@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -119,12 +118,10 @@ public final class Broker implements AutoCloseable {
                 }
             }
         };
-        Properties props = new Properties();
-        props.putAll(config.givenProperties());
         ScramCredentialLookup credentials = new ScramCredentialLookup(placement);
         List<ListenerSecurity> securities = new ArrayList<>();
         for (Listener listener : config.listeners()) {
-            securities.add(ListenerSecurity.of(listener, props, credentials));
+            securities.add(ListenerSecurity.of(listener, config.givenProperties(), credentials));
         }
         KafkaListeners server = KafkaListeners.start(securities, config.networkThreads(),
                 config.socketRequestMaxBytes(), started, metrics);

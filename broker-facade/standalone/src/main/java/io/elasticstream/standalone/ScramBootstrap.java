@@ -2,7 +2,8 @@ package io.elasticstream.standalone;
 
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.ScramCredential;
-import java.security.GeneralSecurityException;
+import io.elasticstream.broker.security.ScramKeys;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ScramBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(ScramBootstrap.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ScramBootstrap() {
     }
@@ -72,21 +74,14 @@ final class ScramBootstrap {
             throw new IllegalArgumentException("--add-scram needs name= and password=, got '" + spec + "'");
         }
         int iterations = Integer.parseInt(fields.getOrDefault("iterations", "4096"));
-        if (iterations < mechanism.minIterations() || iterations > mechanism.maxIterations()) {
-            throw new IllegalArgumentException("--add-scram: iterations must be " + mechanism.minIterations() + ".."
-                    + mechanism.maxIterations() + ", got " + iterations);
+        String refusal = ScramKeys.iterationsRefusal(mechanism, iterations);
+        if (refusal != null) {
+            throw new IllegalArgumentException("--add-scram: " + refusal + " (" + mechanism.minIterations() + ".."
+                    + mechanism.maxIterations() + "), got " + iterations);
         }
-        try {
-            ScramFormatter formatter = new ScramFormatter(mechanism);
-            byte[] salt = fields.containsKey("salt") ? HexFormat.of().parseHex(fields.get("salt"))
-                    : formatter.secureRandomBytes();
-            var derived = formatter.generateCredential(salt, formatter.saltedPassword(password, salt, iterations),
-                    iterations);
-            return new ScramCredential(name, mechanism.mechanismName(), derived.salt(), derived.storedKey(),
-                    derived.serverKey(), derived.iterations());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks " + mechanism.mechanismName() + "'s algorithms", e);
-        }
+        byte[] salt = fields.containsKey("salt") ? HexFormat.of().parseHex(fields.get("salt"))
+                : ScramFormatter.secureRandomBytes(RANDOM);
+        return ScramKeys.fromPassword(name, mechanism, password, salt, iterations);
     }
 
     private static String unquote(String value) {

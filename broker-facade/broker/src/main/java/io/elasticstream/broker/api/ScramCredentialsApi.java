@@ -1,8 +1,8 @@
 package io.elasticstream.broker.api;
 
+import io.elasticstream.broker.security.ScramKeys;
 import io.elasticstream.placement.api.PlacementService;
 import io.elasticstream.placement.api.ScramCredential;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,11 +24,11 @@ import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData.
 import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData.DescribeUserScramCredentialsResult;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AlterUserScramCredentialsRequest;
 import org.apache.kafka.common.requests.DescribeUserScramCredentialsRequest;
 import org.apache.kafka.common.requests.RequestContext;
-import org.apache.kafka.common.security.scram.internals.ScramFormatter;
 
 /**
  * DescribeUserScramCredentials and AlterUserScramCredentials (KIP-554), as Kafka 4.4's controller and metadata
@@ -121,11 +121,9 @@ final class ScramCredentialsApi {
                 if (alterations.get(u.name()) > 1) {
                     continue;
                 }
-                String refusal = refusal(u);
+                ApiError refusal = refusal(u);
                 if (refusal != null) {
-                    Errors error = refusal.startsWith("Unknown") ? Errors.UNSUPPORTED_SASL_MECHANISM
-                            : Errors.UNACCEPTABLE_CREDENTIAL;
-                    response.results().add(result(u.name(), error, refusal));
+                    response.results().add(result(u.name(), refusal.error(), refusal.message()));
                 } else {
                     upserts.add(credential(u));
                     accepted.add(result(u.name(), Errors.NONE, null));
@@ -144,32 +142,19 @@ final class ScramCredentialsApi {
     }
 
     /** Why Kafka refuses {@code u}, or null. */
-    private static String refusal(ScramCredentialUpsertion u) {
+    private static ApiError refusal(ScramCredentialUpsertion u) {
         ScramMechanism mechanism = ScramMechanism.fromType(u.mechanism());
         if (mechanism == ScramMechanism.UNKNOWN) {
-            return "Unknown SCRAM mechanism.";
+            return new ApiError(Errors.UNSUPPORTED_SASL_MECHANISM, "Unknown SCRAM mechanism.");
         }
-        var scram = sasl(mechanism);
-        if (u.iterations() < scram.minIterations()) {
-            return "Too few iterations";
-        }
-        if (u.iterations() > scram.maxIterations()) {
-            return "Too many iterations";
-        }
-        return null;
+        String iterations = ScramKeys.iterationsRefusal(sasl(mechanism), u.iterations());
+        return iterations == null ? null : new ApiError(Errors.UNACCEPTABLE_CREDENTIAL, iterations);
     }
 
     /** The credential to store for {@code u}: its salt and iterations, and the keys derived from its salted password. */
     private static ScramCredential credential(ScramCredentialUpsertion u) {
-        ScramMechanism mechanism = ScramMechanism.fromType(u.mechanism());
-        try {
-            var derived = new ScramFormatter(sasl(mechanism)).generateCredential(u.salt(), u.saltedPassword(),
-                    u.iterations());
-            return new ScramCredential(u.name(), mechanism.mechanismName(), derived.salt(), derived.storedKey(),
-                    derived.serverKey(), derived.iterations());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks " + mechanism + "'s algorithms", e);
-        }
+        return ScramKeys.fromSaltedPassword(u.name(), sasl(ScramMechanism.fromType(u.mechanism())), u.salt(),
+                u.saltedPassword(), u.iterations());
     }
 
     private static AlterUserScramCredentialsResult result(String user, Errors error, String message) {

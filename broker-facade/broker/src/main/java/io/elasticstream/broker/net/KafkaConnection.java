@@ -3,14 +3,11 @@ package io.elasticstream.broker.net;
 import io.elasticstream.broker.security.ListenerSecurity;
 import io.elasticstream.broker.security.SaslAuthenticator;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.ssl.SslHandler;
-import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.requests.SaslAuthenticateRequest;
-import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -19,12 +16,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.network.ClientInformation;
 import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestContext;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,7 +119,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<ApiMessage> response;
         try {
-            response = sasl != null && !sasl.isComplete() ? authenticating(ctx, context, request)
+            response = sasl != null && !sasl.isComplete() ? authenticating(context, request)
                     : handler.handle(context, request);
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
@@ -175,8 +175,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Before SASL completes: ApiVersions as always, SaslHandshake and SaslAuthenticate to the exchange. */
-    private CompletableFuture<ApiMessage> authenticating(ChannelHandlerContext ctx, RequestContext context,
-                                                         AbstractRequest request) {
+    private CompletableFuture<ApiMessage> authenticating(RequestContext context, AbstractRequest request) {
         return switch (context.header.apiKey()) {
             case SASL_HANDSHAKE -> CompletableFuture.completedFuture(
                     sasl.handshake(((SaslHandshakeRequest) request).data().mechanism()));

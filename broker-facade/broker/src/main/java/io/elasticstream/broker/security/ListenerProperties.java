@@ -3,7 +3,6 @@ package io.elasticstream.broker.security;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The settings one listener sees, as Kafka resolves them: every broker setting, with
@@ -15,17 +14,15 @@ final class ListenerProperties {
     private ListenerProperties() {
     }
 
-    static Map<String, Object> of(Properties props, String listenerName) {
+    static Map<String, Object> of(Map<String, String> props, String listenerName) {
         String prefix = "listener.name." + listenerName.toLowerCase(Locale.ROOT) + ".";
         Map<String, Object> out = new HashMap<>();
-        for (String key : props.stringPropertyNames()) {
-            out.put(key, props.getProperty(key).trim());
-        }
-        for (String key : props.stringPropertyNames()) {
+        props.forEach((key, value) -> out.put(key, value.trim()));
+        props.forEach((key, value) -> {
             if (key.startsWith(prefix)) {
-                out.put(key.substring(prefix.length()), props.getProperty(key).trim());
+                out.put(key.substring(prefix.length()), value.trim());
             }
-        }
+        });
         return out;
     }
 }

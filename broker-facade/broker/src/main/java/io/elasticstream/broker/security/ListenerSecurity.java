@@ -1,7 +1,6 @@
 package io.elasticstream.broker.security;
 
 import java.util.Map;
-import java.util.Properties;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
@@ -32,7 +31,8 @@ public final class ListenerSecurity implements AutoCloseable {
         return new ListenerSecurity(listener, null, null, null);
     }
 
-    public static ListenerSecurity of(Listener listener, Properties props, ScramCredentialLookup credentials) {
+    /** The security of {@code listener} per the broker's settings {@code props} (as given). */
+    public static ListenerSecurity of(Listener listener, Map<String, String> props, ScramCredentialLookup credentials) {
         Map<String, Object> settings = ListenerProperties.of(props, listener.name());
         SecurityProtocol p = listener.protocol();
         TlsEngines tls = p == SecurityProtocol.SSL || p == SecurityProtocol.SASL_SSL

@@ -85,11 +85,13 @@ public final class Listeners {
                 host = host.substring(1, host.length() - 1);
             }
             String port = entry.substring(colon + 1);
+            int number;
             try {
-                Checks.argument(Integer.parseInt(port) >= 0 && Integer.parseInt(port) <= 65535, "port out of range");
+                number = Integer.parseInt(port);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("invalid port in " + key + " entry '" + entry + "'", e);
             }
+            Checks.argument(number >= 0 && number <= 65535, "port out of range in %s entry '%s'", key, entry);
             Checks.argument(out.put(name, new String[] {host, port}) == null, "%s names listener %s twice", key, name);
         }
         return out;

@@ -10,6 +10,7 @@ import java.util.Map;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.sasl.SaslServer;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.network.ListenerName;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.security.scram.ScramCredential;
 import org.apache.kafka.common.security.scram.ScramCredentialCallback;
 import org.apache.kafka.common.security.scram.internals.ScramMechanism;
 import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
+import org.apache.kafka.common.security.token.delegation.internals.DelegationTokenCredentialCallback;
 
 /**
  * The SASL mechanisms of one SASL listener ({@code sasl.enabled.mechanisms}, per listener as in Kafka), and a
@@ -44,9 +46,10 @@ public final class SaslMechanisms {
         Map<String, Object> configs = new HashMap<>(listenerProps);
         configs.replaceAll((k, v) -> k.endsWith("sasl.jaas.config") ? new Password(String.valueOf(v)) : v);
         String value = (String) listenerProps.get("sasl.enabled.mechanisms");
+        List<AppConfigurationEntry> plainJaas = plainJaasEntries(listener, configs);
         List<String> enabled = new ArrayList<>();
         if (value == null || value.isBlank()) {
-            if (hasPlainJaas(listener, configs)) {
+            if (!plainJaas.isEmpty()) {
                 enabled.add(PlainSaslServer.PLAIN_MECHANISM);
             }
             enabled.addAll(ScramMechanism.mechanismNames());
@@ -61,19 +64,22 @@ public final class SaslMechanisms {
         }
         PlainServerCallbackHandler plain = null;
         if (enabled.contains(PlainSaslServer.PLAIN_MECHANISM)) {
-            JaasContext jaas = JaasContext.loadServerContext(listener, PlainSaslServer.PLAIN_MECHANISM, configs);
+            Checks.argument(!plainJaas.isEmpty(), "listener %s enables PLAIN but has no JAAS entry for it (set "
+                    + "listener.name.%s.plain.sasl.jaas.config)", listener.value(),
+                    listener.value().toLowerCase(Locale.ROOT));
             plain = new PlainServerCallbackHandler();
-            plain.configure(configs, PlainSaslServer.PLAIN_MECHANISM, jaas.configurationEntries());
+            plain.configure(configs, PlainSaslServer.PLAIN_MECHANISM, plainJaas);
         }
         return new SaslMechanisms(List.copyOf(enabled), plain, configs);
     }
 
-    private static boolean hasPlainJaas(ListenerName listener, Map<String, Object> configs) {
+    /** The listener's JAAS entries for PLAIN, as Kafka looks them up; empty when there is no JAAS config at all. */
+    private static List<AppConfigurationEntry> plainJaasEntries(ListenerName listener, Map<String, Object> configs) {
         try {
-            return !JaasContext.loadServerContext(listener, PlainSaslServer.PLAIN_MECHANISM, configs)
-                    .configurationEntries().isEmpty();
+            return JaasContext.loadServerContext(listener, PlainSaslServer.PLAIN_MECHANISM, configs)
+                    .configurationEntries();
         } catch (IllegalArgumentException e) {
-            return false; // no JAAS configuration at all
+            return List.of(); // no JAAS configuration at all
         }
     }
 
@@ -94,11 +100,12 @@ public final class SaslMechanisms {
         try {
             return new ScramSaslServer(ScramMechanism.forMechanismName(mechanism), configs, callbacks -> {
                 for (Callback callback : callbacks) {
-                    if (callback instanceof ScramCredentialCallback c
-                            && !(c instanceof org.apache.kafka.common.security.token.delegation.internals
-                            .DelegationTokenCredentialCallback)) {
+                    if (callback instanceof DelegationTokenCredentialCallback) {
+                        continue; // no delegation tokens: left empty, so token authentication fails
+                    }
+                    if (callback instanceof ScramCredentialCallback c) {
                         c.scramCredential(credential);
-                    } else if (!(callback instanceof NameCallback) && !(callback instanceof ScramCredentialCallback)) {
+                    } else if (!(callback instanceof NameCallback)) {
                         throw new UnsupportedCallbackException(callback);
                     }
                 }
